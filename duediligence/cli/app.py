@@ -1,0 +1,90 @@
+"""The ``duediligence`` command: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from duediligence import __version__
+from duediligence.cli import db_cmd, demo_cmd
+from duediligence.cli.common import err
+from duediligence.config import get_settings
+from duediligence.errors import DueDiligenceError
+from duediligence.logs import configure_logging
+
+log = logging.getLogger(__name__)
+
+
+class DomainErrorGroup(TyperGroup):
+    """Turn domain errors into a one-line message and an exit code instead of a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; map :class:`DueDiligenceError` to its exit code."""
+        try:
+            return super().invoke(ctx)
+        except DueDiligenceError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    name="duediligence",
+    cls=DomainErrorGroup,
+    help=(
+        "Customer due diligence for SaaS vendors: screen clients against sanctions lists, "
+        "classify adverse media, score risk as of any date, and prove what was knowable when.\n\n"
+        "Example:\n\n    duediligence demo"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"duediligence {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks and debug logs."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Customer due diligence for SaaS vendors.
+
+    Example:
+
+        duediligence --debug db current
+    """
+    ctx.obj = {"debug": debug}
+    try:
+        settings = get_settings()
+    except DueDiligenceError as exc:
+        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    configure_logging("DEBUG" if debug else settings.log_level, settings.log_json)
+
+
+db_cmd.register(app)
+demo_cmd.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

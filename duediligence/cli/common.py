@@ -1,0 +1,46 @@
+"""Helpers every command module shares: consoles, sessions, the acting user, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from duediligence.config import get_settings
+from duediligence.db.migrate import require_current
+from duediligence.db.session import get_engine, session_scope
+from duediligence.jsonutil import to_jsonable
+
+# Results go to stdout; progress, warnings and errors to stderr.
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    """A committed-or-rolled-back session on the configured database, checked to be at head."""
+    engine = get_engine()
+    require_current(engine)
+    with session_scope(engine) as session:
+        yield session
+
+
+def acting_user(as_user: str | None) -> str:
+    """The user a state change is recorded under: ``--as``, else ``DD_USER``, else ``system``."""
+    return as_user or get_settings().user or "system"
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented JSON to stdout (plain, so it can be piped)."""
+    sys.stdout.write(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def show_progress() -> bool:
+    """Progress bars only on an interactive terminal; schedulers get log lines instead."""
+    return err.is_terminal

@@ -1,0 +1,117 @@
+"""Shared fixtures: a real database per test (SQLite always, PostgreSQL when configured).
+
+Set ``DD_TEST_POSTGRES_URL`` (CI does) to also run every database test on PostgreSQL; each
+PostgreSQL test gets its own schema, so parallel runs never collide. When the variable is set
+and the server is unreachable the tests fail rather than skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from duediligence.config import get_settings
+from duediligence.db import session as db_session
+from duediligence.db.base import Base
+from duediligence.db.session import make_engine, session_factory
+
+PG_URL = os.environ.get("DD_TEST_POSTGRES_URL")
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+SHARED_DATA = Path(os.environ.get("DD_SHARED_DATA", SHARED_DIR / "data"))
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_schema_url(base_url: str, schema: str) -> str:
+    sep = "&" if "?" in base_url else "?"
+    return f"{base_url}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("DD_TEST_POSTGRES_URL not set")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:  # an unreachable server fails the test here
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield _postgres_schema_url(PG_URL, schema)
+    finally:
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        finally:
+            admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on a database with the full schema (created from the models)."""
+    eng = make_engine(db_url)
+    Base.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session the test owns; it commits when it likes."""
+    with session_factory(engine)() as sess:
+        yield sess
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The folder of real public data beside the repository; skip when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callable[[str], None]]:
+    """Point the CLI's settings at a database URL and temporary folders; returns a setter."""
+
+    def use(url: str) -> None:
+        monkeypatch.setenv("DD_DATABASE_URL", url)
+        get_settings.cache_clear()
+
+    monkeypatch.setenv("DD_REPORTS_DIR", str(tmp_path / "reports"))
+    monkeypatch.delenv("DD_USER", raising=False)
+    get_settings.cache_clear()
+    yield use
+    get_settings.cache_clear()
+    db_session.dispose_engines()
+
+
+@pytest.fixture
+def cli(engine: Engine, db_url: str, cli_env: Callable[[str], None]) -> Callable[..., Any]:
+    """Run the CLI against the test database: ``cli("clients", "list", "--json")``."""
+    from duediligence.cli.app import app
+
+    cli_env(db_url)
+    from alembic import command
+    from duediligence.db.migrate import alembic_config
+
+    # Models were created with create_all; stamp head so require_current() accepts them.
+    command.stamp(alembic_config(engine), "head")
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Any:
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return run
