@@ -1,0 +1,274 @@
+"""Model artifacts on disk and in the database: save, register, activate, verify, load.
+
+An artifact is a scikit-learn object serialised with ``skops`` (no pickle), saved beside a
+manifest (JSON) and a model card (Markdown). The manifest records the SHA-256 of the artifact,
+the scikit-learn version, the feature list, the training-data hash and the metrics. Loading
+recomputes the SHA-256 and refuses a changed file or an incompatible scikit-learn version
+*before* deserialising anything. ``models/active.json`` names the active version of each kind,
+so the classifier works without a database; the database keeps the same records for audit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sklearn
+import skops.io as sio
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from duediligence.db.base import utcnow
+from duediligence.db.enums import ModelKind
+from duediligence.db.models import ModelVersion
+from duediligence.errors import IntegrityError, NotFoundError
+from duediligence.jsonutil import sha256_file
+from duediligence.review.audit import record_event
+
+log = logging.getLogger(__name__)
+
+ACTIVE_FILE = "active.json"
+
+
+@dataclass
+class ModelManifest:
+    """What we know about one saved artifact; stored as ``<version>.json`` beside it."""
+
+    kind: str
+    version: str
+    artifact: str  # file name inside the models folder
+    artifact_sha256: str
+    sklearn_version: str
+    features: list[str]
+    training_data_hash: str
+    metrics: dict[str, Any]
+    trusted_types: list[str] = field(default_factory=list)
+    created_at: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LoadedModel:
+    """A verified, deserialised model with its manifest."""
+
+    manifest: ModelManifest
+    model: Any
+
+    @property
+    def version(self) -> str:
+        """The model version string."""
+        return self.manifest.version
+
+
+def _manifest_path(models_dir: Path, version: str) -> Path:
+    return models_dir / f"{version}.json"
+
+
+def save_model(
+    model: Any,
+    *,
+    models_dir: Path,
+    kind: ModelKind | str,
+    version: str,
+    features: list[str],
+    training_data_hash: str,
+    metrics: dict[str, Any],
+    card: str,
+    extra: dict[str, Any] | None = None,
+) -> ModelManifest:
+    """Serialise ``model`` with skops, write its manifest and model card; return the manifest."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    artifact = models_dir / f"{version}.skops"
+    sio.dump(model, artifact)
+    manifest = ModelManifest(
+        kind=str(ModelKind(kind)),
+        version=version,
+        artifact=artifact.name,
+        artifact_sha256=sha256_file(artifact),
+        sklearn_version=sklearn.__version__,
+        features=list(features),
+        training_data_hash=training_data_hash,
+        metrics=metrics,
+        trusted_types=sorted(sio.get_untrusted_types(file=artifact)),
+        created_at=utcnow().isoformat(timespec="seconds"),
+        extra=extra or {},
+    )
+    _manifest_path(models_dir, version).write_text(
+        json.dumps(asdict(manifest), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    (models_dir / f"{version}.card.md").write_text(card, encoding="utf-8")
+    return manifest
+
+
+def read_manifest(models_dir: Path, version: str) -> ModelManifest:
+    """Read the manifest of ``version``; :class:`NotFoundError` if there is none."""
+    path = _manifest_path(models_dir, version)
+    if not path.is_file():
+        raise NotFoundError(f"no model {version!r} in {models_dir}")
+    return ModelManifest(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def list_manifests(models_dir: Path) -> list[ModelManifest]:
+    """Every manifest in the models folder, oldest first."""
+    manifests = []
+    for path in sorted(models_dir.glob("*.json")):
+        if path.name == ACTIVE_FILE:
+            continue
+        try:
+            manifests.append(ModelManifest(**json.loads(path.read_text(encoding="utf-8"))))
+        except (TypeError, ValueError):
+            log.warning("ignoring %s: not a model manifest", path)
+    return sorted(manifests, key=lambda m: m.created_at)
+
+
+def active_versions(models_dir: Path) -> dict[str, str]:
+    """``{kind: version}`` from ``active.json`` (empty when nothing was activated)."""
+    path = models_dir / ACTIVE_FILE
+    if not path.is_file():
+        return {}
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def set_active_on_disk(models_dir: Path, kind: ModelKind | str, version: str) -> None:
+    """Record ``version`` as the active model of ``kind`` in ``active.json``."""
+    read_manifest(models_dir, version)  # must exist
+    active = active_versions(models_dir)
+    active[str(ModelKind(kind))] = version
+    (models_dir / ACTIVE_FILE).write_text(
+        json.dumps(active, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+def verify_artifact(
+    models_dir: Path, manifest: ModelManifest, expected_sha256: str | None = None
+) -> None:
+    """Raise :class:`IntegrityError` unless the artifact's bytes and sklearn version match."""
+    artifact = models_dir / manifest.artifact
+    if not artifact.is_file():
+        raise NotFoundError(f"model artifact {artifact} is missing")
+    actual = sha256_file(artifact)
+    for expected in {manifest.artifact_sha256, expected_sha256} - {None}:
+        if actual != expected:
+            raise IntegrityError(
+                f"model artifact {artifact} was changed: SHA-256 {actual[:12]}… "
+                f"does not match the recorded {str(expected)[:12]}…; refusing to load it"
+            )
+    major_minor = ".".join(sklearn.__version__.split(".")[:2])
+    if ".".join(manifest.sklearn_version.split(".")[:2]) != major_minor:
+        raise IntegrityError(
+            f"model {manifest.version} was trained with scikit-learn {manifest.sklearn_version}, "
+            f"this is {sklearn.__version__}: retrain it "
+            f"(`duediligence model train {manifest.kind}`)"
+        )
+
+
+def load_model(models_dir: Path, version: str, expected_sha256: str | None = None) -> LoadedModel:
+    """Verify then deserialise a model. Nothing is deserialised before the hash matches."""
+    manifest = read_manifest(models_dir, version)
+    verify_artifact(models_dir, manifest, expected_sha256)
+    model = sio.load(models_dir / manifest.artifact, trusted=manifest.trusted_types)
+    return LoadedModel(manifest=manifest, model=model)
+
+
+def load_active(
+    models_dir: Path, kind: ModelKind | str, session: Session | None = None
+) -> LoadedModel:
+    """Load the active model of ``kind``: from the database's record when a session is given
+    (its SHA-256 must match too), else from ``active.json``."""
+    kind = ModelKind(kind)
+    expected: str | None = None
+    version: str | None = None
+    if session is not None:
+        row = session.scalar(
+            select(ModelVersion).where(ModelVersion.kind == kind, ModelVersion.active.is_(True))
+        )
+        if row is not None:
+            version, expected = row.version, row.artifact_sha256
+    if version is None:
+        version = active_versions(models_dir).get(str(kind))
+    if version is None:
+        raise NotFoundError(
+            f"no active {kind} model in {models_dir}: run `duediligence model train {kind}`"
+        )
+    return load_model(models_dir, version, expected)
+
+
+def register_model(
+    session: Session, models_dir: Path, manifest: ModelManifest, *, actor: str | None
+) -> ModelVersion:
+    """Record a saved model in the database (idempotent by version)."""
+    row = session.scalar(select(ModelVersion).where(ModelVersion.version == manifest.version))
+    if row is not None:
+        if row.artifact_sha256 != manifest.artifact_sha256:
+            raise IntegrityError(
+                f"model {manifest.version} is registered with another SHA-256; refusing"
+            )
+        return row
+    row = ModelVersion(
+        kind=ModelKind(manifest.kind),
+        version=manifest.version,
+        sklearn_version=manifest.sklearn_version,
+        features=manifest.features,
+        training_data_hash=manifest.training_data_hash,
+        metrics=manifest.metrics,
+        artifact_path=str(models_dir / manifest.artifact),
+        artifact_sha256=manifest.artifact_sha256,
+        active=False,
+    )
+    session.add(row)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="model.registered",
+        object_type="model_version",
+        object_id=manifest.version,
+        after={"kind": manifest.kind, "sha256": manifest.artifact_sha256},
+    )
+    return row
+
+
+def activate_model(
+    session: Session, models_dir: Path, version: str, *, actor: str | None
+) -> ModelVersion:
+    """Make ``version`` the active model of its kind, in the database and in ``active.json``."""
+    manifest = read_manifest(models_dir, version)
+    verify_artifact(models_dir, manifest)
+    row = register_model(session, models_dir, manifest, actor=actor)
+    previous = session.scalar(
+        select(ModelVersion.version).where(
+            ModelVersion.kind == row.kind, ModelVersion.active.is_(True)
+        )
+    )
+    if previous == version:
+        set_active_on_disk(models_dir, row.kind, version)
+        return row
+    session.execute(update(ModelVersion).where(ModelVersion.kind == row.kind).values(active=False))
+    row.active = True
+    row.activated_at = utcnow()
+    session.flush()
+    set_active_on_disk(models_dir, row.kind, version)
+    record_event(
+        session,
+        actor=actor,
+        action="model.activated",
+        object_type="model_version",
+        object_id=version,
+        before={"active": previous},
+        after={"active": version, "kind": str(row.kind)},
+    )
+    return row
+
+
+def sync_active_from_disk(session: Session, models_dir: Path, *, actor: str | None) -> list[str]:
+    """Register and activate in the database the versions ``active.json`` names (used by
+    ``init``/``demo`` so a fresh database adopts the shipped models). Returns activated versions."""
+    done = []
+    for version in active_versions(models_dir).values():
+        activate_model(session, models_dir, version, actor=actor)
+        done.append(version)
+    return done
