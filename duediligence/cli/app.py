@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from duediligence import __version__
-from duediligence.cli import db_cmd, demo_cmd
+from duediligence.cli import clients_cmd, db_cmd, demo_cmd, import_cmd, watchlist_cmd
 from duediligence.cli.common import err
 from duediligence.config import get_settings
 from duediligence.errors import DueDiligenceError
@@ -78,6 +78,9 @@ def root(
 
 
 db_cmd.register(app)
+import_cmd.register(app)
+watchlist_cmd.register(app)
+clients_cmd.register(app)
 demo_cmd.register(app)
 
 

@@ -44,3 +44,29 @@ def print_json(data: Any) -> None:
 def show_progress() -> bool:
     """Progress bars only on an interactive terminal; schedulers get log lines instead."""
     return err.is_terminal
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None = None) -> Iterator[Any]:
+    """A rich progress bar on a terminal; yields ``update(done)``. Silent elsewhere."""
+    if not show_progress():
+        yield lambda _done: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    else:
+        columns += [TextColumn("{task.completed:,} rows")]
+    columns.append(TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda done: bar.update(task, completed=done)

@@ -1,0 +1,177 @@
+"""``duediligence import ...``: load roster files and news feeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from duediligence.cli.common import acting_user, db_session, err, out, print_json, progress_bar
+from duediligence.errors import ValidationFailed
+from duediligence.ingest.feeds import import_feed
+from duediligence.ingest.roster import ImportResult, Kind, import_file
+
+import_app = typer.Typer(
+    help=(
+        "Import clients, parties, engagements, signals and news feeds.\n\n"
+        "Example:\n\n    duediligence import clients sample_data/clients.csv"
+    ),
+    no_args_is_help=True,
+)
+
+FILE_ARG = typer.Argument(..., help="CSV, JSON (array) or JSON Lines file.", show_default=False)
+FORMAT_OPT = typer.Option(None, "--format", help="csv, json or jsonl (default: by extension).")
+DRY_RUN_OPT = typer.Option(False, "--dry-run", help="Validate and count; write nothing.")
+SKIP_OPT = typer.Option(False, "--skip-invalid", help="Write the valid rows, report the rest.")
+REJECTS_OPT = typer.Option(
+    None, "--rejects", help="Where to write the rejects report (default: FILE.rejects.csv)."
+)
+AS_OPT = typer.Option(None, "--as", help="Acting user (default: DD_USER).")
+JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
+
+
+def _run(
+    kind: Kind,
+    path: Path,
+    fmt: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    rejects: Path | None,
+    as_user: str | None,
+    as_json: bool,
+) -> None:
+    rejects_path = rejects or Path(f"{path.name}.rejects.csv")
+    try:
+        with db_session() as session, progress_bar(f"importing {kind}") as update:
+            result = import_file(
+                session,
+                path,
+                kind,
+                fmt=fmt,
+                skip_invalid=skip_invalid,
+                rejects_path=rejects_path,
+                dry_run=dry_run,
+                actor=acting_user(as_user),
+                progress=update,
+            )
+    except ValidationFailed as exc:
+        for problem in exc.problems[:20]:
+            err.print(f"  {problem}", highlight=False, markup=False)
+        if len(exc.problems) > 20:
+            err.print(f"  ... and {len(exc.problems) - 20} more in {exc.rejects_path}")
+        raise
+    _report(result, as_json)
+
+
+def _report(result: ImportResult, as_json: bool) -> None:
+    if as_json:
+        data = {k: v for k, v in vars(result).items() if k != "inserted_signal_ids"}
+        print_json(data)
+        return
+    verb = "would import" if result.dry_run else "imported"
+    out.print(
+        f"{verb} {result.kind} from {result.path}: {result.rows} rows, "
+        f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged, "
+        f"{result.rejected} rejected",
+        highlight=False,
+    )
+    if result.rejects_path:
+        out.print(f"rejects report: {result.rejects_path}", highlight=False)
+
+
+@import_app.command("clients")
+def clients(
+    path: Path = FILE_ARG,
+    fmt: str | None = FORMAT_OPT,
+    dry_run: bool = DRY_RUN_OPT,
+    skip_invalid: bool = SKIP_OPT,
+    rejects: Path | None = REJECTS_OPT,
+    as_user: str | None = AS_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Import or update clients, keyed by external_ref.
+
+    Example:
+
+        duediligence import clients sample_data/clients.csv --dry-run
+    """
+    _run("clients", path, fmt, dry_run, skip_invalid, rejects, as_user, as_json)
+
+
+@import_app.command("parties")
+def parties(
+    path: Path = FILE_ARG,
+    fmt: str | None = FORMAT_OPT,
+    dry_run: bool = DRY_RUN_OPT,
+    skip_invalid: bool = SKIP_OPT,
+    rejects: Path | None = REJECTS_OPT,
+    as_user: str | None = AS_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Import owners, directors and officers of clients.
+
+    Example:
+
+        duediligence import parties sample_data/parties.csv
+    """
+    _run("parties", path, fmt, dry_run, skip_invalid, rejects, as_user, as_json)
+
+
+@import_app.command("engagements")
+def engagements(
+    path: Path = FILE_ARG,
+    fmt: str | None = FORMAT_OPT,
+    dry_run: bool = DRY_RUN_OPT,
+    skip_invalid: bool = SKIP_OPT,
+    rejects: Path | None = REJECTS_OPT,
+    as_user: str | None = AS_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Import the vendor's engagements (contracts, renewals, consultations, custom builds).
+
+    Example:
+
+        duediligence import engagements sample_data/engagements.csv
+    """
+    _run("engagements", path, fmt, dry_run, skip_invalid, rejects, as_user, as_json)
+
+
+@import_app.command("signals")
+def signals(
+    path: Path = FILE_ARG,
+    fmt: str | None = FORMAT_OPT,
+    dry_run: bool = DRY_RUN_OPT,
+    skip_invalid: bool = SKIP_OPT,
+    rejects: Path | None = REJECTS_OPT,
+    as_user: str | None = AS_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Import red-flag signals (news, legal and regulatory actions), de-duplicated.
+
+    Example:
+
+        duediligence import signals sample_data/signals.csv --skip-invalid
+    """
+    _run("signals", path, fmt, dry_run, skip_invalid, rejects, as_user, as_json)
+
+
+@import_app.command("feed")
+def feed(
+    source: str = typer.Argument(..., help="Path or http(s) URL of an RSS or Atom feed."),
+    as_user: str | None = AS_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Import the items of an RSS or Atom feed as (unlinked) news signals.
+
+    Example:
+
+        duediligence import feed sample_data/examples/feed.xml
+    """
+    with db_session() as session:
+        result = import_feed(session, source, actor=acting_user(as_user))
+    _report(result, as_json)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``import`` group."""
+    app.add_typer(import_app, name="import")

@@ -1,0 +1,96 @@
+"""``duediligence watchlist ...``: import and list sanctions and watch lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+import typer
+from rich.table import Table
+
+from duediligence.cli.common import acting_user, db_session, out, print_json, progress_bar
+from duediligence.errors import InputError
+from duediligence.ingest.watchlists import import_watchlist, list_watchlists
+from duediligence.ingest.watchlists.loader import ListFormat
+
+watchlist_app = typer.Typer(
+    help=(
+        "Sanctions and watch lists.\n\nExample:\n\n"
+        "    duediligence watchlist import ../shared/data/watchlists/ofac-sdn-2021 --format ofac"
+    ),
+    no_args_is_help=True,
+)
+
+
+@watchlist_app.command("import")
+def import_(
+    path: Path = typer.Argument(..., help="The list file (OFAC: the folder or sdn.csv)."),
+    fmt: str = typer.Option(..., "--format", help="ofac, un or ftm."),
+    name: str | None = typer.Option(None, "--name", help="List name (default by format)."),
+    as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Import a list file as a new snapshot (a no-op when the same file was imported before).
+
+    Example:
+
+        duediligence watchlist import ../shared/data/watchlists/un/consolidated.xml --format un
+    """
+    if fmt not in ("ofac", "un", "ftm"):
+        raise InputError(f"unknown list format {fmt!r}: use ofac, un or ftm")
+    with db_session() as session, progress_bar(f"importing {fmt} list") as update:
+        result = import_watchlist(
+            session,
+            path,
+            fmt=cast(ListFormat, fmt),
+            name=name,
+            actor=acting_user(as_user),
+            progress=update,
+        )
+    if as_json:
+        print_json(vars(result))
+        return
+    if not result.created:
+        out.print(
+            f"{result.watchlist}: this file was imported before (snapshot "
+            f"{result.snapshot_id}); nothing changed",
+            highlight=False,
+        )
+        return
+    out.print(
+        f"{result.watchlist}: snapshot {result.snapshot_id}, {result.entity_count} entities "
+        f"({result.added} new, {result.changed} changed, {result.removed} removed)",
+        highlight=False,
+    )
+
+
+@watchlist_app.command("list")
+def list_(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Show the lists, their snapshots and entity counts.
+
+    Example:
+
+        duediligence watchlist list --json
+    """
+    with db_session() as session:
+        lists = list_watchlists(session)
+    if as_json:
+        print_json([vars(w) for w in lists])
+        return
+    table = Table("list", "format", "active", "entities", "snapshots", "latest snapshot")
+    for w in lists:
+        latest = w.snapshots[0] if w.snapshots else None
+        table.add_row(
+            w.name,
+            w.source_format,
+            "yes" if w.active else "no",
+            f"{w.current_entities:,}",
+            str(len(w.snapshots)),
+            f"{latest['version']} (sha256 {latest['sha256'][:12]}…)" if latest else "-",
+        )
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``watchlist`` group."""
+    app.add_typer(watchlist_app, name="watchlist")

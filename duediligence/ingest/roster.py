@@ -1,0 +1,495 @@
+"""Import roster files (clients, parties, engagements, signals): validate, then upsert.
+
+Two streaming passes keep memory flat however large the file: the first validates every row and
+collects every problem; only if the file is clean (or ``skip_invalid``) does the second pass
+write, in batches, inside the caller's transaction — so by default one bad row means nothing
+from the file is written. Re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from duediligence.db.base import utcnow
+from duediligence.db.enums import LinkStatus, SignalKind
+from duediligence.db.models import Client, Engagement, Party, Signal
+from duediligence.errors import InputError, RowProblem, ValidationFailed
+from duediligence.ingest.readers import RowError, detect_format, iter_records
+from duediligence.ingest.schemas import (
+    ClientIn,
+    EngagementIn,
+    PartyIn,
+    SignalIn,
+    all_errors,
+)
+from duediligence.jsonutil import sha256_file, to_jsonable
+from duediligence.review.audit import PendingEvent, record_event, record_events
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["clients", "parties", "engagements", "signals"]
+KINDS: tuple[Kind, ...] = ("clients", "parties", "engagements", "signals")
+BATCH_SIZE = 5000
+Progress = Callable[[int], None]
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "clients": ClientIn,
+    "parties": PartyIn,
+    "engagements": EngagementIn,
+    "signals": SignalIn,
+}
+
+# How much a signal's source kind is believed when the file does not say.
+DEFAULT_CREDIBILITY: dict[SignalKind, float] = {
+    SignalKind.NEWS: 0.6,
+    SignalKind.LEGAL_ACTION: 0.9,
+    SignalKind.REGULATORY_ACTION: 0.95,
+    SignalKind.SANCTION: 1.0,
+    SignalKind.WATCHLIST: 0.9,
+    SignalKind.INTERNAL: 0.8,
+}
+
+CLIENT_FIELDS = [f for f in ClientIn.model_fields if f != "external_ref"]
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    kind: str
+    path: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    dry_run: bool = False
+    problems: list[RowProblem] = field(default_factory=list)
+    rejects_path: str | None = None
+    inserted_signal_ids: list[int] = field(default_factory=list)
+
+
+def party_key(item: PartyIn) -> str:
+    """The upsert key of a party inside its client."""
+    if item.party_id:
+        return f"id:{item.party_id}"
+    return f"name:{' '.join(item.name.casefold().split())}|{item.role.value}"
+
+
+def engagement_key(item: EngagementIn) -> str:
+    """The upsert key of an engagement inside its client."""
+    if item.engagement_id:
+        return f"id:{item.engagement_id}"
+    basis = f"{item.date.isoformat()}|{item.kind.value}|{item.description or ''}"
+    return "h:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:40]
+
+
+def signal_content_hash(item: SignalIn) -> str:
+    """De-duplication key: the explicit id, else source + url + title + published date."""
+    if item.signal_id:
+        basis = f"id\x1f{item.signal_id}"
+    else:
+        basis = "\x1f".join(
+            [item.source or "", item.url or "", item.title, item.published_at.isoformat()]
+        )
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+
+
+def _row_key(kind: str, item: Any) -> str:
+    if kind == "clients":
+        return str(item.external_ref)
+    if kind == "parties":
+        return f"{item.client_ref}\x1f{party_key(item)}"
+    if kind == "engagements":
+        return f"{item.client_ref}\x1f{engagement_key(item)}"
+    return signal_content_hash(item)
+
+
+def _client_ids(session: Session) -> dict[str, int]:
+    return {ref: cid for ref, cid in session.execute(select(Client.external_ref, Client.id))}
+
+
+def _validated(
+    path: Path, kind: str, fmt: str
+) -> Iterator[tuple[str, BaseModel | None, list[tuple[str, str]]]]:
+    schema = SCHEMAS[kind]
+    allowed = schema.field_names()  # type: ignore[attr-defined]
+    required = schema.required_names()  # type: ignore[attr-defined]
+    for location, record in iter_records(path, fmt, allowed=allowed, required=required):  # type: ignore[arg-type]
+        if isinstance(record, RowError):
+            yield location, None, [(record.field, record.reason)]
+            continue
+        try:
+            yield location, schema.model_validate(record), []
+        except ValidationError as exc:
+            yield location, None, all_errors(exc)
+
+
+def write_rejects(path: Path, problems: Iterable[RowProblem]) -> None:
+    """Write a rejects report (CSV: source, location, field, reason)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "location", "field", "reason"])
+        for p in problems:
+            writer.writerow([p.source, p.location, p.field, p.reason])
+
+
+def import_file(
+    session: Session,
+    path: str | Path,
+    kind: Kind,
+    *,
+    fmt: str | None = None,
+    skip_invalid: bool = False,
+    rejects_path: str | Path | None = None,
+    dry_run: bool = False,
+    actor: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Validate and import one roster file of ``kind``.
+
+    Raises :class:`ValidationFailed` (listing every bad row, and writing ``rejects_path`` when
+    given) if any row is invalid and ``skip_invalid`` is false; nothing is written then. With
+    ``skip_invalid`` the valid rows are written and the problems returned. ``dry_run`` validates
+    and counts without writing.
+    """
+    if kind not in KINDS:
+        raise InputError(f"unknown import kind {kind!r}: use one of {', '.join(KINDS)}")
+    path = Path(path)
+    file_format = detect_format(path, fmt)
+    result = ImportResult(kind=kind, path=str(path), dry_run=dry_run)
+    refs = _client_ids(session) if kind != "clients" else {}
+
+    # Pass 1: validate everything, remember which locations are bad.
+    seen: dict[str, str] = {}
+    bad_locations: set[str] = set()
+    for location, item, errors in _validated(path, kind, file_format):
+        result.rows += 1
+        if item is not None:
+            client_ref = getattr(item, "client_ref", None)
+            if kind != "clients" and client_ref is not None and client_ref not in refs:
+                errors = [("client_ref", f"unknown client {client_ref!r} (import clients first)")]
+            else:
+                key = _row_key(kind, item)
+                if key in seen:
+                    errors = [("(row)", f"duplicate of {seen[key]} in the same file")]
+                else:
+                    seen[key] = location
+        if errors:
+            bad_locations.add(location)
+            for fld, reason in errors:
+                result.problems.append(RowProblem(str(path), location, fld, reason))
+    del seen
+    if result.rows == 0:
+        raise InputError(f"{path}: no data rows after the header")
+    result.rejected = len(bad_locations)
+    if result.problems and rejects_path is not None:
+        write_rejects(Path(rejects_path), result.problems)
+        result.rejects_path = str(rejects_path)
+    if result.problems and not skip_invalid:
+        raise ValidationFailed(problems=result.problems, rejects_path=result.rejects_path)
+    if dry_run:
+        return result
+
+    # Pass 2: write the valid rows in batches.
+    writer = _WRITERS[kind]
+    batch: list[Any] = []
+    done = 0
+    for location, item, errors in _validated(path, kind, file_format):
+        if location in bad_locations or errors or item is None:
+            continue
+        batch.append(item)
+        if len(batch) >= BATCH_SIZE:
+            writer(session, batch, refs, result, actor)
+            done += len(batch)
+            batch = []
+            if progress:
+                progress(done)
+    if batch:
+        writer(session, batch, refs, result, actor)
+        done += len(batch)
+        if progress:
+            progress(done)
+    record_event(
+        session,
+        actor=actor,
+        action=f"import.{kind}",
+        object_type="file",
+        object_id=path.name,
+        after={
+            "sha256": sha256_file(path),
+            "rows": result.rows,
+            "inserted": result.inserted,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "rejected": result.rejected,
+        },
+    )
+    if kind == "signals" and result.inserted_signal_ids:
+        _after_signals_inserted(session, result.inserted_signal_ids, actor=actor)
+    return result
+
+
+def _after_signals_inserted(session: Session, signal_ids: list[int], *, actor: str | None) -> None:
+    """Enrich freshly imported signals: classify their text and link unlinked ones to clients."""
+    from duediligence.ingest.enrich import enrich_signals
+
+    enrich_signals(session, signal_ids, actor=actor)
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _client_values(item: ClientIn) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in CLIENT_FIELDS}
+
+
+def _write_clients(
+    session: Session,
+    items: list[Any],
+    _refs: dict[str, int],
+    result: ImportResult,
+    actor: str | None,
+) -> None:
+    existing = {
+        c.external_ref: c
+        for c in session.scalars(
+            select(Client).where(Client.external_ref.in_([i.external_ref for i in items]))
+        )
+    }
+    new_rows = []
+    events: list[PendingEvent] = []
+    for item in items:
+        values = _client_values(item)
+        client = existing.get(item.external_ref)
+        if client is None:
+            new_rows.append({"external_ref": item.external_ref, **values})
+            continue
+        before = {k: getattr(client, k) for k in values if getattr(client, k) != values[k]}
+        if not before:
+            result.unchanged += 1
+            continue
+        for k in before:
+            setattr(client, k, values[k])
+        client.profile_version += 1
+        result.updated += 1
+        events.append(
+            PendingEvent(
+                "client.updated",
+                "client",
+                client.external_ref,
+                client.id,
+                before=before,
+                after={k: values[k] for k in before},
+            )
+        )
+    if new_rows:
+        now = utcnow()
+        for row in new_rows:
+            row.update(created_at=now, updated_at=now, profile_version=1)
+        session.execute(insert(Client), new_rows)
+        ids = dict(
+            session.execute(
+                select(Client.external_ref, Client.id).where(
+                    Client.external_ref.in_([r["external_ref"] for r in new_rows])
+                )
+            ).all()
+        )
+        result.inserted += len(new_rows)
+        events.extend(
+            PendingEvent(
+                "client.created",
+                "client",
+                row["external_ref"],
+                ids[row["external_ref"]],
+                after=to_jsonable({k: v for k, v in row.items() if k in CLIENT_FIELDS}),
+            )
+            for row in new_rows
+        )
+    session.flush()
+    record_events(session, actor=actor, events=events)
+
+
+def _upsert_children(
+    session: Session,
+    model: type[Party] | type[Engagement],
+    key_attr: str,
+    rows: list[dict[str, Any]],
+    result: ImportResult,
+) -> set[int]:
+    """Insert or update party/engagement rows keyed by (client_id, key); returns touched clients."""
+    key_col = getattr(model, key_attr)
+    client_col = model.__table__.c.client_id
+    client_ids = {r["client_id"] for r in rows}
+    existing = {
+        (cast(Any, obj).client_id, getattr(obj, key_attr)): obj
+        for obj in session.scalars(
+            select(model).where(
+                client_col.in_(client_ids), key_col.in_([r[key_attr] for r in rows])
+            )
+        )
+    }
+    new_rows = []
+    touched: set[int] = set()
+    now = utcnow()
+    for row in rows:
+        obj = existing.get((row["client_id"], row[key_attr]))
+        if obj is None:
+            new_rows.append({**row, "created_at": now, "updated_at": now})
+            touched.add(row["client_id"])
+            continue
+        changed = {k: v for k, v in row.items() if getattr(obj, k) != v}
+        if not changed:
+            result.unchanged += 1
+            continue
+        for k, v in changed.items():
+            setattr(obj, k, v)
+        touched.add(row["client_id"])
+        result.updated += 1
+    if new_rows:
+        session.execute(insert(model), new_rows)
+        result.inserted += len(new_rows)
+    session.flush()
+    return touched
+
+
+def _bump_profiles(session: Session, client_ids: set[int]) -> None:
+    """A change of parties is a change of the client's profile (re-scoring must notice)."""
+    if not client_ids:
+        return
+    for client in session.scalars(select(Client).where(Client.id.in_(client_ids))):
+        client.profile_version += 1
+        client.updated_at = utcnow()
+    session.flush()
+
+
+def _write_parties(
+    session: Session,
+    items: list[Any],
+    refs: dict[str, int],
+    result: ImportResult,
+    _actor: str | None,
+) -> None:
+    rows = [
+        {
+            "client_id": refs[i.client_ref],
+            "party_key": party_key(i),
+            "name": i.name,
+            "kind": i.kind,
+            "role": i.role,
+            "ownership_pct": i.ownership_pct,
+            "birth_date": i.birth_date,
+            "country": i.country,
+        }
+        for i in items
+    ]
+    _bump_profiles(session, _upsert_children(session, Party, "party_key", rows, result))
+
+
+def _write_engagements(
+    session: Session,
+    items: list[Any],
+    refs: dict[str, int],
+    result: ImportResult,
+    _actor: str | None,
+) -> None:
+    rows = [
+        {
+            "client_id": refs[i.client_ref],
+            "engagement_key": engagement_key(i),
+            "date": i.date,
+            "kind": i.kind,
+            "description": i.description,
+            "value": i.value,
+        }
+        for i in items
+    ]
+    _upsert_children(session, Engagement, "engagement_key", rows, result)
+
+
+def _write_signals(
+    session: Session,
+    items: list[Any],
+    refs: dict[str, int],
+    result: ImportResult,
+    _actor: str | None,
+) -> None:
+    by_hash = {signal_content_hash(i): i for i in items}
+    existing = set(
+        session.scalars(select(Signal.content_hash).where(Signal.content_hash.in_(list(by_hash))))
+    )
+    ids_given = [i.signal_id for i in items if i.signal_id]
+    if ids_given:
+        existing_ids = set(
+            session.scalars(select(Signal.external_id).where(Signal.external_id.in_(ids_given)))
+        )
+    else:
+        existing_ids = set()
+    now = utcnow()
+    rows = []
+    for content_hash, i in by_hash.items():
+        if content_hash in existing or (i.signal_id and i.signal_id in existing_ids):
+            result.unchanged += 1
+            continue
+        client_id = refs.get(i.client_ref) if i.client_ref else None
+        rows.append(
+            {
+                "client_id": client_id,
+                "external_id": i.signal_id,
+                "kind": i.kind,
+                "title": i.title,
+                "text": i.text,
+                "source": i.source,
+                "url": i.url,
+                "published_at": i.published_at,
+                "retrieved_at": i.retrieved_at or now,
+                "content_hash": content_hash,
+                "subject_name": i.subject_name,
+                "severity": i.severity,
+                "credibility": i.credibility
+                if i.credibility is not None
+                else DEFAULT_CREDIBILITY[i.kind],
+                "link_status": LinkStatus.IMPORTED if client_id else LinkStatus.UNLINKED,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    if rows:
+        session.execute(insert(Signal), rows)
+        new_ids = session.scalars(
+            select(Signal.id).where(Signal.content_hash.in_([r["content_hash"] for r in rows]))
+        ).all()
+        result.inserted_signal_ids.extend(new_ids)
+        result.inserted += len(rows)
+
+
+_WRITERS: dict[
+    str, Callable[[Session, list[Any], dict[str, int], ImportResult, str | None], None]
+] = {
+    "clients": _write_clients,
+    "parties": _write_parties,
+    "engagements": _write_engagements,
+    "signals": _write_signals,
+}
+
+
+def signal_rows_date_range(session: Session) -> tuple[date | None, date | None]:
+    """Earliest and latest publication dates held (for summaries)."""
+    from sqlalchemy import func
+
+    row = session.execute(
+        select(func.min(Signal.published_at), func.max(Signal.published_at))
+    ).one()
+    return row[0], row[1]

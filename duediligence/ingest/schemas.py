@@ -1,0 +1,168 @@
+"""Pydantic input models: what a valid input row is. Separate from the ORM rows on purpose."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import countrynames
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from duediligence.db.enums import (
+    ClientStatus,
+    EngagementKind,
+    PartyKind,
+    PartyRole,
+    Severity,
+    SignalKind,
+)
+from duediligence.ingest.readers import MAX_FIELD_CHARS
+
+
+def normalise_country(value: Any) -> str | None:
+    """ISO 3166 alpha-2 (upper case) from a code or a country name; ``ValueError`` if unknown."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    code = countrynames.to_code(text)
+    if code is None or len(code) != 2:
+        raise ValueError(f"unknown country {text[:60]!r} (use an ISO code like US or a name)")
+    return code.upper()
+
+
+def _split_list(value: Any) -> Any:
+    """CSV cells carry lists as ``a; b``; JSON carries real lists."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+Country = Annotated[str | None, BeforeValidator(normalise_country)]
+StrList = Annotated[list[Annotated[str, Field(max_length=300)]], BeforeValidator(_split_list)]
+Text = Annotated[str, BeforeValidator(_strip)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @classmethod
+    def field_names(cls) -> set[str]:
+        """Every accepted field name."""
+        return set(cls.model_fields)
+
+    @classmethod
+    def required_names(cls) -> set[str]:
+        """The field names a row must have."""
+        return {name for name, f in cls.model_fields.items() if f.is_required()}
+
+
+class ClientIn(_Input):
+    """One client row."""
+
+    external_ref: Text = Field(min_length=1, max_length=64)
+    name: Text = Field(min_length=1, max_length=300)
+    aliases: StrList = Field(default_factory=list, max_length=50)
+    legal_form: str | None = Field(default=None, max_length=100)
+    country: Country = None
+    registration_number: str | None = Field(default=None, max_length=100)
+    website: str | None = Field(default=None, max_length=500)
+    domains: StrList = Field(default_factory=list, max_length=50)
+    industry: str | None = Field(default=None, max_length=100)
+    products: StrList = Field(default_factory=list, max_length=50)
+    status: ClientStatus = ClientStatus.ACTIVE
+    onboarded_on: date | None = None
+    offboarded_on: date | None = None
+    account_owner: str | None = Field(default=None, max_length=200)
+    contract_value: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        if value and not value.lower().startswith(("http://", "https://")):
+            if "://" in value or " " in value:
+                raise ValueError("must be an http(s) URL or a bare domain")
+            value = "https://" + value
+        return value
+
+
+class PartyIn(_Input):
+    """One owner, director or officer of a client."""
+
+    client_ref: Text = Field(min_length=1, max_length=64)
+    party_id: str | None = Field(default=None, max_length=100)
+    name: Text = Field(min_length=1, max_length=300)
+    kind: PartyKind
+    role: PartyRole
+    ownership_pct: Decimal | None = Field(default=None, ge=0, le=100)
+    birth_date: date | None = None
+    country: Country = None
+
+
+class EngagementIn(_Input):
+    """One engagement of the vendor with a client."""
+
+    client_ref: Text = Field(min_length=1, max_length=64)
+    engagement_id: str | None = Field(default=None, max_length=100)
+    date: date
+    kind: EngagementKind
+    description: str | None = Field(default=None, max_length=5000)
+    value: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+
+
+class SignalIn(_Input):
+    """One red-flag signal (news item, legal or regulatory action, list hit)."""
+
+    signal_id: str | None = Field(default=None, max_length=200)
+    client_ref: str | None = Field(default=None, max_length=64)
+    subject_name: str | None = Field(default=None, max_length=300)
+    kind: SignalKind
+    title: Text = Field(min_length=1, max_length=1000)
+    text: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
+    source: str | None = Field(default=None, max_length=300)
+    url: str | None = Field(default=None, max_length=2000)
+    published_at: date
+    retrieved_at: datetime | None = None
+    severity: Severity | None = None
+    credibility: float | None = Field(default=None, ge=0, le=1)
+
+
+def first_error(exc: ValidationError) -> tuple[str, str]:
+    """``(field, reason)`` of a pydantic error, in words for the rejects report."""
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"]) or "(row)"
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field"
+    elif err["type"] == "missing":
+        msg = "required field is missing"
+    value = err.get("input")
+    if isinstance(value, str) and err["type"] not in ("missing", "extra_forbidden"):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        msg = f"{msg} (got {shown!r})"
+    return loc, msg
+
+
+def all_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    """Every ``(field, reason)`` of a pydantic error."""
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(row)"
+        msg = "required field is missing" if err["type"] == "missing" else err["msg"]
+        out.append((loc, msg))
+    return out
