@@ -22,6 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
+from duediligence.db.bulk import bulk_insert
 from duediligence.db.enums import LinkStatus, SignalKind
 from duediligence.db.models import Client, Engagement, Party, Signal
 from duediligence.errors import InputError, RowProblem, ValidationFailed
@@ -97,13 +98,18 @@ def engagement_key(item: EngagementIn) -> str:
 
 def signal_content_hash(item: SignalIn) -> str:
     """De-duplication key: the explicit id, else source + url + title + published date."""
+    cached: str | None = item.__dict__.get("_content_hash")
+    if cached is not None:
+        return cached
     if item.signal_id:
         basis = f"id\x1f{item.signal_id}"
     else:
         basis = "\x1f".join(
             [item.source or "", item.url or "", item.title, item.published_at.isoformat()]
         )
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()
+    item.__dict__["_content_hash"] = digest  # frozen model: memoise outside the fields
+    return digest
 
 
 def _row_key(kind: str, item: Any) -> str:
@@ -172,29 +178,62 @@ def import_file(
     result = ImportResult(kind=kind, path=str(path), dry_run=dry_run)
     refs = _client_ids(session) if kind != "clients" else {}
 
-    # Pass 1: validate everything, remember which locations are bad.
+    # One streaming pass inside a savepoint: validate every row and write the valid ones in
+    # batches. If any row is bad (and we are not skipping), the savepoint is rolled back, so
+    # nothing from the file is written; every problem has still been collected for the report.
+    writer = _WRITERS[kind]
     seen: dict[str, str] = {}
     bad_locations: set[str] = set()
-    for location, item, errors in _validated(path, kind, file_format):
-        result.rows += 1
-        if item is not None:
-            client_ref = getattr(item, "client_ref", None)
-            if kind != "clients" and client_ref is not None and client_ref not in refs:
-                errors = [("client_ref", f"unknown client {client_ref!r} (import clients first)")]
-            else:
-                key = _row_key(kind, item)
-                if key in seen:
-                    errors = [("(row)", f"duplicate of {seen[key]} in the same file")]
+    batch: list[Any] = []
+    done = 0
+    write = not dry_run
+    savepoint = session.begin_nested()
+    try:
+        for location, item, errors in _validated(path, kind, file_format):
+            result.rows += 1
+            if item is not None:
+                client_ref = getattr(item, "client_ref", None)
+                if kind != "clients" and client_ref is not None and client_ref not in refs:
+                    errors = [
+                        ("client_ref", f"unknown client {client_ref!r} (import clients first)")
+                    ]
                 else:
-                    seen[key] = location
-        if errors:
-            bad_locations.add(location)
-            for fld, reason in errors:
-                result.problems.append(RowProblem(str(path), location, fld, reason))
+                    key = _row_key(kind, item)
+                    if key in seen:
+                        errors = [("(row)", f"duplicate of {seen[key]} in the same file")]
+                    else:
+                        seen[key] = location
+            if errors:
+                bad_locations.add(location)
+                for fld, reason in errors:
+                    result.problems.append(RowProblem(str(path), location, fld, reason))
+                if not skip_invalid:
+                    write = False  # keep validating to report every bad row
+                continue
+            if write:
+                batch.append(item)
+                if len(batch) >= BATCH_SIZE:
+                    writer(session, batch, refs, result, actor)
+                    done += len(batch)
+                    batch = []
+                    if progress:
+                        progress(done)
+        if write and batch:
+            writer(session, batch, refs, result, actor)
+            done += len(batch)
+            if progress:
+                progress(done)
+    except BaseException:
+        savepoint.rollback()
+        raise
     del seen
+    result.rejected = len(bad_locations)
+    if result.rows == 0 or (result.problems and not skip_invalid) or dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
     if result.rows == 0:
         raise InputError(f"{path}: no data rows after the header")
-    result.rejected = len(bad_locations)
     if result.problems and rejects_path is not None:
         write_rejects(Path(rejects_path), result.problems)
         result.rejects_path = str(rejects_path)
@@ -202,26 +241,6 @@ def import_file(
         raise ValidationFailed(problems=result.problems, rejects_path=result.rejects_path)
     if dry_run:
         return result
-
-    # Pass 2: write the valid rows in batches.
-    writer = _WRITERS[kind]
-    batch: list[Any] = []
-    done = 0
-    for location, item, errors in _validated(path, kind, file_format):
-        if location in bad_locations or errors or item is None:
-            continue
-        batch.append(item)
-        if len(batch) >= BATCH_SIZE:
-            writer(session, batch, refs, result, actor)
-            done += len(batch)
-            batch = []
-            if progress:
-                progress(done)
-    if batch:
-        writer(session, batch, refs, result, actor)
-        done += len(batch)
-        if progress:
-            progress(done)
     record_event(
         session,
         actor=actor,
@@ -467,7 +486,7 @@ def _write_signals(
             }
         )
     if rows:
-        session.execute(insert(Signal), rows)
+        bulk_insert(session, Signal.__table__, rows)
         new_ids = session.scalars(
             select(Signal.id).where(Signal.content_hash.in_([r["content_hash"] for r in rows]))
         ).all()
