@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
@@ -486,7 +486,7 @@ def _write_signals(
             }
         )
     if rows:
-        bulk_insert(session, Signal.__table__, rows)
+        bulk_insert(session, cast(Table, Signal.__table__), rows)
         new_ids = session.scalars(
             select(Signal.id).where(Signal.content_hash.in_([r["content_hash"] for r in rows]))
         ).all()
