@@ -21,7 +21,39 @@ from duediligence.db.session import session_scope
 from duediligence.ingest.roster import import_file
 from duediligence.ingest.watchlists import import_watchlist
 
-WORDS = ["regulator", "fines", "firm", "over", "laundering", "failures", "court", "charges", "director", "fraud", "scheme", "company", "opens", "new", "office", "partners", "with", "police", "against", "trafficking", "audit", "finds", "weak", "controls", "sanctions", "evasion", "shipment", "seized", "investigation", "bribery", "kickbacks"]
+WORDS = [
+    "regulator",
+    "fines",
+    "firm",
+    "over",
+    "laundering",
+    "failures",
+    "court",
+    "charges",
+    "director",
+    "fraud",
+    "scheme",
+    "company",
+    "opens",
+    "new",
+    "office",
+    "partners",
+    "with",
+    "police",
+    "against",
+    "trafficking",
+    "audit",
+    "finds",
+    "weak",
+    "controls",
+    "sanctions",
+    "evasion",
+    "shipment",
+    "seized",
+    "investigation",
+    "bribery",
+    "kickbacks",
+]
 
 
 def write_signals(path: Path, rows: int, clients: int) -> None:
