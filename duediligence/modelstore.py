@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ def save_model(
     """Serialise ``model`` with skops, write its manifest and model card; return the manifest."""
     models_dir.mkdir(parents=True, exist_ok=True)
     artifact = models_dir / f"{version}.skops"
-    sio.dump(model, artifact)
+    sio.dump(model, artifact, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     manifest = ModelManifest(
         kind=str(ModelKind(kind)),
         version=version,

@@ -10,7 +10,15 @@ import typer
 from typer.core import TyperGroup
 
 from duediligence import __version__
-from duediligence.cli import clients_cmd, db_cmd, demo_cmd, import_cmd, watchlist_cmd
+from duediligence.cli import (
+    classify_cmd,
+    clients_cmd,
+    db_cmd,
+    demo_cmd,
+    import_cmd,
+    model_cmd,
+    watchlist_cmd,
+)
 from duediligence.cli.common import err
 from duediligence.config import get_settings
 from duediligence.errors import DueDiligenceError
@@ -81,6 +89,8 @@ db_cmd.register(app)
 import_cmd.register(app)
 watchlist_cmd.register(app)
 clients_cmd.register(app)
+classify_cmd.register(app)
+model_cmd.register(app)
 demo_cmd.register(app)
 
 

@@ -1,0 +1,165 @@
+"""``duediligence model ...``: train, evaluate, list and activate model versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from duediligence.cli.common import acting_user, db_session, out, print_json
+from duediligence.config import get_settings
+from duediligence.errors import InputError
+from duediligence.modelstore import (
+    activate_model,
+    active_versions,
+    list_manifests,
+    load_model,
+)
+
+model_app = typer.Typer(
+    help="Model registry.\n\nExample:\n\n    duediligence model list", no_args_is_help=True
+)
+
+
+def _models_dir() -> Path:
+    return get_settings().models_dir
+
+
+@model_app.command("train")
+def train(
+    kind: str = typer.Argument(..., help="signals or risk."),
+    activate: bool = typer.Option(False, "--activate", help="Make the new version active."),
+    as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
+) -> None:
+    """Train a model from the sample data and save it with its model card.
+
+    Example:
+
+        duediligence model train signals --activate
+    """
+    models_dir = _models_dir()
+    if kind == "signals":
+        from duediligence.signals.training import train_signals_model
+
+        manifest = train_signals_model(models_dir)
+        m = manifest.metrics
+        out.print(
+            f"trained {manifest.version}: dev macro-F1 {m['macro_f1']:.3f}, "
+            f"adverse F1 {m['adverse_f1']:.3f}",
+            highlight=False,
+        )
+    elif kind == "risk":
+        from duediligence.risk.training import train_risk_model
+
+        with db_session() as session:
+            manifest = train_risk_model(session, models_dir=models_dir, actor=acting_user(as_user))
+        m = manifest.metrics
+        out.print(
+            f"trained {manifest.version}: cross-validated ROC-AUC {m['roc_auc']:.3f}, "
+            f"PR-AUC {m['pr_auc']:.3f}",
+            highlight=False,
+        )
+    else:
+        raise InputError(f"unknown model kind {kind!r}: use signals or risk")
+    out.print(f"model card: {models_dir / (manifest.version + '.card.md')}", highlight=False)
+    if activate:
+        with db_session() as session:
+            activate_model(session, models_dir, manifest.version, actor=acting_user(as_user))
+        out.print(f"activated {manifest.version}")
+
+
+@model_app.command("list")
+def list_(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List the model versions in DD_MODELS_DIR and which are active.
+
+    Example:
+
+        duediligence model list --json
+    """
+    models_dir = _models_dir()
+    active = set(active_versions(models_dir).values())
+    manifests = list_manifests(models_dir)
+    if as_json:
+        print_json(
+            [
+                {
+                    "version": m.version,
+                    "kind": m.kind,
+                    "active": m.version in active,
+                    "sha256": m.artifact_sha256,
+                    "created_at": m.created_at,
+                    "metrics": {k: v for k, v in m.metrics.items() if not isinstance(v, dict)},
+                }
+                for m in manifests
+            ]
+        )
+        return
+    table = Table("version", "kind", "active", "created", "sha256")
+    for m in manifests:
+        table.add_row(
+            m.version,
+            m.kind,
+            "yes" if m.version in active else "",
+            m.created_at,
+            m.artifact_sha256[:16] + "…",
+        )
+    out.print(table)
+
+
+@model_app.command("activate")
+def activate_(
+    version: str = typer.Argument(..., help="The version to activate."),
+    as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
+) -> None:
+    """Make VERSION the active model of its kind (verifies its SHA-256 first).
+
+    Example:
+
+        duediligence model activate signals-3343d62e-sk191
+    """
+    with db_session() as session:
+        row = activate_model(session, _models_dir(), version, actor=acting_user(as_user))
+    out.print(f"active {row.kind} model: {row.version}")
+
+
+@model_app.command("evaluate")
+def evaluate_(
+    kind: str = typer.Argument("signals", help="signals or risk."),
+) -> None:
+    """Re-measure the active model of KIND on its evaluation data.
+
+    Example:
+
+        duediligence model evaluate signals
+    """
+    models_dir = _models_dir()
+    version = active_versions(models_dir).get(kind)
+    if version is None:
+        raise InputError(f"no active {kind} model")
+    loaded = load_model(models_dir, version)
+    if kind == "signals":
+        from duediligence.sampledata.media_corpus import read_corpus
+        from duediligence.signals.classifier import evaluate
+        from duediligence.signals.training import corpus_paths
+
+        texts, labels = read_corpus(corpus_paths()[1])
+        metrics = evaluate(loaded.model, texts, labels)
+        metrics.pop("_pred")
+        out.print(
+            f"{version} on the dev split (n={metrics['n']}): macro-F1 "
+            f"{metrics['macro_f1']:.3f}, adverse F1 {metrics['adverse_f1']:.3f}"
+        )
+        for label, f1 in metrics["per_label_f1"].items():
+            out.print(f"  {label:<22} {f1:.3f}")
+    else:
+        m = loaded.manifest.metrics
+        out.print(
+            f"{version}: cross-validated ROC-AUC {m.get('roc_auc', 0):.3f} "
+            f"(95% CI {m.get('roc_auc_ci95')}), PR-AUC {m.get('pr_auc', 0):.3f}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``model`` group."""
+    app.add_typer(model_app, name="model")

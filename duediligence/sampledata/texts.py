@@ -1,0 +1,583 @@
+"""Hand-written text fragments for sample news items and the labelled adverse-media corpus.
+
+Every label has its own stock of headlines and body sentences, written for this project in our
+own words, with slots (``{org}``, ``{place}``, ``{authority}`` ...) filled at random. Neutral
+filler, places and company names are shared by every label, so a classifier cannot learn a label
+from incidental words. Fragments are numbered: the corpus generator keeps every fifth fragment
+out of the training split so the dev split measures generalisation to unseen phrasings.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+LABELS: tuple[str, ...] = (
+    "human_trafficking",
+    "forced_labour",
+    "money_laundering",
+    "terrorism",
+    "fraud",
+    "corruption",
+    "sanctions_evasion",
+    "drug_trafficking",
+    "arms_trafficking",
+    "cybercrime",
+    "tax_crime",
+    "environmental_crime",
+    "organised_crime",
+    "none",
+)
+
+HEADLINES: dict[str, list[str]] = {
+    "human_trafficking": [
+        "{org} accused of hosting ads used to sell people for sex",
+        "Police say {org} listings were used to traffic teenagers in {place}",
+        "Advocates link {org} to sexual exploitation of minors",
+        "Investigators find trafficking victims were advertised on {org}",
+        "{authority} charges {org} executives with facilitating sex trafficking",
+        "Smuggling ring moved migrants through {place} using {org} vans",
+        "Court hears how {org} profited from ads for exploited women",
+        "{org} named in report on child sexual exploitation online",
+        "Trafficking survivors sue {org} over escort advertisements",
+        "Raids in {place} free {n} women held by a ring tied to {org}",
+        "Report: {org} ignored warnings that its site sold minors",
+        "{org} manager convicted of recruiting victims for forced prostitution",
+    ],
+    "forced_labour": [
+        "{org} suppliers used forced labour, audit finds",
+        "Workers at {org} factory had passports confiscated, inspectors say",
+        "{authority} blocks imports from {org} over forced labour",
+        "Debt bondage found on farms supplying {org}",
+        "{org} accused of using prison labour in {place}",
+        "Migrant workers at {org} site were unpaid for months and barred from leaving",
+        "Customs detains {org} shipment under forced-labour rules",
+        "Labour inspectors rescue {n} workers from {org} subcontractor",
+        "Fishing crews on {org} vessels held in servitude, report says",
+        "{org} faces lawsuit over child labour in its cobalt supply chain",
+    ],
+    "money_laundering": [
+        "{org} fined {amount} for anti-money-laundering failures",
+        "Prosecutors say {org} laundered proceeds through shell companies",
+        "{authority} investigates {org} over suspicious transfers",
+        "{org} processed {amount} in dirty money, regulator finds",
+        "Bank accounts of {org} frozen in laundering probe",
+        "{org} director charged with washing cartel cash in {place}",
+        "Leaked files show {org} moved funds through offshore fronts",
+        "Regulator says {org} ignored red flags on high-risk customers",
+        "{org} settles money-laundering case for {amount}",
+        "Real-estate deals by {org} used to hide criminal proceeds, court told",
+        "{org} convicted of laundering through crypto mixers",
+    ],
+    "terrorism": [
+        "{org} accused of financing an armed extremist group",
+        "{authority} designates {org} as a terrorist financier",
+        "Charity run by {org} funnelled donations to militants, prosecutors say",
+        "{org} executive arrested on terrorism financing charges",
+        "Payments from {org} reached a banned militant network in {place}",
+        "{org} shipped equipment to an extremist group, court hears",
+        "Prosecutors link {org} money transfers to a bombing cell",
+        "{org} convicted of providing material support to terrorists",
+        "Counter-terrorism police raid {org} offices in {place}",
+        "{org} fundraising platform used by jihadist recruiters, report finds",
+    ],
+    "fraud": [
+        "{org} accused of defrauding investors of {amount}",
+        "{org} founder charged with securities fraud",
+        "Regulator says {org} inflated revenue for years",
+        "{org} ran a Ponzi scheme, prosecutors allege",
+        "Customers lose savings after {org} investment scam collapses",
+        "{org} forged invoices to obtain loans, court finds",
+        "Counterfeit goods sold by {org} seized in {place}",
+        "{org} executives convicted of accounting fraud",
+        "Insurance fraud ring used {org} clinics, police say",
+        "{org} misled buyers with fake safety certificates",
+        "{authority} sues {org} over deceptive billing practices",
+    ],
+    "corruption": [
+        "{org} paid bribes to win public contracts, prosecutors say",
+        "{authority} fines {org} {amount} over foreign bribery",
+        "Officials in {place} took kickbacks from {org}",
+        "{org} chief charged with bribing customs officers",
+        "{org} agrees deferred prosecution deal over corrupt payments",
+        "Leaked emails show {org} funnelled cash to a minister's relatives",
+        "{org} used consultants to pass bribes, court hears",
+        "Anti-graft agency raids {org} headquarters",
+        "{org} convicted of bribery in tender scandal",
+        "Audit finds {org} inflated contracts to pay off officials",
+    ],
+    "sanctions_evasion": [
+        "{org} accused of helping a sanctioned bank move money",
+        "{authority} penalises {org} for sanctions violations",
+        "{org} shipped controlled electronics to an embargoed state",
+        "Tankers linked to {org} switched off transponders to hide cargo",
+        "{org} used front companies to evade export controls",
+        "{org} executive charged with breaching sanctions on {place}",
+        "{org} added to sanctions list over support for a blacklisted regime",
+        "Ship-to-ship transfers by {org} vessels broke the oil embargo, panel finds",
+        "{org} agrees to pay {amount} for export-control breaches",
+        "Dual-use components sold by {org} ended up in drones, report says",
+    ],
+    "drug_trafficking": [
+        "Cocaine found hidden in {org} shipping containers",
+        "{org} owner charged with running a drug smuggling network",
+        "Police seize {n} kilograms of heroin at {org} warehouse",
+        "{org} trucks used to move methamphetamine, prosecutors say",
+        "{authority} names {org} as a front for a drug cartel",
+        "Fentanyl precursors shipped by {org} seized at the border",
+        "{org} pharmacy chain diverted opioids to dealers, court finds",
+        "Cartel used {org} import business to launder drug profits",
+        "{org} manager convicted of narcotics trafficking",
+        "Cannabis smuggling ring operated out of {org} depot in {place}",
+    ],
+    "arms_trafficking": [
+        "{org} accused of smuggling weapons to a conflict zone",
+        "Arms shipment from {org} violated an embargo, UN panel finds",
+        "{org} broker charged with illegal gun trafficking",
+        "Rifles sold by {org} traced to criminal gangs in {place}",
+        "{org} forged end-user certificates for ammunition exports",
+        "{authority} revokes {org} arms export licence",
+        "{org} owner convicted of trafficking firearms across the border",
+        "Grenades and mortars found in {org} cargo",
+        "{org} sold surplus weapons to militias, investigators say",
+        "Ghost-gun kits shipped by {org} seized by police",
+    ],
+    "cybercrime": [
+        "{org} accused of running a ransomware operation",
+        "{org} sold stolen credit-card data, prosecutors say",
+        "Hackers behind {org} stole {amount} from bank customers",
+        "{authority} takes down botnet run by {org}",
+        "{org} call centre ran tech-support scams targeting the elderly",
+        "{org} developer charged with building malware",
+        "Phishing kits sold by {org} used in thousands of attacks",
+        "{org} laundered ransom payments through crypto exchanges",
+        "{org} servers hosted a dark-web drugs market, police say",
+        "{org} convicted of computer intrusion and data theft",
+    ],
+    "tax_crime": [
+        "{org} accused of evading {amount} in taxes",
+        "{authority} raids {org} in tax fraud investigation",
+        "{org} used offshore trusts to hide income, court hears",
+        "{org} executives charged with VAT carousel fraud",
+        "{org} ran a payroll tax scam, prosecutors say",
+        "{org} owner convicted of tax evasion",
+        "Leaked records show {org} hid profits in {place}",
+        "{org} agrees to pay {amount} to settle tax-evasion case",
+        "Fake invoices let {org} claim illegal tax refunds",
+        "{org} helped clients dodge taxes through sham companies",
+    ],
+    "environmental_crime": [
+        "{org} charged with illegally dumping toxic waste",
+        "{org} logging firm cut protected rainforest in {place}",
+        "{authority} fines {org} {amount} for polluting a river",
+        "{org} traded in endangered wildlife, investigators say",
+        "Illegal gold mining by {org} poisoned villages with mercury",
+        "{org} exported hazardous e-waste disguised as scrap",
+        "{org} falsified emissions data, regulator finds",
+        "Fishing fleet owned by {org} caught in a marine reserve",
+        "{org} manager convicted of environmental offences",
+        "Ivory and pangolin scales found in {org} cargo",
+    ],
+    "organised_crime": [
+        "{org} was a front for a mafia clan, prosecutors say",
+        "{org} owner charged with racketeering",
+        "Police say {org} extorted shop owners in {place}",
+        "{authority} seizes assets of {org} in organised-crime sweep",
+        "{org} used violence to control the waste-collection market, court hears",
+        "{org} managers convicted of running a criminal enterprise",
+        "Gang leaders used {org} to collect protection money",
+        "{org} loan-sharking business tied to crime syndicate",
+        "Anti-mafia police raid {org} construction sites",
+        "{org} linked to a smuggling and extortion network",
+    ],
+    "none": [
+        "{org} opens new office in {place}",
+        "{org} reports record quarterly revenue",
+        "{org} joins coalition to fight human trafficking",
+        "{org} partners with police to remove exploitative ads",
+        "Court clears {org} of all fraud allegations",
+        "Documentary examines how investment fraud ruins families",
+        "{org} launches training for staff on spotting money laundering",
+        "{org} wins award for supply-chain transparency",
+        "{org} appoints new chief executive",
+        "{org} donates {amount} to anti-trafficking charity",
+        "Charges against {org} dropped for lack of evidence",
+        "{org} helped police catch a fraud gang, officials say",
+        "{org} expands its product line with a new app",
+        "Bank flagged suspicious transfers that led to arrests of a cartel cell, not its clients",
+        "{org} publishes its first modern-slavery statement",
+        "Investigation finds no wrongdoing by {org}",
+        "{org} signs sustainability pledge to cut emissions",
+        "Conference on cybercrime prevention hosted by {org}",
+        "{org} hires former prosecutor to lead compliance",
+        "Regulator approves {org} licence after review",
+        "{org} raises {amount} in funding round",
+        "Film about a sanctions-busting scheme premieres in {place}",
+    ],
+}
+
+BODIES: dict[str, list[str]] = {
+    "human_trafficking": [
+        "Prosecutors said the adverts offered women and girls for sex and that the site's staff edited them to avoid detection.",
+        "Child-protection groups said dozens of the listings showed minors and that reports to the company went unanswered.",
+        "According to the indictment, victims were moved between hotels in {place} and advertised under new names every few days.",
+        "The smugglers charged each migrant thousands of dollars and held them in locked houses until relatives paid more.",
+        "Investigators said the company earned most of its revenue from its adult section and resisted calls to close it.",
+        "Survivors told the court they had been sold repeatedly through the platform while they were teenagers.",
+        "Police said the recruiters lured victims with fake job offers abroad and then forced them into prostitution.",
+        "The attorneys general wrote that the site had become a hub for the sexual exploitation of children.",
+        "Officers rescued several victims, some of them under eighteen, during the coordinated raids.",
+        "Advocates accused the firm of profiting from exploitation while claiming to moderate its content.",
+    ],
+    "forced_labour": [
+        "Inspectors found that workers had their identity documents taken and were charged recruitment fees they could never repay.",
+        "The workers said they worked sixteen-hour shifts, slept in locked dormitories and were threatened with deportation.",
+        "Customs officials said there was reasonable evidence the goods were made with forced labour and held the shipment.",
+        "An independent audit found that children as young as twelve worked at the supplier's mines.",
+        "Crew members said they were beaten, denied wages and kept at sea for more than a year.",
+        "The company said it had suspended the supplier, but campaigners said it had ignored earlier warnings.",
+        "Labour officials said wages had been withheld to keep the workers from leaving the site.",
+        "Researchers traced cotton from state-run labour camps to the firm's garments.",
+    ],
+    "money_laundering": [
+        "The regulator said the firm failed to check where large cash deposits came from and filed no suspicious-activity reports.",
+        "Prosecutors allege the money passed through a chain of shell companies in three jurisdictions before reaching property purchases.",
+        "Investigators said the accounts received transfers from companies controlled by a drug-trafficking organisation.",
+        "The settlement requires the firm to hire an independent monitor and overhaul its customer checks.",
+        "According to the charge sheet, the director structured deposits to stay below reporting thresholds.",
+        "Leaked bank records show round-sum payments routed through correspondent accounts with no business purpose.",
+        "The court heard that luxury cars and apartments were bought to hide the origin of the funds.",
+        "Compliance staff had raised concerns about the high-risk customers but were overruled, the report said.",
+        "Authorities froze {amount} in assets pending the outcome of the case.",
+    ],
+    "terrorism": [
+        "Prosecutors said donations collected for humanitarian relief were diverted to fighters of a banned group.",
+        "The designation freezes the company's assets and bars anyone from doing business with it.",
+        "According to the indictment, the transfers were split into small amounts and sent through informal money networks.",
+        "Investigators said the equipment, including drones and radios, was delivered to militants near the border.",
+        "The defendant is accused of raising money online for an organisation listed as terrorist.",
+        "Security officials said the network also recruited young people through the charity's events.",
+        "The court found that the accused knew the funds would be used to buy weapons for attacks.",
+        "Police seized cash, phones and ledgers recording payments to the militant cell.",
+    ],
+    "fraud": [
+        "Investors were promised guaranteed returns, but early investors were paid with money from new ones, prosecutors said.",
+        "The regulator said the company booked fictitious sales to meet targets and misled its auditors.",
+        "According to the complaint, the firm sold products with forged certificates and fake test results.",
+        "Thousands of customers lost their savings when the scheme collapsed, the court heard.",
+        "Prosecutors said the executives created false invoices to obtain bank loans worth {amount}.",
+        "The counterfeit goods carried copied logos and were sold online as genuine.",
+        "The lawsuit accuses the company of charging customers for services they never ordered.",
+        "Whistleblowers told investigators that managers ordered them to alter the accounts.",
+        "The judge said the fraud was deliberate and carried out over several years.",
+    ],
+    "corruption": [
+        "Prosecutors said the payments were disguised as consulting fees to a firm owned by the official's relatives.",
+        "The company admitted paying bribes to win contracts for hospitals and roads.",
+        "Under the agreement, the firm will pay {amount} and cooperate with investigators.",
+        "Customs officers allegedly received monthly cash payments to wave through the company's containers.",
+        "Emails show managers discussing how to hide the kickbacks in inflated invoices.",
+        "The anti-corruption agency said it seized documents and froze bank accounts during the raid.",
+        "The tender was rigged so that only the company could meet its conditions, auditors found.",
+        "The former minister and two executives were sentenced to prison for bribery.",
+    ],
+    "sanctions_evasion": [
+        "Investigators said the firm used front companies and false end-user declarations to hide the real buyer.",
+        "The penalty covers hundreds of transactions processed for sanctioned banks over several years.",
+        "According to the panel of experts, the vessels transferred oil at sea to avoid inspection.",
+        "The components are subject to export controls because they can be used in missiles and drones.",
+        "Prosecutors said payments were routed through third countries to conceal their link to the embargoed state.",
+        "The designation means any assets of the company under the jurisdiction are blocked.",
+        "Records show the cargo was relabelled and shipped through several ports before reaching its destination.",
+        "The company disclosed the violations voluntarily and agreed to strengthen its screening.",
+    ],
+    "drug_trafficking": [
+        "Customs officers found the drugs hidden inside a consignment of fruit, officials said.",
+        "Prosecutors say the company's trucks carried narcotics across the border for a cartel.",
+        "The seizure was one of the largest in the country's history, police said.",
+        "Investigators tracked payments from street dealers to the company's accounts.",
+        "The indictment says the pharmacy filled thousands of fake prescriptions for opioids.",
+        "Chemicals used to make synthetic drugs were declared as cleaning products.",
+        "The owner was sentenced to fifteen years in prison for narcotics trafficking.",
+        "Police said the depot served as a distribution hub for the smuggling ring.",
+    ],
+    "arms_trafficking": [
+        "The UN panel said the weapons reached armed groups despite an arms embargo.",
+        "Prosecutors said the broker bought rifles in bulk and smuggled them across the border.",
+        "End-user certificates submitted with the export licences were forged, investigators found.",
+        "Police traced serial numbers of guns used in shootings back to the company's sales.",
+        "The cargo, declared as agricultural machinery, contained mortars and ammunition.",
+        "The licence was revoked after authorities found undeclared shipments to a war zone.",
+        "The defendant admitted trafficking firearms and was sentenced to prison.",
+        "Investigators said the weapons were paid for in cash through a chain of intermediaries.",
+    ],
+    "cybercrime": [
+        "Prosecutors said the group encrypted hospital systems and demanded payment in cryptocurrency.",
+        "The stolen card data was sold on criminal forums, investigators said.",
+        "Police took the servers offline in a coordinated operation across several countries.",
+        "Victims were told their computers were infected and tricked into paying for fake repairs.",
+        "The malware harvested banking passwords from hundreds of thousands of devices.",
+        "The phishing kits imitated bank login pages and were sold by subscription.",
+        "Investigators said ransom payments were converted to cash through unlicensed exchanges.",
+        "The developer pleaded guilty to writing and selling hacking tools.",
+    ],
+    "tax_crime": [
+        "Prosecutors said the company underreported its income and hid profits in offshore trusts.",
+        "The scheme used chains of companies to claim VAT refunds on goods that were never traded.",
+        "Tax inspectors seized accounting records and computers during the raid.",
+        "The owner failed to declare {amount} in income over several years, the court heard.",
+        "Employees were paid in cash to avoid payroll taxes, investigators said.",
+        "The settlement includes back taxes, interest and penalties.",
+        "Leaked documents show the firm set up sham companies to move profits out of the country.",
+        "The judge sentenced the director to prison and barred him from running companies.",
+    ],
+    "environmental_crime": [
+        "Inspectors found drums of toxic chemicals buried near a river used for drinking water.",
+        "Satellite images show the company cleared protected forest without permits.",
+        "The regulator said the firm discharged untreated waste for years and falsified its reports.",
+        "Investigators said the wildlife products were smuggled in containers declared as timber.",
+        "Villagers living near the mine have high levels of mercury in their blood, doctors said.",
+        "The e-waste was shipped abroad as second-hand goods to avoid treatment costs.",
+        "The company's vessels were tracked fishing inside a marine protected area.",
+        "The court fined the company and ordered it to pay for the clean-up.",
+    ],
+    "organised_crime": [
+        "Prosecutors said the company was controlled by a crime family and used to win public contracts.",
+        "Shopkeepers told police they were threatened if they refused to pay protection money.",
+        "Investigators seized properties, cars and bank accounts linked to the clan.",
+        "The indictment describes extortion, intimidation of witnesses and money laundering.",
+        "The gang used the firm's trucks and warehouses for smuggling, the court heard.",
+        "The managers were convicted of belonging to a criminal organisation.",
+        "Police said the loan-sharking operation charged interest of more than one hundred percent.",
+        "Anti-mafia prosecutors said the group infiltrated the local construction sector.",
+    ],
+    "none": [
+        "The company said the new office will create around {n} jobs over the next two years.",
+        "The coalition brings together technology firms, charities and police to report and remove exploitative content.",
+        "The court found no evidence of wrongdoing and dismissed all charges against the company.",
+        "The documentary follows investigators as they unravel a fraud that targeted pensioners.",
+        "The training programme teaches staff how to recognise signs of trafficking and report them.",
+        "Analysts said the results were driven by strong demand in {place}.",
+        "The company said it will publish an annual report on risks in its supply chain.",
+        "Prosecutors withdrew the case, saying the evidence did not support the allegations.",
+        "The bank's alert helped police identify the suspects, none of whom were its customers.",
+        "The donation will fund shelters and legal support for survivors of exploitation.",
+        "The new chief executive previously ran the company's European business.",
+        "The award recognises firms that audit their suppliers and publish the results.",
+        "The app lets customers book appointments and pay online.",
+        "The firm said its moderation team works with police to remove illegal ads within hours.",
+        "The regulator said the company met all licensing requirements after a full review.",
+    ],
+}
+
+# Shared by every label: background sentences that carry no label signal.
+FILLER: list[str] = [
+    "The company, founded in {year}, employs about {n} people.",
+    "Its headquarters are in {place}, and it operates in several countries.",
+    "A spokesperson for the company did not respond to requests for comment.",
+    "The company said it was reviewing the matter and would cooperate fully.",
+    "Shares in the company fell in early trading after the news.",
+    "The case is expected to go to trial next year.",
+    "Lawyers for the company said they would appeal.",
+    "The firm has grown quickly since it was founded, expanding into {place}.",
+    "Analysts said the news could affect the company's plans to raise capital.",
+    "The company's annual report lists revenue of {amount}.",
+    "Local media first reported the story on {weekday}.",
+    "The company's website says it serves thousands of customers.",
+    "Officials declined to give further details, citing the ongoing investigation.",
+    "The company was previously known under a different name.",
+    "Industry groups said the sector faces growing scrutiny.",
+    "The board met on {weekday} to discuss the situation.",
+]
+
+PLACES = [
+    "London",
+    "Dallas",
+    "Phoenix",
+    "Miami",
+    "Madrid",
+    "Lagos",
+    "Dubai",
+    "Singapore",
+    "Manila",
+    "Bangkok",
+    "Warsaw",
+    "Bucharest",
+    "Istanbul",
+    "Nairobi",
+    "Lima",
+    "Bogotá",
+    "Mexico City",
+    "Toronto",
+    "Sydney",
+    "Mumbai",
+    "Karachi",
+    "Hong Kong",
+    "Riga",
+    "Cyprus",
+    "Panama",
+    "Johannesburg",
+    "Rotterdam",
+    "Marseille",
+    "Naples",
+    "Kyiv",
+    "Tbilisi",
+    "São Paulo",
+]
+AUTHORITIES = [
+    "The Justice Department",
+    "State prosecutors",
+    "The financial regulator",
+    "The SEC",
+    "The Treasury",
+    "The attorney general",
+    "European prosecutors",
+    "The customs agency",
+    "The tax authority",
+    "A federal grand jury",
+    "The serious fraud office",
+    "The central bank",
+    "The environment agency",
+    "Interpol",
+    "The labour ministry",
+    "The competition authority",
+]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+ORG_FIRST = [
+    "Apex",
+    "Blue Harbor",
+    "Crescent",
+    "Delta",
+    "Everline",
+    "Falcon",
+    "Granite",
+    "Horizon",
+    "Ironwood",
+    "Juniper",
+    "Keystone",
+    "Lumen",
+    "Meridian",
+    "Northgate",
+    "Orion",
+    "Pinnacle",
+    "Quantum",
+    "Redwood",
+    "Summit",
+    "Tidewater",
+    "Unity",
+    "Vertex",
+    "Westbrook",
+    "Zenith",
+    "Silverline",
+    "Oakmont",
+    "Bright Path",
+    "Coral",
+    "Evergreen",
+    "Harbor Point",
+]
+ORG_SECOND = [
+    "Trading",
+    "Logistics",
+    "Media",
+    "Holdings",
+    "Group",
+    "Partners",
+    "Systems",
+    "Imports",
+    "Capital",
+    "Marketplace",
+    "Shipping",
+    "Foods",
+    "Mining",
+    "Labs",
+    "Services",
+    "Ventures",
+]
+ORG_FORMS = ["Ltd", "LLC", "Inc.", "S.A.", "GmbH", "B.V.", "Pte Ltd", "", "", ""]
+
+
+def org_name(rng: random.Random) -> str:
+    """A fictional company name."""
+    form = rng.choice(ORG_FORMS)
+    return " ".join(p for p in (rng.choice(ORG_FIRST), rng.choice(ORG_SECOND), form) if p)
+
+
+def amount(rng: random.Random) -> str:
+    """A money amount written as news does."""
+    value = rng.choice([1.2, 2.5, 4, 7.8, 12, 25, 40, 85, 150, 320, 600])
+    unit = rng.choice(["million", "million", "billion"]) if value < 10 else "million"
+    return f"${value:g} {unit}" if rng.random() < 0.6 else f"€{value:g} {unit}"
+
+
+def fill(template: str, rng: random.Random, org: str | None = None) -> str:
+    """Fill the slots of ``template`` at random (``org`` fixes the company name)."""
+    return template.format(
+        org=org or org_name(rng),
+        place=rng.choice(PLACES),
+        authority=rng.choice(AUTHORITIES),
+        amount=amount(rng),
+        n=rng.choice([12, 35, 60, 140, 300, 1200, 4000]),
+        year=rng.randint(1975, 2018),
+        weekday=rng.choice(WEEKDAYS),
+    )
+
+
+@dataclass(frozen=True)
+class Article:
+    """A generated news item."""
+
+    label: str
+    title: str
+    text: str
+
+
+def pools(label: str, split: str | None) -> tuple[list[str], list[str]]:
+    """Headline and body pools of ``label`` for ``split`` ("train": 4/5 of the fragments,
+    "dev": the held-out fifth plus shared ones, None: all)."""
+
+    def pick(items: list[str]) -> list[str]:
+        if split is None:
+            return items
+        held = [t for i, t in enumerate(items) if i % 5 == 4]
+        kept = [t for i, t in enumerate(items) if i % 5 != 4]
+        # dev: mostly unseen fragments, topped up so every pool is non-empty
+        return kept if split == "train" else held + kept[: max(0, 3 - len(held))]
+
+    return pick(HEADLINES[label]), pick(BODIES[label])
+
+
+def article(
+    label: str,
+    rng: random.Random,
+    *,
+    org: str | None = None,
+    split: str | None = None,
+    length: str | None = None,
+) -> Article:
+    """Compose one news item of ``label``: a headline and a body of a chosen length
+    (``short``: headline only, ``brief``: 1–2 sentences, ``long``: a multi-paragraph article)."""
+    heads, bodies = pools(label, split)
+    org = org or org_name(rng)
+    title = fill(rng.choice(heads), rng, org)
+    length = length or rng.choices(["short", "brief", "long"], weights=[2, 5, 2])[0]
+    if length == "short":
+        return Article(label, title, "")
+    n_body = rng.randint(1, 2) if length == "brief" else rng.randint(3, min(6, len(bodies)))
+    sentences = [fill(s, rng, org) for s in rng.sample(bodies, min(n_body, len(bodies)))]
+    if length == "long":
+        fillers = [fill(s, rng, org) for s in rng.sample(FILLER, rng.randint(3, 6))]
+        paragraphs = []
+        mixed = sentences + fillers
+        rng.shuffle(mixed)
+        mixed.insert(0, sentences[0])  # lead with the substance, as news does
+        mixed = list(dict.fromkeys(mixed))
+        while mixed:
+            take = rng.randint(2, 3)
+            paragraphs.append(" ".join(mixed[:take]))
+            mixed = mixed[take:]
+        body = "\n\n".join(paragraphs)
+    else:
+        if rng.random() < 0.3:
+            sentences.append(fill(rng.choice(FILLER), rng, org))
+        body = " ".join(sentences)
+    return Article(label, title, body)

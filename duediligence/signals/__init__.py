@@ -1,0 +1,14 @@
+"""Adverse media: the taxonomy and the text classifier."""
+
+from duediligence.signals.annotate import annotate_signals
+from duediligence.signals.classifier import Classification, classify_texts
+from duediligence.signals.taxonomy import ADVERSE_LABELS, LABELS, TAXONOMY
+
+__all__ = [
+    "ADVERSE_LABELS",
+    "LABELS",
+    "TAXONOMY",
+    "Classification",
+    "annotate_signals",
+    "classify_texts",
+]
