@@ -17,6 +17,7 @@ from duediligence.cli import (
     demo_cmd,
     import_cmd,
     model_cmd,
+    sample_cmd,
     watchlist_cmd,
 )
 from duediligence.cli.common import err
@@ -91,6 +92,7 @@ watchlist_cmd.register(app)
 clients_cmd.register(app)
 classify_cmd.register(app)
 model_cmd.register(app)
+sample_cmd.register(app)
 demo_cmd.register(app)
 
 
