@@ -18,6 +18,7 @@ from duediligence.cli import (
     import_cmd,
     model_cmd,
     sample_cmd,
+    screen_cmd,
     watchlist_cmd,
 )
 from duediligence.cli.common import err
@@ -93,6 +94,7 @@ clients_cmd.register(app)
 classify_cmd.register(app)
 model_cmd.register(app)
 sample_cmd.register(app)
+screen_cmd.register(app)
 demo_cmd.register(app)
 
 

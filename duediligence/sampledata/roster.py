@@ -48,6 +48,30 @@ COUNTRIES = [
     "TR",
     "PH",
 ]
+COUNTRY_NAMES = {
+    "US": "the United States",
+    "GB": "the United Kingdom",
+    "DE": "Germany",
+    "FR": "France",
+    "NL": "the Netherlands",
+    "ES": "Spain",
+    "IT": "Italy",
+    "CA": "Canada",
+    "AU": "Australia",
+    "SG": "Singapore",
+    "IN": "India",
+    "BR": "Brazil",
+    "MX": "Mexico",
+    "ZA": "South Africa",
+    "AE": "the United Arab Emirates",
+    "PL": "Poland",
+    "SE": "Sweden",
+    "IE": "Ireland",
+    "JP": "Japan",
+    "NG": "Nigeria",
+    "TR": "Turkey",
+    "PH": "the Philippines",
+}
 OFFSHORE = ["VG", "KY", "PA", "SC", "BZ", "CY"]
 HIGH_RISK_COUNTRIES = ["IR", "KP", "MM", "SY", "YE", "HT"]
 
@@ -708,7 +732,9 @@ def generate_roster(seed: int = SEED, n_clients: int = 300) -> Roster:
                 severity="charge",
                 kind="news",
             )
-            b.out.signals[-1]["text"] += f" The company is registered in {other_country}."
+            b.out.signals[-1]["text"] += (
+                f" The company is registered in {COUNTRY_NAMES[other_country]}."
+            )
             rationale = "Shares its name with a company in another country charged with fraud; no record of its own"
         b.out.labels.append(
             {

@@ -1,0 +1,217 @@
+"""``duediligence screen ...`` and ``duediligence matches ...``: screening and match review."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from duediligence.cli.common import acting_user, db_session, err, out, print_json, progress_bar
+from duediligence.db.enums import MatchStatus
+from duediligence.errors import InputError
+from duediligence.matching import (
+    DEFAULT_THRESHOLD,
+    decide_match,
+    link_signals,
+    list_matches,
+    screen,
+    screen_batch,
+    screen_clients,
+)
+
+screen_app = typer.Typer(
+    help=(
+        "Screen names against the active lists.\n\nExample:\n\n"
+        '    duediligence screen name "Banco Nacional de Cuba"'
+    ),
+    no_args_is_help=True,
+)
+matches_app = typer.Typer(
+    help="Review screening matches.\n\nExample:\n\n    duediligence matches list --status pending",
+    no_args_is_help=True,
+)
+THRESHOLD_OPT = typer.Option(
+    DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0, help="Minimum score of a hit."
+)
+
+
+@screen_app.command("name")
+def screen_name(
+    name: str = typer.Argument(..., help="The name to screen."),
+    schema: str = typer.Option(
+        "LegalEntity",
+        "--schema",
+        help="Person, Company, Organization, LegalEntity, Vessel, Airplane.",
+    ),
+    country: str | None = typer.Option(None, "--country", help="ISO country code."),
+    birth_date: str | None = typer.Option(None, "--birth-date", help="YYYY[-MM[-DD]]."),
+    threshold: float = THRESHOLD_OPT,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Screen one name and explain every hit.
+
+    Example:
+
+        duediligence screen name "Usama bin Ladin" --schema Person --birth-date 1957
+    """
+    if birth_date:
+        try:
+            date.fromisoformat(birth_date) if len(birth_date) == 10 else int(birth_date[:4])
+        except ValueError:
+            raise InputError(
+                f"--birth-date {birth_date!r}: use YYYY, YYYY-MM or YYYY-MM-DD"
+            ) from None
+    with db_session() as session:
+        hits = screen(
+            session,
+            name,
+            schema=schema,
+            country=country,
+            birth_date=birth_date,
+            threshold=threshold,
+        )
+    if as_json:
+        print_json([vars(h) for h in hits])
+        return
+    if not hits:
+        out.print(f"no match at or above {threshold:.2f} for {name!r}")
+        return
+    table = Table("score", "list", "id", "listed name", "why", show_lines=True)
+    for h in hits:
+        why = "; ".join([f"matched {h.matched_name!r}: {h.explanation}", *h.adjustments])
+        table.add_row(f"{h.score:.2f}", h.list_name, h.source_id, h.entity_name, why)
+    out.print(table)
+
+
+@screen_app.command("batch")
+def batch(
+    queries: Path = typer.Argument(
+        ..., help="CSV with columns id,name[,schema,birth_date,country]."
+    ),
+    output: Path = typer.Option(..., "--output", help="Where to write the hits CSV."),
+    threshold: float = THRESHOLD_OPT,
+) -> None:
+    """Screen a CSV of names in bulk; one output row per hit.
+
+    Example:
+
+        duediligence screen batch queries.csv --output hits.csv
+    """
+    with db_session() as session, progress_bar("screening") as update:
+        result = screen_batch(session, queries, output, threshold=threshold, progress=update)
+    for problem in result.skipped[:10]:
+        err.print(f"skipped {problem}", markup=False)
+    out.print(
+        f"screened {result.queries} names: {result.hits} hits written to {output}"
+        + (f"; {len(result.skipped)} rows skipped" if result.skipped else "")
+    )
+
+
+@screen_app.command("clients")
+def clients(
+    threshold: float = THRESHOLD_OPT,
+    as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
+) -> None:
+    """Screen every client, alias and party; link unlinked news to clients.
+
+    Example:
+
+        duediligence screen clients
+    """
+    actor = acting_user(as_user)
+    with db_session() as session, progress_bar("screening roster") as update:
+        result = screen_clients(session, actor=actor, threshold=threshold, progress=update)
+        linked = link_signals(session, actor=actor)
+    out.print(
+        f"screened {result.subjects} names: {result.new_matches} new matches, "
+        f"{result.reopened} re-opened, {result.kept_dismissed} stay dismissed; "
+        f"news linked {linked.linked}, ambiguous {linked.ambiguous}, "
+        f"unlinked {linked.unlinked}"
+    )
+
+
+@matches_app.command("list")
+def matches_list(
+    status: MatchStatus | None = typer.Option(
+        None, "--status", help="pending, confirmed or dismissed."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List screening matches, highest score first.
+
+    Example:
+
+        duediligence matches list --status pending --json
+    """
+    with db_session() as session:
+        rows: list[dict[str, Any]] = [
+            {
+                "id": m.id,
+                "client": m.client.external_ref,
+                "subject": m.subject_name,
+                "entity": m.entity.name,
+                "source_id": m.entity.source_id,
+                "score": m.score,
+                "status": m.status.value,
+                "explanation": m.explanation,
+                "decided_by": m.decided_by,
+                "reason": m.decision_reason,
+            }
+            for m in list_matches(session, status)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "client", "subject", "listed as", "score", "status")
+    for r in rows:
+        table.add_row(
+            str(r["id"]), r["client"], r["subject"], r["entity"], f"{r['score']:.2f}", r["status"]
+        )
+    out.print(table)
+
+
+def _decide(match_id: int, reason: str, as_user: str | None, confirm: bool) -> None:
+    with db_session() as session:
+        match = decide_match(
+            session, match_id, confirm=confirm, reason=reason, actor=acting_user(as_user)
+        )
+        out.print(f"match {match.id} {match.status.value}")
+
+
+@matches_app.command("confirm")
+def confirm(
+    match_id: int = typer.Argument(..., help="Match id."),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),
+    as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
+) -> None:
+    """Confirm a match (a sanctions match becomes a signal against the client).
+
+    Example:
+
+        duediligence matches confirm 12 --reason "same person: name, DOB and nationality agree"
+    """
+    _decide(match_id, reason, as_user, True)
+
+
+@matches_app.command("dismiss")
+def dismiss(
+    match_id: int = typer.Argument(..., help="Match id."),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),
+    as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
+) -> None:
+    """Dismiss a false match; it stays dismissed unless the list entry or the subject changes.
+
+    Example:
+
+        duediligence matches dismiss 12 --reason "different birth year and nationality"
+    """
+    _decide(match_id, reason, as_user, False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``screen`` and ``matches`` groups."""
+    app.add_typer(screen_app, name="screen")
+    app.add_typer(matches_app, name="matches")

@@ -1,0 +1,433 @@
+"""Compare two names and explain the verdict.
+
+``rigour`` prepares each name once (prefix stripping, legal-form recognition, stop words,
+transliteration, phonetic keys); ``rapidfuzz`` scores token pairs. The score is the average of
+how much of each name the other one explains, with weights that reflect what matters to a
+screener:
+
+- legal forms (Ltd = Limited = LLC ...) and stop words carry no weight: they neither make nor
+  break a match;
+- generic company words (Company, Group, Holding, Trading, International ...) weigh little;
+- numbers must agree: "11420 CORP" is not "BELLETECH CORP" and "Unit 7" is not "Unit 8";
+- tokens match regardless of order and commas ("SALEK, ABDULHAI" = "ABDULHAI SALEK"), through
+  typos and doubled letters (edit similarity), transliteration variants (same phonetic key:
+  Mohammed/Muhammad) and other scripts (compared in Latin transliteration);
+- a person's initial matches a given name with that letter; a missing middle name costs little;
+- a person's name is not a company: when only one side carries a legal form and the other is a
+  person's name, the pair is penalised ("EMMA LLC" vs "emma daniels");
+- one-word names must be explained in full on both sides, so a short name does not match every
+  longer name that contains it, and persons sharing only a surname are different people.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import OSA
+from rigour.names import NamePartTag, NameTypeTag, analyze_names
+from rigour.text import ascii_text, metaphone
+
+MATCHER_VERSION = "dd-names-1"
+DEFAULT_THRESHOLD = 0.8
+
+GENERIC_WEIGHT = 0.25
+INITIAL_SIMILARITY = 0.8
+PHONETIC_SIMILARITY = 0.85
+MIN_TOKEN_SIMILARITY = 0.72
+
+GENERIC_WORDS = frozenset(
+    [
+        "company",
+        "corporation",
+        "group",
+        "holding",
+        "holdings",
+        "trading",
+        "trade",
+        "international",
+        "intl",
+        "global",
+        "services",
+        "service",
+        "industries",
+        "industry",
+        "enterprises",
+        "enterprise",
+        "partners",
+        "partner",
+        "ventures",
+        "investments",
+        "investment",
+        "capital",
+        "management",
+        "solutions",
+        "systems",
+        "technologies",
+        "technology",
+        "general",
+        "national",
+        "the",
+        "and",
+        "of",
+        "de",
+        "la",
+        "el",
+        "al",
+        "bin",
+        "ibn",
+    ]
+)
+
+# Legal forms as rigour writes them after its org-type normalisation, plus common spellings it
+# leaves alone in some positions; they neither make nor break a match.
+LEGAL_FORMS = frozenset(
+    [
+        "ltd",
+        "llc",
+        "inc",
+        "plc",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "gmbh",
+        "ag",
+        "bv",
+        "nv",
+        "kk",
+        "pte",
+        "pvt",
+        "pty",
+        "ab",
+        "oy",
+        "as",
+        "asa",
+        "aps",
+        "jsc",
+        "ojsc",
+        "pjsc",
+        "cjsc",
+        "zao",
+        "oao",
+        "ooo",
+        "llp",
+        "lp",
+        "corp",
+        "co",
+        "sl",
+        "sro",
+        "kft",
+        "zrt",
+        "doo",
+        "ad",
+        "fze",
+        "fzco",
+        "fzc",
+        "limited",
+        "incorporated",
+        "ltda",
+        "llk",
+        "kv",
+        "cv",
+        "sac",
+        "sak",
+        "srl",
+        "sro",
+        "korp",
+        "ko",
+        "ink",
+    ]
+)
+# Words rigour tags as stop words in Latin script; repeated here for transliterated input.
+STOP_WORDS = frozenset(
+    ["de", "la", "el", "del", "des", "du", "di", "da", "y", "e", "et", "and", "of", "the", "и"]
+)
+
+SCHEMA_TYPES: dict[str, Any] = {
+    "Person": NameTypeTag.PER,
+    "Company": NameTypeTag.ORG,
+    "Organization": NameTypeTag.ORG,
+    "PublicBody": NameTypeTag.ORG,
+    "LegalEntity": NameTypeTag.ENT,
+    "Vessel": NameTypeTag.OBJ,
+    "Airplane": NameTypeTag.OBJ,
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One prepared name token."""
+
+    text: str  # as written (normalised case)
+    latin: str  # Latin transliteration used for comparison
+    phonetic: str | None
+    weight: float
+    numeric: bool
+    skeleton: str = ""  # consonants only, for scripts written without vowels (Arabic, Hebrew)
+    folded: str = ""  # spelling folded across transliteration conventions (dzh/j, c/k, ph/f ...)
+
+
+@dataclass(frozen=True)
+class PreparedName:
+    """A name analysed once and reused for every comparison."""
+
+    original: str
+    schema: str
+    tokens: tuple[Token, ...]
+    numbers: frozenset[str]
+    has_legal_form: bool
+
+    @property
+    def total_weight(self) -> float:
+        """Sum of the token weights."""
+        return sum(t.weight for t in self.tokens)
+
+
+@dataclass
+class NameMatch:
+    """The verdict on a pair of names: a score in [0, 1] and the reasons, in words."""
+
+    score: float
+    explanation: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def is_match(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
+        """True when the score reaches ``threshold``."""
+        return self.score >= threshold
+
+
+@functools.lru_cache(maxsize=200_000)
+def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
+    """Analyse ``name`` with rigour into weighted tokens (cached)."""
+    type_tag = SCHEMA_TYPES.get(schema, NameTypeTag.ENT)
+    analysed = analyze_names(type_tag, [name], phonetics=True, symbols=False, consolidate=False)
+    parts = max(analysed, key=lambda n: len(n.parts)).parts if analysed else []
+    tokens = []
+    numbers = set()
+    legal = False
+    for part in parts:
+        tag = part.tag
+        if tag == NamePartTag.LEGAL:
+            legal = True
+            continue
+        if tag == NamePartTag.STOP:
+            continue
+        comparable = part.comparable or part.form
+        if comparable.isascii():
+            pieces = [(part.form, comparable, part.metaphone)]
+        else:
+            # Other scripts are compared in Latin transliteration; CJK names may split into
+            # several syllable-words (李伟 -> li wei).
+            words = ascii_text(comparable).lower().split()
+            pieces = [(part.form if len(words) == 1 else w, w, metaphone(w)) for w in words]
+        abjad = not comparable.isascii() and _is_abjad(comparable)
+        for form, latin, phonetic in pieces:
+            if not latin:
+                continue
+            if latin in LEGAL_FORMS:
+                legal = True
+                continue
+            if latin in STOP_WORDS:
+                continue
+            numeric = any(ch.isdigit() for ch in latin)
+            if numeric:
+                numbers.add(latin)
+            weight = GENERIC_WEIGHT if latin in GENERIC_WORDS else 1.0
+            skeleton = _skeleton(latin) if abjad else ""
+            tokens.append(
+                Token(form, latin, phonetic or None, weight, numeric, skeleton, _fold(latin))
+            )
+    return PreparedName(name, schema, tuple(tokens), frozenset(numbers), legal)
+
+
+_FOLDS = [
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("sch", "sh"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("ou", "u"),
+    ("ee", "i"),
+    ("oo", "u"),
+    ("c", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("y", "i"),
+    ("w", "v"),
+]
+
+
+def _fold(latin: str) -> str:
+    for a, b in _FOLDS:
+        latin = latin.replace(a, b)
+    return latin
+
+
+_VOWELS = str.maketrans("", "", "aeiouyw'")
+
+
+def _skeleton(latin: str) -> str:
+    return latin.translate(_VOWELS)
+
+
+def _is_abjad(text: str) -> bool:
+    return any("\u0590" <= ch <= "\u08ff" for ch in text)  # Hebrew, Arabic, Syriac, Thaana
+
+
+def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
+    if a.latin == b.latin:
+        return 1.0, "same"
+    if a.numeric or b.numeric:
+        return 0.0, "different number"
+    if person and (len(a.latin) == 1 or len(b.latin) == 1):
+        short, long_ = (a, b) if len(a.latin) == 1 else (b, a)
+        if long_.latin.startswith(short.latin):
+            return INITIAL_SIMILARITY, "initial"
+        return 0.0, "different initial"
+    # OSA: edit distance that counts a swap of two adjacent letters as one typo.
+    sim = OSA.normalized_similarity(a.latin, b.latin)
+    how = "spelling variant"
+    if a.folded != a.latin or b.folded != b.latin:
+        folded = 0.95 * OSA.normalized_similarity(a.folded, b.folded)
+        if folded > sim:
+            sim, how = folded, "transliteration variant"
+    if a.phonetic and b.phonetic and a.phonetic != b.phonetic and len(a.latin) > 3:
+        # Transliteration drift (c/k, ph/f, y/i ...) shows as small phonetic-key differences.
+        phon = 0.9 * OSA.normalized_similarity(a.phonetic, b.phonetic)
+        if phon >= 0.8 * 0.9 and phon > sim:
+            sim, how = phon, "sounds alike"
+    if (a.skeleton or b.skeleton) and len(a.latin) > 2 and len(b.latin) > 2:
+        # One side is in a script written without vowels: compare the consonants.
+        skel = OSA.normalized_similarity(
+            a.skeleton or _skeleton(a.latin), b.skeleton or _skeleton(b.latin)
+        )
+        if skel >= 0.75 and 0.85 * skel > sim:
+            sim, how = 0.85 * skel, "same consonants (transliterated)"
+    # Same phonetic key counts only when the spellings are not far apart: metaphone alone
+    # equates too much (grand/garnet, rossi/rizo).
+    if (
+        a.phonetic
+        and a.phonetic == b.phonetic
+        and len(a.latin) > 2
+        and sim >= 0.55
+        and sim < PHONETIC_SIMILARITY
+    ):
+        sim, how = PHONETIC_SIMILARITY, "sounds the same"
+    return (sim, how) if sim >= MIN_TOKEN_SIMILARITY else (0.0, "different")
+
+
+def _align(
+    left: PreparedName, right: PreparedName, person: bool
+) -> list[tuple[int, int, float, str]]:
+    """Greedy best-first one-to-one token alignment."""
+    candidates = []
+    for i, a in enumerate(left.tokens):
+        for j, b in enumerate(right.tokens):
+            sim, how = _token_similarity(a, b, person)
+            if sim > 0:
+                candidates.append((sim * min(a.weight, b.weight), sim, i, j, how))
+    candidates.sort(key=lambda c: (-c[0], c[2], c[3]))
+    used_l: set[int] = set()
+    used_r: set[int] = set()
+    pairs = []
+    for _, sim, i, j, how in candidates:
+        if i in used_l or j in used_r:
+            continue
+        used_l.add(i)
+        used_r.add(j)
+        pairs.append((i, j, sim, how))
+    return pairs
+
+
+def _looks_like_person(name: PreparedName) -> bool:
+    return (
+        not name.has_legal_form
+        and 2 <= len(name.tokens) <= 4
+        and all(t.weight == 1.0 and not t.numeric for t in name.tokens)
+    )
+
+
+def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
+    """Compare two prepared names (see the module docstring for the rules)."""
+    if not left.tokens or not right.tokens:
+        return NameMatch(0.0, "one of the names has no comparable words")
+    person = left.schema == "Person" or right.schema == "Person"
+    pairs = _align(left, right, person)
+    covered_l = sum(sim * left.tokens[i].weight for i, _, sim, _ in pairs)
+    covered_r = sum(sim * right.tokens[j].weight for _, j, sim, _ in pairs)
+    cov_l = covered_l / left.total_weight
+    cov_r = covered_r / right.total_weight
+    notes: list[str] = []
+    matched = [
+        f"'{left.tokens[i].text}' ~ '{right.tokens[j].text}' ({how})" for i, j, _, how in pairs
+    ]
+    unmatched_l = [t.text for k, t in enumerate(left.tokens) if k not in {p[0] for p in pairs}]
+    unmatched_r = [t.text for k, t in enumerate(right.tokens) if k not in {p[1] for p in pairs}]
+
+    # A missing middle name is cheap: when every word of the shorter person name is explained
+    # and it has at least two words, the longer side's extra words count half.
+    if person and min(len(left.tokens), len(right.tokens)) >= 2:
+        if cov_l >= 0.95 and unmatched_r:
+            cov_r = cov_r + (1 - cov_r) * 0.5
+            notes.append(f"extra name(s) {', '.join(unmatched_r)} on one side only (minor)")
+        elif cov_r >= 0.95 and unmatched_l:
+            cov_l = cov_l + (1 - cov_l) * 0.5
+            notes.append(f"extra name(s) {', '.join(unmatched_l)} on one side only (minor)")
+    score = (cov_l + cov_r) / 2
+
+    if left.numbers != right.numbers and (left.numbers or right.numbers):
+        score = min(score, 0.3)
+        notes.append(
+            "numbers differ ("
+            + (", ".join(sorted(left.numbers)) or "none")
+            + " vs "
+            + (", ".join(sorted(right.numbers)) or "none")
+            + ")"
+        )
+    if left.has_legal_form != right.has_legal_form:
+        plain = right if left.has_legal_form else left
+        if plain.schema == "Person" or (
+            plain.schema == "LegalEntity" and _looks_like_person(plain)
+        ):
+            score *= 0.6
+            notes.append("a company name compared with a person's name")
+    if not pairs:
+        notes.append("no word in common")
+    elif unmatched_l or unmatched_r:
+        missing = [*unmatched_l, *unmatched_r]
+        if not any("extra name" in n for n in notes):
+            notes.append(f"unexplained word(s): {', '.join(missing)}")
+    score = round(max(0.0, min(1.0, score)), 4)
+    explanation = "; ".join([*matched, *notes]) or "no comparable words"
+    return NameMatch(
+        score,
+        explanation,
+        {
+            "matched": [
+                {
+                    "left": left.tokens[i].text,
+                    "right": right.tokens[j].text,
+                    "similarity": round(sim, 3),
+                    "how": how,
+                }
+                for i, j, sim, how in pairs
+            ],
+            "unmatched_left": unmatched_l,
+            "unmatched_right": unmatched_r,
+            "notes": notes,
+        },
+    )
+
+
+def compare_names(name1: str, name2: str, schema: str = "LegalEntity") -> NameMatch:
+    """Score how likely two names denote the same party, in [0, 1], with an explanation.
+
+    ``schema`` is a FollowTheMoney schema name (Person, Company, Organization, LegalEntity,
+    Vessel, Airplane). A pair counts as a match at :data:`DEFAULT_THRESHOLD`.
+    """
+    return compare_prepared(prepare_name(name1, schema), prepare_name(name2, schema))

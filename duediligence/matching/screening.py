@@ -1,0 +1,486 @@
+"""Screening against the active watch lists: one name, a batch, or the whole roster.
+
+A hit's score starts from the name comparison and is adjusted by secondary identifiers, each
+adjustment explained: a registration or ID number match is decisive, a birth-year mismatch
+lowers the score, a country match raises it a little.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from duediligence.db.enums import MatchStatus, PartyKind
+from duediligence.db.models import Client, Party, ScreeningMatch, Watchlist, WatchlistEntity
+from duediligence.errors import InputError
+from duediligence.ingest.watchlists.loader import current_snapshot_ids
+from duediligence.jsonutil import canonical_json, sha256_text
+from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
+from duediligence.matching.index import NameIndex
+from duediligence.review.audit import PendingEvent, record_events
+
+log = logging.getLogger(__name__)
+
+COMPATIBLE: dict[str, set[str]] = {
+    "Person": {"Person", "LegalEntity"},
+    "Company": {"Company", "Organization", "LegalEntity", "PublicBody"},
+    "Organization": {"Company", "Organization", "LegalEntity", "PublicBody"},
+    "LegalEntity": {"Person", "Company", "Organization", "LegalEntity", "PublicBody"},
+    "Vessel": {"Vessel"},
+    "Airplane": {"Airplane"},
+}
+SCHEMAS = tuple(COMPATIBLE)
+
+
+@dataclass
+class EntityRecord:
+    """What the index keeps about a listed entity."""
+
+    entity_id: int
+    list_name: str
+    source_id: str
+    schema: str
+    name: str
+    countries: list[str]
+    birth_years: set[int]
+    identifiers: set[str]
+    snapshot_id: int
+    content_hash: str
+    topics: list[str]
+
+
+@dataclass
+class Hit:
+    """A listed entity that matches a screened name."""
+
+    entity_id: int
+    list_name: str
+    source_id: str
+    schema: str
+    entity_name: str
+    matched_name: str
+    score: float
+    name_score: float
+    explanation: str
+    adjustments: list[str] = field(default_factory=list)
+    snapshot_id: int = 0
+    topics: list[str] = field(default_factory=list)
+
+
+class WatchlistIndex:
+    """The candidate index over every name of every current entity of the active lists."""
+
+    def __init__(self, records: list[EntityRecord], names: NameIndex, key: tuple[int, ...]):
+        self.records = records
+        self.names = names
+        self.key = key
+        self.entity_hashes = {r.entity_id: r.content_hash for r in records}
+
+
+_cache: dict[str, WatchlistIndex] = {}
+_cache_lock = threading.Lock()
+
+
+def _norm_id(value: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", value.upper())
+
+
+def _years(values: list[str]) -> set[int]:
+    return {int(v[:4]) for v in values if len(v) >= 4 and v[:4].isdigit()}
+
+
+def build_index(session: Session) -> WatchlistIndex:
+    """Build the index from the current snapshots of the active lists."""
+    snapshots = current_snapshot_ids(session)
+    records: list[EntityRecord] = []
+    names = NameIndex()
+    list_names = dict(session.execute(select(Watchlist.id, Watchlist.name)).all())
+    for watchlist_id, snapshot_id in sorted(snapshots.items()):
+        rows = session.execute(
+            select(
+                WatchlistEntity.id,
+                WatchlistEntity.source_id,
+                WatchlistEntity.schema,
+                WatchlistEntity.name,
+                WatchlistEntity.names,
+                WatchlistEntity.countries,
+                WatchlistEntity.birth_dates,
+                WatchlistEntity.identifiers,
+                WatchlistEntity.content_hash,
+                WatchlistEntity.topics,
+            ).where(
+                WatchlistEntity.watchlist_id == watchlist_id,
+                WatchlistEntity.last_seen_snapshot_id == snapshot_id,
+            )
+        )
+        for row in rows:
+            position = len(records)
+            records.append(
+                EntityRecord(
+                    row.id,
+                    list_names[watchlist_id],
+                    row.source_id,
+                    row.schema,
+                    row.name,
+                    list(row.countries or []),
+                    _years(row.birth_dates or []),
+                    {_norm_id(i) for i in row.identifiers or [] if len(_norm_id(i)) >= 5},
+                    snapshot_id,
+                    row.content_hash,
+                    list(row.topics or []),
+                )
+            )
+            for alias in row.names or [row.name]:
+                names.add(position, alias, row.schema)
+    key = tuple(sorted(snapshots.values()))
+    log.info("screening index: %d entities, %s", len(records), names.stats())
+    return WatchlistIndex(records, names, key)
+
+
+def get_index(session: Session) -> WatchlistIndex:
+    """The cached index for the current snapshots (rebuilt when a list changes)."""
+    key = tuple(sorted(current_snapshot_ids(session).values()))
+    cache_key = str(session.get_bind().engine.url)
+    with _cache_lock:
+        cached = _cache.get(cache_key)
+        if cached is not None and cached.key == key:
+            return cached
+    index = build_index(session)
+    with _cache_lock:
+        _cache[cache_key] = index
+    return index
+
+
+def _adjust(
+    hit: Hit,
+    record: EntityRecord,
+    country: str | None,
+    birth_date: date | str | None,
+    identifiers: list[str] | None,
+) -> None:
+    if identifiers:
+        shared = {_norm_id(i) for i in identifiers} & record.identifiers
+        if shared:
+            hit.score = 1.0
+            hit.adjustments.append(f"ID number {sorted(shared)[0]} matches (decisive)")
+            return
+    if birth_date and record.birth_years:
+        year = int(str(birth_date)[:4])
+        if any(abs(year - y) <= 1 for y in record.birth_years):
+            hit.score = min(1.0, hit.score + 0.05)
+            hit.adjustments.append(f"birth year {year} matches the list (+0.05)")
+        else:
+            hit.score = max(0.0, hit.score - 0.2)
+            years = ", ".join(str(y) for y in sorted(record.birth_years))
+            hit.adjustments.append(f"birth year {year} differs from the list's {years} (-0.20)")
+    if country and record.countries and country.upper() in record.countries:
+        hit.score = min(1.0, hit.score + 0.03)
+        hit.adjustments.append(f"country {country.upper()} matches (+0.03)")
+
+
+def screen_with(
+    index: WatchlistIndex,
+    name: str,
+    *,
+    schema: str = "LegalEntity",
+    country: str | None = None,
+    birth_date: date | str | None = None,
+    identifiers: list[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = 10,
+) -> list[Hit]:
+    """Screen one name against an already built index."""
+    if schema not in COMPATIBLE:
+        raise InputError(f"unknown schema {schema!r}: use one of {', '.join(SCHEMAS)}")
+    allowed = COMPATIBLE[schema]
+    hits = []
+    for indexed, match in index.names.search(name, schema):
+        record = index.records[indexed.record]
+        if record.schema not in allowed:
+            continue
+        hit = Hit(
+            entity_id=record.entity_id,
+            list_name=record.list_name,
+            source_id=record.source_id,
+            schema=record.schema,
+            entity_name=record.name,
+            matched_name=indexed.name,
+            score=match.score,
+            name_score=match.score,
+            explanation=match.explanation,
+            snapshot_id=record.snapshot_id,
+            topics=record.topics,
+        )
+        _adjust(hit, record, country, birth_date, identifiers)
+        if hit.score >= threshold:
+            hits.append(hit)
+    hits.sort(key=lambda h: -h.score)
+    return hits[:limit]
+
+
+def screen(
+    session: Session,
+    name: str,
+    *,
+    schema: str = "LegalEntity",
+    country: str | None = None,
+    birth_date: date | str | None = None,
+    identifiers: list[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = 10,
+) -> list[Hit]:
+    """Screen one name against every active list; hits at or above ``threshold``, best first."""
+    if not name or not name.strip():
+        raise InputError("the name to screen is empty")
+    return screen_with(
+        get_index(session),
+        name,
+        schema=schema,
+        country=country,
+        birth_date=birth_date,
+        identifiers=identifiers,
+        threshold=threshold,
+        limit=limit,
+    )
+
+
+# --------------------------------------------------------------------------- batch
+
+
+BATCH_COLUMNS = [
+    "query_id",
+    "query_name",
+    "rank",
+    "score",
+    "list",
+    "source_id",
+    "entity_name",
+    "explanation",
+]
+
+
+def _batch_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror}") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        fields = set(reader.fieldnames or [])
+        if not {"id", "name"} <= fields:
+            raise InputError(f"{path}, line 1: the header needs the columns id and name")
+        unknown = fields - {"id", "name", "schema", "birth_date", "country"}
+        if unknown:
+            raise InputError(f"{path}, line 1: unknown column(s) {', '.join(sorted(unknown))}")
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}, line {reader.line_num}: unreadable: {exc}") from None
+
+
+@dataclass
+class BatchResult:
+    """What a batch screening did."""
+
+    queries: int = 0
+    hits: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def screen_batch(
+    session: Session,
+    queries: Path,
+    output: Path,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Screen every row of ``queries`` (id,name[,schema,birth_date,country]) into ``output``."""
+    index = get_index(session)
+    result = BatchResult()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(BATCH_COLUMNS)
+        for line, row in _batch_rows(queries):
+            name = (row.get("name") or "").strip()
+            schema = (row.get("schema") or "LegalEntity").strip() or "LegalEntity"
+            if not name or schema not in COMPATIBLE:
+                result.skipped.append(
+                    f"line {line}: " + ("empty name" if not name else f"unknown schema {schema!r}")
+                )
+                continue
+            birth = (row.get("birth_date") or "").strip() or None
+            if birth and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", birth):
+                result.skipped.append(f"line {line}: bad birth_date {birth!r}")
+                continue
+            hits = screen_with(
+                index,
+                name,
+                schema=schema,
+                country=row.get("country") or None,
+                birth_date=birth,
+                threshold=threshold,
+            )
+            for rank, hit in enumerate(hits, start=1):
+                writer.writerow(
+                    [
+                        row.get("id", ""),
+                        name,
+                        rank,
+                        f"{hit.score:.3f}",
+                        hit.list_name,
+                        hit.source_id,
+                        hit.entity_name,
+                        "; ".join([hit.explanation, *hit.adjustments]),
+                    ]
+                )
+            result.queries += 1
+            result.hits += len(hits)
+            if progress and result.queries % 200 == 0:
+                progress(result.queries)
+    if progress:
+        progress(result.queries)
+    return result
+
+
+# --------------------------------------------------------------------------- roster
+
+
+@dataclass
+class RosterScreeningResult:
+    """What screening the roster did."""
+
+    subjects: int = 0
+    new_matches: int = 0
+    reopened: int = 0
+    unchanged: int = 0
+    kept_dismissed: int = 0
+
+
+def _subject_hash(name: str, birth_date: Any, country: Any) -> str:
+    return sha256_text(canonical_json([name, birth_date, country]))
+
+
+def screen_clients(
+    session: Session,
+    *,
+    actor: str | None,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[int], None] | None = None,
+) -> RosterScreeningResult:
+    """Screen every client, alias and party against the active lists; record the matches.
+
+    A match a reviewer dismissed stays dismissed on later runs unless the list entry or the
+    subject's data changed; then it is re-opened (pending) and the change is audited.
+    """
+    index = get_index(session)
+    result = RosterScreeningResult()
+    existing = {(m.subject_key, m.entity_id): m for m in session.scalars(select(ScreeningMatch))}
+    events: list[PendingEvent] = []
+    clients = session.scalars(select(Client).order_by(Client.id)).all()
+    parties_by_client: dict[int, list[Party]] = {}
+    for party in session.scalars(select(Party).where(Party.pseudonymised_at.is_(None))):
+        parties_by_client.setdefault(party.client_id, []).append(party)
+    for done, client in enumerate(clients, start=1):
+        subjects: list[tuple[str, int | None, str, str, Any, Any]] = [
+            (f"client:{client.id}", None, n, "Company", None, client.country)
+            for n in dict.fromkeys([client.name, *(client.aliases or [])])
+        ]
+        for party in parties_by_client.get(client.id, []):
+            schema = "Person" if party.kind == PartyKind.PERSON else "Company"
+            subjects.append(
+                (f"party:{party.id}", party.id, party.name, schema, party.birth_date, party.country)
+            )
+        for subject_key, party_id, name, schema, birth, country in subjects:
+            result.subjects += 1
+            subject_hash = _subject_hash(name, birth, country)
+            for hit in screen_with(
+                index, name, schema=schema, country=country, birth_date=birth, threshold=threshold
+            ):
+                entity_hash = index.entity_hashes[hit.entity_id]
+                explanation = {
+                    "name": hit.explanation,
+                    "adjustments": hit.adjustments,
+                    "matched_name": hit.matched_name,
+                    "name_score": hit.name_score,
+                }
+                match = existing.get((subject_key, hit.entity_id))
+                if match is None:
+                    match = ScreeningMatch(
+                        client_id=client.id,
+                        party_id=party_id,
+                        subject_key=subject_key,
+                        subject_name=name,
+                        entity_id=hit.entity_id,
+                        snapshot_id=hit.snapshot_id,
+                        score=hit.score,
+                        explanation=explanation,
+                        matcher_version=MATCHER_VERSION,
+                        subject_hash=subject_hash,
+                        entity_hash=entity_hash,
+                        status=MatchStatus.PENDING,
+                    )
+                    session.add(match)
+                    existing[(subject_key, hit.entity_id)] = match
+                    result.new_matches += 1
+                    events.append(
+                        PendingEvent(
+                            "match.created",
+                            "screening_match",
+                            None,
+                            client.id,
+                            after={
+                                "subject": name,
+                                "entity": hit.entity_name,
+                                "list": hit.list_name,
+                                "source_id": hit.source_id,
+                                "score": hit.score,
+                            },
+                        )
+                    )
+                    continue
+                changed = match.subject_hash != subject_hash or match.entity_hash != entity_hash
+                if match.status == MatchStatus.DISMISSED and not changed:
+                    result.kept_dismissed += 1
+                    continue
+                if match.status == MatchStatus.DISMISSED and changed:
+                    events.append(
+                        PendingEvent(
+                            "match.reopened",
+                            "screening_match",
+                            match.id,
+                            client.id,
+                            before={"status": "dismissed", "reason": match.decision_reason},
+                            after={
+                                "status": "pending",
+                                "why": "the list entry or the subject changed",
+                            },
+                        )
+                    )
+                    match.status = MatchStatus.PENDING
+                    result.reopened += 1
+                else:
+                    result.unchanged += 1
+                match.score = hit.score
+                match.explanation = explanation
+                match.snapshot_id = hit.snapshot_id
+                match.matcher_version = MATCHER_VERSION
+                match.subject_hash = subject_hash
+                match.entity_hash = entity_hash
+        if progress and done % 50 == 0:
+            progress(done)
+    session.flush()
+    record_events(session, actor=actor, events=events)
+    return result
