@@ -17,6 +17,7 @@ from duediligence.cli import (
     demo_cmd,
     import_cmd,
     model_cmd,
+    risk_cmd,
     sample_cmd,
     screen_cmd,
     watchlist_cmd,
@@ -95,6 +96,7 @@ classify_cmd.register(app)
 model_cmd.register(app)
 sample_cmd.register(app)
 screen_cmd.register(app)
+risk_cmd.register(app)
 demo_cmd.register(app)
 
 

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import time
+
 import typer
 
 from duediligence.cli.common import out
-from duediligence.db import migrate
+from duediligence.config import get_settings
 from duediligence.db.session import get_engine
+from duediligence.demo import steps
 
 
 def demo() -> None:
-    """Initialise the default database and run the main job on the sample data.
+    """Load the sample data, screen, classify, score and report, printing each step.
 
-    Each step prints what it did; at the end the paths of the rendered reports are listed.
+    Uses DD_DATABASE_URL (default: a SQLite file duediligence.db here) and DD_MODELS_DIR.
 
     Example:
 
         duediligence demo
     """
     engine = get_engine()
-    migrate.upgrade(engine, "head")
-    out.print(f"[1] database ready: {engine.url!r}")
+    settings = get_settings()
+    out.print(f"duediligence demo on {engine.url!r}")
+    for n, (name, run) in enumerate(steps(engine, settings.models_dir), start=1):
+        start = time.perf_counter()
+        summary = run()
+        out.print(f"[{n}] {name}: {summary} ({time.perf_counter() - start:.1f} s)", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

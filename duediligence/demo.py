@@ -1,0 +1,154 @@
+"""The whole main job on the sample data, as a sequence of named steps.
+
+Each step is a library call and returns a one-line summary; the CLI prints them. Every step is
+idempotent, so running the demo twice changes nothing the second time but the new assessments.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from duediligence.db import migrate
+from duediligence.db.models import Client, Signal
+from duediligence.db.session import session_scope
+from duediligence.ingest.roster import import_file
+from duediligence.ingest.watchlists import import_watchlist
+from duediligence.modelstore import activate_model, active_versions, sync_active_from_disk
+from duediligence.sampledata.paths import sample_data_dir, shared_data_dir
+from duediligence.sampledata.roster import IMPORT_ORDER
+
+log = logging.getLogger(__name__)
+
+ACTOR = "demo"
+CASE_STUDY = ("CS-BACKPAGE", "CS-SAFEMARKET", "CS-DISMISSED")
+
+
+@dataclass
+class StepResult:
+    """What one demo step did."""
+
+    name: str
+    summary: str
+
+
+def _import_sample(engine: Engine) -> str:
+    folder = sample_data_dir()
+    counts = []
+    with session_scope(engine) as session:
+        for kind, name in IMPORT_ORDER:
+            result = import_file(session, folder / name, kind, actor=ACTOR)  # type: ignore[arg-type]
+            counts.append(f"{name}: {result.inserted} new")
+    return "; ".join(counts)
+
+
+def _lists(engine: Engine) -> str:
+    shared = shared_data_dir() / "watchlists"
+    sources = [(shared / "ofac-sdn-2021", "ofac"), (shared / "un" / "consolidated.xml", "un")]
+    done = []
+    for path, fmt in sources:
+        if not path.exists():
+            done.append(f"{fmt}: not found at {path} (skipped)")
+            continue
+        with session_scope(engine) as session:
+            r = import_watchlist(session, path, fmt=fmt, actor=ACTOR)  # type: ignore[arg-type]
+        done.append(
+            f"{r.watchlist}: {r.entity_count} entities"
+            + ("" if r.created else " (already imported)")
+        )
+    return "; ".join(done)
+
+
+def _models(engine: Engine, models_dir: Path) -> str:
+    with session_scope(engine) as session:
+        activated = sync_active_from_disk(session, models_dir, actor=ACTOR)
+    return "active models: " + (", ".join(activated) or "none shipped")
+
+
+def _classify(engine: Engine, models_dir: Path) -> str:
+    from duediligence.signals import annotate_signals
+
+    with session_scope(engine) as session:
+        todo = list(session.scalars(select(Signal).where(Signal.label.is_(None))))
+        n = annotate_signals(session, todo, models_dir=models_dir)
+        adverse = sum(1 for s in todo if s.label != "none")
+    return f"classified {n} signals ({adverse} adverse)"
+
+
+def _screen(engine: Engine) -> str:
+    from duediligence.matching import link_signals, screen_clients
+
+    with session_scope(engine) as session:
+        r = screen_clients(session, actor=ACTOR)
+        linked = link_signals(session, actor=ACTOR)
+    return (
+        f"screened {r.subjects} names: {r.new_matches} new matches; news linked "
+        f"{linked.linked}, ambiguous {linked.ambiguous}"
+    )
+
+
+def _risk_model(engine: Engine, models_dir: Path) -> str:
+    if "risk" in active_versions(models_dir):
+        return f"using the shipped risk model {active_versions(models_dir)['risk']}"
+    from duediligence.risk.training import train_risk_model
+
+    with session_scope(engine) as session:
+        manifest = train_risk_model(session, models_dir=models_dir, actor=ACTOR)
+        activate_model(session, models_dir, manifest.version, actor=ACTOR)
+    m = manifest.metrics
+    return f"trained {manifest.version}: CV ROC-AUC {m['roc_auc']:.3f}, PR-AUC {m['pr_auc']:.3f}"
+
+
+def _score(engine: Engine) -> str:
+    from duediligence.risk import score_clients, store_results
+
+    with session_scope(engine) as session:
+        ids = list(session.scalars(select(Client.id).order_by(Client.id)))
+        results = score_clients(session, ids, date.today())
+        store_results(session, results, actor=ACTOR)
+    tiers: dict[str, int] = {}
+    for r in results:
+        tiers[r.tier.value] = tiers.get(r.tier.value, 0) + 1
+    return "assessed {} clients: {}".format(
+        len(results), ", ".join(f"{k} {v}" for k, v in sorted(tiers.items()))
+    )
+
+
+def _knowability(engine: Engine) -> str:
+    from duediligence.risk import knowability
+
+    lines = []
+    with session_scope(engine) as session:
+        for ref in CASE_STUDY:
+            k = knowability(session, ref)
+            if k.knowable_since:
+                lines.append(
+                    f"{ref}: high risk knowable since {k.knowable_since}, "
+                    f"{len(k.engagements_after)} engagements after"
+                )
+            else:
+                lines.append(f"{ref}: never high risk")
+    return "; ".join(lines)
+
+
+def steps(engine: Engine, models_dir: Path) -> Iterator[tuple[str, Callable[[], str]]]:
+    """The demo's steps, in order, as ``(name, run)`` pairs."""
+    yield "database", lambda: f"at revision {_upgrade(engine)}"
+    yield "sample data", lambda: _import_sample(engine)
+    yield "watch lists", lambda: _lists(engine)
+    yield "models", lambda: _models(engine, models_dir)
+    yield "classify", lambda: _classify(engine, models_dir)
+    yield "screen", lambda: _screen(engine)
+    yield "risk model", lambda: _risk_model(engine, models_dir)
+    yield "score", lambda: _score(engine)
+    yield "knowability", lambda: _knowability(engine)
+
+
+def _upgrade(engine: Engine) -> str | None:
+    migrate.upgrade(engine, "head")
+    return migrate.current_revision(engine)

@@ -1,0 +1,265 @@
+"""Risk features of a client at an as-of date: pure, documented functions of the public record.
+
+Every function takes a :class:`ClientRecord` — only what was public on or before ``as_of`` — and
+returns a number and the evidence behind it, so each contribution to a score can be traced to
+signals, matches or facts a reviewer can check.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from duediligence.risk.reference import industry_risk, lists_for, product_risk
+
+HALF_LIFE_DAYS = 5 * 365  # older news weighs less, but years-old findings still count
+SEVERITY_WEIGHT = {
+    None: 1.0,
+    "allegation": 1.0,
+    "charge": 2.0,
+    "settlement": 2.0,
+    "conviction": 3.0,
+    "sanction": 3.0,
+}
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "trafficking": ("human_trafficking", "forced_labour"),
+    "financial_crime": (
+        "money_laundering",
+        "fraud",
+        "corruption",
+        "tax_crime",
+        "sanctions_evasion",
+        "cybercrime",
+    ),
+    "violent_crime": ("terrorism", "drug_trafficking", "arms_trafficking", "organised_crime"),
+    "environmental_crime": ("environmental_crime",),
+}
+RISKY_ENGAGEMENTS = {"custom_build": 1.0, "consultation": 0.5}
+EXONERATION = re.compile(
+    r"\b(dismiss(?:es|ed)?|acquit(?:s|ted)?|clear(?:s|ed)|charges? (?:dropped|withdrawn)|"
+    r"drops? (?:the )?charges|not guilty|overturn(?:s|ed)?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SignalFact:
+    """What scoring needs of a signal."""
+
+    id: int
+    title: str
+    kind: str
+    published_at: date
+    source: str | None
+    severity: str | None
+    credibility: float
+    label: str | None
+    probabilities: dict[str, float] | None
+
+
+@dataclass
+class ClientRecord:
+    """A client's public record as of a date (the input of every feature function)."""
+
+    client_id: int
+    as_of: date
+    country: str | None
+    industry: str | None
+    products: list[str]
+    owners: list[dict[str, Any]]  # kind, country, role
+    signals: list[SignalFact] = field(default_factory=list)
+    confirmed_matches: list[dict[str, Any]] = field(default_factory=list)  # topics, entity
+    pending_matches: list[dict[str, Any]] = field(default_factory=list)  # not yet reviewed
+    engagement_kinds: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A feature value and the evidence behind it."""
+
+    value: float
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+def decay(published: date, as_of: date) -> float:
+    """Exponential recency weight with a five-year half-life."""
+    age = max(0, (as_of - published).days)
+    return math.pow(0.5, age / HALF_LIFE_DAYS)
+
+
+def is_exoneration(signal: SignalFact) -> bool:
+    """A court or authority clearing the client (dismissal, acquittal, charges dropped)."""
+    return signal.label in (None, "none") and bool(EXONERATION.search(signal.title))
+
+
+def effective_signals(record: ClientRecord) -> list[SignalFact]:
+    """Adverse signals still standing: allegations and charges published before an exoneration
+    are cleared by it; convictions and sanctions are not."""
+    clears = [s.published_at for s in record.signals if is_exoneration(s)]
+    last_clear = max(clears) if clears else None
+    out = []
+    for s in record.signals:
+        if s.label in (None, "none"):
+            continue
+        if (
+            last_clear
+            and s.published_at <= last_clear
+            and s.severity in (None, "allegation", "charge")
+        ):
+            continue
+        out.append(s)
+    return out
+
+
+def _signal_evidence(s: SignalFact, weight: float) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "published_at": s.published_at.isoformat(),
+        "label": s.label,
+        "weight": round(weight, 3),
+    }
+
+
+def adverse_category(category: str) -> Callable[[ClientRecord], Feature]:
+    """Weighted adverse media of one category group: severity × credibility × recency ×
+    the classifier's confidence, summed and log-scaled."""
+    labels = CATEGORIES[category]
+
+    def feature(record: ClientRecord) -> Feature:
+        total = 0.0
+        evidence = []
+        for s in effective_signals(record):
+            if s.label not in labels:
+                continue
+            confidence = (s.probabilities or {}).get(s.label, 1.0)
+            w = (
+                SEVERITY_WEIGHT.get(s.severity, 1.0)
+                * s.credibility
+                * decay(s.published_at, record.as_of)
+                * confidence
+            )
+            total += w
+            evidence.append(_signal_evidence(s, w))
+        evidence.sort(key=lambda e: -e["weight"])
+        return Feature(math.log1p(total), evidence[:5])
+
+    feature.__doc__ = f"Adverse media about {category.replace('_', ' ')} ({', '.join(labels)})."
+    return feature
+
+
+def official_actions(record: ClientRecord) -> Feature:
+    """Adverse legal and regulatory actions (courts, prosecutors, regulators), log-scaled."""
+    hits = [s for s in effective_signals(record) if s.kind in ("legal_action", "regulatory_action")]
+    return Feature(math.log1p(len(hits)), [_signal_evidence(s, 1.0) for s in hits[:5]])
+
+
+def distinct_sources(record: ClientRecord) -> Feature:
+    """How many different sources reported adverse items (corroboration), log-scaled."""
+    sources = sorted({s.source or "unknown" for s in effective_signals(record)})
+    return Feature(math.log1p(len(sources)), [{"source": s} for s in sources[:5]])
+
+
+def sanctions_match(record: ClientRecord) -> Feature:
+    """Confirmed matches of the client or its parties on a sanctions or watch list."""
+    return Feature(float(len(record.confirmed_matches)), record.confirmed_matches[:5])
+
+
+def unresolved_hits(record: ClientRecord) -> Feature:
+    """Strongest watch-list hit still awaiting review (its match score; 0 when none).
+
+    An unreviewed hit is a red flag until a reviewer dismisses it."""
+    best = max((m["score"] for m in record.pending_matches), default=0.0)
+    return Feature(best, sorted(record.pending_matches, key=lambda m: -m["score"])[:3])
+
+
+def jurisdiction_risk(record: ClientRecord) -> Feature:
+    """Worst jurisdiction of the client and its owners on the lists in force at ``as_of``:
+    FATF call for action 1.0, FATF increased monitoring or EU high-risk 0.6, secrecy 0.3."""
+    worst = 0.0
+    evidence = []
+    countries = [("client", record.country)] + [("owner", o.get("country")) for o in record.owners]
+    for who, country in countries:
+        on = lists_for(country, record.as_of)
+        score = (
+            1.0
+            if "fatf_call_for_action" in on
+            else 0.6
+            if on & {"fatf_increased_monitoring", "eu_high_risk"}
+            else 0.3
+            if "secrecy_jurisdiction" in on
+            else 0.0
+        )
+        if score:
+            evidence.append({"who": who, "country": country, "lists": sorted(on)})
+        worst = max(worst, score)
+    return Feature(worst, evidence)
+
+
+def industry(record: ClientRecord) -> Feature:
+    """Risk of the client's line of business (reference table)."""
+    return Feature(industry_risk(record.industry), [{"industry": record.industry}])
+
+
+def ownership_opacity(record: ClientRecord) -> Feature:
+    """No known owner (1.0); owners that are companies (+0.25) or offshore (+0.5); capped at 1."""
+    owners = [o for o in record.owners if o.get("role") == "owner"]
+    if not owners:
+        return Feature(1.0, [{"finding": "no known owner"}])
+    score = 0.0
+    evidence = []
+    for o in owners:
+        if o.get("kind") == "company":
+            score += 0.25
+            evidence.append({"finding": "company owner", "country": o.get("country")})
+        if "secrecy_jurisdiction" in lists_for(o.get("country"), record.as_of):
+            score += 0.5
+            evidence.append({"finding": "offshore owner", "country": o.get("country")})
+    return Feature(min(1.0, score), evidence)
+
+
+def product_exposure(record: ClientRecord) -> Feature:
+    """How much the vendor's own products could serve the client's business: custom builds,
+    data and marketing tools, messaging platforms (max product risk + custom work done)."""
+    product = max((product_risk(p) for p in record.products), default=0.0)
+    custom = sum(RISKY_ENGAGEMENTS.get(k, 0.0) for k in record.engagement_kinds)
+    evidence = [{"products": record.products, "custom_engagements": custom}]
+    return Feature(product + math.log1p(custom) / 2, evidence)
+
+
+FEATURES: dict[str, tuple[str, Callable[[ClientRecord], Feature]]] = {
+    "adverse_trafficking": (
+        "Adverse media: human trafficking or forced labour",
+        adverse_category("trafficking"),
+    ),
+    "adverse_financial_crime": (
+        "Adverse media: laundering, fraud, corruption, tax, sanctions, cyber",
+        adverse_category("financial_crime"),
+    ),
+    "adverse_violent_crime": (
+        "Adverse media: terrorism, drugs, arms, organised crime",
+        adverse_category("violent_crime"),
+    ),
+    "adverse_environmental_crime": (
+        "Adverse media: environmental crime",
+        adverse_category("environmental_crime"),
+    ),
+    "official_actions": ("Legal and regulatory actions", official_actions),
+    "distinct_sources": ("Number of independent sources", distinct_sources),
+    "sanctions_match": ("Confirmed watch-list matches", sanctions_match),
+    "unresolved_hits": ("Watch-list hits awaiting review", unresolved_hits),
+    "jurisdiction_risk": ("High-risk jurisdictions (client or owners)", jurisdiction_risk),
+    "industry_risk": ("Line of business", industry),
+    "ownership_opacity": ("Ownership opacity", ownership_opacity),
+    "product_exposure": ("What the vendor sells and builds for the client", product_exposure),
+}
+FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
+
+
+def compute_features(record: ClientRecord) -> dict[str, Feature]:
+    """Every feature of ``record``."""
+    return {name: fn(record) for name, (_label, fn) in FEATURES.items()}
