@@ -1,0 +1,66 @@
+"""The case-study targets: Backpage was knowably high risk before the vendor's first contract."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from duediligence.db.enums import Tier
+from duediligence.db.models import Assessment
+from duediligence.errors import IntegrityError
+from duediligence.risk import assess_client, knowability
+
+
+def test_backpage_high_before_first_contract(sample_session: Session) -> None:
+    as_then = assess_client(sample_session, "CS-BACKPAGE", as_of=date(2013, 11, 1))
+    assert as_then.tier.rank >= Tier.HIGH.rank
+    assert as_then.explanation["factors"][0]["signals"], "top factor must name its signals"
+    k = knowability(sample_session, "CS-BACKPAGE")
+    assert k.knowable_since is not None and k.knowable_since < date(2013, 11, 15)
+    assert len(k.engagements_after) >= 5
+    assert {e["kind"] for e in k.engagements_after} >= {"contract", "consultation", "custom_build"}
+    assert k.tipping_signals
+
+
+def test_contrasts(sample_session: Session) -> None:
+    safe = knowability(sample_session, "CS-SAFEMARKET")
+    assert safe.knowable_since is None
+    assert {t["tier"] for t in safe.timeline} == {"low"}
+    dismissed = knowability(sample_session, "CS-DISMISSED")
+    after = [t for t in dismissed.timeline if t["date"] >= date(2019, 1, 22)]
+    assert after and all(t["tier"] in ("low", "medium") for t in after)
+
+
+def test_as_of_uses_only_what_was_public(sample_session: Session) -> None:
+    early = assess_client(sample_session, "CS-BACKPAGE", as_of=date(2005, 1, 1))
+    assert early.tier == Tier.LOW or early.tier == Tier.MEDIUM
+    assert early.inputs_hash != assess_client(sample_session, "CS-BACKPAGE").inputs_hash
+
+
+def test_assessments_are_immutable(sample_session: Session) -> None:
+    a = assess_client(sample_session, "CS-SAFEMARKET")
+    sample_session.commit()
+    a.tier = Tier.HIGH
+    with pytest.raises(IntegrityError):
+        sample_session.flush()
+    sample_session.rollback()
+    stored = sample_session.get(Assessment, a.id)
+    assert stored is not None
+    with pytest.raises(IntegrityError):
+        sample_session.delete(stored)
+        sample_session.flush()
+    sample_session.rollback()
+
+
+def test_cli_assess_and_knowability(cli, sample_session: Session) -> None:
+    import json
+
+    result = cli("assess", "CS-BACKPAGE", "--as-of", "2013-11-01", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["tier"] in ("high", "prohibited")
+    k = json.loads(cli("knowability", "CS-BACKPAGE", "--json").output)
+    assert k["knowable_since"] < "2013-11-15"
+    assert cli("assess", "NOPE").exit_code == 2
+    assert cli("assess", "CS-BACKPAGE", "--as-of", "yesterday").exit_code == 2
