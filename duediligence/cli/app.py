@@ -17,6 +17,7 @@ from duediligence.cli import (
     demo_cmd,
     import_cmd,
     model_cmd,
+    report_cmd,
     risk_cmd,
     sample_cmd,
     screen_cmd,
@@ -97,6 +98,7 @@ model_cmd.register(app)
 sample_cmd.register(app)
 screen_cmd.register(app)
 risk_cmd.register(app)
+report_cmd.register(app)
 demo_cmd.register(app)
 
 

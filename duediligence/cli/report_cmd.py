@@ -1,0 +1,112 @@
+"""``duediligence report ...``: render and verify review reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from duediligence.cli.common import acting_user, db_session, out
+from duediligence.cli.risk_cmd import parse_date
+from duediligence.config import get_settings
+from duediligence.db.enums import ReportFormat
+from duediligence.reporting.integrity import verify_report
+from duediligence.reporting.render import render_client_report, render_roster_report
+
+report_app = typer.Typer(
+    help="Review reports.\n\nExample:\n\n    duediligence report client CS-BACKPAGE --format pdf",
+    no_args_is_help=True,
+)
+FORMAT_OPT = typer.Option(ReportFormat.HTML, "--format", help="html, pdf or json.")
+OUTPUT_OPT = typer.Option(None, "--output", help="File to write (default: under DD_REPORTS_DIR).")
+AS_OPT = typer.Option(None, "--as", help="Acting user (default: DD_USER).")
+
+
+@report_app.command("client")
+def client(
+    client_ref: str = typer.Argument(..., metavar="CLIENT", help="The client's reference."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Report on an assessment as of DATE."),
+    fmt: ReportFormat = FORMAT_OPT,
+    output: Path | None = OUTPUT_OPT,
+    as_user: str | None = AS_OPT,
+) -> None:
+    """Render a client's review report from its stored assessment; prints the file path.
+
+    Example:
+
+        duediligence report client CS-BACKPAGE --as-of 2013-11-01 --format pdf
+    """
+    with db_session() as session:
+        path, record = render_client_report(
+            session,
+            client_ref,
+            fmt=fmt,
+            as_of=parse_date(as_of, "--as-of"),
+            output=output,
+            reports_dir=get_settings().reports_dir,
+            actor=acting_user(as_user),
+        )
+        out.print(f"{path}  (sha256 {record.sha256})", highlight=False)
+
+
+@report_app.command("roster")
+def roster(
+    fmt: ReportFormat = FORMAT_OPT, output: Path | None = OUTPUT_OPT, as_user: str | None = AS_OPT
+) -> None:
+    """Render the roster report: tiers, changes, top risks, review backlog.
+
+    Example:
+
+        duediligence report roster --format html
+    """
+    with db_session() as session:
+        path, record = render_roster_report(
+            session,
+            fmt=fmt,
+            output=output,
+            reports_dir=get_settings().reports_dir,
+            actor=acting_user(as_user),
+        )
+        out.print(f"{path}  (sha256 {record.sha256})", highlight=False)
+
+
+@report_app.command("exposure")
+def exposure(
+    fmt: ReportFormat = FORMAT_OPT, output: Path | None = OUTPUT_OPT, as_user: str | None = AS_OPT
+) -> None:
+    """Render the exposure report: engagements with clients while they were high risk (csv too).
+
+    Example:
+
+        duediligence report exposure --format csv
+    """
+    with db_session() as session:
+        path, record = render_roster_report(
+            session,
+            fmt=fmt,
+            output=output,
+            reports_dir=get_settings().reports_dir,
+            actor=acting_user(as_user),
+            kind="exposure",
+        )
+        out.print(f"{path}  (sha256 {record.sha256})", highlight=False)
+
+
+@report_app.command("verify")
+def verify(path: Path = typer.Argument(..., help="A rendered report file.")) -> None:
+    """Check a report file against the SHA-256 recorded when it was rendered (exit 1 if not).
+
+    Example:
+
+        duediligence report verify reports/CS-BACKPAGE-303.html
+    """
+    with db_session() as session:
+        result = verify_report(session, path)
+    out.print(result.message, highlight=False)
+    if not result.intact:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``report`` group."""
+    app.add_typer(report_app, name="report")

@@ -1,0 +1,1 @@
+"""Review reports an auditor can trust: context builders, templates, charts, PDF, integrity."""
