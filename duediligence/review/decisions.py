@@ -1,0 +1,468 @@
+"""Reviewers' decisions on clients under a four-eyes rule.
+
+A decision is made on the client's latest assessment. For ``high`` and ``prohibited`` tiers it
+takes effect only once a *different* active reviewer confirms it; for lower tiers one reviewer
+suffices. Decisions are never edited: a correction is a new decision whose ``supersedes_id``
+names the old one, and the old one's status becomes ``superseded`` when the new one takes
+effect (or at once, if the old one was still awaiting confirmation). The only fields that ever
+change on a stored decision are its status and, on confirmation, the checker and next-review
+date; each such change is one audit event.
+
+A decision that takes effect sets the next-review date from the assessed tier (see
+:func:`review_intervals`). An effective ``offboard`` decision marks the client offboarded.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from duediligence.db.base import utcnow
+from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, Tier
+from duediligence.db.models import Assessment, Client, Decision
+from duediligence.errors import (
+    ConfigError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    PermissionDenied,
+)
+from duediligence.review.audit import record_event
+from duediligence.review.users import DECIDE_ROLES, require_acting
+
+log = logging.getLogger(__name__)
+
+FOUR_EYES_TIERS = frozenset({Tier.HIGH, Tier.PROHIBITED})
+# Days until the next periodic review, by tier. DD_TIERS_FILE may override them in a
+# ``[next_review_days]`` table (keys low, medium, high, prohibited).
+DEFAULT_REVIEW_DAYS: dict[Tier, int] = {
+    Tier.LOW: 3 * 365,
+    Tier.MEDIUM: 2 * 365,
+    Tier.HIGH: 365,
+    Tier.PROHIBITED: 90,
+}
+# Actions that end (or never start) the relationship: nothing left to review periodically.
+TERMINAL_ACTIONS = frozenset({DecisionAction.REJECT, DecisionAction.OFFBOARD})
+LIVE_STATUSES = (DecisionStatus.AWAITING_CONFIRMATION, DecisionStatus.EFFECTIVE)
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@functools.cache
+def _intervals(path: str | None) -> dict[Tier, int]:
+    days = dict(DEFAULT_REVIEW_DAYS)
+    if not path:
+        return days
+    try:
+        table = tomllib.loads(Path(path).read_text("utf-8")).get("next_review_days", {})
+        for key, value in table.items():
+            tier = Tier(key)
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"{key} must be a positive number of days")
+            days[tier] = value
+    except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"next_review_days in {path}: {exc}") from None
+    return days
+
+
+def review_intervals() -> dict[Tier, int]:
+    """Days until the next review per tier (defaults, overridden by ``DD_TIERS_FILE``)."""
+    from duediligence.config import get_settings
+
+    path = get_settings().tiers_file
+    return _intervals(str(path) if path else None)
+
+
+def next_review_date(tier: Tier, action: DecisionAction, effective_on: date) -> date | None:
+    """When a decision taking effect on ``effective_on`` is due for review (None if terminal)."""
+    if action in TERMINAL_ACTIONS:
+        return None
+    return effective_on + timedelta(days=review_intervals()[tier])
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _client(session: Session, ref: str | int) -> Client:
+    from duediligence.risk.assess import resolve_client
+
+    return resolve_client(session, ref)
+
+
+def get_decision(session: Session, decision_id: int) -> Decision:
+    """One decision by id; :class:`NotFoundError` if there is none."""
+    decision = session.get(Decision, decision_id)
+    if decision is None:
+        raise NotFoundError(f"no decision {decision_id}")
+    return decision
+
+
+def client_decisions(session: Session, client_ref: str | int) -> list[Decision]:
+    """A client's decisions, oldest first."""
+    client = _client(session, client_ref)
+    return list(
+        session.scalars(
+            select(Decision).where(Decision.client_id == client.id).order_by(Decision.id)
+        )
+    )
+
+
+def current_decision(session: Session, client_id: int) -> Decision | None:
+    """The client's decision in force (the newest effective one), if any."""
+    return session.scalar(
+        select(Decision)
+        .where(Decision.client_id == client_id, Decision.status == DecisionStatus.EFFECTIVE)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+
+
+def pending_decision(session: Session, client_id: int) -> Decision | None:
+    """The client's decision awaiting a second reviewer, if any."""
+    return session.scalar(
+        select(Decision)
+        .where(
+            Decision.client_id == client_id,
+            Decision.status == DecisionStatus.AWAITING_CONFIRMATION,
+        )
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+
+
+def decision_dict(decision: Decision) -> dict[str, Any]:
+    """A JSON-able view of a decision (for audit events, ``--json`` and the web app)."""
+    return {
+        "id": decision.id,
+        "client_id": decision.client_id,
+        "assessment_id": decision.assessment_id,
+        "tier": decision.assessment.tier.value if decision.assessment else None,
+        "action": decision.action.value,
+        "reason": decision.rationale,
+        "status": decision.status.value,
+        "requires_second": decision.requires_second,
+        "maker": decision.maker,
+        "made_at": decision.made_at,
+        "checker": decision.checker,
+        "checked_at": decision.checked_at,
+        "supersedes_id": decision.supersedes_id,
+        "next_review_on": decision.next_review_on,
+    }
+
+
+def _take_effect(session: Session, decision: Decision, when: datetime) -> dict[str, Any]:
+    """Make ``decision`` effective: supersede what it replaces, apply its consequences."""
+    changes: dict[str, Any] = {}
+    decision.status = DecisionStatus.EFFECTIVE
+    decision.next_review_on = next_review_date(
+        decision.assessment.tier, decision.action, when.date()
+    )
+    older = list(
+        session.scalars(
+            select(Decision).where(
+                Decision.client_id == decision.client_id,
+                Decision.status == DecisionStatus.EFFECTIVE,
+                Decision.id != decision.id,
+            )
+        )
+    )
+    for old in older:
+        old.status = DecisionStatus.SUPERSEDED
+    if older:
+        changes["superseded"] = sorted(d.id for d in older)
+    if decision.action == DecisionAction.OFFBOARD:
+        client = session.get(Client, decision.client_id)
+        if client is not None and client.status != ClientStatus.OFFBOARDED:
+            changes["client"] = {
+                "before": {"status": client.status.value, "offboarded_on": client.offboarded_on},
+                "after": {"status": ClientStatus.OFFBOARDED.value, "offboarded_on": when.date()},
+            }
+            client.status = ClientStatus.OFFBOARDED
+            client.offboarded_on = when.date()
+            client.profile_version += 1
+    return changes
+
+
+# --------------------------------------------------------------------------- decide & confirm
+
+
+def decide(
+    session: Session,
+    client_ref: str | int,
+    action: DecisionAction | str,
+    reason: str,
+    *,
+    actor: str | None,
+    supersedes: int | None = None,
+) -> Decision:
+    """Record a reviewer's decision on the client's latest assessment.
+
+    ``actor`` must be an active reviewer. For high and prohibited tiers the decision awaits a
+    second reviewer (:func:`confirm`); otherwise it takes effect at once. While a decision of
+    the client awaits confirmation, a new one is refused unless it names that decision in
+    ``supersedes`` (a correction). Records one ``decision.made`` event.
+    """
+    maker = require_acting(session, actor, *DECIDE_ROLES)
+    try:
+        action = DecisionAction(action)
+    except ValueError:
+        choices = ", ".join(a.value for a in DecisionAction)
+        raise InputError(f"unknown action {action!r} (choose {choices})") from None
+    if not reason or not reason.strip():
+        raise InputError("a decision needs a reason")
+    client = _client(session, client_ref)
+    from duediligence.risk.assess import latest_assessment
+
+    assessment = latest_assessment(session, client.id)
+    if assessment is None:
+        raise ConflictError(
+            f"client {client.external_ref} has no assessment yet: score it first "
+            f"(duediligence risk score {client.external_ref})"
+        )
+    pending = pending_decision(session, client.id)
+    current = current_decision(session, client.id)
+    superseded_now: list[int] = []
+    if supersedes is not None:
+        old = get_decision(session, supersedes)
+        if old.client_id != client.id:
+            raise InputError(f"decision {supersedes} is about another client")
+        if old.status == DecisionStatus.SUPERSEDED:
+            raise ConflictError(f"decision {supersedes} is already superseded")
+        refers_to: Decision | None = old
+    else:
+        refers_to = current
+    if pending is not None:
+        if refers_to is None or refers_to.id != pending.id:
+            raise ConflictError(
+                f"decision {pending.id} on {client.external_ref} awaits confirmation: confirm it, "
+                f"or correct it with --supersedes {pending.id}"
+            )
+        pending.status = DecisionStatus.SUPERSEDED
+        superseded_now.append(pending.id)
+    now = utcnow()
+    requires_second = assessment.tier in FOUR_EYES_TIERS
+    decision = Decision(
+        assessment_id=assessment.id,
+        client_id=client.id,
+        action=action,
+        rationale=reason.strip(),
+        status=DecisionStatus.AWAITING_CONFIRMATION,
+        requires_second=requires_second,
+        maker=maker.username,
+        made_at=now,
+        supersedes_id=refers_to.id if refers_to is not None else None,
+    )
+    decision.assessment = assessment
+    session.add(decision)
+    session.flush()
+    changes: dict[str, Any] = {}
+    if not requires_second:
+        changes = _take_effect(session, decision, now)
+    if superseded_now:
+        changes["superseded"] = sorted(superseded_now + changes.get("superseded", []))
+    session.flush()
+    record_event(
+        session,
+        actor=maker.username,
+        action="decision.made",
+        object_type="decision",
+        object_id=decision.id,
+        client_id=client.id,
+        after={"client": client.external_ref, **decision_dict(decision), **changes},
+    )
+    log.info(
+        "decision %s on %s: %s (%s)",
+        decision.id,
+        client.external_ref,
+        action.value,
+        decision.status.value,
+    )
+    return decision
+
+
+def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decision:
+    """Confirm a decision awaiting a second reviewer, who must differ from its maker.
+
+    Refused when the actor is not an active reviewer, is the maker, when the decision is not
+    awaiting confirmation, or when the client was re-assessed at a higher tier since (the
+    decision was made on stale facts). Records one ``decision.confirmed`` event.
+    """
+    checker = require_acting(session, actor, *DECIDE_ROLES)
+    decision = get_decision(session, decision_id)
+    if decision.status != DecisionStatus.AWAITING_CONFIRMATION:
+        raise ConflictError(f"decision {decision_id} is {decision.status.value}, not awaiting")
+    if checker.username == decision.maker:
+        raise PermissionDenied(
+            f"four-eyes rule: {checker.username} made decision {decision_id} and cannot confirm it"
+        )
+    from duediligence.risk.assess import latest_assessment
+
+    latest = latest_assessment(session, decision.client_id)
+    if latest is not None and latest.tier.rank > decision.assessment.tier.rank:
+        raise ConflictError(
+            f"the client was re-assessed at tier {latest.tier.value} after decision "
+            f"{decision_id} was made on tier {decision.assessment.tier.value}: make a new decision"
+        )
+    before = {"status": decision.status.value}
+    now = utcnow()
+    decision.checker = checker.username
+    decision.checked_at = now
+    changes = _take_effect(session, decision, now)
+    session.flush()
+    client_ref = session.scalar(select(Client.external_ref).where(Client.id == decision.client_id))
+    record_event(
+        session,
+        actor=checker.username,
+        action="decision.confirmed",
+        object_type="decision",
+        object_id=decision.id,
+        client_id=decision.client_id,
+        before=before,
+        after={"client": client_ref, **decision_dict(decision), **changes},
+    )
+    return decision
+
+
+# --------------------------------------------------------------------------- the queue
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """Something waiting for a reviewer.
+
+    ``kind`` is ``second_review`` (a decision awaiting confirmation by someone other than
+    ``maker``), ``first_review`` (a client assessed at ``tier`` with no decision covering it),
+    or ``review_due`` (the decision in force reached its next-review date).
+    """
+
+    kind: str
+    client_ref: str
+    client_name: str
+    tier: str
+    assessment_id: int
+    decision_id: int | None
+    action: str | None
+    maker: str | None
+    since: date
+    note: str
+
+
+def review_queue(
+    session: Session, *, today: date | None = None, min_tier: Tier = Tier.MEDIUM
+) -> list[QueueItem]:
+    """What awaits a first or second pair of eyes, most urgent first.
+
+    A client needs a first review when its latest assessment is at ``min_tier`` or above and
+    no live decision covers it, or when it was re-assessed at a higher tier than the decision
+    in force was made on. Read-only.
+    """
+    today = today or date.today()
+    latest_ids = (
+        select(func.max(Assessment.id).label("id")).group_by(Assessment.client_id).subquery()
+    )
+    latest = {
+        a.client_id: a
+        for a in session.scalars(
+            select(Assessment).join(latest_ids, Assessment.id == latest_ids.c.id)
+        )
+    }
+    live: dict[int, list[Decision]] = {}
+    for d in session.scalars(
+        select(Decision).where(Decision.status.in_(LIVE_STATUSES)).order_by(Decision.id)
+    ):
+        live.setdefault(d.client_id, []).append(d)
+    wanted = set(latest) | set(live)
+    clients = (
+        {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    items: list[QueueItem] = []
+    for client_id, client in clients.items():
+        decisions = live.get(client_id, [])
+        pending = [d for d in decisions if d.status == DecisionStatus.AWAITING_CONFIRMATION]
+        effective = [d for d in decisions if d.status == DecisionStatus.EFFECTIVE]
+        for d in pending:
+            items.append(
+                QueueItem(
+                    "second_review",
+                    client.external_ref,
+                    client.name,
+                    d.assessment.tier.value,
+                    d.assessment_id,
+                    d.id,
+                    d.action.value,
+                    d.maker,
+                    d.made_at.date(),
+                    f"{d.action.value} by {d.maker} awaits a second reviewer",
+                )
+            )
+        if pending:
+            continue
+        assessment = latest.get(client_id)
+        current = effective[-1] if effective else None
+        if assessment is None:
+            continue
+        if current is None:
+            if assessment.tier.rank >= min_tier.rank:
+                items.append(
+                    QueueItem(
+                        "first_review",
+                        client.external_ref,
+                        client.name,
+                        assessment.tier.value,
+                        assessment.id,
+                        None,
+                        None,
+                        None,
+                        assessment.created_at.date(),
+                        f"assessed {assessment.tier.value}, no decision yet",
+                    )
+                )
+            continue
+        if current.action in TERMINAL_ACTIONS:
+            continue
+        decided_tier = current.assessment.tier
+        if assessment.tier.rank > decided_tier.rank:
+            items.append(
+                QueueItem(
+                    "first_review",
+                    client.external_ref,
+                    client.name,
+                    assessment.tier.value,
+                    assessment.id,
+                    current.id,
+                    current.action.value,
+                    current.maker,
+                    assessment.created_at.date(),
+                    f"risk rose from {decided_tier.value} to {assessment.tier.value} "
+                    f"since decision {current.id}",
+                )
+            )
+        elif current.next_review_on is not None and current.next_review_on <= today:
+            items.append(
+                QueueItem(
+                    "review_due",
+                    client.external_ref,
+                    client.name,
+                    assessment.tier.value,
+                    assessment.id,
+                    current.id,
+                    current.action.value,
+                    current.maker,
+                    current.next_review_on,
+                    f"periodic review due since {current.next_review_on}",
+                )
+            )
+    order = {"second_review": 0, "first_review": 1, "review_due": 2}
+    items.sort(key=lambda i: (order[i.kind], -Tier(i.tier).rank, i.since, i.client_ref))
+    return items
