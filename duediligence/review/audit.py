@@ -6,8 +6,11 @@ inserting or reordering any event breaks the chain from that point on.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
@@ -15,12 +18,35 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
 from duediligence.db.models import AuditEvent
-from duediligence.jsonutil import canonical_json, sha256_text, to_jsonable
+from duediligence.errors import InputError
+from duediligence.jsonutil import canonical_json, sha256_file, sha256_text, to_jsonable
 
 GENESIS_HASH = "0" * 64
 SYSTEM_ACTOR = "system"
 # Any constant works; it only has to be the same in every process that appends events.
 _PG_AUDIT_LOCK_KEY = 0x44444155  # "DDAU"
+
+
+REDACTED_KEY = "_redacted"
+
+
+def is_redacted(payload: Any) -> bool:
+    """Whether ``payload`` is a redaction marker left by a retention purge."""
+    return isinstance(payload, dict) and payload.get(REDACTED_KEY) is True and "sha256" in payload
+
+
+def payload_digest(payload: Any) -> str:
+    """SHA-256 of a before/after payload's canonical JSON (a marker carries the original's)."""
+    if is_redacted(payload):
+        return str(payload["sha256"])
+    return sha256_text(canonical_json(payload))
+
+
+def redaction_marker(payload: Any, reason: str) -> dict[str, Any]:
+    """What replaces a payload holding personal data: its digest, and why it was removed."""
+    if is_redacted(payload):
+        return dict(payload)
+    return {REDACTED_KEY: True, "sha256": payload_digest(payload), "reason": reason}
 
 
 def event_hash(
@@ -36,7 +62,12 @@ def event_hash(
     after: Any,
     prev_hash: str,
 ) -> str:
-    """SHA-256 over an event's canonical content and its predecessor's hash."""
+    """SHA-256 over an event's canonical content and its predecessor's hash.
+
+    ``before`` and ``after`` enter the hash through their own SHA-256 (:func:`payload_digest`),
+    so a retention purge can replace a payload holding personal data by a redaction marker that
+    keeps the digest, and the chain still verifies.
+    """
     payload = {
         "sequence": sequence,
         "occurred_at": occurred_at.isoformat(timespec="microseconds"),
@@ -45,8 +76,8 @@ def event_hash(
         "object_type": object_type,
         "object_id": object_id,
         "client_id": client_id,
-        "before": before,
-        "after": after,
+        "before_sha256": payload_digest(before),
+        "after_sha256": payload_digest(after),
         "prev_hash": prev_hash,
     }
     return sha256_text(canonical_json(payload))
@@ -143,3 +174,321 @@ def record_event(
     """
     pending = PendingEvent(action, object_type, object_id, client_id, before, after)
     return record_events(session, actor=actor, events=[pending])[0]
+
+
+# --------------------------------------------------------------------------- verification
+
+# How far from its stored position a renumbered event's original sequence is searched for.
+_RENUMBER_WINDOW = 64
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """The first place the chain breaks.
+
+    ``kind`` is ``modified``, ``deleted``, ``inserted``, ``reordered`` or ``truncated``;
+    ``sequence`` is the position of the first affected event.
+    """
+
+    kind: str
+    sequence: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of :func:`verify_chain`: intact (``problem`` None) or the first break."""
+
+    count: int
+    head_sequence: int
+    head_hash: str
+    redacted: int
+    problem: ChainProblem | None
+
+    @property
+    def ok(self) -> bool:
+        """Whether every event is intact and chained."""
+        return self.problem is None
+
+
+_RECORD_FIELDS = (
+    "sequence",
+    "occurred_at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "client_id",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+)
+
+
+def event_record(row: AuditEvent) -> dict[str, Any]:
+    """An event as a plain dict (what ``audit export`` writes and ``--file`` verifies)."""
+    return {name: getattr(row, name) for name in _RECORD_FIELDS}
+
+
+def _recompute(rec: dict[str, Any], sequence: int | None = None) -> str:
+    occurred = rec["occurred_at"]
+    if isinstance(occurred, str):
+        occurred = datetime.fromisoformat(occurred)
+    return event_hash(
+        sequence=rec["sequence"] if sequence is None else sequence,
+        occurred_at=occurred,
+        actor=rec["actor"],
+        action=rec["action"],
+        object_type=rec["object_type"],
+        object_id=rec["object_id"],
+        client_id=rec["client_id"],
+        before=rec["before"],
+        after=rec["after"],
+        prev_hash=rec["prev_hash"],
+    )
+
+
+def _recorded_sequence(rec: dict[str, Any]) -> int | None:
+    """For an event whose hash fails, the sequence number it was recorded under (if nearby)."""
+    seq = int(rec["sequence"])
+    for delta in range(1, _RENUMBER_WINDOW + 1):
+        for candidate in (seq - delta, seq + delta):
+            if candidate >= 1 and _recompute(rec, candidate) == rec["hash"]:
+                return candidate
+    return None
+
+
+def verify_records(
+    records: Iterable[dict[str, Any]], *, expect_head: str | None = None
+) -> ChainReport:
+    """Recompute a chain of event records (in stored order) and find its first break.
+
+    Detects an edited event (its hash no longer matches its content), a deleted one (a gap in
+    the sequence, or later events renumbered), an inserted one (an event the next one does not
+    chain to), and reordered ones (sequence numbers swapped). A payload replaced by a redaction
+    marker is accepted only if a later ``retention.purged`` event lists it. ``expect_head`` (a
+    head hash recorded earlier, e.g. from a previous ``audit verify``) detects truncation or a
+    wholesale rewrite of the chain after that point.
+    """
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    before_prev_hash: str | None = None
+    count = 0
+    head_hash = GENESIS_HASH
+    redacted: dict[int, str] = {}
+    authorised: set[int] = set()
+    head_seen = expect_head is None
+
+    def fail(kind: str, sequence: int, message: str) -> ChainReport:
+        return ChainReport(
+            count, expected_seq - 1, prev_hash, len(redacted), ChainProblem(kind, sequence, message)
+        )
+
+    iterator = iter(records)
+    current = next(iterator, None)
+    while current is not None:
+        nxt = next(iterator, None)
+        rec = current
+        seq = int(rec["sequence"])
+        what = f"event {seq} ({rec['action']} by {rec['actor']})"
+        if _recompute(rec) != rec["hash"]:
+            original = _recorded_sequence(rec)
+            if original is None:
+                if nxt is not None and _recorded_sequence(nxt) == seq:
+                    return fail(
+                        "inserted",
+                        seq,
+                        f"{what} was inserted: the event now numbered {seq + 1} was recorded "
+                        f"as {seq}",
+                    )
+                return fail(
+                    "modified", seq, f"{what} was modified: its content does not match its hash"
+                )
+            if original == seq - 1 and rec["prev_hash"] == before_prev_hash:
+                return fail(
+                    "inserted",
+                    seq - 1,
+                    f"event {seq - 1} was inserted: event {seq} was recorded as {seq - 1} and "
+                    f"follows event {seq - 2}",
+                )
+            if (
+                original > seq
+                and nxt is not None
+                and (nxt["hash"] == rec["prev_hash"] or _recorded_sequence(nxt) == seq)
+            ):
+                return fail(
+                    "reordered",
+                    seq,
+                    f"events were reordered: the event stored as {seq} was recorded as {original}",
+                )
+            if original > seq:
+                return fail(
+                    "deleted",
+                    seq,
+                    f"event(s) {seq}..{original - 1} were deleted and later events renumbered",
+                )
+            return fail(
+                "reordered",
+                seq,
+                f"events were reordered: the event stored as {seq} was recorded as {original}",
+            )
+        if seq != expected_seq:
+            if seq > expected_seq and (nxt is None or int(nxt["sequence"]) != expected_seq):
+                missing = (
+                    str(expected_seq) if seq == expected_seq + 1 else f"{expected_seq}..{seq - 1}"
+                )
+                return fail("deleted", expected_seq, f"event(s) {missing} were deleted")
+            return fail(
+                "reordered",
+                expected_seq,
+                f"events were reordered: event {seq} appears where {expected_seq} belongs",
+            )
+        if rec["prev_hash"] != prev_hash:
+            if seq == 1:
+                return fail("inserted", 1, f"{what} does not start the chain")
+            return fail(
+                "inserted",
+                seq - 1,
+                f"event {seq - 1} was inserted, replaced or re-hashed: "
+                f"event {seq} does not chain to it",
+            )
+        for field in ("before", "after"):
+            if is_redacted(rec[field]):
+                redacted[seq] = field
+        if rec["action"] == "retention.purged" and isinstance(rec["after"], dict):
+            authorised.update(int(s) for s in rec["after"].get("redacted_events", []))
+        if expect_head is not None and rec["hash"] == expect_head:
+            head_seen = True
+        count += 1
+        before_prev_hash = prev_hash
+        prev_hash = rec["hash"]
+        head_hash = prev_hash
+        expected_seq = seq + 1
+        current = nxt
+    unauthorised = sorted(set(redacted) - authorised)
+    if unauthorised:
+        seq = unauthorised[0]
+        return ChainReport(
+            count,
+            expected_seq - 1,
+            head_hash,
+            len(redacted),
+            ChainProblem(
+                "modified",
+                seq,
+                f"event {seq}'s {redacted[seq]} was redacted but no retention purge records it",
+            ),
+        )
+    if not head_seen:
+        return ChainReport(
+            count,
+            expected_seq - 1,
+            head_hash,
+            len(redacted),
+            ChainProblem(
+                "truncated",
+                expected_seq,
+                f"the expected head {expect_head} is not in the chain: events were removed from "
+                "the end or the chain was rewritten",
+            ),
+        )
+    return ChainReport(count, expected_seq - 1, head_hash, len(redacted), None)
+
+
+def iter_stored(session: Session, batch_size: int = 5000) -> Iterator[dict[str, Any]]:
+    """Every stored event as a record, in sequence order, read in batches (keyset paging).
+
+    Reads plain rows, not ORM objects, so a long chain does not fill the session.
+    """
+    columns = [getattr(AuditEvent, name) for name in _RECORD_FIELDS]
+    last = 0
+    while True:
+        rows = session.execute(
+            select(*columns)
+            .where(AuditEvent.sequence > last)
+            .order_by(AuditEvent.sequence)
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield dict(zip(_RECORD_FIELDS, row, strict=True))
+        last = rows[-1].sequence
+
+
+def verify_chain(session: Session, *, expect_head: str | None = None) -> ChainReport:
+    """Verify the stored audit trail (see :func:`verify_records`). Read-only."""
+    return verify_records(iter_stored(session), expect_head=expect_head)
+
+
+# --------------------------------------------------------------------------- reading & export
+
+
+def audit_log(
+    session: Session,
+    *,
+    client_id: int | None = None,
+    since: date | datetime | None = None,
+    action: str | None = None,
+    limit: int | None = None,
+) -> list[AuditEvent]:
+    """Stored events, oldest first, filtered by client, time and action prefix (``decision.``)."""
+    query = select(AuditEvent).order_by(AuditEvent.sequence)
+    if client_id is not None:
+        query = query.where(AuditEvent.client_id == client_id)
+    if since is not None:
+        if not isinstance(since, datetime):
+            since = datetime(since.year, since.month, since.day, tzinfo=UTC)
+        query = query.where(AuditEvent.occurred_at >= since)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    if limit is not None:
+        query = query.order_by(None).order_by(AuditEvent.sequence.desc()).limit(limit)
+        return list(reversed(session.scalars(query).all()))
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What :func:`export_events` wrote."""
+
+    path: Path
+    count: int
+    head_hash: str
+    sha256: str
+
+
+def export_events(session: Session, path: Path) -> ExportResult:
+    """Write every event as JSON Lines (one canonical event per line, in sequence order).
+
+    An auditor can verify the file offline with ``duediligence audit verify --file PATH``;
+    the returned SHA-256 identifies the file. Read-only (records no event).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    head = GENESIS_HASH
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        for rec in iter_stored(session):
+            handle.write(canonical_json(rec) + "\n")
+            count += 1
+            head = rec["hash"]
+    tmp.replace(path)
+    return ExportResult(path, count, head, sha256_file(path))
+
+
+def read_export(path: Path) -> Iterator[dict[str, Any]]:
+    """The event records of an export file, in file order."""
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}, line {number}: not JSON ({exc.msg})") from None
+            if not isinstance(rec, dict) or "hash" not in rec or "sequence" not in rec:
+                raise InputError(f"{path}, line {number}: not an audit event")
+            yield rec
