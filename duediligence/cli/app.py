@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from duediligence import __version__
 from duediligence.cli import (
+    audit_cmd,
     classify_cmd,
     clients_cmd,
     db_cmd,
@@ -18,9 +19,12 @@ from duediligence.cli import (
     import_cmd,
     model_cmd,
     report_cmd,
+    retention_cmd,
+    review_cmd,
     risk_cmd,
     sample_cmd,
     screen_cmd,
+    users_cmd,
     watchlist_cmd,
 )
 from duediligence.cli.common import err
@@ -99,6 +103,10 @@ sample_cmd.register(app)
 screen_cmd.register(app)
 risk_cmd.register(app)
 report_cmd.register(app)
+users_cmd.register(app)
+review_cmd.register(app)
+audit_cmd.register(app)
+retention_cmd.register(app)
 demo_cmd.register(app)
 
 

@@ -1,0 +1,135 @@
+"""``duediligence audit ...``: verify, read and export the tamper-evident audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from duediligence.cli.common import db_session, err, out, print_json
+from duediligence.jsonutil import canonical_json
+from duediligence.review import audit as lib
+
+audit_app = typer.Typer(
+    help=(
+        "The audit trail: every state change, hash-chained. Read-only commands: any role.\n\n"
+        "Example:\n\n    duediligence audit verify"
+    ),
+    no_args_is_help=True,
+)
+
+
+@audit_app.command("verify")
+def verify(
+    file: Path | None = typer.Option(
+        None, "--file", help="Verify an export file instead of the database.", exists=True
+    ),
+    expect_head: str | None = typer.Option(
+        None, "--expect-head", help="A head hash recorded earlier; detects a cut-off tail."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Recompute the hash chain; report the first modified, deleted, inserted or reordered event.
+
+    Exit 0 when every event is intact, 1 at the first break.
+
+    Example:
+
+        duediligence audit verify
+        duediligence audit verify --file audit-2026.jsonl --expect-head 3f9a...
+    """
+    if file is not None:
+        report = lib.verify_records(lib.read_export(file), expect_head=expect_head)
+    else:
+        with db_session() as session:
+            report = lib.verify_chain(session, expect_head=expect_head)
+    if as_json:
+        print_json({"ok": report.ok, **asdict(report)})
+    elif report.problem is None:
+        redacted = f" ({report.redacted} redacted by retention purges)" if report.redacted else ""
+        out.print(f"audit trail intact: all {report.count} events verified{redacted}")
+        out.print(f"head: event {report.head_sequence} {report.head_hash}")
+    else:
+        p = report.problem
+        err.print(f"audit trail BROKEN at event {p.sequence} ({p.kind}): {p.message}")
+        err.print(f"{report.count} events before it verified")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("log")
+def log(
+    client: str | None = typer.Option(None, "--client", help="Only events of this client."),
+    since: datetime | None = typer.Option(
+        None,
+        "--since",
+        help="Only events at or after this date/time (UTC).",
+        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
+    ),
+    action: str | None = typer.Option(
+        None, "--action", help="Only actions starting with this (e.g. decision.)."
+    ),
+    limit: int | None = typer.Option(None, "--limit", help="Only the last N events."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Show audit events, oldest first.
+
+    Example:
+
+        duediligence audit log --client CS-BACKPAGE --since 2026-01-01 --json
+    """
+    with db_session() as session:
+        client_id = None
+        if client is not None:
+            from duediligence.risk.assess import resolve_client
+
+            client_id = resolve_client(session, client).id
+        if since is not None and since.tzinfo is None:
+            from datetime import UTC
+
+            since = since.replace(tzinfo=UTC)
+        rows = [
+            lib.event_record(e)
+            for e in lib.audit_log(
+                session, client_id=client_id, since=since, action=action, limit=limit
+            )
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("seq", "time (UTC)", "actor", "action", "object", "details")
+    for r in rows:
+        detail = r["after"] if r["after"] is not None else r["before"]
+        text = canonical_json(detail) if detail is not None else ""
+        table.add_row(
+            str(r["sequence"]),
+            r["occurred_at"].strftime("%Y-%m-%d %H:%M:%S"),
+            r["actor"],
+            r["action"],
+            f"{r['object_type']} {r['object_id'] or ''}".strip(),
+            text if len(text) <= 80 else text[:77] + "...",
+        )
+    out.print(table)
+    out.print(f"{len(rows)} events")
+
+
+@audit_app.command("export")
+def export(path: Path = typer.Argument(..., help="The JSON Lines file to write.")) -> None:
+    """Export every event as JSON Lines for auditors (verifiable offline with verify --file).
+
+    Example:
+
+        duediligence audit export audit-2026.jsonl
+    """
+    with db_session() as session:
+        result = lib.export_events(session, path)
+    out.print(f"exported {result.count} events to {result.path}")
+    out.print(f"head hash {result.head_hash}; file sha256 {result.sha256}")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``audit`` group."""
+    app.add_typer(audit_app, name="audit")

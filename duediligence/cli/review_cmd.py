@@ -1,0 +1,155 @@
+"""``duediligence review ...``: four-eyes decisions on clients, and the review queue."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import typer
+from rich.table import Table
+
+from duediligence.cli.common import acting_user, db_session, out, print_json
+from duediligence.db.enums import DecisionAction, Tier
+from duediligence.review import decisions as lib
+
+review_app = typer.Typer(
+    help=(
+        "Reviewers' decisions on clients. High and prohibited tiers need a second, different "
+        "reviewer to confirm before a decision takes effect.\n\nExample:\n\n"
+        "    duediligence review queue"
+    ),
+    no_args_is_help=True,
+)
+
+AS_OPT = typer.Option(None, "--as", help="Acting reviewer (default: DD_USER).")
+
+
+@review_app.command("decide")
+def decide(
+    client: str = typer.Argument(..., help="The client's external reference."),
+    action: DecisionAction = typer.Option(..., "--action", help="What the reviewer decides."),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),
+    supersedes: int | None = typer.Option(
+        None, "--supersedes", help="Correct an earlier decision (its id)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
+    as_user: str | None = AS_OPT,
+) -> None:
+    """Decide on a client's latest assessment (reviewers only).
+
+    Example:
+
+        duediligence review decide CS-BACKPAGE --action offboard --reason "trafficking" --as rita
+    """
+    with db_session() as session:
+        decision = lib.decide(
+            session, client, action, reason, actor=acting_user(as_user), supersedes=supersedes
+        )
+        data = lib.decision_dict(decision)
+    if as_json:
+        print_json(data)
+        return
+    if data["status"] == "effective":
+        due = f"; next review {data['next_review_on']}" if data["next_review_on"] else ""
+        out.print(f"decision {data['id']}: {data['action']} on {client} is effective{due}")
+    else:
+        out.print(
+            f"decision {data['id']}: {data['action']} on {client} (tier {data['tier']}) awaits "
+            f"confirmation by a second reviewer: duediligence review confirm {data['id']}"
+        )
+
+
+@review_app.command("confirm")
+def confirm(
+    decision_id: int = typer.Argument(..., help="The decision awaiting confirmation."),
+    as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
+    as_user: str | None = AS_OPT,
+) -> None:
+    """Confirm a decision as the second reviewer (not its maker).
+
+    Example:
+
+        duediligence review confirm 12 --as sam
+    """
+    with db_session() as session:
+        data = lib.decision_dict(lib.confirm(session, decision_id, actor=acting_user(as_user)))
+    if as_json:
+        print_json(data)
+        return
+    due = f"; next review {data['next_review_on']}" if data["next_review_on"] else ""
+    out.print(
+        f"decision {decision_id}: {data['action']} confirmed by {data['checker']}, "
+        f"made by {data['maker']}; effective{due}"
+    )
+
+
+@review_app.command("queue")
+def queue(
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    min_tier: Tier = typer.Option(
+        Tier.MEDIUM, "--min-tier", help="Lowest tier that needs a first review."
+    ),
+) -> None:
+    """What awaits a first or second pair of eyes, and periodic reviews that are due.
+
+    Example:
+
+        duediligence review queue --json
+    """
+    with db_session() as session:
+        items = lib.review_queue(session, min_tier=min_tier)
+    if as_json:
+        print_json([asdict(i) for i in items])
+        return
+    table = Table("waiting for", "client", "tier", "decision", "since", "note")
+    labels = {
+        "second_review": "2nd reviewer",
+        "first_review": "1st review",
+        "review_due": "review due",
+    }
+    for i in items:
+        table.add_row(
+            labels[i.kind],
+            f"{i.client_ref} {i.client_name}",
+            i.tier,
+            str(i.decision_id or ""),
+            str(i.since),
+            i.note,
+        )
+    out.print(table)
+    out.print(f"{len(items)} items")
+
+
+@review_app.command("history")
+def history(
+    client: str = typer.Argument(..., help="The client's external reference."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Every decision on a client, oldest first, with maker, checker and status.
+
+    Example:
+
+        duediligence review history CS-BACKPAGE
+    """
+    with db_session() as session:
+        rows = [lib.decision_dict(d) for d in lib.client_decisions(session, client)]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "action", "tier", "status", "maker", "checker", "supersedes", "reason")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["action"],
+            r["tier"] or "",
+            r["status"],
+            r["maker"],
+            r["checker"] or "",
+            str(r["supersedes_id"] or ""),
+            r["reason"],
+        )
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``review`` group."""
+    app.add_typer(review_app, name="review")

@@ -1,0 +1,199 @@
+"""``duediligence users ...``: users, roles, passwords and API tokens (admins manage them)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from duediligence.cli.common import acting_user, db_session, out, print_json
+from duediligence.db.enums import Role
+from duediligence.db.models import User
+from duediligence.errors import InputError
+from duediligence.review import users as lib
+
+users_app = typer.Typer(
+    help=(
+        "Users and roles: analyst, reviewer, auditor, admin. The first user must be an admin "
+        "and needs no acting user; after that only an admin (--as or DD_USER) manages users."
+        "\n\nExample:\n\n    duediligence users add alice --role admin"
+    ),
+    no_args_is_help=True,
+)
+
+AS_OPT = typer.Option(None, "--as", help="Acting user (default: DD_USER).")
+
+
+def _row(user: User) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role.value,
+        "active": user.active,
+        "has_password": user.password_hash is not None,
+        "has_api_token": user.api_token_hash is not None,
+        "created_at": user.created_at,
+    }
+
+
+def _read_password() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise InputError("--password-stdin: no password on standard input")
+    return password
+
+
+@users_app.command("add")
+def add(
+    username: str = typer.Argument(..., help="Login name (lower-case letters, digits, . _ -)."),
+    role: Role = typer.Option(..., "--role", help="analyst, reviewer, auditor or admin."),
+    display_name: str | None = typer.Option(None, "--name", help="Full name to display."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read a password for the web app from standard input."
+    ),
+    as_user: str | None = AS_OPT,
+) -> None:
+    """Add a user with one role (admin only; the very first user must be an admin).
+
+    Example:
+
+        duediligence users add alice --role admin
+        echo 's3cret-pass' | duediligence users add bob --role reviewer --password-stdin --as alice
+    """
+    password = _read_password() if password_stdin else None
+    with db_session() as session:
+        user = lib.add_user(
+            session,
+            username,
+            role,
+            password=password,
+            display_name=display_name,
+            actor=acting_user(as_user),
+        )
+        name, role_name = user.username, user.role.value
+    out.print(f"added {name} ({role_name})")
+
+
+@users_app.command("list")
+def list_(
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    active_only: bool = typer.Option(False, "--active", help="Only active users."),
+) -> None:
+    """List users with their role and whether they are active.
+
+    Example:
+
+        duediligence users list --json
+    """
+    with db_session() as session:
+        rows = [_row(u) for u in lib.list_users(session, include_disabled=not active_only)]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("username", "role", "active", "password", "api token", "name")
+    for r in rows:
+        table.add_row(
+            r["username"],
+            r["role"],
+            "yes" if r["active"] else "no",
+            "set" if r["has_password"] else "-",
+            "set" if r["has_api_token"] else "-",
+            r["display_name"] or "",
+        )
+    out.print(table)
+    out.print(f"{len(rows)} users")
+
+
+@users_app.command("disable")
+def disable(
+    username: str = typer.Argument(..., help="The user to disable."), as_user: str | None = AS_OPT
+) -> None:
+    """Disable a user (admin only): no more logins, actions or decisions; its token is revoked.
+
+    Example:
+
+        duediligence users disable bob --as alice
+    """
+    with db_session() as session:
+        lib.disable_user(session, username, actor=acting_user(as_user))
+    out.print(f"disabled {username}")
+
+
+@users_app.command("enable")
+def enable(
+    username: str = typer.Argument(..., help="The user to re-enable."), as_user: str | None = AS_OPT
+) -> None:
+    """Re-enable a disabled user (admin only).
+
+    Example:
+
+        duediligence users enable bob --as alice
+    """
+    with db_session() as session:
+        lib.enable_user(session, username, actor=acting_user(as_user))
+    out.print(f"enabled {username}")
+
+
+@users_app.command("set-role")
+def set_role(
+    username: str = typer.Argument(..., help="The user whose role changes."),
+    role: Role = typer.Option(..., "--role", help="analyst, reviewer, auditor or admin."),
+    as_user: str | None = AS_OPT,
+) -> None:
+    """Change a user's role (admin only).
+
+    Example:
+
+        duediligence users set-role bob --role auditor --as alice
+    """
+    with db_session() as session:
+        lib.set_role(session, username, role, actor=acting_user(as_user))
+    out.print(f"{username} is now {role.value}")
+
+
+@users_app.command("set-password")
+def set_password(
+    username: str = typer.Argument(..., help="The user whose password is set."),
+    as_user: str | None = AS_OPT,
+) -> None:
+    """Set a web-app password, read from standard input (the user themselves, or an admin).
+
+    Example:
+
+        echo 'n3w-passw0rd' | duediligence users set-password bob --as bob
+    """
+    password = _read_password()
+    with db_session() as session:
+        lib.set_password(session, username, password, actor=acting_user(as_user))
+    out.print(f"password set for {username}")
+
+
+@users_app.command("token")
+def token(
+    username: str = typer.Argument(..., help="The user the API token is for."),
+    revoke: bool = typer.Option(False, "--revoke", help="Revoke the token instead."),
+    as_user: str | None = AS_OPT,
+) -> None:
+    """Issue (or revoke) an API token for the web API; it is printed once and stored hashed.
+
+    Example:
+
+        duediligence users token bob --as alice
+    """
+    with db_session() as session:
+        if revoke:
+            lib.revoke_api_token(session, username, actor=acting_user(as_user))
+            value = None
+        else:
+            value = lib.issue_api_token(session, username, actor=acting_user(as_user))
+    if value is None:
+        out.print(f"token of {username} revoked")
+    else:
+        sys.stdout.write(value + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``users`` group."""
+    app.add_typer(users_app, name="users")
