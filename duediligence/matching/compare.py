@@ -22,20 +22,24 @@ screener:
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz.distance import OSA
-from rigour.names import NamePartTag, NameTypeTag, analyze_names
+from rigour.names import NamePart, NamePartTag, NameTypeTag, analyze_names
+from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text, metaphone
 
-MATCHER_VERSION = "dd-names-1"
+MATCHER_VERSION = "dd-names-2"
 DEFAULT_THRESHOLD = 0.8
 
 GENERIC_WEIGHT = 0.25
 INITIAL_SIMILARITY = 0.8
 PHONETIC_SIMILARITY = 0.85
 MIN_TOKEN_SIMILARITY = 0.72
+COMPOUND_SIMILARITY = 0.85
+CONFLICT_FACTOR = 0.95
 
 GENERIC_WORDS = frozenset(
     [
@@ -157,7 +161,7 @@ SCHEMA_TYPES: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """One prepared name token."""
 
@@ -170,7 +174,7 @@ class Token:
     folded: str = ""  # spelling folded across transliteration conventions (dzh/j, c/k, ph/f ...)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PreparedName:
     """A name analysed once and reused for every comparison."""
 
@@ -179,11 +183,7 @@ class PreparedName:
     tokens: tuple[Token, ...]
     numbers: frozenset[str]
     has_legal_form: bool
-
-    @property
-    def total_weight(self) -> float:
-        """Sum of the token weights."""
-        return sum(t.weight for t in self.tokens)
+    total_weight: float  # sum of the token weights
 
 
 @dataclass
@@ -204,9 +204,25 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     """Analyse ``name`` with rigour into weighted tokens (cached)."""
     type_tag = SCHEMA_TYPES.get(schema, NameTypeTag.ENT)
     analysed = analyze_names(type_tag, [name], phonetics=True, symbols=False, consolidate=False)
-    parts = max(analysed, key=lambda n: len(n.parts)).parts if analysed else []
-    tokens = []
-    numbers = set()
+    parts: Sequence[NamePart] = ()
+    if len(analysed) == 1:
+        parts = next(iter(analysed)).parts
+    elif analysed:
+        parts = max(analysed, key=lambda n: len(n.parts)).parts
+    # rigour's org-type database recognises legal forms ("co., ltd." -> coltd, "s.a. de
+    # c.v." -> sacv, "joint stock commercial bank" -> jscb); its compare forms are the tokens
+    # that carry no weight.
+    legal_forms = LEGAL_FORMS
+    if type_tag != NameTypeTag.PER:
+        folded = name.casefold()
+        found = {w for _, target in extract_org_types(folded) for w in target.split()}
+        if not folded.isascii():  # also in Latin transliteration (ооо, лимитед ...)
+            found |= {
+                w for _, target in extract_org_types(ascii_text(folded)) for w in target.split()
+            }
+        if found:
+            legal_forms = LEGAL_FORMS | found
+    tokens: list[Token] = []
     legal = False
     for part in parts:
         tag = part.tag
@@ -215,32 +231,50 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
             continue
         if tag == NamePartTag.STOP:
             continue
-        comparable = part.comparable or part.form
+        form = part.form
+        comparable = part.comparable or form
         if comparable.isascii():
-            pieces = [(part.form, comparable, part.metaphone)]
+            if comparable not in legal_forms and comparable not in STOP_WORDS:
+                tokens.append(_token(form, comparable, part.metaphone or None, False))
+            elif comparable in legal_forms:
+                legal = True
+            continue
         else:
             # Other scripts are compared in Latin transliteration; CJK names may split into
             # several syllable-words (李伟 -> li wei).
             words = ascii_text(comparable).lower().split()
-            pieces = [(part.form if len(words) == 1 else w, w, metaphone(w)) for w in words]
-        abjad = not comparable.isascii() and _is_abjad(comparable)
-        for form, latin, phonetic in pieces:
+            pieces = [(form if len(words) == 1 else w, w, metaphone(w)) for w in words]
+        abjad = _is_abjad(comparable)
+        for word, latin, phonetic in pieces:
             if not latin:
                 continue
-            if latin in LEGAL_FORMS:
+            if latin in legal_forms:
                 legal = True
                 continue
             if latin in STOP_WORDS:
                 continue
-            numeric = any(ch.isdigit() for ch in latin)
-            if numeric:
-                numbers.add(latin)
-            weight = GENERIC_WEIGHT if latin in GENERIC_WORDS else 1.0
-            skeleton = _skeleton(latin) if abjad else ""
-            tokens.append(
-                Token(form, latin, phonetic or None, weight, numeric, skeleton, _fold(latin))
-            )
-    return PreparedName(name, schema, tuple(tokens), frozenset(numbers), legal)
+            tokens.append(_token(word, latin, phonetic or None, abjad))
+    numbers = {t.latin for t in tokens if t.numeric}
+    return PreparedName(
+        name,
+        schema,
+        tuple(tokens),
+        frozenset(numbers) if numbers else _NO_NUMBERS,
+        legal,
+        sum(t.weight for t in tokens),
+    )
+
+
+_NO_NUMBERS: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=1_000_000)
+def _token(form: str, latin: str, phonetic: str | None, abjad: bool) -> Token:
+    """One token object per distinct spelling (shared by every name that uses it)."""
+    numeric = any(ch.isdigit() for ch in latin)
+    weight = GENERIC_WEIGHT if latin in GENERIC_WORDS else 1.0
+    skeleton = _skeleton(latin) if abjad else ""
+    return Token(form, latin, phonetic, weight, numeric, skeleton, _fold(latin))
 
 
 _FOLDS = [
@@ -344,6 +378,44 @@ def _align(
     return pairs
 
 
+def _compounds(
+    split: PreparedName,
+    joined: PreparedName,
+    explained_split: dict[int, float],
+    explained_joined: dict[int, float],
+    *,
+    swap: bool = False,
+) -> list[str]:
+    """Match two adjacent unexplained words of ``split`` to one unexplained word of ``joined``."""
+    found: list[str] = []
+    free = [j for j in range(len(joined.tokens)) if j not in explained_joined]
+    if not free:
+        return found
+    for i in range(len(split.tokens) - 1):
+        if i in explained_split or i + 1 in explained_split:
+            continue
+        a, b = split.tokens[i], split.tokens[i + 1]
+        if a.numeric or b.numeric:
+            continue
+        together = a.latin + b.latin
+        for j in free:
+            other = joined.tokens[j].latin
+            if abs(len(other) - len(together)) > 2:
+                continue
+            sim = OSA.normalized_similarity(together, other)
+            if sim >= COMPOUND_SIMILARITY:
+                explained_split[i] = explained_split[i + 1] = sim
+                explained_joined[j] = sim
+                free.remove(j)
+                words = f"'{a.text} {b.text}'", f"'{joined.tokens[j].text}'"
+                first, second = (words[1], words[0]) if swap else words
+                found.append(f"{first} ~ {second} (written together)")
+                break
+        if not free:
+            break
+    return found
+
+
 def _looks_like_person(name: PreparedName) -> bool:
     return (
         not name.has_legal_form
@@ -358,27 +430,41 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
         return NameMatch(0.0, "one of the names has no comparable words")
     person = left.schema == "Person" or right.schema == "Person"
     pairs = _align(left, right, person)
-    covered_l = sum(sim * left.tokens[i].weight for i, _, sim, _ in pairs)
-    covered_r = sum(sim * right.tokens[j].weight for _, j, sim, _ in pairs)
-    cov_l = covered_l / left.total_weight
-    cov_r = covered_r / right.total_weight
-    notes: list[str] = []
+    explained_l = {i: sim for i, _, sim, _ in pairs}
+    explained_r = {j: sim for _, j, sim, _ in pairs}
     matched = [
         f"'{left.tokens[i].text}' ~ '{right.tokens[j].text}' ({how})" for i, j, _, how in pairs
     ]
-    unmatched_l = [t.text for k, t in enumerate(left.tokens) if k not in {p[0] for p in pairs}]
-    unmatched_r = [t.text for k, t in enumerate(right.tokens) if k not in {p[1] for p in pairs}]
+    # Words written together on one side and apart on the other (HADDAD-ADEL / HADDADADEL,
+    # Gholam-Ali / Gholamali, DAH DASHT / DAHDASHT).
+    matched += _compounds(left, right, explained_l, explained_r)
+    matched += _compounds(right, left, explained_r, explained_l, swap=True)
+    covered_l = sum(sim * left.tokens[i].weight for i, sim in explained_l.items())
+    covered_r = sum(sim * right.tokens[j].weight for j, sim in explained_r.items())
+    cov_l = covered_l / left.total_weight
+    cov_r = covered_r / right.total_weight
+    notes: list[str] = []
+    unmatched_l = [t.text for k, t in enumerate(left.tokens) if k not in explained_l]
+    unmatched_r = [t.text for k, t in enumerate(right.tokens) if k not in explained_r]
 
-    # A missing middle name is cheap: when every word of the shorter person name is explained
-    # and it has at least two words, the longer side's extra words count half.
+    # A missing middle name or patronymic is cheap: when every word of the shorter person name
+    # is explained and it has at least two words, the longer side's extra words count half.
     if person and min(len(left.tokens), len(right.tokens)) >= 2:
-        if cov_l >= 0.95 and unmatched_r:
+        if not unmatched_l and cov_l >= 0.8 and unmatched_r:
             cov_r = cov_r + (1 - cov_r) * 0.5
             notes.append(f"extra name(s) {', '.join(unmatched_r)} on one side only (minor)")
-        elif cov_r >= 0.95 and unmatched_l:
+        elif not unmatched_r and cov_r >= 0.8 and unmatched_l:
             cov_l = cov_l + (1 - cov_l) * 0.5
             notes.append(f"extra name(s) {', '.join(unmatched_l)} on one side only (minor)")
     score = (cov_l + cov_r) / 2
+    if person and unmatched_l and unmatched_r:
+        # Each side has a name the other lacks: a conflict, not an omission (brothers share
+        # every name but the first).
+        score *= CONFLICT_FACTOR
+        notes.append(
+            f"name(s) {', '.join(unmatched_l)} vs {', '.join(unmatched_r)} conflict "
+            f"(x{CONFLICT_FACTOR})"
+        )
 
     if left.numbers != right.numbers and (left.numbers or right.numbers):
         score = min(score, 0.3)
@@ -396,7 +482,7 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
         ):
             score *= 0.6
             notes.append("a company name compared with a person's name")
-    if not pairs:
+    if not explained_l:
         notes.append("no word in common")
     elif unmatched_l or unmatched_r:
         missing = [*unmatched_l, *unmatched_r]

@@ -8,6 +8,7 @@ fully compares only the best few dozen.
 
 from __future__ import annotations
 
+import functools
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,7 +27,7 @@ MAX_CANDIDATES = 40
 COMMON_KEY = 20_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexedName:
     """One name of one record in the index."""
 
@@ -35,42 +36,75 @@ class IndexedName:
     schema: str
 
 
+@functools.lru_cache(maxsize=1_000_000)
+def _token_keys(folded: str, phonetic: str | None, skeleton: str) -> tuple[tuple[str, float], ...]:
+    """Blocking keys of one token: spelling, sound, consonants, and a prefix for long words."""
+    keys = [("f:" + folded, 1.0)]
+    if phonetic:
+        keys.append(("p:" + phonetic, 0.8))
+    if skeleton:
+        keys.append(("s:" + skeleton, 0.7))
+    if len(folded) > 5:
+        keys.append(("x:" + folded[:5], 0.5))
+    return tuple(keys)
+
+
 def _keys(prepared: PreparedName) -> list[tuple[str, float]]:
     keys: dict[str, float] = {}
+    single = len(prepared.tokens) == 1
     for token in prepared.tokens:
-        if token.weight < 1.0 and len(prepared.tokens) > 1:
+        if token.weight < 1.0 and not single:
             continue  # generic words do not select candidates
-        keys["f:" + token.folded] = max(keys.get("f:" + token.folded, 0), token.weight)
-        if token.phonetic:
-            keys["p:" + token.phonetic] = max(keys.get("p:" + token.phonetic, 0), 0.8)
-        if token.skeleton:
-            keys["s:" + token.skeleton] = 0.7
-        if len(token.folded) > 5:
-            keys["x:" + token.folded[:5]] = 0.5
+        for key, weight in _token_keys(token.folded, token.phonetic, token.skeleton):
+            if weight > keys.get(key, 0.0):
+                keys[key] = weight
     return list(keys.items())
 
 
 class NameIndex:
-    """Names of many records, with blocking keys for fast candidate retrieval."""
+    """Names of many records, with blocking keys for fast candidate retrieval.
+
+    Kept compact for large lists: record numbers in an integer array, one shared token object
+    per distinct spelling (see :func:`~duediligence.matching.compare.prepare_name`), postings
+    as integer arrays.
+    """
 
     def __init__(self) -> None:
-        self.names: list[IndexedName] = []
+        self._records: array[int] = array("i")
+        self._names: list[str] = []
+        self._schemas: list[str] = []
         self._prepared: list[PreparedName] = []
-        self._postings: dict[str, array[int]] = defaultdict(lambda: array("i"))
+        self._postings: dict[str, array[int]] = {}
 
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self._names)
+
+    @property
+    def names(self) -> list[IndexedName]:
+        """Every indexed name (built on demand)."""
+        return [self.name_at(position) for position in range(len(self._names))]
+
+    def name_at(self, position: int) -> IndexedName:
+        """The indexed name at ``position``."""
+        return IndexedName(self._records[position], self._names[position], self._schemas[position])
 
     def add(self, record: int, name: str, schema: str) -> None:
         """Index ``name`` (of ``schema``) for the record at position ``record``."""
         prepared = prepare_name(name, schema)
         if not prepared.tokens:
             return
-        position = len(self.names)
-        self.names.append(IndexedName(record, name, schema))
+        position = len(self._names)
+        self._records.append(record)
+        self._names.append(name)
+        self._schemas.append(prepared.schema)
         self._prepared.append(prepared)
+        postings = self._postings
         for key, _weight in _keys(prepared):
-            self._postings[key].append(position)
+            posting = postings.get(key)
+            if posting is None:
+                postings[key] = array("i", (position,))
+            else:
+                posting.append(position)
 
     def add_many(self, rows: Iterable[tuple[int, str, str]]) -> None:
         """Index ``(record, name, schema)`` rows."""
@@ -100,7 +134,7 @@ class NameIndex:
             return []
         best: dict[int, tuple[IndexedName, NameMatch]] = {}
         for position in self.candidates(query, limit):
-            indexed = self.names[position]
+            indexed = self.name_at(position)
             match = compare_prepared(query, self._prepared[position])
             current = best.get(indexed.record)
             if current is None or match.score > current[1].score:
@@ -110,7 +144,7 @@ class NameIndex:
     def stats(self) -> dict[str, Any]:
         """Size figures of the index."""
         return {
-            "names": len(self.names),
+            "names": len(self._names),
             "keys": len(self._postings),
             "postings": sum(len(p) for p in self._postings.values()),
         }
