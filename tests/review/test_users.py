@@ -1,0 +1,169 @@
+"""Users: bootstrap, roles, Argon2 passwords, hashed API tokens, one audit event per change."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from duediligence.db.enums import Role
+from duediligence.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from duediligence.jsonutil import canonical_json
+from duediligence.review.audit import verify_chain
+from duediligence.review.users import (
+    add_user,
+    authenticate,
+    disable_user,
+    enable_user,
+    get_active_user,
+    get_user,
+    issue_api_token,
+    list_users,
+    require_acting,
+    require_role,
+    revoke_api_token,
+    set_password,
+    set_role,
+    user_for_token,
+)
+from tests.review.conftest import PASSWORD, event_count, last_events
+
+
+def test_first_user_must_be_an_admin(session: Session) -> None:
+    with pytest.raises(PermissionDenied):
+        add_user(session, "rita", Role.REVIEWER, actor=None)
+    user = add_user(session, "Alice", Role.ADMIN, actor=None)
+    assert user.username == "alice"
+    (event,) = last_events(session, 1)
+    assert event.action == "user.created" and event.actor == "alice"
+    assert event.after is not None and event.after["bootstrap"] is True
+
+
+def test_after_bootstrap_only_an_admin_adds_users(session: Session, people: dict) -> None:
+    for actor in (None, "system", people["r1"], people["auditor"], "nobody"):
+        with pytest.raises(PermissionDenied):
+            add_user(session, "eve", Role.ADMIN, actor=actor)
+    disable_user(session, people["auditor"], actor=people["admin"])
+    add_user(session, "admin2", Role.ADMIN, actor=people["admin"])
+    disable_user(session, people["admin"], actor="admin2")
+    with pytest.raises(PermissionDenied, match="disabled"):
+        add_user(session, "eve", Role.ANALYST, actor=people["admin"])
+
+
+def test_bad_usernames_and_duplicates(session: Session, people: dict) -> None:
+    for name in ("system", "demo", "has space", "", "-x"):
+        with pytest.raises(InputError):
+            add_user(session, name, Role.ANALYST, actor=people["admin"])
+    with pytest.raises(ConflictError):
+        add_user(session, "RITA", Role.ANALYST, actor=people["admin"])
+    with pytest.raises(InputError):
+        add_user(session, "zed", "superuser", actor=people["admin"])
+    with pytest.raises(InputError, match="at least"):
+        add_user(session, "zed", Role.ANALYST, password="short", actor=people["admin"])
+
+
+def test_passwords_are_argon2_and_authenticate(session: Session, people: dict) -> None:
+    rita = get_user(session, people["r1"])
+    assert rita.password_hash is not None and rita.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in rita.password_hash
+    assert authenticate(session, "rita", PASSWORD) is rita
+    assert authenticate(session, " RITA ", PASSWORD) is rita
+    assert authenticate(session, "rita", PASSWORD + "x") is None
+    assert authenticate(session, "nobody", PASSWORD) is None
+    add_user(session, "nopass", Role.ANALYST, actor=people["admin"])
+    assert authenticate(session, "nopass", "") is None
+    disable_user(session, "rita", actor=people["admin"])
+    assert authenticate(session, "rita", PASSWORD) is None
+
+
+def test_set_password_self_or_admin(session: Session, people: dict) -> None:
+    set_password(session, "rita", "new password 1", actor="rita")
+    assert authenticate(session, "rita", "new password 1") is not None
+    assert authenticate(session, "rita", PASSWORD) is None
+    set_password(session, "rita", "new password 2", actor="admin")
+    with pytest.raises(PermissionDenied):
+        set_password(session, "rita", "new password 3", actor="sam")
+    with pytest.raises(NotFoundError):
+        set_password(session, "ghost", "new password 3", actor="admin")
+
+
+def test_api_tokens_are_hashed_and_revocable(session: Session, people: dict) -> None:
+    token = issue_api_token(session, "sam", actor="sam")
+    sam = get_user(session, "sam")
+    assert token.startswith("dd_") and len(token) > 40
+    assert sam.api_token_hash is not None and token not in sam.api_token_hash
+    assert user_for_token(session, token) is sam
+    assert user_for_token(session, token + "x") is None
+    assert user_for_token(session, "") is None
+    newer = issue_api_token(session, "sam", actor="admin")
+    assert user_for_token(session, token) is None
+    assert user_for_token(session, newer) is sam
+    with pytest.raises(PermissionDenied):
+        issue_api_token(session, "sam", actor="rita")
+    revoke_api_token(session, "sam", actor="sam")
+    assert user_for_token(session, newer) is None
+    with pytest.raises(ConflictError):
+        revoke_api_token(session, "sam", actor="sam")
+    third = issue_api_token(session, "sam", actor="sam")
+    disable_user(session, "sam", actor="admin")
+    assert user_for_token(session, third) is None
+    enable_user(session, "sam", actor="admin")
+    assert user_for_token(session, third) is None  # disabling revoked it for good
+
+
+def test_disable_enable_and_roles(session: Session, people: dict) -> None:
+    with pytest.raises(ConflictError):
+        disable_user(session, "admin", actor="admin")
+    disable_user(session, "rita", actor="admin")
+    with pytest.raises(ConflictError):
+        disable_user(session, "rita", actor="admin")
+    with pytest.raises(PermissionDenied, match="disabled"):
+        get_active_user(session, "rita")
+    assert [u.username for u in list_users(session, include_disabled=False)] == [
+        "admin",
+        "ana",
+        "audrey",
+        "sam",
+    ]
+    enable_user(session, "rita", actor="admin")
+    assert get_active_user(session, "rita").username == "rita"
+    set_role(session, "rita", Role.AUDITOR, actor="admin")
+    with pytest.raises(PermissionDenied, match="auditor"):
+        require_acting(session, "rita", Role.REVIEWER)
+    with pytest.raises(PermissionDenied):
+        set_role(session, "sam", Role.ADMIN, actor="sam")
+    with pytest.raises(PermissionDenied):
+        get_active_user(session, None)
+    with pytest.raises(PermissionDenied):
+        get_active_user(session, "system")
+    assert require_role(get_user(session, "sam"), Role.REVIEWER, Role.ADMIN).username == "sam"
+
+
+def test_every_user_change_is_exactly_one_event_without_secrets(
+    session: Session, people: dict
+) -> None:
+    secrets = [PASSWORD, "another password"]
+    changes = [
+        lambda: add_user(session, "zoe", Role.ANALYST, password=secrets[1], actor="admin"),
+        lambda: set_password(session, "zoe", "third password", actor="zoe"),
+        lambda: secrets.append(issue_api_token(session, "zoe", actor="zoe")),
+        lambda: revoke_api_token(session, "zoe", actor="admin"),
+        lambda: set_role(session, "zoe", Role.REVIEWER, actor="admin"),
+        lambda: disable_user(session, "zoe", actor="admin"),
+        lambda: enable_user(session, "zoe", actor="admin"),
+    ]
+    for change in changes:
+        before = event_count(session)
+        change()
+        assert event_count(session) == before + 1
+    # Read-only helpers record nothing.
+    before = event_count(session)
+    authenticate(session, "zoe", "third password")
+    list_users(session)
+    assert event_count(session) == before
+    session.commit()
+    hashes = [get_user(session, u).password_hash for u in ("zoe", "rita")]
+    for event in last_events(session, 100):
+        text = canonical_json([event.before, event.after])
+        for secret in [*secrets, "third password", *hashes]:
+            assert secret is None or secret not in text
+    assert verify_chain(session).ok
