@@ -1,12 +1,21 @@
 """Report contexts: plain, JSON-able dicts built from the database for one stored assessment
 (client report), the latest assessments (roster report) or the knowability of risky clients
-(exposure report). Templates and the JSON format render exactly these dicts."""
+(exposure report). The HTML/PDF templates and the JSON format render exactly these dicts; the
+JSON layout is documented in docs/report-json.md.
+
+A client report shows what its assessment saw: signals published by the assessment's as-of
+date and recorded before it was created, the list snapshots and screening matches that existed
+when it was created. Reviewers' resolutions and decisions are shown as they stand when the
+report is rendered, and ``integrity.review_record_as_of`` names the newest of them, so two
+renderings of one assessment differ only if the review record changed in between.
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,24 +33,41 @@ from duediligence.db.models import (
     WatchlistEntity,
     WatchlistSnapshot,
 )
-from duediligence.ingest.watchlists.loader import current_snapshot_ids
 from duediligence.jsonutil import canonical_json, sha256_text, to_jsonable
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
-from duediligence.risk.knowability import knowability
+from duediligence.risk.knowability import Knowability, knowability
 from duediligence.risk.reference import tier_thresholds
 from duediligence.signals.taxonomy import TAXONOMY
 
 SCHEMA_VERSION = "1"
+LEGAL_KINDS = ("legal_action", "regulatory_action", "sanction")
 
 
 def safe_url(url: str | None) -> str | None:
-    """The URL if it is http(s), else None (no javascript:, data: ... links ever)."""
-    if url and url.strip().lower().startswith(("http://", "https://")):
-        return url.strip()
-    return None
+    """The URL if it is an http(s) URL with a host, else None (never javascript:, data: ...)."""
+    if not url:
+        return None
+    text = url.strip()
+    if any(ord(ch) < 32 or ch.isspace() for ch in text):
+        return None
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return text
+
+
+def format_evidence(item: dict[str, Any]) -> str:
+    """One evidence item of a risk factor as reader-facing text (``source: X; lists: a, b``)."""
+    parts = []
+    for key, value in item.items():
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{str(key).replace('_', ' ')}: {value}")
+    return "; ".join(parts)
 
 
 def _signal(s: Signal) -> dict[str, Any]:
+    confidence = (s.label_probabilities or {}).get(s.label or "")
     return {
         "id": s.id,
         "published_at": s.published_at,
@@ -53,24 +79,32 @@ def _signal(s: Signal) -> dict[str, Any]:
         "severity": s.severity.value if s.severity else None,
         "label": s.label,
         "label_title": TAXONOMY[s.label].title if s.label in TAXONOMY else None,
-        "confidence": (s.label_probabilities or {}).get(s.label or "", None),
+        "confidence": round(float(confidence), 4) if confidence is not None else None,
+        "classifier_version": s.model_version,
         "review_status": s.review_status.value,
         "adverse": s.label not in (None, "none"),
         "link_status": s.link_status.value,
     }
 
 
-def _scope(session: Session, assessment: Assessment) -> dict[str, Any]:
-    snapshots = current_snapshot_ids(session)
+def snapshots_at(session: Session, moment: datetime | None) -> list[dict[str, Any]]:
+    """The newest snapshot of every active list imported up to ``moment`` (all if None)."""
+    query = (
+        select(WatchlistSnapshot.watchlist_id, func.max(WatchlistSnapshot.id))
+        .join(Watchlist, Watchlist.id == WatchlistSnapshot.watchlist_id)
+        .where(Watchlist.active.is_(True))
+        .group_by(WatchlistSnapshot.watchlist_id)
+    )
+    if moment is not None:
+        query = query.where(WatchlistSnapshot.imported_at <= moment)
     lists = []
-    for watchlist_id, snapshot_id in sorted(snapshots.items()):
-        wl = session.get(Watchlist, watchlist_id)
+    for _watchlist_id, snapshot_id in session.execute(query).all():
         snap = session.get(WatchlistSnapshot, snapshot_id)
-        if wl is None or snap is None:
+        if snap is None:
             continue
         lists.append(
             {
-                "list": wl.name,
+                "list": snap.watchlist.name,
                 "snapshot": snap.id,
                 "version": snap.version,
                 "sha256": snap.source_sha256,
@@ -78,17 +112,27 @@ def _scope(session: Session, assessment: Assessment) -> dict[str, Any]:
                 "imported_at": snap.imported_at,
             }
         )
+    return sorted(lists, key=lambda item: item["list"])
+
+
+def _scope(session: Session, assessment: Assessment, know: Knowability) -> dict[str, Any]:
     medium, high = tier_thresholds()
     return {
         "as_of": assessment.as_of,
         "run_id": assessment.run_id,
-        "lists": lists,
+        "lists": snapshots_at(session, assessment.created_at),
         "match_threshold": DEFAULT_THRESHOLD,
         "matcher_version": MATCHER_VERSION,
         "risk_model_version": assessment.risk_model_version,
         "signal_model_version": assessment.signal_model_version,
+        "knowability_model_version": know.model_version,
         "tier_thresholds": {"medium": medium, "high": high},
     }
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
 
 
 def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
@@ -96,40 +140,51 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
     client = session.get(Client, assessment.client_id)
     assert client is not None
     as_of = assessment.as_of
+    seen_by = assessment.created_at
     parties = session.scalars(
         select(Party).where(Party.client_id == client.id).order_by(Party.role, Party.name)
     ).all()
     signals = session.scalars(
         select(Signal)
-        .where(Signal.client_id == client.id, Signal.published_at <= as_of)
+        .where(
+            Signal.client_id == client.id,
+            Signal.published_at <= as_of,
+            Signal.created_at <= seen_by,
+        )
         .order_by(Signal.published_at, Signal.id)
     ).all()
-    matches = session.scalars(
-        select(ScreeningMatch)
-        .where(ScreeningMatch.client_id == client.id)
+    matches = session.execute(
+        select(ScreeningMatch, WatchlistEntity, Watchlist.name)
+        .join(WatchlistEntity, WatchlistEntity.id == ScreeningMatch.entity_id)
+        .join(Watchlist, Watchlist.id == WatchlistEntity.watchlist_id)
+        .where(ScreeningMatch.client_id == client.id, ScreeningMatch.created_at <= seen_by)
         .order_by(ScreeningMatch.score.desc(), ScreeningMatch.id)
     ).all()
-    scope = _scope(session, assessment)
+    know = knowability(session, client.id, until=as_of)
+    scope = _scope(session, assessment, know)
     hits = []
-    lists_with_hits = set()
-    for m in matches:
-        entity = session.get(WatchlistEntity, m.entity_id)
-        list_name = (
-            session.scalar(select(Watchlist.name).where(Watchlist.id == entity.watchlist_id))
-            if entity
-            else None
-        )
+    lists_with_hits: set[str] = set()
+    review_moments: list[datetime | None] = []
+    for m, entity, list_name in matches:
         lists_with_hits.add(list_name)
+        review_moments.append(m.decided_at)
+        explanation = m.explanation or {}
         hits.append(
             {
                 "id": m.id,
                 "subject": m.subject_name,
-                "entity": entity.name if entity else None,
+                "entity": entity.name,
+                "schema": entity.schema,
                 "list": list_name,
-                "source_id": entity.source_id if entity else None,
-                "programs": entity.programs if entity else [],
-                "score": m.score,
-                "explanation": m.explanation,
+                "source_id": entity.source_id,
+                "programs": entity.programs,
+                "topics": entity.topics,
+                "score": round(m.score, 4),
+                "name_score": explanation.get("name_score"),
+                "matched_name": explanation.get("matched_name"),
+                "explanation": explanation.get("name"),
+                "adjustments": explanation.get("adjustments", []),
+                "matcher_version": m.matcher_version,
                 "status": m.status.value,
                 "decided_by": m.decided_by,
                 "decided_at": m.decided_at,
@@ -138,7 +193,15 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
             }
         )
     negative = [
-        f"No match at or above {DEFAULT_THRESHOLD:.2f} in {lst['list']}, snapshot {lst['version']}"
+        {
+            "list": lst["list"],
+            "snapshot": lst["version"],
+            "text": (
+                f"No match at or above {DEFAULT_THRESHOLD:.2f} in {lst['list']}, "
+                f"snapshot {lst['version']}, for any of the "
+                f"{1 + len(client.aliases or []) + len(parties)} names screened"
+            ),
+        }
         for lst in scope["lists"]
         if lst["list"] not in lists_with_hits
     ]
@@ -148,9 +211,8 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
             adverse[TAXONOMY[s.label].title if s.label in TAXONOMY else str(s.label)].append(
                 _signal(s)
             )
-    actions = [_signal(s) for s in signals if s.kind.value in ("legal_action", "regulatory_action")]
-    know = knowability(session, client.id, until=as_of)
-    engagements = [
+    actions = [_signal(s) for s in signals if s.kind.value in LEGAL_KINDS]
+    engagements_after = [
         {"date": e["date"], "kind": e["kind"], "description": e["description"]}
         for e in know.engagements_after
     ]
@@ -160,26 +222,39 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
         if e.date <= as_of
     ]
     decisions = session.scalars(
-        select(Decision).where(Decision.client_id == client.id).order_by(Decision.made_at)
+        select(Decision)
+        .where(Decision.client_id == client.id)
+        .order_by(Decision.made_at, Decision.id)
     ).all()
+    for d in decisions:
+        review_moments.extend([d.made_at, d.checked_at])
+    factors = [
+        {
+            **f,
+            "evidence_text": [format_evidence(e) for e in f.get("evidence", [])],
+        }
+        for f in assessment.explanation.get("factors", [])
+    ]
     context: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "report": "client",
         "subject": {
             "external_ref": client.external_ref,
             "name": client.name,
-            "aliases": client.aliases,
+            "aliases": client.aliases or [],
             "legal_form": client.legal_form,
             "country": client.country,
             "registration_number": client.registration_number,
             "website": safe_url(client.website),
             "industry": client.industry,
-            "products": client.products,
+            "products": client.products or [],
             "status": client.status.value,
             "onboarded_on": client.onboarded_on,
             "offboarded_on": client.offboarded_on,
         },
-        "inputs_screened": [client.name, *client.aliases, *[p.name for p in parties]],
+        "inputs_screened": list(
+            dict.fromkeys([client.name, *(client.aliases or []), *[p.name for p in parties]])
+        ),
         "scope": scope,
         "assessment": {
             "id": assessment.id,
@@ -187,7 +262,7 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
             "tier": assessment.tier.value,
             "probability": assessment.probability,
             "summary": assessment.explanation.get("summary"),
-            "factors": assessment.explanation.get("factors", []),
+            "factors": factors,
             "rule_hits": assessment.rule_hits,
             "features": assessment.features,
             "inputs_hash": assessment.inputs_hash,
@@ -199,7 +274,7 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
                 "name": p.name,
                 "kind": p.kind.value,
                 "role": p.role.value,
-                "ownership_pct": p.ownership_pct,
+                "ownership_pct": float(p.ownership_pct) if p.ownership_pct is not None else None,
                 "country": p.country,
                 "birth_date": p.birth_date,
                 "pseudonymised": p.pseudonymised_at is not None,
@@ -215,7 +290,7 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
             "knowable_since": know.knowable_since,
             "tier_then": know.tier_then,
             "tipping_signals": know.tipping_signals,
-            "engagements_after": engagements,
+            "engagements_after": engagements_after,
             "timeline": know.timeline,
         },
         "timeline_signals": [
@@ -239,12 +314,22 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
         ],
         "integrity": {
             "generated_at": assessment.created_at,
+            "review_record_as_of": _latest(*review_moments),
             "software_version": __version__,
             "assessment_inputs_hash": assessment.inputs_hash,
         },
     }
+    context = to_jsonable(context)
     context["integrity"]["content_sha256"] = sha256_text(canonical_json(context))
-    return to_jsonable(context)
+    return context
+
+
+def latest_assessment_ids(session: Session) -> dict[int, int]:
+    """``{client_id: id of its newest assessment}``."""
+    rows = session.execute(
+        select(Assessment.client_id, func.max(Assessment.id)).group_by(Assessment.client_id)
+    ).all()
+    return {cid: aid for cid, aid in rows}
 
 
 def latest_assessments(session: Session) -> dict[int, Assessment]:
@@ -259,49 +344,71 @@ def latest_assessments(session: Session) -> dict[int, Assessment]:
 
 
 def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
-    """Tier distribution, changes since the previous assessment, top risks, review backlog."""
-    latest = latest_assessments(session)
-    previous_ids = (
-        select(Assessment.client_id, func.max(Assessment.id).label("id"))
-        .where(Assessment.id.not_in([a.id for a in latest.values()] or [0]))
-        .group_by(Assessment.client_id)
-        .subquery()
-    )
-    previous = {
-        a.client_id: a
-        for a in session.scalars(
-            select(Assessment).join(previous_ids, Assessment.id == previous_ids.c.id)
+    """Tier distribution, changes since each client's previous assessment, top risks, backlog.
+
+    Light queries (no JSON columns but for the top risks), so 10,000 clients take well under
+    ten seconds.
+    """
+    ranked_rows = (
+        select(
+            Assessment.id,
+            Assessment.client_id,
+            Assessment.tier,
+            Assessment.probability,
+            Assessment.as_of,
+            Assessment.created_at,
+            func.row_number()
+            .over(partition_by=Assessment.client_id, order_by=Assessment.id.desc())
+            .label("rank"),
         )
+    ).subquery()
+    latest: dict[int, Any] = {}
+    previous: dict[int, Any] = {}
+    for row in session.execute(select(ranked_rows).where(ranked_rows.c.rank <= 2)):
+        (latest if row.rank == 1 else previous)[row.client_id] = row
+    clients = {
+        row.id: row for row in session.execute(select(Client.id, Client.external_ref, Client.name))
     }
-    clients = {c.id: c for c in session.scalars(select(Client))}
     decided = set(
         session.scalars(
             select(Decision.assessment_id).where(Decision.status == DecisionStatus.EFFECTIVE)
         )
     )
-    counts = Counter(a.tier.value for a in latest.values())
+    counts = Counter(Tier(a.tier).value for a in latest.values())
     changes = []
-    for cid, a in latest.items():
+    for cid, a in sorted(latest.items()):
         before = previous.get(cid)
-        if before is not None and before.tier != a.tier:
+        if before is not None and Tier(before.tier) != Tier(a.tier):
             changes.append(
                 {
                     "client": clients[cid].external_ref,
                     "name": clients[cid].name,
-                    "from": before.tier.value,
-                    "to": a.tier.value,
-                    "direction": "up" if a.tier.rank > before.tier.rank else "down",
+                    "from": Tier(before.tier).value,
+                    "to": Tier(a.tier).value,
+                    "direction": "up" if Tier(a.tier).rank > Tier(before.tier).rank else "down",
+                    "as_of": a.as_of,
                 }
             )
-    ranked = sorted(latest.values(), key=lambda a: (-a.tier.rank, -a.probability, a.client_id))
+    changes.sort(key=lambda c: (c["direction"] != "up", -Tier(c["to"]).rank, c["client"]))
+    ranked = sorted(
+        latest.values(), key=lambda a: (-Tier(a.tier).rank, -a.probability, a.client_id)
+    )
+    summaries: dict[int, dict[str, Any]] = dict(
+        session.execute(
+            select(Assessment.id, Assessment.explanation).where(
+                Assessment.id.in_([a.id for a in ranked[:top]])
+            )
+        ).all()
+    )
     top_risks = [
         {
             "client": clients[a.client_id].external_ref,
             "name": clients[a.client_id].name,
-            "tier": a.tier.value,
+            "tier": Tier(a.tier).value,
             "probability": a.probability,
             "as_of": a.as_of,
-            "summary": a.explanation.get("summary"),
+            "assessment": a.id,
+            "summary": (summaries.get(a.id) or {}).get("summary"),
         }
         for a in ranked[:top]
     ]
@@ -309,11 +416,12 @@ def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
         {
             "client": clients[a.client_id].external_ref,
             "name": clients[a.client_id].name,
-            "tier": a.tier.value,
+            "tier": Tier(a.tier).value,
+            "probability": a.probability,
             "assessment": a.id,
         }
         for a in ranked
-        if a.tier.rank >= Tier.MEDIUM.rank and a.id not in decided
+        if Tier(a.tier).rank >= Tier.MEDIUM.rank and a.id not in decided
     ]
     generated = max((a.created_at for a in latest.values()), default=None)
     return to_jsonable(
@@ -321,6 +429,7 @@ def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
             "schema_version": SCHEMA_VERSION,
             "report": "roster",
             "clients": len(latest),
+            "unassessed_clients": len(set(clients) - set(latest)),
             "tiers": {t.value: counts.get(t.value, 0) for t in Tier},
             "changes": changes,
             "top_risks": top_risks,
@@ -336,33 +445,56 @@ def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
 
 
 def exposure_report(session: Session) -> dict[str, Any]:
-    """Every engagement the vendor had with a client while it was knowably high risk or worse."""
-    latest = latest_assessments(session)
+    """Every engagement the vendor had with a client while it was knowably high risk or worse.
+
+    For each client whose newest assessment is high or prohibited, the public record is
+    re-scored at every date it changed up to that assessment's as-of date; the engagements on
+    or after the first high-risk date are listed with the signals that tipped it.
+    """
+    latest = latest_assessment_ids(session)
+    risky = session.execute(
+        select(Assessment.client_id, Assessment.as_of, Assessment.created_at).where(
+            Assessment.id.in_(list(latest.values()) or [0]),
+            Assessment.tier.in_([Tier.HIGH, Tier.PROHIBITED]),
+        )
+    ).all()
     rows: list[dict[str, Any]] = []
-    n_engagements = 0
-    for cid, a in sorted(latest.items()):
-        if a.tier.rank < Tier.HIGH.rank:
-            continue
-        k = knowability(session, cid, until=max(a.as_of, date.today()))
+    for cid, as_of, _created in sorted(risky):
+        k = knowability(session, cid, until=as_of)
         if k.knowable_since is None or not k.engagements_after:
             continue
         rows.append(
             {
                 "client": k.client_ref,
                 "name": k.client_name,
+                "as_of": as_of,
                 "knowable_since": k.knowable_since,
                 "tier_then": k.tier_then,
                 "tipping_signals": k.tipping_signals,
-                "engagements": k.engagements_after,
+                "engagements": [
+                    {
+                        "date": e["date"],
+                        "kind": e["kind"],
+                        "description": e["description"],
+                        "value": e["value"],
+                    }
+                    for e in k.engagements_after
+                ],
+                "model_version": k.model_version,
             }
         )
-    generated = max((a.created_at for a in latest.values()), default=None)
+    rows.sort(key=lambda r: (r["knowable_since"], r["client"]))
+    generated = session.scalar(
+        select(func.max(Assessment.created_at)).where(
+            Assessment.id.in_(list(latest.values()) or [0])
+        )
+    )
     return to_jsonable(
         {
             "schema_version": SCHEMA_VERSION,
             "report": "exposure",
             "clients": rows,
-            "engagements": n_engagements,
+            "engagements": sum(len(r["engagements"]) for r in rows),
             "integrity": {"generated_at": generated, "software_version": __version__},
         }
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,16 +24,75 @@ from duediligence.reporting.integrity import record_report
 from duediligence.risk import assess_client, latest_assessment
 from duediligence.risk.assess import resolve_client
 
-_env = Environment(
-    loader=PackageLoader("duediligence.reporting", "templates"),
-    autoescape=select_autoescape(["html"]),
-    keep_trailing_newline=True,
-)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+log = logging.getLogger(__name__)
+
+KINDS = ("client", "roster", "exposure")
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+
+def format_timestamp(value: Any) -> str:
+    """``2026-11-25T10:37:17.267148+00:00`` as ``2026-11-25 10:37 UTC`` (dates pass through)."""
+    if not value:
+        return "—"
+    text = str(value)
+    if len(text) <= 10:
+        return text
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def format_percent(value: Any, digits: int = 0) -> str:
+    """``0.734`` as ``73%``; empty for None."""
+    if value is None:
+        return ""
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+def format_number(value: Any) -> str:
+    """A number without trailing zeros: ``100.000`` as ``100``, ``12.500`` as ``12.5``."""
+    if value is None:
+        return ""
+    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def css_text(value: Any) -> str:
+    """Text safe inside a CSS string: letters, digits, spaces and ``.,:·/()#-`` only."""
+    return re.sub(r"[^\w .,:·/()#-]", "", str(value).strip(), flags=re.ASCII)[:120]
+
+
+def _build_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("duediligence.reporting", "templates"),
+        autoescape=select_autoescape(["html", "svg", "xml"], default_for_string=True),
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    env.filters["ts"] = format_timestamp
+    env.filters["pct"] = format_percent
+    env.filters["num"] = format_number
+    env.filters["css_text"] = css_text
+    env.filters["humanize"] = lambda value: str(value or "").replace("_", " ")
+    return env
+
+
+_env = _build_environment()
 
 
 def environment() -> Environment:
-    """The Jinja2 environment (autoescape on) shared with the web app."""
+    """The Jinja2 environment (autoescape on, strict undefined) shared with the web app.
+
+    Templates: ``client.html``, ``roster.html``, ``exposure.html``, each extending
+    ``base.html``; each renders a context dict ``r`` (see :mod:`duediligence.reporting.context`)
+    and ``charts`` (inline SVG strings, see :func:`client_charts`) in its ``content`` block.
+    Filters: ``ts`` (timestamps), ``pct``, ``num``, ``humanize``.
+    """
     return _env
 
 
@@ -41,7 +101,7 @@ def _d(value: Any) -> date | None:
 
 
 def client_charts(ctx: dict[str, Any]) -> dict[str, str]:
-    """The SVG charts of a client report context."""
+    """The SVG charts of a client report context: ``contributions`` and ``timeline``."""
     know = ctx["knowability"]
     timeline = [{"date": _d(t["date"]), "tier": t["tier"]} for t in know["timeline"]]
     signals = [
@@ -52,21 +112,29 @@ def client_charts(ctx: dict[str, Any]) -> dict[str, str]:
     return {
         "contributions": charts.contribution_chart(ctx["assessment"]["factors"]),
         "timeline": charts.timeline_chart(
-            timeline, signals, engagements, _d(know["knowable_since"])
+            timeline,
+            signals,
+            engagements,
+            _d(know["knowable_since"]),
+            as_of=_d(ctx["assessment"]["as_of"]),
         ),
     }
 
 
+def report_charts(kind: str, ctx: dict[str, Any]) -> dict[str, str]:
+    """The SVG charts of any report context."""
+    if kind == "client":
+        return client_charts(ctx)
+    if kind == "roster":
+        return {"tiers": charts.tier_chart(ctx["tiers"])}
+    return {}
+
+
 def render_html(kind: str, ctx: dict[str, Any]) -> str:
-    """HTML of a report context."""
-    chart_svgs = (
-        client_charts(ctx)
-        if kind == "client"
-        else {"tiers": charts.tier_chart(ctx["tiers"])}
-        if kind == "roster"
-        else {}
-    )
-    return _env.get_template(f"{kind}.html").render(r=ctx, charts=chart_svgs)
+    """Self-contained HTML of a report context (``kind``: client, roster or exposure)."""
+    if kind not in KINDS:
+        raise InputError(f"unknown report kind {kind!r}")
+    return _env.get_template(f"{kind}.html").render(r=ctx, charts=report_charts(kind, ctx))
 
 
 def render_pdf(html: str) -> bytes:
@@ -81,23 +149,25 @@ def render_pdf(html: str) -> bytes:
 
 
 def neutralise(value: Any) -> str:
-    """A CSV cell that spreadsheets will not run as a formula."""
+    """A CSV cell that spreadsheets will not run as a formula (OWASP CSV injection advice)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_PREFIXES) else text
 
 
 def exposure_csv(ctx: dict[str, Any]) -> str:
-    """The exposure report as CSV (one row per engagement)."""
+    """The exposure report as CSV (one row per engagement), formulas neutralised."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(
         [
             "client",
             "name",
             "knowable_since",
+            "tier_then",
             "engagement_date",
             "kind",
             "description",
+            "value",
             "tipping_signals",
         ]
     )
@@ -111,9 +181,11 @@ def exposure_csv(ctx: dict[str, Any]) -> str:
                         c["client"],
                         c["name"],
                         c["knowable_since"],
+                        c["tier_then"],
                         e["date"],
                         e["kind"],
                         e["description"],
+                        e.get("value"),
                         tipping,
                     )
                 ]
@@ -122,35 +194,69 @@ def exposure_csv(ctx: dict[str, Any]) -> str:
 
 
 def safe_filename(text: str) -> str:
-    """A file name that cannot leave its folder (no separators, no dot-dot)."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "report"
+    """A file name that cannot leave its folder: no separators, no dot-dot, no hidden files."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", text)
+    name = re.sub(r"\.{2,}", ".", name).strip("._-") or "report"
     return name[:120]
 
 
-def _target(output: Path | None, reports_dir: Path, name: str) -> Path:
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        return output
+def report_path(reports_dir: Path, name: str) -> Path:
+    """``reports_dir / safe_filename(name)``, checked to be inside ``reports_dir``."""
     reports_dir.mkdir(parents=True, exist_ok=True)
-    path = (reports_dir / safe_filename(name)).resolve()
-    if path.parent != reports_dir.resolve():
+    folder = reports_dir.resolve()
+    path = (folder / safe_filename(name)).resolve()
+    if path.parent != folder:
         raise InputError(f"refusing to write outside {reports_dir}: {name!r}")
     return path
 
 
-def _write(path: Path, fmt: ReportFormat, kind: str, ctx: dict[str, Any]) -> None:
+def _target(output: Path | None, reports_dir: Path, name: str) -> Path:
+    if output is None:
+        return report_path(reports_dir, name)
+    if output.is_dir():
+        return report_path(output, name)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return output
+
+
+def render_bytes(kind: str, fmt: ReportFormat, ctx: dict[str, Any]) -> bytes:
+    """The bytes of a report context in a format (deterministic: same context, same bytes)."""
     if fmt == ReportFormat.JSON:
-        path.write_text(
-            json.dumps(ctx, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-    elif fmt == ReportFormat.CSV:
+        return (json.dumps(ctx, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    if fmt == ReportFormat.CSV:
         if kind != "exposure":
             raise InputError("CSV is available for the exposure report only")
-        path.write_text(exposure_csv(ctx), encoding="utf-8", newline="")
-    elif fmt == ReportFormat.PDF:
-        path.write_bytes(render_pdf(render_html(kind, ctx)))
-    else:
-        path.write_text(render_html(kind, ctx), encoding="utf-8")
+        return exposure_csv(ctx).encode("utf-8")
+    if fmt == ReportFormat.PDF:
+        return render_pdf(render_html(kind, ctx))
+    return render_html(kind, ctx).encode("utf-8")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file and rename, so a reader never sees half a report."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def find_assessment(
+    session: Session,
+    client: str | int,
+    *,
+    as_of: date | None = None,
+    actor: str | None = None,
+) -> Assessment:
+    """The client's newest assessment (as of a date if given), assessing it if there is none."""
+    row = resolve_client(session, client)
+    if as_of is not None:
+        found = session.scalar(
+            select(Assessment)
+            .where(Assessment.client_id == row.id, Assessment.as_of == as_of)
+            .order_by(Assessment.id.desc())
+            .limit(1)
+        )
+        return found or assess_client(session, row.id, as_of=as_of, actor=actor)
+    return latest_assessment(session, row.id) or assess_client(session, row.id, actor=actor)
 
 
 def render_client_report(
@@ -164,23 +270,20 @@ def render_client_report(
     actor: str | None = None,
     assessment: Assessment | None = None,
 ) -> tuple[Path, RenderedReport]:
-    """Render the review report of the client's assessment (latest, or a new one as of a date)."""
+    """Render the review report of a stored assessment and record the file's SHA-256 (audited).
+
+    The assessment is ``assessment`` if given, else the client's newest one as of ``as_of``
+    (or its newest at all), assessing the client first when there is none. The file goes to
+    ``output`` (a file, or a folder), else to ``reports_dir`` as ``REF-ASSESSMENT.FORMAT``.
+    """
     row = resolve_client(session, client)
     if assessment is None:
-        if as_of is not None:
-            assessment = session.scalar(
-                select(Assessment)
-                .where(Assessment.client_id == row.id, Assessment.as_of == as_of)
-                .order_by(Assessment.id.desc())
-                .limit(1)
-            ) or assess_client(session, row.id, as_of=as_of, actor=actor)
-        else:
-            assessment = latest_assessment(session, row.id) or assess_client(
-                session, row.id, actor=actor
-            )
+        assessment = find_assessment(session, row.id, as_of=as_of, actor=actor)
+    elif assessment.client_id != row.id:
+        raise InputError(f"assessment {assessment.id} is not an assessment of {client!r}")
     ctx = client_report(session, assessment)
     path = _target(output, reports_dir, f"{row.external_ref}-{assessment.id}.{fmt.value}")
-    _write(path, fmt, "client", ctx)
+    _write(path, render_bytes("client", fmt, ctx))
     record = record_report(
         session,
         path,
@@ -190,6 +293,7 @@ def render_client_report(
         actor=actor,
         client_id=row.id,
     )
+    log.info("rendered %s report of %s to %s", fmt.value, row.external_ref, path)
     return path, record
 
 
@@ -202,14 +306,18 @@ def render_roster_report(
     actor: str | None = None,
     kind: str = "roster",
 ) -> tuple[Path, RenderedReport]:
-    """Render the roster or exposure report."""
+    """Render the roster or the exposure report (``kind``) and record the file's SHA-256."""
+    if kind not in ("roster", "exposure"):
+        raise InputError(f"unknown roster-level report {kind!r}")
     ctx = roster_report(session) if kind == "roster" else exposure_report(session)
-    stamp = str(ctx["integrity"]["generated_at"] or "empty")[:10]
+    generated = str(ctx["integrity"]["generated_at"] or "empty")
+    stamp = re.sub(r"[^0-9T]", "", generated[:19]) or "empty"
     path = _target(output, reports_dir, f"{kind}-{stamp}.{fmt.value}")
-    _write(path, fmt, kind, ctx)
+    _write(path, render_bytes(kind, fmt, ctx))
     record = record_report(
         session, path, kind=ReportKind(kind), fmt=fmt, assessment_id=None, actor=actor
     )
+    log.info("rendered %s %s report to %s", kind, fmt.value, path)
     return path, record
 
 
