@@ -182,7 +182,7 @@ def _take_effect(session: Session, decision: Decision, when: datetime) -> dict[s
     if decision.action == DecisionAction.OFFBOARD:
         client = session.get(Client, decision.client_id)
         if client is not None and client.status != ClientStatus.OFFBOARDED:
-            changes["client"] = {
+            changes["client_status"] = {
                 "before": {"status": client.status.value, "offboarded_on": client.offboarded_on},
                 "after": {"status": ClientStatus.OFFBOARDED.value, "offboarded_on": when.date()},
             }
