@@ -19,11 +19,13 @@ from duediligence.cli import (
     import_cmd,
     model_cmd,
     report_cmd,
+    rescore_cmd,
     retention_cmd,
     review_cmd,
     risk_cmd,
     sample_cmd,
     screen_cmd,
+    serve_cmd,
     users_cmd,
     watchlist_cmd,
 )
@@ -102,11 +104,13 @@ model_cmd.register(app)
 sample_cmd.register(app)
 screen_cmd.register(app)
 risk_cmd.register(app)
+rescore_cmd.register(app)
 report_cmd.register(app)
 users_cmd.register(app)
 review_cmd.register(app)
 audit_cmd.register(app)
 retention_cmd.register(app)
+serve_cmd.register(app)
 demo_cmd.register(app)
 
 

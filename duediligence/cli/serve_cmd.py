@@ -1,0 +1,49 @@
+"""``duediligence serve``: run the reviewer web app and JSON API with uvicorn."""
+
+from __future__ import annotations
+
+import typer
+
+from duediligence.cli.common import err
+from duediligence.config import get_settings
+from duediligence.db.migrate import require_current
+from duediligence.db.session import get_engine
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    secure_cookies: bool = typer.Option(
+        False,
+        "--secure-cookies",
+        help="Mark the session cookie Secure (when served over HTTPS, e.g. behind a TLS proxy).",
+    ),
+    log_level: str = typer.Option(
+        "warning", "--log-level", help="uvicorn log level: debug, info, warning, error."
+    ),
+) -> None:
+    """Serve the reviewer web app (roster, client review, queue, audit log) and the JSON API.
+
+    Users log in with the passwords set by ``duediligence users``; API clients send
+    ``Authorization: Bearer <token>``. Set DD_WEB_SECRET (32+ characters) so sessions survive
+    a restart and several processes accept each other's cookies.
+
+    Example:
+
+        DD_WEB_SECRET=$(openssl rand -hex 32) duediligence serve --host 127.0.0.1 --port 8000
+    """
+    import uvicorn
+
+    from duediligence.web import create_app
+
+    settings = get_settings()
+    engine = get_engine()
+    require_current(engine)
+    app = create_app(engine, reports_dir=settings.reports_dir, secure_cookies=secure_cookies)
+    err.print(f"duediligence web app on http://{host}:{port}/  (Ctrl-C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to the root app."""
+    app.command("serve")(serve)

@@ -1,0 +1,489 @@
+"""The JSON API (documented by OpenAPI at ``/api/openapi.json``, readable at ``/api/docs``).
+
+``POST /api/match/{dataset}`` takes and returns the shapes of the OpenSanctions yente
+``/match/{dataset}`` endpoint, so an existing yente client can point at this server: a batch
+of FollowTheMoney-style example entities in, scored candidate entities out. Authentication is
+``Authorization: Bearer <token>`` (``duediligence users token USERNAME``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from duediligence.db.models import User, Watchlist, WatchlistEntity
+from duediligence.errors import InputError, NotFoundError
+from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
+from duediligence.matching.screening import COMPATIBLE, Hit, get_index, screen_with
+from duediligence.review.decisions import current_decision, pending_decision
+from duediligence.risk.assess import latest_assessment, resolve_client
+from duediligence.web import queries
+from duediligence.web.security import ALL_ROLES, ApiGuard, DocsGuard, get_db
+
+log = logging.getLogger(__name__)
+
+API_USER = ApiGuard(ALL_ROLES)
+DOCS_USER = DocsGuard()
+MAX_QUERIES = 100
+ID_PROPERTIES = ("idNumber", "registrationNumber", "taxNumber", "innCode", "ogrnCode",
+                 "leiCode", "swiftBic", "imoNumber", "passportNumber", "vatCode")  # fmt: skip
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Invalid query", "model": None},
+    401: {"description": "No or invalid API token"},
+    403: {"description": "The token's role may not use this endpoint"},
+}
+
+
+class ErrorResponse(BaseModel):
+    """An error: a message (or, for 422, a list of field problems)."""
+
+    detail: str | list[dict[str, Any]] = Field(..., examples=["a valid API token is required"])
+
+
+for _code in (400, 401, 403):
+    ERRORS[_code]["model"] = ErrorResponse
+
+
+# --------------------------------------------------------------------------- yente shapes
+
+
+class EntityExample(BaseModel):
+    """An example entity to match: a FollowTheMoney schema and properties (lists of strings)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str | None = Field(None, max_length=200, examples=["my-entity-id"])
+    schema_: str = Field(..., alias="schema", max_length=40, examples=["Person"])
+    properties: dict[str, str | list[str]] = Field(
+        ...,
+        examples=[{"name": ["Usama bin Ladin"], "birthDate": ["1957"], "country": ["sa"]}],
+    )
+
+
+class EntityMatchQuery(BaseModel):
+    """A batch of named queries (yente's request body). ``weights`` is accepted and ignored."""
+
+    weights: dict[str, float] = Field({}, examples=[{}])
+    queries: dict[str, EntityExample] = Field(..., max_length=MAX_QUERIES)
+
+
+class TotalSpec(BaseModel):
+    """How many results there were (``relation`` is always ``eq`` here)."""
+
+    value: int = Field(..., examples=[1])
+    relation: str = Field("eq", examples=["eq"])
+
+
+class ScoredEntityResponse(BaseModel):
+    """A listed entity scored against the query, with the features behind the score."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(..., examples=["ofac-sdn-6365"])
+    caption: str = Field(..., examples=["BIN LADIN, Usama"])
+    schema_: str = Field(..., alias="schema", examples=["Person"])
+    properties: dict[str, list[str]] = Field(..., examples=[{"name": ["BIN LADIN, Usama"]}])
+    datasets: list[str] = Field([], examples=[["ofac-sdn"]])
+    referents: list[str] = Field([], examples=[[]])
+    target: bool = True
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    last_change: datetime | None = None
+    score: float = Field(..., ge=0, le=1, examples=[0.97])
+    features: dict[str, float] = Field(..., examples=[{"name_similarity": 0.97}])
+    match: bool = Field(..., examples=[True])
+    explanation: list[str] = Field(
+        [], description="Human-readable reasons behind the score (not in yente)."
+    )
+
+
+class EntityMatches(BaseModel):
+    """The answer to one query of the batch."""
+
+    status: int = Field(200, examples=[200])
+    results: list[ScoredEntityResponse]
+    total: TotalSpec
+    query: EntityExample
+
+
+class FeatureDoc(BaseModel):
+    """What a feature measures and how it weighs in the score."""
+
+    description: str
+    coefficient: float
+    url: str
+
+
+class EntityMatchResponse(BaseModel):
+    """Responses keyed by the query names of the request (yente's response body)."""
+
+    responses: dict[str, EntityMatches]
+    matcher: dict[str, FeatureDoc]
+    limit: int = Field(..., examples=[5])
+
+
+FEATURES: dict[str, FeatureDoc] = {
+    "name_similarity": FeatureDoc(
+        description=(
+            f"Best similarity ({MATCHER_VERSION}) between a query name and any name or alias "
+            "of the entity: normalised, transliterated, token- and edit-distance based."
+        ),
+        coefficient=1.0,
+        url="https://github.com/duediligence#matching",
+    ),
+    "identifier_match": FeatureDoc(
+        description="1 when an ID number of the query equals one of the entity's (decisive).",
+        coefficient=1.0,
+        url="https://github.com/duediligence#matching",
+    ),
+    "birth_year_match": FeatureDoc(
+        description="+1 when a birth year agrees within a year, -1 when it differs.",
+        coefficient=0.05,
+        url="https://github.com/duediligence#matching",
+    ),
+    "country_match": FeatureDoc(
+        description="1 when a query country is among the entity's countries.",
+        coefficient=0.03,
+        url="https://github.com/duediligence#matching",
+    ),
+}
+
+
+def _values(properties: dict[str, str | list[str]], key: str) -> list[str]:
+    raw = properties.get(key, [])
+    values = [raw] if isinstance(raw, str) else raw
+    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+
+def _features(hit: Hit) -> dict[str, float]:
+    features = {"name_similarity": round(hit.name_score, 4)}
+    for adjustment in hit.adjustments:
+        if adjustment.startswith("ID number"):
+            features["identifier_match"] = 1.0
+        elif adjustment.startswith("birth year") and "differs" in adjustment:
+            features["birth_year_match"] = -1.0
+        elif adjustment.startswith("birth year"):
+            features["birth_year_match"] = 1.0
+        elif adjustment.startswith("country"):
+            features["country_match"] = 1.0
+    return features
+
+
+def _dataset_slug(name: str) -> str:
+    return name.strip().lower().replace(" ", "_")
+
+
+def match_entities(
+    session: Session,
+    dataset: str,
+    body: EntityMatchQuery,
+    *,
+    limit: int,
+    threshold: float,
+    cutoff: float,
+) -> EntityMatchResponse:
+    """Score every query of ``body`` against the active lists of ``dataset``.
+
+    ``dataset`` is ``default`` (every active list) or one list's name. A result's ``match`` is
+    true when its score reaches ``threshold``; results below ``cutoff`` are left out.
+    """
+    lists = {_dataset_slug(n): n for n in session.scalars(select(Watchlist.name))}
+    if dataset not in ("default", "sanctions") and dataset not in lists:
+        raise NotFoundError(
+            f"no dataset {dataset!r}: use default or one of {', '.join(sorted(lists)) or '(none)'}"
+        )
+    only = None if dataset in ("default", "sanctions") else lists[dataset]
+    index = get_index(session)
+    responses: dict[str, EntityMatches] = {}
+    for key, example in body.queries.items():
+        schema = example.schema_
+        if schema not in COMPATIBLE:
+            raise InputError(
+                f"query {key!r}: schema {schema!r} cannot be matched "
+                f"(use one of {', '.join(COMPATIBLE)})"
+            )
+        props = example.properties
+        names = _values(props, "name") + _values(props, "alias")
+        if not names:
+            raise InputError(f"query {key!r}: a name property is required")
+        countries = _values(props, "country") + _values(props, "nationality")
+        births = [b for b in _values(props, "birthDate") if b[:4].isdigit()]
+        identifiers = [v for p in ID_PROPERTIES for v in _values(props, p)]
+        best: dict[int, Hit] = {}
+        country_options: list[str | None] = [*countries[:3]] or [None]
+        for name in names[:10]:
+            for country in country_options:
+                for hit in screen_with(
+                    index,
+                    name,
+                    schema=schema,
+                    country=country.upper()[:2] if country else None,
+                    birth_date=births[0] if births else None,
+                    identifiers=identifiers or None,
+                    threshold=cutoff,
+                    limit=max(limit * 3, 20),
+                ):
+                    if only is not None and hit.list_name != only:
+                        continue
+                    if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
+                        best[hit.entity_id] = hit
+        ranked = sorted(best.values(), key=lambda h: (-h.score, h.entity_id))
+        entities = {
+            e.id: e
+            for e in session.scalars(
+                select(WatchlistEntity).where(
+                    WatchlistEntity.id.in_([h.entity_id for h in ranked[:limit]] or [0])
+                )
+            )
+        }
+        results = []
+        for hit in ranked[:limit]:
+            entity = entities[hit.entity_id]
+            properties = {
+                "name": list(entity.names or [entity.name]),
+                "country": [c.lower() for c in entity.countries or []],
+                "birthDate": list(entity.birth_dates or []),
+                "idNumber": list(entity.identifiers or []),
+                "program": list(entity.programs or []),
+                "topics": list(entity.topics or []),
+            }
+            results.append(
+                ScoredEntityResponse(
+                    id=f"{_dataset_slug(hit.list_name)}-{hit.source_id}",
+                    caption=entity.name,
+                    schema_=entity.schema,
+                    properties={k: v for k, v in properties.items() if v},
+                    datasets=[_dataset_slug(hit.list_name)],
+                    score=round(min(1.0, max(0.0, hit.score)), 4),
+                    features=_features(hit),
+                    match=hit.score >= threshold,
+                    explanation=[e for e in (hit.explanation, *hit.adjustments) if e],
+                )
+            )
+        responses[key] = EntityMatches(
+            status=200,
+            results=results,
+            total=TotalSpec(value=len(ranked), relation="eq"),
+            query=example,
+        )
+    return EntityMatchResponse(responses=responses, matcher=FEATURES, limit=limit)
+
+
+# --------------------------------------------------------------------------- other shapes
+
+
+class Factor(BaseModel):
+    """One risk factor and its contribution to the score."""
+
+    model_config = ConfigDict(extra="allow")
+
+    label: str | None = None
+    value: float | None = None
+    contribution: float | None = None
+
+
+class DecisionState(BaseModel):
+    """A decision on the client (in force, or awaiting a second reviewer)."""
+
+    id: int
+    action: str
+    status: str
+    maker: str
+    made_at: datetime
+    checker: str | None
+    checked_at: datetime | None
+    next_review_on: date | None
+
+
+class AssessmentResponse(BaseModel):
+    """A client's newest stored risk assessment and the decisions on it."""
+
+    client: str = Field(..., examples=["CS-BACKPAGE"])
+    name: str
+    status: str
+    assessment_id: int
+    as_of: date
+    tier: str = Field(..., examples=["high"])
+    probability: float = Field(..., ge=0, le=1)
+    summary: str | None
+    factors: list[Factor]
+    rule_hits: list[dict[str, Any]]
+    risk_model_version: str | None
+    signal_model_version: str | None
+    inputs_hash: str
+    created_at: datetime
+    created_by: str | None
+    decision_in_force: DecisionState | None
+    decision_awaiting_confirmation: DecisionState | None
+    report_url: str = Field(..., examples=["/clients/CS-BACKPAGE/report.json"])
+
+
+class AlertResponse(BaseModel):
+    """An open alert: a pending watch-list match, or a high-risk client with no decision."""
+
+    kind: str = Field(..., examples=["watchlist_match"])
+    client: str
+    client_name: str
+    created_at: datetime
+    detail: str
+    tier: str | None = None
+    score: float | None = None
+    match_id: int | None = None
+    assessment_id: int | None = None
+    url: str
+
+
+class AlertList(BaseModel):
+    """A page of open alerts, newest first."""
+
+    total: TotalSpec
+    limit: int
+    offset: int
+    results: list[AlertResponse]
+
+
+def _decision_state(d: Any) -> DecisionState | None:
+    if d is None:
+        return None
+    return DecisionState(
+        id=d.id,
+        action=d.action.value,
+        status=d.status.value,
+        maker=d.maker,
+        made_at=d.made_at,
+        checker=d.checker,
+        checked_at=d.checked_at,
+        next_review_on=d.next_review_on,
+    )
+
+
+# --------------------------------------------------------------------------- routes
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+@router.post(
+    "/match/{dataset}",
+    response_model=EntityMatchResponse,
+    response_model_by_alias=True,
+    responses=ERRORS | {404: {"description": "Unknown dataset", "model": ErrorResponse}},
+    summary="Match entities (yente-compatible)",
+)
+def match(
+    body: EntityMatchQuery,
+    dataset: str = Path(..., max_length=100, examples=["default"]),
+    limit: int = Query(5, ge=1, le=50, description="Results per query."),
+    threshold: float = Query(
+        DEFAULT_THRESHOLD, ge=0, le=1, description="Score at which `match` becomes true."
+    ),
+    cutoff: float = Query(0.5, ge=0, le=1, description="Leave out results scoring below."),
+    user: User = Depends(API_USER),
+    db: Session = Depends(get_db),
+) -> EntityMatchResponse:
+    """Screen example entities against the active lists, as the yente ``/match`` endpoint does.
+
+    ``dataset`` is ``default`` (all active lists) or a list name such as ``ofac-sdn``.
+    Properties read: ``name``/``alias``, ``birthDate``, ``country``/``nationality`` and ID
+    numbers (``idNumber``, ``registrationNumber`` …).
+    """
+    return match_entities(db, dataset, body, limit=limit, threshold=threshold, cutoff=cutoff)
+
+
+@router.get(
+    "/clients/{ref}/assessment",
+    response_model=AssessmentResponse,
+    responses=ERRORS | {404: {"description": "Unknown or unassessed", "model": ErrorResponse}},
+    summary="A client's latest assessment",
+)
+def client_assessment(
+    ref: str = Path(..., max_length=64, examples=["CS-BACKPAGE"]),
+    user: User = Depends(API_USER),
+    db: Session = Depends(get_db),
+) -> AssessmentResponse:
+    """The client's newest stored assessment: tier, probability, factors, rules, decisions."""
+    client = resolve_client(db, ref)
+    a = latest_assessment(db, client.id)
+    if a is None:
+        raise NotFoundError(f"client {ref!r} has not been assessed")
+    return AssessmentResponse(
+        client=client.external_ref,
+        name=client.name,
+        status=client.status.value,
+        assessment_id=a.id,
+        as_of=a.as_of,
+        tier=a.tier.value,
+        probability=a.probability,
+        summary=a.explanation.get("summary"),
+        factors=[Factor.model_validate(f) for f in a.explanation.get("factors", [])],
+        rule_hits=list(a.rule_hits or []),
+        risk_model_version=a.risk_model_version,
+        signal_model_version=a.signal_model_version,
+        inputs_hash=a.inputs_hash,
+        created_at=a.created_at,
+        created_by=a.created_by,
+        decision_in_force=_decision_state(current_decision(db, client.id)),
+        decision_awaiting_confirmation=_decision_state(pending_decision(db, client.id)),
+        report_url=f"/clients/{client.external_ref}/report.json",
+    )
+
+
+@router.get(
+    "/alerts", response_model=AlertList, responses=ERRORS, summary="Open alerts, newest first"
+)
+def list_alerts(
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=1_000_000),
+    user: User = Depends(API_USER),
+    db: Session = Depends(get_db),
+) -> AlertList:
+    """Pending watch-list matches, and high/prohibited clients without a decision."""
+    items, total = queries.alerts(db, limit=limit, offset=offset)
+    return AlertList(
+        total=TotalSpec(value=total, relation="eq"),
+        limit=limit,
+        offset=offset,
+        results=[
+            AlertResponse(
+                kind=i.kind,
+                client=i.client_ref,
+                client_name=i.client_name,
+                created_at=i.created_at,
+                detail=i.detail,
+                tier=i.tier,
+                score=i.score,
+                match_id=i.match_id,
+                assessment_id=i.assessment_id,
+                url=f"/clients/{i.client_ref}",
+            )
+            for i in items
+        ],
+    )
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi_schema(request: Request, user: User = Depends(DOCS_USER)) -> JSONResponse:
+    """The OpenAPI document of this API (needs a session or a token)."""
+    return JSONResponse(request.app.openapi())
+
+
+@router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+def api_docs(request: Request, user: User = Depends(DOCS_USER)) -> HTMLResponse:
+    """A readable page of the API, rendered from the OpenAPI document (no external scripts)."""
+    from duediligence.web.pages import render
+
+    request.state.user = user
+    spec = request.app.openapi()
+    operations = [
+        {"method": method.upper(), "path": path, **op}
+        for path, item in spec.get("paths", {}).items()
+        for method, op in item.items()
+    ]
+    return render(request, "web/api_docs.html", spec=spec, operations=operations)

@@ -1,0 +1,565 @@
+"""HTML pages: login, roster, client review, onboarding, review queue, audit log, downloads.
+
+Every route names the roles it admits through its guard; state-changing routes are POSTs that
+also check the CSRF token. The client page shows the review report's own content block,
+rendered by the reporting templates, beside the reviewer's actions.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from duediligence import __version__
+from duediligence.db.enums import (
+    ClientStatus,
+    DecisionAction,
+    ReportFormat,
+    Role,
+    Tier,
+)
+from duediligence.db.models import Client, ScreeningMatch, Signal, User
+from duediligence.errors import ConflictError, InputError, NotFoundError
+from duediligence.matching.decisions import decide_match
+from duediligence.reporting.context import client_report
+from duediligence.reporting.render import client_charts, environment, render_client_report
+from duediligence.review.decisions import (
+    client_decisions,
+    confirm,
+    decide,
+    decision_dict,
+    pending_decision,
+    review_queue,
+)
+from duediligence.review.users import DATA_ROLES, DECIDE_ROLES, authenticate
+from duediligence.risk.assess import assess_client, latest_assessment, resolve_client
+from duediligence.web import queries
+from duediligence.web.security import (
+    ALL_ROLES,
+    CSRF_FIELD,
+    PageGuard,
+    csrf_token,
+    end_session,
+    get_db,
+    session_user,
+    start_session,
+    verify_csrf,
+)
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+
+ANYONE = PageGuard(ALL_ROLES)
+DATA = PageGuard(DATA_ROLES)
+DECIDERS = PageGuard(DECIDE_ROLES)
+QUEUE_READERS = PageGuard((Role.REVIEWER, Role.AUDITOR, Role.ADMIN))
+AUDITORS = PageGuard((Role.AUDITOR, Role.ADMIN))
+
+ACTION_LABELS = {
+    DecisionAction.APPROVE: "Approve",
+    DecisionAction.APPROVE_WITH_CONDITIONS: "Approve with conditions",
+    DecisionAction.ESCALATE: "Escalate",
+    DecisionAction.REJECT: "Reject",
+    DecisionAction.OFFBOARD: "Offboard",
+}
+
+_env = Environment(
+    loader=ChoiceLoader(
+        [PackageLoader("duediligence.web", "templates"), environment().loader]  # type: ignore[list-item]
+    ),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+def _fmt_dt(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value.isoformat(sep=" ", timespec="minutes") if hasattr(value, "hour") else str(value)
+    return str(text).replace("T", " ")[:16]
+
+
+_env.filters["dt"] = _fmt_dt
+_env.globals["version"] = __version__
+_env.globals["ACTION_LABELS"] = {a.value: label for a, label in ACTION_LABELS.items()}
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """Render a page template with the shared context (user, CSRF token, flashes, nav)."""
+    user: User | None = getattr(request.state, "user", None)
+    flashes = request.session.pop("flash", []) if user is not None else []
+    html = _env.get_template(template).render(
+        request=request,
+        user=user,
+        csrf=csrf_token(request),
+        csrf_field=CSRF_FIELD,
+        flashes=flashes,
+        path=request.url.path,
+        Role=Role,
+        can_decide=user is not None and user.role in DECIDE_ROLES,
+        can_edit=user is not None and user.role in DATA_ROLES,
+        can_audit=user is not None and user.role in AUDITORS.roles,
+        can_queue=user is not None and user.role in QUEUE_READERS.roles,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def error_page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """A friendly error page (used by the app's exception handlers)."""
+    titles = {
+        400: "That did not work",
+        401: "Please log in",
+        403: "Not allowed",
+        404: "Not found",
+        409: "Not possible right now",
+        422: "Invalid input",
+        429: "Too many attempts",
+    }
+    return render(
+        request,
+        "web/error.html",
+        status_code=status,
+        headers=headers,
+        status=status,
+        title=titles.get(status, "Something went wrong"),
+        message=message,
+    )
+
+
+def flash(request: Request, kind: str, text: str, **extra: Any) -> None:
+    """Queue a message for the next page the user sees."""
+    request.session.setdefault("flash", [])
+    request.session["flash"] = [*request.session["flash"], {"kind": kind, "text": text, **extra}]
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+def _back(ref: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/clients/{ref}{anchor}", status_code=303)
+
+
+# --------------------------------------------------------------------------- login
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(
+    request: Request, next: str | None = Query(None), db: Session = Depends(get_db)
+) -> Response:
+    """The login page (the only page reachable without a session)."""
+    if session_user(request, db) is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "web/login.html", next=_safe_next(next), username="")
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)])
+def login(
+    request: Request,
+    username: str = Form("", max_length=100),
+    password: str = Form("", max_length=1000),
+    next: str = Form("/", max_length=2000),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Check the password (Argon2) under a per-address and per-username rate limit."""
+    limiter = request.app.state.login_limiter
+    address = request.client.host if request.client else "unknown"
+    wait = limiter.retry_after(address, username)
+    if wait:
+        return render(
+            request,
+            "web/login.html",
+            status_code=429,
+            headers={"Retry-After": str(wait)},
+            next=_safe_next(next),
+            username=username,
+            error=f"Too many failed attempts. Try again in {wait} seconds.",
+        )
+    user = authenticate(db, username, password) if username and password else None
+    if user is None:
+        limiter.failed(address, username)
+        log.info("failed login for %r from %s", username, address)
+        return render(
+            request,
+            "web/login.html",
+            status_code=401,
+            next=_safe_next(next),
+            username=username,
+            error="Unknown username or wrong password.",
+        )
+    limiter.succeeded(username)
+    start_session(request, user)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout", dependencies=[Depends(verify_csrf)])
+def logout(request: Request, user: User = Depends(ANYONE)) -> Response:
+    """End the session (the cookie's session id is revoked, not only deleted)."""
+    end_session(request)
+    return RedirectResponse("/login", status_code=303)
+
+
+# --------------------------------------------------------------------------- roster
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(user: User = Depends(ANYONE)) -> Response:
+    """The roster is the home page."""
+    return RedirectResponse("/clients", status_code=303)
+
+
+@router.get("/clients", response_class=HTMLResponse)
+def roster(
+    request: Request,
+    tier: str | None = Query(None, max_length=20),
+    status: str | None = Query(None, max_length=20),
+    q: str | None = Query(None, max_length=200),
+    sort: str = Query("risk", max_length=20),
+    dir: str | None = Query(None, pattern="^(asc|desc)$"),
+    page: int = Query(1, ge=1, le=100000),
+    per_page: int = Query(25),
+    user: User = Depends(ANYONE),
+    db: Session = Depends(get_db),
+) -> Response:
+    """The client roster: filter by tier, status and text; sort by column; page through."""
+    try:
+        tier_value = Tier(tier) if tier else None
+        status_value = ClientStatus(status) if status else None
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    descending = None if dir is None else dir == "desc"
+    result = queries.roster_page(
+        db,
+        tier=tier_value,
+        status=status_value,
+        text=q,
+        sort=sort,
+        descending=descending,
+        page=page,
+        per_page=per_page,
+    )
+    params = {"tier": tier or "", "status": status or "", "q": q or "", "per_page": per_page}
+
+    def link(**changes: Any) -> str:
+        merged = {**params, "sort": sort, "dir": dir or "", "page": page, **changes}
+        return "/clients?" + urlencode({k: v for k, v in merged.items() if v not in ("", None)})
+
+    def sort_link(column: str) -> str:
+        natural_desc = queries.SORTS[column][1]
+        if column == sort:
+            current_desc = natural_desc if descending is None else descending
+            return link(sort=column, dir="asc" if current_desc else "desc", page=1)
+        return link(sort=column, dir="", page=1)
+
+    current_desc = queries.SORTS[sort][1] if descending is None else descending
+    return render(
+        request,
+        "web/roster.html",
+        result=result,
+        tiers=[t.value for t in Tier],
+        statuses=[s.value for s in ClientStatus],
+        tier=tier or "",
+        status=status or "",
+        q=q or "",
+        sort=sort,
+        sort_desc=current_desc,
+        link=link,
+        sort_link=sort_link,
+        page_sizes=queries.PAGE_SIZES,
+    )
+
+
+# --------------------------------------------------------------------------- client page
+
+
+def _report_content(ctx: dict[str, Any]) -> Markup:
+    """The review report's ``content`` block, rendered by the reporting templates themselves."""
+    template = environment().get_template("client.html")
+    context = template.new_context({"r": ctx, "charts": client_charts(ctx)})
+    return Markup("".join(template.blocks["content"](context)))  # noqa: S704 (autoescaped)
+
+
+@router.get("/clients/{ref}", response_class=HTMLResponse)
+def client_page(
+    request: Request, ref: str, user: User = Depends(ANYONE), db: Session = Depends(get_db)
+) -> Response:
+    """A client's review page: verdict, actions (matches, signals, decisions) and the report."""
+    client = resolve_client(db, ref)
+    assessment = latest_assessment(db, client.id)
+    ctx = client_report(db, assessment) if assessment is not None else None
+    matches = db.scalars(
+        select(ScreeningMatch)
+        .where(ScreeningMatch.client_id == client.id)
+        .order_by(ScreeningMatch.status, ScreeningMatch.score.desc(), ScreeningMatch.id)
+    ).all()
+    signals = db.scalars(
+        select(Signal)
+        .where(Signal.client_id == client.id)
+        .order_by(Signal.published_at.desc(), Signal.id.desc())
+    ).all()
+    decisions = [decision_dict(d) for d in client_decisions(db, client.id)]
+    pending = pending_decision(db, client.id)
+    return render(
+        request,
+        "web/client.html",
+        client=client,
+        assessment=assessment,
+        report=_report_content(ctx) if ctx else None,
+        ctx=ctx,
+        matches=matches,
+        signals=signals,
+        decisions=list(reversed(decisions)),
+        pending=decision_dict(pending) if pending else None,
+        actions=[a.value for a in DecisionAction],
+        formats=[f.value for f in (ReportFormat.HTML, ReportFormat.PDF, ReportFormat.JSON)],
+    )
+
+
+@router.post("/clients/{ref}/assess", dependencies=[Depends(verify_csrf)])
+def assess(
+    request: Request, ref: str, user: User = Depends(DATA), db: Session = Depends(get_db)
+) -> Response:
+    """Score the client now (a new immutable assessment)."""
+    a = assess_client(db, ref, actor=user.username)
+    flash(request, "ok", f"Assessed {ref}: {a.tier.value} ({a.probability:.0%}).")
+    return _back(ref)
+
+
+@router.post("/clients/{ref}/matches/{match_id}", dependencies=[Depends(verify_csrf)])
+def match_decision(
+    request: Request,
+    ref: str,
+    match_id: int,
+    verdict: str = Form(..., pattern="^(confirm|dismiss)$"),
+    reason: str = Form(..., max_length=2000),
+    user: User = Depends(DECIDERS),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Confirm or dismiss a watch-list match of this client."""
+    client = resolve_client(db, ref)
+    match = db.get(ScreeningMatch, match_id)
+    if match is None or match.client_id != client.id:
+        raise NotFoundError(f"no match {match_id} of {ref}")
+    decide_match(db, match_id, confirm=verdict == "confirm", reason=reason, actor=user.username)
+    flash(request, "ok", f"Match {match_id} {verdict}ed.")
+    return _back(ref, "#matches")
+
+
+@router.post("/clients/{ref}/signals/{signal_id}", dependencies=[Depends(verify_csrf)])
+def signal_decision(
+    request: Request,
+    ref: str,
+    signal_id: int,
+    verdict: str = Form(..., pattern="^(confirm|dismiss)$"),
+    reason: str = Form(..., max_length=2000),
+    user: User = Depends(DECIDERS),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Confirm or dismiss a signal linked to this client."""
+    client = resolve_client(db, ref)
+    signal = db.get(Signal, signal_id)
+    if signal is None or signal.client_id != client.id:
+        raise NotFoundError(f"no signal {signal_id} of {ref}")
+    queries.review_signal(
+        db, signal_id, confirm=verdict == "confirm", reason=reason, actor=user.username
+    )
+    flash(request, "ok", f"Signal {signal_id} {verdict}ed.")
+    return _back(ref, "#signals")
+
+
+@router.post("/clients/{ref}/decisions", dependencies=[Depends(verify_csrf)])
+def make_decision(
+    request: Request,
+    ref: str,
+    action: str = Form(..., max_length=40),
+    reason: str = Form(..., max_length=4000),
+    supersedes: int | None = Form(None),
+    user: User = Depends(DECIDERS),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Record a decision on the client's latest assessment (four-eyes for high tiers)."""
+    d = decide(db, ref, action, reason, actor=user.username, supersedes=supersedes)
+    if d.requires_second:
+        flash(request, "ok", f"Decision {d.id} recorded; it awaits a second reviewer.")
+    else:
+        flash(request, "ok", f"Decision {d.id} recorded and in effect.")
+    return _back(ref, "#decisions")
+
+
+@router.post("/decisions/{decision_id}/confirm", dependencies=[Depends(verify_csrf)])
+def confirm_decision(
+    request: Request,
+    decision_id: int,
+    next: str = Form("/queue", max_length=2000),
+    user: User = Depends(DECIDERS),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Confirm another reviewer's decision (the four-eyes rule refuses your own)."""
+    d = confirm(db, decision_id, actor=user.username)
+    flash(request, "ok", f"Decision {d.id} confirmed: now in effect.")
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.get("/clients/{ref}/report.{fmt}")
+def download_report(
+    request: Request,
+    ref: str,
+    fmt: str,
+    user: User = Depends(ANYONE),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Download the review report of the latest assessment (HTML, PDF or JSON).
+
+    The file is rendered into the reports folder and its SHA-256 recorded, so
+    ``duediligence report verify`` can check the downloaded copy later.
+    """
+    if fmt not in ("html", "pdf", "json"):
+        raise HTTPException(404, "reports come as html, pdf or json")
+    client = resolve_client(db, ref)
+    assessment = latest_assessment(db, client.id)
+    if assessment is None:
+        raise ConflictError(f"{ref} has not been assessed yet")
+    path, record = render_client_report(
+        db,
+        client.external_ref,
+        fmt=ReportFormat(fmt),
+        reports_dir=request.app.state.reports_dir,
+        actor=user.username,
+        assessment=assessment,
+    )
+    media = mimetypes.types_map.get(f".{fmt}", "application/octet-stream")
+    return FileResponse(
+        path,
+        media_type=media,
+        filename=path.name,
+        headers={"X-Report-SHA256": record.sha256},
+        content_disposition_type="inline" if fmt == "pdf" else "attachment",
+    )
+
+
+# --------------------------------------------------------------------------- onboarding
+
+
+@router.get("/screen", response_class=HTMLResponse)
+def screen_form(request: Request, user: User = Depends(DATA)) -> Response:
+    """The form to screen a new client (one-step onboarding)."""
+    return render(request, "web/screen.html", form={}, error=None)
+
+
+@router.post("/screen", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)])
+def screen_submit(
+    request: Request,
+    name: str = Form(..., max_length=300),
+    country: str = Form(..., max_length=60),
+    website: str = Form("", max_length=500),
+    industry: str = Form("", max_length=100),
+    owners: str = Form("", max_length=5000),
+    products: str = Form("", max_length=1000),
+    user: User = Depends(DATA),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Create the prospect, screen it and its owners, assess it and render its report."""
+    from duediligence.web.onboarding import onboard_prospect
+
+    form = {
+        "name": name,
+        "country": country,
+        "website": website,
+        "industry": industry,
+        "owners": owners,
+        "products": products,
+    }
+    try:
+        outcome = onboard_prospect(
+            db,
+            form,
+            actor=user.username,
+            reports_dir=request.app.state.reports_dir,
+        )
+    except InputError as exc:
+        db.rollback()
+        return render(request, "web/screen.html", status_code=400, form=form, error=str(exc))
+    flash(
+        request,
+        "onboarded",
+        f"{outcome.name} screened: {outcome.tier}",
+        tier=outcome.tier,
+        reasons=outcome.reasons,
+        report=outcome.report_url,
+        hits=outcome.hits,
+    )
+    return RedirectResponse(f"/clients/{outcome.ref}", status_code=303)
+
+
+# --------------------------------------------------------------------------- queue & audit
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue(
+    request: Request, user: User = Depends(QUEUE_READERS), db: Session = Depends(get_db)
+) -> Response:
+    """What awaits a first or a second pair of eyes."""
+    items = review_queue(db)
+    return render(
+        request,
+        "web/queue.html",
+        second=[i for i in items if i.kind == "second_review"],
+        first=[i for i in items if i.kind != "second_review"],
+    )
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(
+    request: Request,
+    client: str | None = Query(None, max_length=64),
+    action: str | None = Query(None, max_length=60),
+    actor: str | None = Query(None, max_length=100),
+    page: int = Query(1, ge=1, le=1000000),
+    user: User = Depends(AUDITORS),
+    db: Session = Depends(get_db),
+) -> Response:
+    """The audit trail, newest first, with the chain's verification status."""
+    client_id = resolve_client(db, client).id if client else None
+    result = queries.audit_page(db, client_id=client_id, action=action, actor=actor, page=page)
+    refs = dict(db.execute(select(Client.id, Client.external_ref)).all())
+    params = {"client": client or "", "action": action or "", "actor": actor or ""}
+
+    def link(**changes: Any) -> str:
+        merged = {**params, "page": page, **changes}
+        return "/audit?" + urlencode({k: v for k, v in merged.items() if v not in ("", None)})
+
+    return render(
+        request,
+        "web/audit.html",
+        result=result,
+        refs=refs,
+        actions=queries.audit_actions(db),
+        client=client or "",
+        action=action or "",
+        actor=actor or "",
+        link=link,
+        chain=queries.chain_status(db),
+        today=date.today(),
+    )

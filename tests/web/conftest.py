@@ -1,0 +1,122 @@
+"""Fixtures of the web tests: a seeded database (SQLite, and PostgreSQL when configured), the
+app over it, and logged-in TestClients per role."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+
+from duediligence.db.base import Base
+from duediligence.db.session import make_engine
+from duediligence.web import create_app
+from tests.conftest import BACKENDS, PG_URL, _postgres_schema_url
+from tests.web.seed import PASSWORD, seed
+
+SECRET = "test-secret-" + "x" * 40
+
+
+def _database(request: pytest.FixtureRequest, tmp: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp / 'web.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("DD_TEST_POSTGRES_URL not set")
+    schema = f"w_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield _postgres_schema_url(PG_URL, schema)
+    finally:
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        finally:
+            admin.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A database URL seeded once per module (read-mostly tests), and the API tokens."""
+    tmp = tmp_path_factory.mktemp("web")
+    for url in _database(request, tmp):
+        engine = make_engine(url)
+        Base.metadata.create_all(engine)
+        tokens = seed(engine, tmp)
+        engine.dispose()
+        yield url, tokens
+
+
+@pytest.fixture(scope="module")
+def seeded_engine(seeded_url: tuple[str, dict[str, str]]) -> Iterator[Engine]:
+    """An engine on the module's seeded database."""
+    engine = make_engine(seeded_url[0])
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def tokens(seeded_url: tuple[str, dict[str, str]]) -> dict[str, str]:
+    """API token per username."""
+    return seeded_url[1]
+
+
+@pytest.fixture(scope="module")
+def app(seeded_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """The web app over the seeded database (a generous login limit: tests log in often)."""
+    return create_app(
+        seeded_engine,
+        reports_dir=tmp_path_factory.mktemp("reports"),
+        secret_key=SECRET,
+        login_max_failures=1000,
+    )
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token embedded in a page's forms."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Log ``client`` in as ``username``; returns the session's CSRF token."""
+    page = client.get("/login")
+    assert page.status_code == 200
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    roster = client.get("/clients")
+    assert roster.status_code == 200
+    return csrf_of(roster.text)
+
+
+@pytest.fixture
+def as_user(app: FastAPI) -> Iterator[Callable[[str], tuple[TestClient, str]]]:
+    """``as_user("rita")`` -> a TestClient logged in as rita, and its CSRF token."""
+    clients: list[TestClient] = []
+
+    def make(username: str) -> tuple[TestClient, str]:
+        client = TestClient(app, follow_redirects=False)
+        client.__enter__()
+        clients.append(client)
+        return client, login(client, username)
+
+    yield make
+    for c in clients:
+        c.__exit__(None, None, None)

@@ -1,0 +1,96 @@
+"""Seed a test database the way the demo does: sample roster and case study, shipped models,
+classified signals, a small watch list, screening, assessments, and one user per role.
+
+The watch list is a three-entity FollowTheMoney file written by the test: one entity shares a
+name with the case-study client (a false positive a reviewer dismisses), one with an owner of
+another client, and one unrelated. The real lists are not needed for the web tests.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from duediligence.db.enums import Role
+from duediligence.db.models import Client, Signal
+from duediligence.db.session import session_scope
+from duediligence.ingest.roster import import_file
+from duediligence.ingest.watchlists import import_watchlist
+from duediligence.matching import link_signals, screen_clients
+from duediligence.modelstore import sync_active_from_disk
+from duediligence.review.users import add_user, issue_api_token
+from duediligence.risk import score_clients, store_results
+from duediligence.sampledata.paths import sample_data_dir
+from duediligence.sampledata.roster import IMPORT_ORDER
+from duediligence.signals import annotate_signals
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+PASSWORD = "correct horse battery"
+USERS = {
+    "admin": Role.ADMIN,
+    "ana": Role.ANALYST,
+    "rita": Role.REVIEWER,
+    "sam": Role.REVIEWER,
+    "audrey": Role.AUDITOR,
+}
+AS_OF = date(2024, 6, 30)
+
+ENTITIES = [
+    {
+        "id": "test-bp-1",
+        "schema": "Company",
+        "properties": {
+            "name": ["Backpage.com LLC"],
+            "country": ["ru"],
+            "topics": ["sanction"],
+            "program": ["TEST-PROGRAM"],
+        },
+    },
+    {
+        "id": "test-camarillo",
+        "schema": "Company",
+        "properties": {"name": ["Camarillo Holdings Limited"], "country": ["cy"]},
+    },
+    {
+        "id": "test-other",
+        "schema": "Person",
+        "properties": {"name": ["Ivan Testovich Petrov"], "birthDate": ["1960"]},
+    },
+]
+
+
+def write_watchlist(folder: Path) -> Path:
+    """The small FtM watch list, as JSON lines."""
+    path = folder / "test-list.ftm.json"
+    path.write_text("".join(json.dumps(e) + "\n" for e in ENTITIES), encoding="utf-8")
+    return path
+
+
+def seed(engine: Engine, tmp: Path, *, score_all: bool = False) -> dict[str, str]:
+    """Load everything; returns an API token per username."""
+    folder = sample_data_dir()
+    with session_scope(engine) as session:
+        for kind, name in IMPORT_ORDER:
+            import_file(session, folder / name, kind, actor="system")  # type: ignore[arg-type]
+        sync_active_from_disk(session, MODELS, actor="system")
+        annotate_signals(session, list(session.scalars(select(Signal))), models_dir=MODELS)
+        import_watchlist(session, write_watchlist(tmp), fmt="ftm", actor="system")
+        screen_clients(session, actor="system")
+        link_signals(session, actor="system")
+        query = select(Client.id).order_by(Client.id)
+        if not score_all:
+            query = query.where(
+                (Client.external_ref.like("CS-%")) | (Client.id <= 40)  # a roster to page through
+            )
+        ids = list(session.scalars(query))
+        store_results(session, score_clients(session, ids, AS_OF), actor="system")
+    tokens = {}
+    with session_scope(engine) as session:
+        for username, role in USERS.items():
+            add_user(session, username, role, password=PASSWORD, actor="admin")
+        for username in USERS:
+            tokens[username] = issue_api_token(session, username, actor="admin")
+    return tokens
