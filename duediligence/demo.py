@@ -147,8 +147,27 @@ def steps(engine: Engine, models_dir: Path) -> Iterator[tuple[str, Callable[[], 
     yield "risk model", lambda: _risk_model(engine, models_dir)
     yield "score", lambda: _score(engine)
     yield "knowability", lambda: _knowability(engine)
+    yield "review", lambda: _review(engine)
+    yield "audit", lambda: _audit(engine)
 
 
 def _upgrade(engine: Engine) -> str | None:
     migrate.upgrade(engine, "head")
     return migrate.current_revision(engine)
+
+
+def _review(engine: Engine) -> str:
+    from duediligence.review.demo_seed import seed_demo_review
+
+    with session_scope(engine) as session:
+        return seed_demo_review(session, CASE_STUDY[0])
+
+
+def _audit(engine: Engine) -> str:
+    from duediligence.review.audit import verify_chain
+
+    with session_scope(engine) as session:
+        report = verify_chain(session)
+    if report.problem is not None:
+        return f"audit trail BROKEN at event {report.problem.sequence}: {report.problem.message}"
+    return f"audit trail intact: all {report.count} events verified"
