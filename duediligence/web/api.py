@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -19,13 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence.db.models import User, Watchlist, WatchlistEntity
-from duediligence.errors import InputError, NotFoundError
+from duediligence.errors import NotFoundError
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
-from duediligence.matching.screening import COMPATIBLE, Hit, get_index, screen_with
+from duediligence.matching.screening import Hit, get_index, screen_with
 from duediligence.review.decisions import current_decision, pending_decision
 from duediligence.risk.assess import latest_assessment, resolve_client
 from duediligence.web import queries
-from duediligence.web.security import ALL_ROLES, ApiGuard, DocsGuard, get_db
+from duediligence.web.security import ALL_ROLES, ApiGuard, DocsGuard, Viewer, get_db
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +55,16 @@ for _code in (400, 401, 403):
 # --------------------------------------------------------------------------- yente shapes
 
 
+MatchableSchema = Literal["Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane"]
+
+
 class EntityExample(BaseModel):
     """An example entity to match: a FollowTheMoney schema and properties (lists of strings)."""
 
     model_config = ConfigDict(populate_by_name=True)
 
     id: str | None = Field(None, max_length=200, examples=["my-entity-id"])
-    schema_: str = Field(..., alias="schema", max_length=40, examples=["Person"])
+    schema_: MatchableSchema = Field(..., alias="schema", examples=["Person"])
     properties: dict[str, str | list[str]] = Field(
         ...,
         examples=[{"name": ["Usama bin Ladin"], "birthDate": ["1957"], "country": ["sa"]}],
@@ -112,6 +115,9 @@ class EntityMatches(BaseModel):
     results: list[ScoredEntityResponse]
     total: TotalSpec
     query: EntityExample
+    detail: str | None = Field(
+        None, description="Why a query could not be run (status 400); not in yente."
+    )
 
 
 class FeatureDoc(BaseModel):
@@ -205,15 +211,17 @@ def match_entities(
     responses: dict[str, EntityMatches] = {}
     for key, example in body.queries.items():
         schema = example.schema_
-        if schema not in COMPATIBLE:
-            raise InputError(
-                f"query {key!r}: schema {schema!r} cannot be matched "
-                f"(use one of {', '.join(COMPATIBLE)})"
-            )
         props = example.properties
         names = _values(props, "name") + _values(props, "alias")
         if not names:
-            raise InputError(f"query {key!r}: a name property is required")
+            responses[key] = EntityMatches(
+                status=400,
+                results=[],
+                total=TotalSpec(value=0),
+                query=example,
+                detail="a non-empty name (or alias) property is required",
+            )
+            continue
         countries = _values(props, "country") + _values(props, "nationality")
         births = [b for b in _values(props, "birthDate") if b[:4].isdigit()]
         identifiers = [v for p in ID_PROPERTIES for v in _values(props, p)]
@@ -479,7 +487,7 @@ def api_docs(request: Request, user: User = Depends(DOCS_USER)) -> HTMLResponse:
     """A readable page of the API, rendered from the OpenAPI document (no external scripts)."""
     from duediligence.web.pages import render
 
-    request.state.user = user
+    request.state.user = Viewer.of(user)
     spec = request.app.openapi()
     operations = [
         {"method": method.upper(), "path": path, **op}

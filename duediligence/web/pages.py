@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +32,7 @@ from duediligence.db.enums import (
 from duediligence.db.models import Client, ScreeningMatch, Signal, User
 from duediligence.errors import ConflictError, InputError, NotFoundError
 from duediligence.matching.decisions import decide_match
+from duediligence.onboarding import onboard
 from duediligence.reporting.context import client_report
 from duediligence.reporting.render import client_charts, environment, render_client_report
 from duediligence.review.decisions import (
@@ -48,6 +50,7 @@ from duediligence.web.security import (
     ALL_ROLES,
     CSRF_FIELD,
     PageGuard,
+    Viewer,
     csrf_token,
     end_session,
     get_db,
@@ -103,7 +106,7 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     """Render a page template with the shared context (user, CSRF token, flashes, nav)."""
-    user: User | None = getattr(request.state, "user", None)
+    user: Viewer | None = getattr(request.state, "user", None)
     flashes = request.session.pop("flash", []) if user is not None else []
     html = _env.get_template(template).render(
         request=request,
@@ -481,8 +484,6 @@ def screen_submit(
     db: Session = Depends(get_db),
 ) -> Response:
     """Create the prospect, screen it and its owners, assess it and render its report."""
-    from duediligence.web.onboarding import onboard_prospect
-
     form = {
         "name": name,
         "country": country,
@@ -491,24 +492,31 @@ def screen_submit(
         "owners": owners,
         "products": products,
     }
+    prospect: dict[str, Any] = {
+        "name": name,
+        "country": country,
+        "website": website.strip() or None,
+        "industry": industry.strip() or None,
+        "owners": [line.strip() for line in owners.splitlines() if line.strip()],
+        "products": [p.strip() for p in re.split(r"[,;\n]", products) if p.strip()],
+    }
     try:
-        outcome = onboard_prospect(
-            db,
-            form,
-            actor=user.username,
-            reports_dir=request.app.state.reports_dir,
+        outcome = onboard(
+            db, prospect, actor=user.username, reports_dir=request.app.state.reports_dir
         )
-    except InputError as exc:
+    except (InputError, ConflictError) as exc:
         db.rollback()
-        return render(request, "web/screen.html", status_code=400, form=form, error=str(exc))
+        status = 409 if isinstance(exc, ConflictError) else 400
+        return render(request, "web/screen.html", status_code=status, form=form, error=str(exc))
     flash(
         request,
         "onboarded",
-        f"{outcome.name} screened: {outcome.tier}",
+        f"{outcome.name} screened and assessed:",
         tier=outcome.tier,
         reasons=outcome.reasons,
-        report=outcome.report_url,
-        hits=outcome.hits,
+        report=f"/clients/{outcome.ref}/report.html",
+        hits=len(outcome.hits),
+        signals=outcome.linked_signals,
     )
     return RedirectResponse(f"/clients/{outcome.ref}", status_code=303)
 

@@ -32,6 +32,22 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, as templates see it: a plain copy that outlives the request's session
+    (error pages render after the session has been rolled back and closed)."""
+
+    id: int
+    username: str
+    display_name: str | None
+    role: Role
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        """Copy the fields pages show from a ``User`` row."""
+        return cls(user.id, user.username, user.display_name, user.role)
+
+
 class LoginRequired(Exception):
     """Raised by a page guard when there is no valid session: the app redirects to /login."""
 
@@ -162,7 +178,7 @@ class PageGuard:
         user = session_user(request, db)
         if user is None:
             raise LoginRequired()
-        request.state.user = user
+        request.state.user = Viewer.of(user)
         if user.role not in self.roles:
             raise HTTPException(403, f"your role ({user.role.value}) cannot use this page")
         return user
@@ -191,7 +207,7 @@ class ApiGuard:
             )
         if user.role not in self.roles:
             raise HTTPException(403, f"role {user.role.value} cannot use this endpoint")
-        request.state.user = user
+        request.state.user = Viewer.of(user)
         return user
 
 
