@@ -22,8 +22,8 @@ screener:
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -161,9 +161,9 @@ SCHEMA_TYPES: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Token:
-    """One prepared name token."""
+    """One prepared name token (one shared object per distinct spelling: compared by identity)."""
 
     text: str  # as written (normalised case)
     latin: str  # Latin transliteration used for comparison
@@ -186,17 +186,50 @@ class PreparedName:
     total_weight: float  # sum of the token weights
 
 
-@dataclass
 class NameMatch:
-    """The verdict on a pair of names: a score in [0, 1] and the reasons, in words."""
+    """The verdict on a pair of names: a score in [0, 1] and the reasons, in words.
 
-    score: float
-    explanation: str
-    details: dict[str, Any] = field(default_factory=dict)
+    The explanation is written on first access: a screening query scores dozens of candidates
+    and a reviewer reads the reasons of only the few that pass the threshold.
+    """
+
+    __slots__ = ("_build", "_details", "_explanation", "score")
+
+    def __init__(
+        self,
+        score: float,
+        explanation: str | None = None,
+        details: dict[str, Any] | None = None,
+        build: Callable[[], tuple[str, dict[str, Any]]] | None = None,
+    ) -> None:
+        self.score = score
+        self._explanation = explanation
+        self._details = details
+        self._build = build
+
+    def _explain(self) -> None:
+        if self._build is not None:
+            self._explanation, self._details = self._build()
+            self._build = None
+
+    @property
+    def explanation(self) -> str:
+        """Which words matched which, how, and what was penalised."""
+        self._explain()
+        return self._explanation or ""
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """The explanation as data: matched words with similarity and how, notes."""
+        self._explain()
+        return self._details or {}
 
     def is_match(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
         """True when the score reaches ``threshold``."""
         return self.score >= threshold
+
+    def __repr__(self) -> str:
+        return f"NameMatch(score={self.score}, explanation={self.explanation!r})"
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -222,38 +255,36 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
             }
         if found:
             legal_forms = LEGAL_FORMS | found
+    person = type_tag == NameTypeTag.PER
     tokens: list[Token] = []
+    dropped: list[Token] = []  # legal forms, kept when the name is nothing else ("AB")
     legal = False
     for part in parts:
         tag = part.tag
-        if tag == NamePartTag.LEGAL:
-            legal = True
-            continue
-        if tag == NamePartTag.STOP:
-            continue
+        if tag == NamePartTag.STOP and not person:
+            continue  # in a person's name only our particle list is dropped (Kim Jong Un)
         form = part.form
         comparable = part.comparable or form
         if comparable.isascii():
-            if comparable not in legal_forms and comparable not in STOP_WORDS:
-                tokens.append(_token(form, comparable, part.metaphone or None, False))
-            elif comparable in legal_forms:
-                legal = True
-            continue
+            pieces = [(form, comparable, part.metaphone)]
+            abjad = False
         else:
             # Other scripts are compared in Latin transliteration; CJK names may split into
             # several syllable-words (李伟 -> li wei).
             words = ascii_text(comparable).lower().split()
             pieces = [(form if len(words) == 1 else w, w, metaphone(w)) for w in words]
-        abjad = _is_abjad(comparable)
+            abjad = _is_abjad(comparable)
         for word, latin, phonetic in pieces:
-            if not latin:
+            if not latin or latin in STOP_WORDS:
                 continue
-            if latin in legal_forms:
+            token = _token(word, latin, phonetic or None, abjad)
+            if tag == NamePartTag.LEGAL or latin in legal_forms:
                 legal = True
+                dropped.append(token)
                 continue
-            if latin in STOP_WORDS:
-                continue
-            tokens.append(_token(word, latin, phonetic or None, abjad))
+            tokens.append(token)
+    if not tokens and dropped:
+        tokens, legal = dropped, False
     numbers = {t.latin for t in tokens if t.numeric}
     return PreparedName(
         name,
@@ -313,7 +344,9 @@ def _is_abjad(text: str) -> bool:
     return any("\u0590" <= ch <= "\u08ff" for ch in text)  # Hebrew, Arabic, Syriac, Thaana
 
 
+@functools.lru_cache(maxsize=500_000)
 def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
+    """Similarity of two tokens in [0, 1] and how they match (cached per token pair)."""
     if a.latin == b.latin:
         return 1.0, "same"
     if a.numeric or b.numeric:
@@ -383,14 +416,16 @@ def _compounds(
     joined: PreparedName,
     explained_split: dict[int, float],
     explained_joined: dict[int, float],
-    *,
-    swap: bool = False,
-) -> list[str]:
-    """Match two adjacent unexplained words of ``split`` to one unexplained word of ``joined``."""
-    found: list[str] = []
-    free = [j for j in range(len(joined.tokens)) if j not in explained_joined]
-    if not free:
+) -> list[tuple[int, int, float]]:
+    """Match two adjacent unexplained words of ``split`` to one unexplained word of ``joined``.
+
+    Returns ``(i, j, similarity)``: words ``i`` and ``i + 1`` of ``split`` are word ``j`` of
+    ``joined`` written together.
+    """
+    found: list[tuple[int, int, float]] = []
+    if len(explained_joined) == len(joined.tokens) or len(split.tokens) - len(explained_split) < 2:
         return found
+    free = [j for j in range(len(joined.tokens)) if j not in explained_joined]
     for i in range(len(split.tokens) - 1):
         if i in explained_split or i + 1 in explained_split:
             continue
@@ -403,13 +438,13 @@ def _compounds(
             if abs(len(other) - len(together)) > 2:
                 continue
             sim = OSA.normalized_similarity(together, other)
+            if sim < COMPOUND_SIMILARITY and _skeleton(together) == _skeleton(other):
+                sim = COMPOUND_SIMILARITY  # same consonants: Abd al / Abdul / Abdel
             if sim >= COMPOUND_SIMILARITY:
                 explained_split[i] = explained_split[i + 1] = sim
                 explained_joined[j] = sim
                 free.remove(j)
-                words = f"'{a.text} {b.text}'", f"'{joined.tokens[j].text}'"
-                first, second = (words[1], words[0]) if swap else words
-                found.append(f"{first} ~ {second} (written together)")
+                found.append((i, j, sim))
                 break
         if not free:
             break
@@ -432,82 +467,93 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
     pairs = _align(left, right, person)
     explained_l = {i: sim for i, _, sim, _ in pairs}
     explained_r = {j: sim for _, j, sim, _ in pairs}
-    matched = [
-        f"'{left.tokens[i].text}' ~ '{right.tokens[j].text}' ({how})" for i, j, _, how in pairs
-    ]
     # Words written together on one side and apart on the other (HADDAD-ADEL / HADDADADEL,
     # Gholam-Ali / Gholamali, DAH DASHT / DAHDASHT).
-    matched += _compounds(left, right, explained_l, explained_r)
-    matched += _compounds(right, left, explained_r, explained_l, swap=True)
-    covered_l = sum(sim * left.tokens[i].weight for i, sim in explained_l.items())
-    covered_r = sum(sim * right.tokens[j].weight for j, sim in explained_r.items())
-    cov_l = covered_l / left.total_weight
-    cov_r = covered_r / right.total_weight
-    notes: list[str] = []
-    unmatched_l = [t.text for k, t in enumerate(left.tokens) if k not in explained_l]
-    unmatched_r = [t.text for k, t in enumerate(right.tokens) if k not in explained_r]
+    joined_r = _compounds(left, right, explained_l, explained_r)
+    joined_l = _compounds(right, left, explained_r, explained_l)
+    lt, rt = left.tokens, right.tokens
+    cov_l = sum(sim * lt[i].weight for i, sim in explained_l.items()) / left.total_weight
+    cov_r = sum(sim * rt[j].weight for j, sim in explained_r.items()) / right.total_weight
+    missing_l = len(explained_l) < len(lt)
+    missing_r = len(explained_r) < len(rt)
 
     # A missing middle name or patronymic is cheap: when every word of the shorter person name
     # is explained and it has at least two words, the longer side's extra words count half.
-    if person and min(len(left.tokens), len(right.tokens)) >= 2:
-        if not unmatched_l and cov_l >= 0.8 and unmatched_r:
-            cov_r = cov_r + (1 - cov_r) * 0.5
-            notes.append(f"extra name(s) {', '.join(unmatched_r)} on one side only (minor)")
-        elif not unmatched_r and cov_r >= 0.8 and unmatched_l:
-            cov_l = cov_l + (1 - cov_l) * 0.5
-            notes.append(f"extra name(s) {', '.join(unmatched_l)} on one side only (minor)")
+    extra = ""
+    if person and min(len(lt), len(rt)) >= 2:
+        if not missing_l and cov_l >= 0.8 and missing_r:
+            cov_r += (1 - cov_r) * 0.5
+            extra = "right"
+        elif not missing_r and cov_r >= 0.8 and missing_l:
+            cov_l += (1 - cov_l) * 0.5
+            extra = "left"
     score = (cov_l + cov_r) / 2
-    if person and unmatched_l and unmatched_r:
-        # Each side has a name the other lacks: a conflict, not an omission (brothers share
-        # every name but the first).
+    # Each side has a person's name the other lacks: a conflict, not an omission (brothers
+    # share every name but the first).
+    conflict = person and missing_l and missing_r
+    if conflict:
         score *= CONFLICT_FACTOR
-        notes.append(
-            f"name(s) {', '.join(unmatched_l)} vs {', '.join(unmatched_r)} conflict "
-            f"(x{CONFLICT_FACTOR})"
-        )
-
-    if left.numbers != right.numbers and (left.numbers or right.numbers):
+    numbers = left.numbers != right.numbers
+    if numbers:
         score = min(score, 0.3)
-        notes.append(
-            "numbers differ ("
-            + (", ".join(sorted(left.numbers)) or "none")
-            + " vs "
-            + (", ".join(sorted(right.numbers)) or "none")
-            + ")"
-        )
+    company_vs_person = False
     if left.has_legal_form != right.has_legal_form:
         plain = right if left.has_legal_form else left
         if plain.schema == "Person" or (
             plain.schema == "LegalEntity" and _looks_like_person(plain)
         ):
             score *= 0.6
-            notes.append("a company name compared with a person's name")
-    if not explained_l:
-        notes.append("no word in common")
-    elif unmatched_l or unmatched_r:
-        missing = [*unmatched_l, *unmatched_r]
-        if not any("extra name" in n for n in notes):
-            notes.append(f"unexplained word(s): {', '.join(missing)}")
+            company_vs_person = True
     score = round(max(0.0, min(1.0, score)), 4)
-    explanation = "; ".join([*matched, *notes]) or "no comparable words"
-    return NameMatch(
-        score,
-        explanation,
-        {
+
+    def build() -> tuple[str, dict[str, Any]]:
+        matched = [f"'{lt[i].text}' ~ '{rt[j].text}' ({how})" for i, j, _, how in pairs]
+        matched += [
+            f"'{lt[i].text} {lt[i + 1].text}' ~ '{rt[j].text}' (written together)"
+            for i, j, _ in joined_r
+        ]
+        matched += [
+            f"'{lt[i].text}' ~ '{rt[j].text} {rt[j + 1].text}' (written together)"
+            for j, i, _ in joined_l
+        ]
+        unmatched_l = [t.text for k, t in enumerate(lt) if k not in explained_l]
+        unmatched_r = [t.text for k, t in enumerate(rt) if k not in explained_r]
+        notes: list[str] = []
+        if extra:
+            words = unmatched_r if extra == "right" else unmatched_l
+            notes.append(f"extra name(s) {', '.join(words)} on one side only (minor)")
+        if conflict:
+            notes.append(
+                f"name(s) {', '.join(unmatched_l)} vs {', '.join(unmatched_r)} differ: "
+                f"a different person? (x{CONFLICT_FACTOR})"
+            )
+        if numbers:
+            notes.append(
+                "numbers differ ("
+                + (", ".join(sorted(left.numbers)) or "none")
+                + " vs "
+                + (", ".join(sorted(right.numbers)) or "none")
+                + ")"
+            )
+        if company_vs_person:
+            notes.append("a company name compared with a person's name")
+        if not explained_l:
+            notes.append("no word in common")
+        elif (unmatched_l or unmatched_r) and not extra and not conflict:
+            notes.append(f"unexplained word(s): {', '.join([*unmatched_l, *unmatched_r])}")
+        explanation = "; ".join([*matched, *notes]) or "no comparable words"
+        details = {
             "matched": [
-                {
-                    "left": left.tokens[i].text,
-                    "right": right.tokens[j].text,
-                    "similarity": round(sim, 3),
-                    "how": how,
-                }
+                {"left": lt[i].text, "right": rt[j].text, "similarity": round(sim, 3), "how": how}
                 for i, j, sim, how in pairs
             ],
             "unmatched_left": unmatched_l,
             "unmatched_right": unmatched_r,
             "notes": notes,
-        },
-    )
+        }
+        return explanation, details
+
+    return NameMatch(score, build=build)
 
 
 def compare_names(name1: str, name2: str, schema: str = "LegalEntity") -> NameMatch:

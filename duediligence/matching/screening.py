@@ -11,7 +11,7 @@ import csv
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -217,12 +217,13 @@ def screen_with(
             matched_name=indexed.name,
             score=match.score,
             name_score=match.score,
-            explanation=match.explanation,
+            explanation="",
             snapshot_id=record.snapshot_id,
             topics=record.topics,
         )
         _adjust(hit, record, country, birth_date, identifiers)
         if hit.score >= threshold:
+            hit.explanation = match.explanation  # written only for the hits a reviewer sees
             hits.append(hit)
     hits.sort(key=lambda h: -h.score)
     return hits[:limit]
@@ -379,19 +380,28 @@ def screen_clients(
     actor: str | None,
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[int], None] | None = None,
+    client_ids: Collection[int] | None = None,
 ) -> RosterScreeningResult:
-    """Screen every client, alias and party against the active lists; record the matches.
+    """Screen every client (or only ``client_ids``), alias and party against the active lists.
 
     A match a reviewer dismissed stays dismissed on later runs unless the list entry or the
     subject's data changed; then it is re-opened (pending) and the change is audited.
     """
     index = get_index(session)
     result = RosterScreeningResult()
-    existing = {(m.subject_key, m.entity_id): m for m in session.scalars(select(ScreeningMatch))}
+    only = list(client_ids) if client_ids is not None else None
+    matches = select(ScreeningMatch)
+    client_rows = select(Client).order_by(Client.id)
+    party_rows = select(Party).where(Party.pseudonymised_at.is_(None))
+    if only is not None:
+        matches = matches.where(ScreeningMatch.client_id.in_(only))
+        client_rows = client_rows.where(Client.id.in_(only))
+        party_rows = party_rows.where(Party.client_id.in_(only))
+    existing = {(m.subject_key, m.entity_id): m for m in session.scalars(matches)}
     events: list[PendingEvent] = []
-    clients = session.scalars(select(Client).order_by(Client.id)).all()
+    clients = session.scalars(client_rows).all()
     parties_by_client: dict[int, list[Party]] = {}
-    for party in session.scalars(select(Party).where(Party.pseudonymised_at.is_(None))):
+    for party in session.scalars(party_rows):
         parties_by_client.setdefault(party.client_id, []).append(party)
     for done, client in enumerate(clients, start=1):
         subjects: list[tuple[str, int | None, str, str, Any, Any]] = [

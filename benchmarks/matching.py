@@ -1,0 +1,396 @@
+"""Matching benchmark: accuracy and speed of ``compare_names`` side by side with nomenklatura's
+LogicV2, screening latency against OFAC + UN, and a generated list of 1M names.
+
+    python benchmarks/matching.py [--size 1000000] [--queries 1000] [--no-nomenklatura]
+
+Targets (issue 5): F1 >= 0.85 with precision >= 0.85 on person and company pairs at
+DEFAULT_THRESHOLD; compare_names median <= 20 us/pair and >= 10x faster than LogicV2; one name
+against OFAC + UN p50 <= 2 ms, p99 <= 20 ms; against 1M names p50 <= 20 ms, index build <= 60 s,
+index memory <= 2 GB.
+
+The name pairs are the OFAC-derived development set (duediligence.sampledata.name_pairs),
+generated at run time from ../shared/data/watchlists; nothing here reads any other pair set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import itertools
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import SHARED_DATA, fresh_sqlite, peak_rss_mb, report
+
+from duediligence.db.session import session_scope
+from duediligence.ingest.watchlists import import_watchlist
+from duediligence.matching import DEFAULT_THRESHOLD, compare_names, screen
+from duediligence.matching.compare import _token, _token_similarity, prepare_name
+from duediligence.matching.index import NameIndex, _token_keys
+from duediligence.matching.screening import build_index, get_index, screen_batch, screen_with
+from duediligence.sampledata.name_pairs import NamePair, f1_report, generate_name_pairs
+
+# yente's default match threshold for LogicV2 scores.
+LOGIC_V2_THRESHOLD = 0.7
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process, in MB."""
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values`` (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def group(pairs: list[NamePair], schema: str) -> list[int]:
+    """Positions of the pairs of one group: persons (with person-vs-company) or companies."""
+    wanted = {"Person", "LegalEntity"} if schema == "Person" else {"Company"}
+    return [i for i, p in enumerate(pairs) if p.schema in wanted]
+
+
+def f1_line(label: str, pairs: list[NamePair], scores: list[float], threshold: float) -> str:
+    """One line of precision / recall / F1 per group."""
+    parts = []
+    for schema in ("Person", "Company"):
+        idx = group(pairs, schema)
+        r = f1_report([pairs[i] for i in idx], [scores[i] for i in idx], threshold)
+        parts.append(
+            f"{'persons' if schema == 'Person' else 'companies'} n={r['n']:,} "
+            f"P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f}"
+        )
+    return f"{label}: " + "; ".join(parts)
+
+
+def time_pairs(func: Callable[[int], float], n: int) -> tuple[list[float], list[float]]:
+    """Call ``func(i)`` for every pair; return the scores and the per-call times in us."""
+    scores, times = [], []
+    clock = time.perf_counter_ns
+    for i in range(n):
+        t = clock()
+        scores.append(func(i))
+        times.append((clock() - t) / 1000)
+    return scores, times
+
+
+# ----------------------------------------------------------------------------- pairs
+
+
+def bench_pairs(with_nomenklatura: bool) -> None:
+    """F1 on both halves of the dev set; compare_names vs LogicV2 speed on the same pairs."""
+    pairs = generate_name_pairs()
+    report(f"name pairs (OFAC-derived): {len(pairs):,} ({sum(p.match for p in pairs):,} matches)")
+    prepare_name.cache_clear()
+    _token.cache_clear()
+    _token_similarity.cache_clear()
+
+    def ours(i: int) -> float:
+        p = pairs[i]
+        return compare_names(p.left, p.right, p.schema).score
+
+    scores, cold = time_pairs(ours, len(pairs))
+    _, warm = time_pairs(ours, len(pairs))
+    for split in ("dev", "test"):
+        idx = [i for i, p in enumerate(pairs) if p.split == split]
+        report(
+            f1_line(
+                f"  dd {split:4} half @ {DEFAULT_THRESHOLD}",
+                [pairs[i] for i in idx],
+                [scores[i] for i in idx],
+                DEFAULT_THRESHOLD,
+            )
+        )
+    cross = [i for i, p in enumerate(pairs) if p.kind.startswith("cross-script")]
+    cross_recall = sum(scores[i] >= DEFAULT_THRESHOLD for i in cross) / len(cross)
+    report(f"  dd cross-script pairs matched: {cross_recall:.3f} of {len(cross):,}")
+    report(
+        f"  compare_names: median {statistics.median(cold):.1f} us/pair first pass (both names "
+        f"analysed), {statistics.median(warm):.1f} us/pair second pass (analysis and word "
+        "similarities cached) (target <= 20 us)"
+    )
+    if not with_nomenklatura:
+        return
+    try:
+        from followthemoney import model
+        from nomenklatura.matching import LogicV2
+    except ImportError:
+        report("  nomenklatura not installed (dev dependency): LogicV2 comparison skipped")
+        return
+    config = LogicV2.default_config()
+
+    def entity(name: str, schema: str, key: str) -> Any:
+        proxy = model.make_entity(schema)
+        proxy.id = key  # LogicV2 caches name analysis per entity id: one id per entity
+        proxy.add("name", name)
+        return proxy
+
+    entities = [
+        (entity(p.left, p.schema, f"l{i}"), entity(p.right, p.schema, f"r{i}"))
+        for i, p in enumerate(pairs)
+    ]
+    t = time.perf_counter()
+    LogicV2.compare(
+        entity("John Smith", "Person", "w1"), entity("Jon Smith", "Person", "w2"), config
+    )
+    report(f"  LogicV2 reference data loaded in {time.perf_counter() - t:.1f} s (not timed below)")
+
+    def theirs(i: int) -> float:
+        left, right = entities[i]
+        return float(LogicV2.compare(left, right, config).score)
+
+    nk_scores, nk_cold = time_pairs(theirs, len(pairs))
+    _, nk_warm = time_pairs(theirs, len(pairs))
+    for split in ("dev", "test"):
+        idx = [i for i, p in enumerate(pairs) if p.split == split]
+        report(
+            f1_line(
+                f"  LogicV2 {split:4} half @ {LOGIC_V2_THRESHOLD}",
+                [pairs[i] for i in idx],
+                [nk_scores[i] for i in idx],
+                LOGIC_V2_THRESHOLD,
+            )
+        )
+    nk_cross = sum(nk_scores[i] >= LOGIC_V2_THRESHOLD for i in cross) / len(cross)
+    report(f"  LogicV2 cross-script pairs matched: {nk_cross:.3f}")
+    report(
+        f"  LogicV2: median {statistics.median(nk_cold):.1f} us/pair first pass, "
+        f"{statistics.median(nk_warm):.1f} us/pair second pass"
+    )
+    report(
+        f"  speed ratio (LogicV2 / compare_names, median): first pass "
+        f"{statistics.median(nk_cold) / statistics.median(cold):.1f}x, second pass "
+        f"{statistics.median(nk_warm) / statistics.median(warm):.1f}x (target >= 10x)"
+    )
+
+
+# ----------------------------------------------------------------------------- queries
+
+
+def perturb(rng: random.Random, name: str) -> str:
+    """A name as a screener might type it: reordered, a typo, lower case, a dropped word."""
+    words = name.replace(",", " ").split()
+    op = rng.choice(["reorder", "typo", "lower", "drop", "same"])
+    if op == "reorder" and len(words) > 1:
+        words = words[1:] + words[:1]
+    elif op == "typo":
+        long_words = [i for i, w in enumerate(words) if len(w) > 4]
+        if long_words:
+            i = rng.choice(long_words)
+            w = words[i]
+            k = rng.randrange(1, len(w) - 1)
+            words[i] = w[:k] + w[k + 1 :]
+    elif op == "lower":
+        words = [w.lower() for w in words]
+    elif op == "drop" and len(words) > 2:
+        del words[rng.randrange(1, len(words) - 1)]
+    return " ".join(words)
+
+
+SYLLABLES = [c + v for c in "bdfghklmnprstvzjy" for v in "aeiou"] + [
+    "sha",
+    "kha",
+    "che",
+    "ber",
+    "tan",
+    "mor",
+    "lin",
+    "van",
+    "ros",
+    "del",
+]
+GENERIC = [
+    "Trading",
+    "Holding",
+    "Group",
+    "International",
+    "Industries",
+    "Services",
+    "Shipping",
+    "Logistics",
+    "Capital",
+    "Investments",
+    "Partners",
+    "Technologies",
+]
+LEGAL = ["LLC", "Ltd", "Limited", "Inc", "GmbH", "SA", "JSC", "PLC", "Corp", "Co", "LLP", "BV", ""]
+
+
+def generate_names(n: int, seed: int = 11) -> list[tuple[int, str, str]]:
+    """``n`` synthetic list entries, half persons, half companies, as (record, name, schema).
+
+    Words are made of syllables; given names follow a Zipf distribution over 4,000 names (so
+    some keys are very common, as 'Mohammed' is on real lists); surnames and company words come
+    from 150,000 each; companies get generic words, legal forms and sometimes a number.
+    """
+    rng = random.Random(seed)
+
+    def word(lo: int, hi: int) -> str:
+        return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(lo, hi))).capitalize()
+
+    given = [word(2, 3) for _ in range(4000)]
+    surnames = [word(2, 4) for _ in range(150_000)]
+    words = [word(2, 4) for _ in range(150_000)]
+    cum = list(itertools.accumulate(1 / (i + 1) for i in range(len(given))))
+    rows = []
+    for i in range(n):
+        if i % 2 == 0:
+            parts = [rng.choices(given, cum_weights=cum)[0]]
+            if rng.random() < 0.3:
+                parts.append(rng.choices(given, cum_weights=cum)[0])
+            parts.append(rng.choice(surnames))
+            rows.append((i, " ".join(parts), "Person"))
+        else:
+            parts = [rng.choice(words) for _ in range(rng.choice([1, 1, 2, 2, 3]))]
+            if rng.random() < 0.5:
+                parts.append(rng.choice(GENERIC))
+            if rng.random() < 0.05:
+                parts.append(str(rng.randint(1, 999)))
+            parts.append(rng.choice(LEGAL))
+            rows.append((i, " ".join(p for p in parts if p), "Company"))
+    return rows
+
+
+def latency_line(label: str, times_ms: list[float], p50: float, p99: float | None) -> str:
+    """p50 / p99 / max of query times against targets."""
+    target = f"target p50 <= {p50:g} ms" + (f", p99 <= {p99:g} ms" if p99 else "")
+    return (
+        f"{label}: p50 {percentile(times_ms, 0.5):.2f} ms, p99 {percentile(times_ms, 0.99):.2f} "
+        f"ms, max {max(times_ms):.2f} ms over {len(times_ms):,} queries ({target})"
+    )
+
+
+def bench_watchlists(queries: int) -> None:
+    """Screening one name against OFAC 2021 + UN consolidated imported into SQLite."""
+    ofac = SHARED_DATA / "watchlists" / "ofac-sdn-2021"
+    un = SHARED_DATA / "watchlists" / "un" / "consolidated.xml"
+    if not ofac.is_dir() or not un.is_file():
+        report(f"watch lists not found under {SHARED_DATA / 'watchlists'}: skipped")
+        return
+    engine, folder = fresh_sqlite("lists.db")
+    with session_scope(engine) as session:
+        import_watchlist(session, ofac, fmt="ofac")
+        import_watchlist(session, un, fmt="un")
+    prepare_name.cache_clear()
+    with session_scope(engine) as session:
+        t = time.perf_counter()
+        index = build_index(session)
+        built = time.perf_counter() - t
+        report(
+            f"OFAC 2021 + UN: {len(index.records):,} entities, {len(index.names):,} names; "
+            f"index built in {built:.2f} s"
+        )
+        rng = random.Random(5)
+        listed = [index.names.name_at(i) for i in rng.sample(range(len(index.names)), queries)]
+        unlisted = generate_names(queries, seed=99)
+        mix = [(perturb(rng, n.name), n.schema) for n in listed[: queries // 2]] + [
+            (name, schema) for _, name, schema in unlisted[: queries - queries // 2]
+        ]
+        rng.shuffle(mix)
+        t = time.perf_counter()
+        get_index(session)  # the first screen() of a process builds and caches the index
+        report(f"  first screen() call (builds the cached index): {time.perf_counter() - t:.2f} s")
+        prepare_name.cache_clear()  # queries are new names: analysis included in the timing
+        api, direct = [], []
+        hits = 0
+        for name, schema in mix:
+            t = time.perf_counter()
+            found = screen(session, name, schema=schema)
+            api.append((time.perf_counter() - t) * 1000)
+            hits += bool(found)
+        prepare_name.cache_clear()
+        for name, schema in mix:
+            t = time.perf_counter()
+            screen_with(index, name, schema=schema)
+            direct.append((time.perf_counter() - t) * 1000)
+        report(
+            f"  queries: half perturbed listed names (reordered / typo / lower case / dropped "
+            f"word), half unlisted names; {hits:,} of {len(mix):,} had a hit"
+        )
+        report(latency_line("  screen() incl. snapshot check", api, 2, 20))
+        report(latency_line("  index search only", direct, 2, 20))
+        batch_file = folder / "queries.csv"
+        with batch_file.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "name", "schema"])
+            for k, (name, schema) in enumerate(itertools.islice(itertools.cycle(mix), 5000)):
+                writer.writerow([k, name, schema])
+        prepare_name.cache_clear()
+        t = time.perf_counter()
+        result = screen_batch(session, batch_file, folder / "hits.csv")
+        elapsed = time.perf_counter() - t
+        report(
+            f"  batch: {result.queries:,} queries, {result.hits:,} hits in {elapsed:.2f} s = "
+            f"{result.queries / elapsed:,.0f} queries/s (issue: thousands per second)"
+        )
+
+
+def bench_generated(size: int, queries: int) -> None:
+    """Index build time, memory and query latency on ``size`` generated names."""
+    t = time.perf_counter()
+    rows = generate_names(size)
+    report(f"generated list: {len(rows):,} names in {time.perf_counter() - t:.1f} s")
+    prepare_name.cache_clear()
+    _token.cache_clear()
+    _token_keys.cache_clear()
+    gc.collect()
+    before = rss_mb()
+    t = time.perf_counter()
+    index = NameIndex()
+    index.add_many(rows)
+    built = time.perf_counter() - t
+    prepare_name.cache_clear()  # what remains is the index itself (and its shared tokens)
+    gc.collect()
+    memory = rss_mb() - before
+    stats = index.stats()
+    report(
+        f"  index build {built:.1f} s (target <= 60 s); memory {memory:,.0f} MB resident "
+        f"(target <= 2,048 MB); {stats['keys']:,} keys, {stats['postings']:,} postings"
+    )
+    rng = random.Random(8)
+    listed = [rows[i] for i in rng.sample(range(len(rows)), queries // 2)]
+    fresh = generate_names(queries - queries // 2, seed=123)
+    mix = [(perturb(rng, name), schema) for _, name, schema in listed] + [
+        (name, schema) for _, name, schema in fresh
+    ]
+    rng.shuffle(mix)
+    times = []
+    found = 0
+    for name, schema in mix:
+        t = time.perf_counter()
+        results = index.search(name, schema)
+        times.append((time.perf_counter() - t) * 1000)
+        found += bool(results) and results[0][1].score >= DEFAULT_THRESHOLD
+    report(f"  {found:,} of {len(mix):,} queries matched at {DEFAULT_THRESHOLD}")
+    report(latency_line("  one name against the generated list", times, 20, None))
+
+
+def main() -> None:
+    """Run every part and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="generated list size")
+    parser.add_argument("--queries", type=int, default=1000, help="queries per latency test")
+    parser.add_argument("--no-nomenklatura", action="store_true", help="skip LogicV2")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    report(f"load average at start {load:.2f} on {os.cpu_count()} cores")
+    bench_pairs(not args.no_nomenklatura)
+    bench_watchlists(args.queries)
+    bench_generated(args.size, args.queries)
+    report(f"peak RSS {peak_rss_mb():,.0f} MB; load average at end {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
