@@ -60,6 +60,28 @@ def verify(
         raise typer.Exit(1)
 
 
+# Keys shown first in the one-line summary of an event's payload.
+_SUMMARY_KEYS = ("action", "status", "tier", "role", "reason", "subject", "entity", "kind", "rows")
+
+
+def _summary(payload: object) -> str:
+    """A short, readable line for an event's before/after payload."""
+    if payload is None:
+        return ""
+    if not isinstance(payload, dict):
+        return canonical_json(payload)
+    if lib.is_redacted(payload):
+        return "(redacted by a retention purge)"
+    keys = [k for k in _SUMMARY_KEYS if k in payload]
+    keys += sorted(k for k in payload if k not in keys)
+    parts = [
+        f"{k}={v}"
+        for k in keys
+        if not isinstance(v := payload[k], dict | list) and v is not None and not k.endswith("_id")
+    ]
+    return ", ".join(parts)
+
+
 @audit_app.command("log")
 def log(
     client: str | None = typer.Option(None, "--client", help="Only events of this client."),
@@ -102,8 +124,7 @@ def log(
         return
     table = Table("seq", "time (UTC)", "actor", "action", "object", "details")
     for r in rows:
-        detail = r["after"] if r["after"] is not None else r["before"]
-        text = canonical_json(detail) if detail is not None else ""
+        text = _summary(r["after"] if r["after"] is not None else r["before"])
         table.add_row(
             str(r["sequence"]),
             r["occurred_at"].strftime("%Y-%m-%d %H:%M:%S"),

@@ -338,7 +338,8 @@ def verify_records(
                 missing = (
                     str(expected_seq) if seq == expected_seq + 1 else f"{expected_seq}..{seq - 1}"
                 )
-                return fail("deleted", expected_seq, f"event(s) {missing} were deleted")
+                what = "event {} was" if seq == expected_seq + 1 else "events {} were"
+                return fail("deleted", expected_seq, what.format(missing) + " deleted")
             return fail(
                 "reordered",
                 expected_seq,
