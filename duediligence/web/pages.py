@@ -367,7 +367,7 @@ def match_decision(
         raise NotFoundError(f"no match {match_id} of {ref}")
     decide_match(db, match_id, confirm=verdict == "confirm", reason=reason, actor=user.username)
     flash(request, "ok", f"Match {match_id} {verdict}ed.")
-    return _back(ref, "#matches")
+    return _back(ref, "#review-matches")
 
 
 @router.post("/clients/{ref}/signals/{signal_id}", dependencies=[Depends(verify_csrf)])
@@ -389,7 +389,7 @@ def signal_decision(
         db, signal_id, confirm=verdict == "confirm", reason=reason, actor=user.username
     )
     flash(request, "ok", f"Signal {signal_id} {verdict}ed.")
-    return _back(ref, "#signals")
+    return _back(ref, "#review-signals")
 
 
 @router.post("/clients/{ref}/decisions", dependencies=[Depends(verify_csrf)])
@@ -408,7 +408,7 @@ def make_decision(
         flash(request, "ok", f"Decision {d.id} recorded; it awaits a second reviewer.")
     else:
         flash(request, "ok", f"Decision {d.id} recorded and in effect.")
-    return _back(ref, "#decisions")
+    return _back(ref, "#review-decision")
 
 
 @router.post("/decisions/{decision_id}/confirm", dependencies=[Depends(verify_csrf)])
