@@ -136,6 +136,27 @@ def _knowability(engine: Engine) -> str:
     return "; ".join(lines)
 
 
+def _reports(engine: Engine) -> str:
+    from duediligence.config import get_settings
+    from duediligence.db.enums import ReportFormat
+    from duediligence.reporting.render import render_client_report, render_roster_report
+
+    reports_dir = get_settings().reports_dir
+    paths = []
+    with session_scope(engine) as session:
+        for ref in CASE_STUDY:
+            path, _ = render_client_report(session, ref, reports_dir=reports_dir, actor=ACTOR)
+            paths.append(path)
+        path, _ = render_client_report(
+            session, CASE_STUDY[0], fmt=ReportFormat.PDF, reports_dir=reports_dir, actor=ACTOR
+        )
+        paths.append(path)
+        for kind in ("roster", "exposure"):
+            path, _ = render_roster_report(session, reports_dir=reports_dir, actor=ACTOR, kind=kind)
+            paths.append(path)
+    return f"{len(paths)} reports in {reports_dir}: " + ", ".join(p.name for p in paths)
+
+
 def steps(engine: Engine, models_dir: Path) -> Iterator[tuple[str, Callable[[], str]]]:
     """The demo's steps, in order, as ``(name, run)`` pairs."""
     yield "database", lambda: f"at revision {_upgrade(engine)}"
@@ -148,6 +169,7 @@ def steps(engine: Engine, models_dir: Path) -> Iterator[tuple[str, Callable[[], 
     yield "score", lambda: _score(engine)
     yield "knowability", lambda: _knowability(engine)
     yield "review", lambda: _review(engine)
+    yield "reports", lambda: _reports(engine)
     yield "audit", lambda: _audit(engine)
 
 

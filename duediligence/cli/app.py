@@ -18,6 +18,7 @@ from duediligence.cli import (
     demo_cmd,
     import_cmd,
     model_cmd,
+    onboard_cmd,
     report_cmd,
     rescore_cmd,
     retention_cmd,
@@ -106,6 +107,7 @@ screen_cmd.register(app)
 risk_cmd.register(app)
 rescore_cmd.register(app)
 report_cmd.register(app)
+onboard_cmd.register(app)
 users_cmd.register(app)
 review_cmd.register(app)
 audit_cmd.register(app)

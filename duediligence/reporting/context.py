@@ -6,8 +6,10 @@ JSON layout is documented in docs/report-json.md.
 A client report shows what its assessment saw: signals published by the assessment's as-of
 date and recorded before it was created, the list snapshots and screening matches that existed
 when it was created. Reviewers' resolutions and decisions are shown as they stand when the
-report is rendered, and ``integrity.review_record_as_of`` names the newest of them, so two
-renderings of one assessment differ only if the review record changed in between.
+report is rendered, and ``integrity.review_record_as_of`` names the newest of them. The
+knowability section re-scores the record as now held (news published before the as-of date but
+recorded later was knowable then too). Two renderings of one assessment therefore give the same
+bytes unless the review record or the client's record up to the as-of date changed in between.
 """
 
 from __future__ import annotations
