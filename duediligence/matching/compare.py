@@ -426,16 +426,19 @@ def _compounds(
     if len(explained_joined) == len(joined.tokens) or len(split.tokens) - len(explained_split) < 2:
         return found
     free = [j for j in range(len(joined.tokens)) if j not in explained_joined]
-    for i in range(len(split.tokens) - 1):
+    tokens = split.tokens
+    for i in range(len(tokens) - 1):
         if i in explained_split or i + 1 in explained_split:
             continue
-        a, b = split.tokens[i], split.tokens[i + 1]
+        a, b = tokens[i], tokens[i + 1]
         if a.numeric or b.numeric:
             continue
         together = a.latin + b.latin
+        size = len(together)
         for j in free:
             other = joined.tokens[j].latin
-            if abs(len(other) - len(together)) > 2:
+            # Written together, the words keep their first letter and about their length.
+            if other[0] != together[0] or abs(len(other) - size) > 2:
                 continue
             sim = OSA.normalized_similarity(together, other)
             if sim < COMPOUND_SIMILARITY and _skeleton(together) == _skeleton(other):

@@ -1,8 +1,10 @@
 """Screening against the active watch lists: one name, a batch, or the whole roster.
 
 A hit's score starts from the name comparison and is adjusted by secondary identifiers, each
-adjustment explained: a registration or ID number match is decisive, a birth-year mismatch
-lowers the score, a country match raises it a little.
+adjustment explained: a registration or ID number match is decisive (score 1.0); a birth year
+more than a year away from every birth year on the list lowers the score by 0.25 (an exact name
+then falls below the default threshold), a matching one raises it by 0.05; a country the list
+gives raises it by 0.03 (another country is not evidence either way: people move).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ COMPATIBLE: dict[str, set[str]] = {
     "Airplane": {"Airplane"},
 }
 SCHEMAS = tuple(COMPATIBLE)
+BIRTH_YEAR_PENALTY = 0.25
 
 
 @dataclass
@@ -180,9 +183,13 @@ def _adjust(
             hit.score = min(1.0, hit.score + 0.05)
             hit.adjustments.append(f"birth year {year} matches the list (+0.05)")
         else:
-            hit.score = max(0.0, hit.score - 0.2)
+            # Enough to take an exact name below the default threshold: same name, another
+            # person.
+            hit.score = max(0.0, hit.score - BIRTH_YEAR_PENALTY)
             years = ", ".join(str(y) for y in sorted(record.birth_years))
-            hit.adjustments.append(f"birth year {year} differs from the list's {years} (-0.20)")
+            hit.adjustments.append(
+                f"birth year {year} differs from the list's {years} (-{BIRTH_YEAR_PENALTY:.2f})"
+            )
     if country and record.countries and country.upper() in record.countries:
         hit.score = min(1.0, hit.score + 0.03)
         hit.adjustments.append(f"country {country.upper()} matches (+0.03)")
