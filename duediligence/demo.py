@@ -65,6 +65,13 @@ def _lists(engine: Engine) -> str:
 
 
 def _models(engine: Engine, models_dir: Path) -> str:
+    if "signals" not in active_versions(models_dir):
+        # No shipped classifier here (an empty DD_MODELS_DIR): reproduce it from the corpus.
+        from duediligence.signals.training import train_signals_model
+
+        manifest = train_signals_model(models_dir)
+        with session_scope(engine) as session:
+            activate_model(session, models_dir, manifest.version, actor=ACTOR)
     with session_scope(engine) as session:
         activated = sync_active_from_disk(session, models_dir, actor=ACTOR)
     return "active models: " + (", ".join(activated) or "none shipped")

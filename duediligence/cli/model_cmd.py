@@ -116,7 +116,7 @@ def activate_(
 
     Example:
 
-        duediligence model activate signals-3343d62e-sk191
+        duediligence model activate signals-e8260bc2-sk191
     """
     with db_session() as session:
         row = activate_model(session, _models_dir(), version, actor=acting_user(as_user))

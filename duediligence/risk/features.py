@@ -38,6 +38,10 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "violent_crime": ("terrorism", "drug_trafficking", "arms_trafficking", "organised_crime"),
     "environmental_crime": ("environmental_crime",),
 }
+# An offence label counts only if the classifier prefers it over `none` by this much; below it
+# the classifier could not tell adverse from benign (e.g. a launch announcement that mentions an
+# adult section: 0.35 trafficking vs 0.33 none) and the item waits for a reviewer instead.
+MIN_MARGIN = 0.1
 RISKY_ENGAGEMENTS = {"custom_build": 1.0, "consultation": 0.5}
 EXONERATION = re.compile(
     r"\b(dismiss(?:es|ed)?|acquit(?:s|ted)?|clear(?:s|ed)|charges? (?:dropped|withdrawn)|"
@@ -96,14 +100,25 @@ def is_exoneration(signal: SignalFact) -> bool:
     return signal.label in (None, "none") and bool(EXONERATION.search(signal.title))
 
 
+def is_adverse(signal: SignalFact) -> bool:
+    """Whether a signal counts as adverse evidence: an offence label the classifier prefers over
+    ``none`` by at least :data:`MIN_MARGIN` (a near-tie is left to a reviewer, not scored)."""
+    if signal.label in (None, "none"):
+        return False
+    if not signal.probabilities:
+        return True  # labelled by a person or an upstream system
+    margin = signal.probabilities.get(signal.label, 0.0) - signal.probabilities.get("none", 0.0)
+    return margin >= MIN_MARGIN
+
+
 def effective_signals(record: ClientRecord) -> list[SignalFact]:
     """Adverse signals still standing: allegations and charges published before an exoneration
-    are cleared by it; convictions and sanctions are not."""
+    are cleared by it; convictions and sanctions are not. Undecided labels do not count."""
     clears = [s.published_at for s in record.signals if is_exoneration(s)]
     last_clear = max(clears) if clears else None
     out = []
     for s in record.signals:
-        if s.label in (None, "none"):
+        if not is_adverse(s):
             continue
         if (
             last_clear
@@ -159,9 +174,21 @@ def official_actions(record: ClientRecord) -> Feature:
 
 
 def distinct_sources(record: ClientRecord) -> Feature:
-    """How many different sources reported adverse items (corroboration), log-scaled."""
-    sources = sorted({s.source or "unknown" for s in effective_signals(record)})
-    return Feature(math.log1p(len(sources)), [{"source": s} for s in sources[:5]])
+    """How many different sources reported adverse items (corroboration), log-scaled.
+
+    Each source counts with the strength of its best item: credibility × the classifier's
+    confidence in the adverse label, so a borderline label from one weak source is not
+    corroboration."""
+    best: dict[str, float] = {}
+    for s in effective_signals(record):
+        confidence = (s.probabilities or {}).get(s.label or "", 1.0)
+        key = s.source or "unknown"
+        best[key] = max(best.get(key, 0.0), s.credibility * confidence)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    return Feature(
+        math.log1p(sum(best.values())),
+        [{"source": k, "strength": round(v, 3)} for k, v in ranked[:5]],
+    )
 
 
 def sanctions_match(record: ClientRecord) -> Feature:

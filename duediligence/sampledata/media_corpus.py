@@ -17,7 +17,7 @@ from duediligence.sampledata.texts import LABELS, article
 
 
 def generate_corpus(
-    *, seed: int = 20261125, per_label: int = 130, none_count: int = 460, dev_share: float = 0.2
+    *, seed: int = 20261125, per_label: int = 130, none_count: int = 600, dev_share: float = 0.2
 ) -> dict[str, list[dict[str, str]]]:
     """``{"train": [...], "dev": [...]}`` of ``{"id", "text", "label"}`` records."""
     rng = random.Random(seed)
@@ -27,7 +27,7 @@ def generate_corpus(
         n_dev = round(count * dev_share)
         for split, n in (("train", count - n_dev), ("dev", n_dev)):
             for _ in range(n):
-                item = article(label, rng, split=split)
+                item = article(label, rng, split=split, extended=True)
                 text = item.title if not item.text else f"{item.title}\n\n{item.text}"
                 digest = hashlib.sha256(f"{split}:{label}:{text}".encode()).hexdigest()[:12]
                 out[split].append({"id": f"{split}-{label}-{digest}", "text": text, "label": label})

@@ -531,9 +531,9 @@ class Article:
     text: str
 
 
-def pools(label: str, split: str | None) -> tuple[list[str], list[str]]:
+def pools(label: str, split: str | None, extended: bool = False) -> tuple[list[str], list[str]]:
     """Headline and body pools of ``label`` for ``split`` ("train": 4/5 of the fragments,
-    "dev": the held-out fifth plus shared ones, None: all)."""
+    "dev": the held-out fifth plus shared ones, None: all); ``extended`` adds the extra stock."""
 
     def pick(items: list[str]) -> list[str]:
         if split is None:
@@ -543,7 +543,9 @@ def pools(label: str, split: str | None) -> tuple[list[str], list[str]]:
         # dev: mostly unseen fragments, topped up so every pool is non-empty
         return kept if split == "train" else held + kept[: max(0, 3 - len(held))]
 
-    return pick(HEADLINES[label]), pick(BODIES[label])
+    heads = HEADLINES[label] + (EXTRA_HEADLINES[label] if extended else [])
+    bodies = BODIES[label] + (EXTRA_BODIES[label] if extended else [])
+    return pick(heads), pick(bodies)
 
 
 def article(
@@ -553,10 +555,13 @@ def article(
     org: str | None = None,
     split: str | None = None,
     length: str | None = None,
+    extended: bool = False,
 ) -> Article:
     """Compose one news item of ``label``: a headline and a body of a chosen length
-    (``short``: headline only, ``brief``: 1–2 sentences, ``long``: a multi-paragraph article)."""
-    heads, bodies = pools(label, split)
+    (``short``: headline only, ``brief``: 1–2 sentences, ``long``: a multi-paragraph article).
+    ``extended`` draws on the extra stock too (the labelled corpus does; the roster does not)."""
+    heads, bodies = pools(label, split, extended)
+    filler = FILLER + EXTRA_FILLER if extended else FILLER
     org = org or org_name(rng)
     title = fill(rng.choice(heads), rng, org)
     length = length or rng.choices(["short", "brief", "long"], weights=[2, 5, 2])[0]
@@ -565,7 +570,7 @@ def article(
     n_body = rng.randint(1, 2) if length == "brief" else rng.randint(3, min(6, len(bodies)))
     sentences = [fill(s, rng, org) for s in rng.sample(bodies, min(n_body, len(bodies)))]
     if length == "long":
-        fillers = [fill(s, rng, org) for s in rng.sample(FILLER, rng.randint(3, 6))]
+        fillers = [fill(s, rng, org) for s in rng.sample(filler, rng.randint(3, 6))]
         paragraphs = []
         mixed = sentences + fillers
         rng.shuffle(mixed)
@@ -578,6 +583,243 @@ def article(
         body = "\n\n".join(paragraphs)
     else:
         if rng.random() < 0.3:
-            sentences.append(fill(rng.choice(FILLER), rng, org))
+            sentences.append(fill(rng.choice(filler), rng, org))
         body = " ".join(sentences)
     return Article(label, title, body)
+
+
+# --------------------------------------------------------------------------- extended stock
+# More fragments, used only by the labelled corpus (``extended=True``) so the shipped sample
+# roster stays byte-for-byte reproducible. The ``none`` additions cover what real news is mostly
+# made of — ordinary business copy — and the hard negatives: firms fighting, studying, reporting
+# or being cleared of crime.
+
+EXTRA_HEADLINES: dict[str, list[str]] = {
+    "human_trafficking": [
+        "{org} hotel staff ignored signs guests were being trafficked, lawsuit claims",
+        "Escort ads on {org} platform offered underage girls, investigators say",
+        "{org} founder arrested over prostitution ads that exploited minors",
+        "Sex-trafficking victims say {org} knowingly sold their ads",
+        "Ring that smuggled migrants in {org} lorries dismantled in {place}",
+        "{org} accused of recruiting women with fake modelling jobs",
+    ],
+    "forced_labour": [
+        "Garment workers for {org} were locked in and unpaid, investigation finds",
+        "{org} tomato farms used bonded migrant labour, report says",
+        "{authority} issues withhold release order against {org} goods",
+        "Seafood sold by {org} caught by enslaved fishermen, campaigners say",
+        "{org} contractor held workers' passports and wages, court finds",
+    ],
+    "money_laundering": [
+        "{org} helped clients hide cartel money, whistleblower says",
+        "{authority} charges {org} with failing to report suspicious cash deposits",
+        "Casino operator {org} fined over laundering of gang money",
+        "{org} accounts used to clean {amount} of fraud proceeds",
+        "Estate agency {org} sold mansions to front companies for kleptocrats",
+    ],
+    "terrorism": [
+        "{org} money transfers financed militant attacks, prosecutors allege",
+        "{authority} freezes assets of {org} over links to extremist group",
+        "{org} paid protection money to armed terrorist faction",
+        "Donations collected by {org} diverted to jihadist fighters",
+    ],
+    "fraud": [
+        "{org} billed patients for treatments never given, prosecutors say",
+        "Auditors find {amount} missing from {org} accounts",
+        "{org} sold fake cancer cures online, regulator says",
+        "{org} chief executive indicted for defrauding lenders",
+        "Crypto platform {org} collapses amid allegations of investor fraud",
+    ],
+    "corruption": [
+        "{org} won road contracts after paying officials, investigators say",
+        "Mayor accepted luxury trips from {org} in exchange for permits",
+        "{org} settles foreign bribery probe for {amount}",
+        "{org} lobbyist charged with bribing lawmakers",
+    ],
+    "sanctions_evasion": [
+        "{org} sold oil to a blacklisted regime through shell firms",
+        "{authority} fines {org} {amount} for trading with sanctioned entities",
+        "{org} smuggled chips to a sanctioned military supplier, indictment says",
+        "{org} ships reflagged to evade sanctions, investigation shows",
+    ],
+    "drug_trafficking": [
+        "{org} boats used to smuggle cocaine across the Atlantic",
+        "{org} executive arrested in international heroin bust",
+        "Synthetic opioids sold through {org} website, agents say",
+        "{org} distributor accused of flooding towns with painkillers",
+    ],
+    "arms_trafficking": [
+        "{org} shipped rifles to armed groups in breach of embargo",
+        "Machine guns hidden in {org} containers seized in {place}",
+        "{org} dealer indicted for exporting weapons without licence",
+        "{org} broker arranged illegal sale of attack helicopters",
+    ],
+    "cybercrime": [
+        "{org} behind ransomware attack on hospitals, police say",
+        "{org} employees ran call-centre scam defrauding pensioners online",
+        "Hacking group linked to {org} breached millions of accounts",
+        "{org} sold spyware to criminals, prosecutors allege",
+    ],
+    "tax_crime": [
+        "{org} hid {amount} from tax authorities using shell companies",
+        "{org} boss jailed for evading income tax",
+        "{authority} accuses {org} of massive VAT fraud",
+        "{org} booked fake losses to avoid paying tax, court told",
+    ],
+    "environmental_crime": [
+        "{org} dumped chemical waste into a lake, prosecutors say",
+        "{org} smuggled rosewood logged illegally in {place}",
+        "Wildlife traffickers used {org} freight to move rhino horn",
+        "{org} mine leaked cyanide and hid it from inspectors",
+    ],
+    "organised_crime": [
+        "{org} laundered profits of a mafia clan, police say",
+        "Crime syndicate used {org} to rig public tenders through threats",
+        "{org} director arrested as members of a gang extorting builders",
+        "{org} trucking firm controlled by organised crime family",
+    ],
+    "none": [
+        "{org} partners with charities to combat modern slavery",
+        "{org} launches hotline for reporting human trafficking",
+        "{org} trains hotel staff to spot signs of trafficking",
+        "{org} funds research into detecting money laundering",
+        "{org} backs campaign against child exploitation online",
+        "{org} sponsors hackathon to combat ransomware",
+        "{org} praised for efforts against forced labour in its supply chain",
+        "{org} helps police dismantle smuggling network",
+        "{org} joins industry pledge against bribery",
+        "{org} appoints anti-corruption watchdog to its board",
+        "Jury acquits {org} of bribery charges",
+        "{org} wins appeal as fraud conviction is overturned",
+        "Regulator closes probe into {org} without action",
+        "{org} cleared of wrongdoing in sanctions review",
+        "Police thank {org} for tip that led to arrests of drug dealers",
+        "{org} develops software that helps banks flag suspicious payments",
+        "Conference on fighting organised crime opens in {place}",
+        "Report on rising cybercrime cites new attacks on retailers",
+        "{org} reports higher profits as sales grow",
+        "{org} shares rise after strong quarterly results",
+        "{org} opens distribution centre creating {n} jobs",
+        "{org} completes acquisition of a regional rival",
+        "{org} names new chief financial officer",
+        "{org} launches new mobile banking app",
+        "{org} expands into {place} with a new store",
+        "{org} cuts prices on its best-selling products",
+        "{org} agrees to buy a software start-up for {amount}",
+        "{org} announces plans for a new headquarters in {place}",
+        "{org} sponsors local youth sports league",
+        "{org} recalls batch of toys over choking hazard",
+        "{org} employees vote for a new pay deal",
+        "{org} invests {amount} in solar power for its factories",
+        "Interview: {org} founder on building a global brand",
+        "{org} customers report outage of online service",
+        "{org} hosts annual meeting of shareholders",
+        "{org} to list shares on the stock exchange",
+    ],
+}
+
+EXTRA_BODIES: dict[str, list[str]] = {
+    "human_trafficking": [
+        "The lawsuit says hotel employees rented rooms to traffickers despite obvious signs that girls were being exploited.",
+        "Investigators said the ads used coded words to signal that the people offered for sex were minors.",
+        "The migrants were crammed into the back of a truck without air and charged large fees for the crossing.",
+        "Prosecutors said the defendants took the victims' earnings and threatened their families at home.",
+        "Advocates said the platform made it easy for pimps to sell victims and hard for police to find them.",
+    ],
+    "forced_labour": [
+        "Workers said recruiters deducted their wages to pay off debts that kept growing.",
+        "The report describes workers housed in guarded compounds and unable to leave without permission.",
+        "Fishermen said they were forced to work twenty hours a day and were beaten when they complained.",
+        "The order allows customs to detain the goods until the importer proves they were not made with forced labour.",
+    ],
+    "money_laundering": [
+        "The whistleblower said managers approved accounts for shell companies without asking who owned them.",
+        "Prosecutors said casino chips were bought with cash and cashed out as clean winnings.",
+        "The properties were bought through anonymous companies registered in offshore centres.",
+        "Investigators said the funds were layered through dozens of transfers in a single day.",
+    ],
+    "terrorism": [
+        "Investigators said the money was wired to intermediaries who passed it to the armed group's commanders.",
+        "The company is accused of paying the militants so that its operations in the region could continue.",
+        "Prosecutors said the defendants knew the donations would pay for weapons and fighters.",
+    ],
+    "fraud": [
+        "Prosecutors said the company submitted thousands of claims for treatments that were never provided.",
+        "Investors were shown fake bank statements and invented contracts, the indictment says.",
+        "The regulator said the firm's products had no effect and that its testimonials were invented.",
+        "The platform froze withdrawals and the founders moved customer funds to private wallets, investigators said.",
+    ],
+    "corruption": [
+        "Investigators said the officials approved permits within days of receiving the payments.",
+        "The company admitted that its agents offered cash and gifts to officials who awarded contracts.",
+        "Prosecutors said the lobbyist promised campaign money in exchange for favourable votes.",
+    ],
+    "sanctions_evasion": [
+        "Investigators said the oil was blended and relabelled to hide its origin before sale.",
+        "The company continued to trade with the listed entities through intermediaries, the authority said.",
+        "Prosecutors said the chips were routed through distributors in third countries to reach the sanctioned buyer.",
+    ],
+    "drug_trafficking": [
+        "Agents said the cocaine was packed in hidden compartments inside the boats' hulls.",
+        "The indictment says the distributor shipped millions of pills to pharmacies that served addicts.",
+        "Police said the website sold the drugs in small parcels sent through the post.",
+    ],
+    "arms_trafficking": [
+        "Investigators said the rifles were shipped through brokers to evade the embargo.",
+        "The dealer exported the weapons without the licences the law requires, prosecutors said.",
+        "Customs officers found the guns packed beneath a cargo of spare parts.",
+    ],
+    "cybercrime": [
+        "Police said the attackers locked hospital computers and demanded a ransom in bitcoin.",
+        "Call-centre workers posed as bank staff and persuaded victims to transfer their savings.",
+        "The spyware was sold to buyers who used it to steal passwords and banking details.",
+    ],
+    "tax_crime": [
+        "Prosecutors said the owner moved income into shell companies to keep it from the tax authority.",
+        "The court heard that the firm invented losses to cut its tax bill.",
+        "Investigators said the company claimed refunds for exports that never took place.",
+    ],
+    "environmental_crime": [
+        "Divers found barrels of chemicals on the bottom of the lake near the plant.",
+        "The timber was cut in a protected reserve and exported with forged permits, investigators said.",
+        "Inspectors said the mine concealed a cyanide leak that killed fish downstream.",
+    ],
+    "organised_crime": [
+        "Police said the gang threatened builders who refused to hire its firms.",
+        "Prosecutors said the clan controlled the company through relatives and front men.",
+        "The investigation found that rival bidders were intimidated into withdrawing.",
+    ],
+    "none": [
+        "The partnership will fund shelters, legal aid and job training for survivors of trafficking.",
+        "Staff will learn to recognise warning signs and report concerns to a dedicated team.",
+        "The research will develop tools that help banks detect suspicious transactions.",
+        "The jury found the company not guilty on all counts after a six-week trial.",
+        "The appeals court overturned the conviction, finding the evidence insufficient.",
+        "The regulator said it had found no breach and would take no further action.",
+        "Officers said the company's tip-off helped them identify and arrest the suspects.",
+        "The conference brings together police, prosecutors and companies to share ways of fighting crime.",
+        "The report says attacks on retailers rose last year and urges firms to improve security.",
+        "Sales rose in every region, helped by strong demand for the company's new products.",
+        "The acquisition gives the company access to new customers and technology.",
+        "The new finance chief joins from a large accounting firm where she led its audit practice.",
+        "The app lets customers open an account, make payments and track spending from their phones.",
+        "The store is the company's largest and will employ around {n} people.",
+        "The recall affects products sold over the past year, and customers can return them for a refund.",
+        "The investment will cover the roofs of its factories with solar panels by next year.",
+        "The founder said the company's success came from listening to its customers.",
+        "The company apologised for the outage and said service had been restored.",
+        "Shareholders approved the dividend and re-elected the board.",
+        "The listing will raise money to fund the company's expansion abroad.",
+    ],
+}
+
+EXTRA_FILLER: list[str] = [
+    "The company said it serves customers in more than twenty countries.",
+    "Its chief executive has led the business for more than a decade.",
+    "The firm reported revenue growth in its most recent annual results.",
+    "The company employs staff in offices across {place} and beyond.",
+    "A spokesperson said the company would issue a statement later.",
+    "The firm's products are sold online and through partners.",
+    "Industry analysts expect the market to keep growing.",
+    "The company's shares are listed on the local stock exchange.",
+]

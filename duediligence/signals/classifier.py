@@ -1,10 +1,10 @@
 """The adverse-media text classifier: training, and classifying texts from the active model.
 
 A scikit-learn ``Pipeline``: word (1–2-gram) and character (3–5-gram) TF-IDF features with
-sublinear term frequency into a multinomial logistic regression. Long articles are also scored
-window by window (about 120 words each); an adverse label's probability is then the mean of the
-whole-text and the best-window probability, so one damning paragraph in a long article is not
-drowned out by boilerplate.
+sublinear term frequency into a class-balanced multinomial logistic regression. Long articles are
+also scored window by window (the title alone, then ~60-word windows led by the title); when the
+most adverse window is confidently adverse its verdict is the article's, so one damning paragraph
+in an article of thousands of words is not drowned out by boilerplate (see :func:`predict_proba`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from duediligence.signals.taxonomy import LABELS
 
 log = logging.getLogger(__name__)
 
-WINDOW_WORDS = 120
+WINDOW_WORDS = 60
 LONG_TEXT_WORDS = 200
+TITLE_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -75,34 +76,59 @@ def build_pipeline(seed: int = 0) -> Pipeline:
             ),
         ]
     )
-    model = LogisticRegression(C=8.0, max_iter=2000, random_state=seed)
+    model = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced", random_state=seed)
     return Pipeline([("features", features), ("model", model)])
 
 
 def _windows(text: str) -> list[str]:
+    """The title alone, then overlapping ~60-word windows of a long text, each led by the title."""
     words = text.split()
     if len(words) <= LONG_TEXT_WORDS:
         return []
+    first_line = text.strip().split("\n", 1)[0]
+    title = first_line if len(first_line.split()) <= TITLE_WORDS else ""
+    body = text.strip()[len(title) :].split() if title else words
     step = WINDOW_WORDS // 2
-    return [" ".join(words[i : i + WINDOW_WORDS]) for i in range(0, len(words) - step, step)]
+    prefix = f"{title}. " if title else ""
+    windows = [title] if title else []
+    windows += [
+        prefix + " ".join(body[i : i + WINDOW_WORDS])
+        for i in range(0, max(1, len(body) - step), step)
+    ]
+    return windows
 
 
 def predict_proba(pipeline: Pipeline, texts: list[str]) -> np.ndarray:
-    """Class probabilities (columns in ``pipeline.classes_`` order), window-aware for long texts."""
+    """Class probabilities (columns in ``pipeline.classes_`` order), window-aware for long texts.
+
+    A long text is also scored window by window. When its most adverse window (the one with the
+    highest probability of any offence label) is labelled adverse and more confident than the
+    whole text, that window's probabilities are the text's: one damning paragraph in an article
+    of thousands of words is not drowned out by the rest.
+    """
     probs = np.asarray(pipeline.predict_proba(texts))
     classes = list(pipeline.classes_)
-    none_col = classes.index("none") if "none" in classes else None
+    if "none" not in classes:
+        return probs
+    none_col = classes.index("none")
+    adverse_cols = [j for j in range(len(classes)) if j != none_col]
+    spans: list[tuple[int, int, int]] = []
+    windows: list[str] = []
     for i, text in enumerate(texts):
-        windows = _windows(text)
-        if not windows:
-            continue
-        win = np.asarray(pipeline.predict_proba(windows))
-        best = win.max(axis=0)
-        mixed = probs[i].copy()
-        for j in range(len(classes)):
-            if j != none_col:
-                mixed[j] = 0.5 * probs[i, j] + 0.5 * best[j]
-        probs[i] = mixed / mixed.sum()
+        chunk = _windows(text)
+        if chunk:
+            spans.append((i, len(windows), len(windows) + len(chunk)))
+            windows.extend(chunk)
+    if not windows:
+        return probs
+    win = np.asarray(pipeline.predict_proba(windows))
+    for i, start, end in spans:
+        block = win[start:end]
+        best_adverse = block[:, adverse_cols].max(axis=1)
+        j = int(best_adverse.argmax())
+        best = block[j]
+        if int(best.argmax()) != none_col and best_adverse[j] > probs[i, adverse_cols].max():
+            probs[i] = best
     return probs
 
 
