@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
@@ -35,11 +35,19 @@ def is_redacted(payload: Any) -> bool:
     return isinstance(payload, dict) and payload.get(REDACTED_KEY) is True and "sha256" in payload
 
 
+def _canonical(value: Any) -> str:
+    """:func:`canonical_json`, skipping the conversion walk when ``value`` is plain JSON already."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except TypeError:
+        return canonical_json(value)
+
+
 def payload_digest(payload: Any) -> str:
     """SHA-256 of a before/after payload's canonical JSON (a marker carries the original's)."""
     if is_redacted(payload):
         return str(payload["sha256"])
-    return sha256_text(canonical_json(payload))
+    return sha256_text(_canonical(payload))
 
 
 def redaction_marker(payload: Any, reason: str) -> dict[str, Any]:
@@ -80,7 +88,7 @@ def event_hash(
         "after_sha256": payload_digest(after),
         "prev_hash": prev_hash,
     }
-    return sha256_text(canonical_json(payload))
+    return sha256_text(_canonical(payload))
 
 
 @dataclass(frozen=True)
@@ -106,52 +114,40 @@ def _lock_and_last(session: Session) -> tuple[int, str]:
     return (last.sequence, last.hash) if last else (0, GENESIS_HASH)
 
 
-def record_events(
-    session: Session, *, actor: str | None, events: list[PendingEvent]
-) -> list[AuditEvent]:
-    """Append several events at once (bulk imports): one lock, one read, chained in memory."""
-    if not events:
-        return []
+def _prepare(
+    session: Session, actor: str | None, events: list[PendingEvent]
+) -> list[dict[str, Any]]:
+    """Lock the chain, read its head, and compute the rows of ``events`` chained onto it."""
     sequence, prev_hash = _lock_and_last(session)
     who = actor or SYSTEM_ACTOR
     rows = []
     for pending in events:
         sequence += 1
-        occurred_at = utcnow()
-        before_json = to_jsonable(pending.before)
-        after_json = to_jsonable(pending.after)
-        oid = None if pending.object_id is None else str(pending.object_id)
-        digest = event_hash(
-            sequence=sequence,
-            occurred_at=occurred_at,
-            actor=who,
-            action=pending.action,
-            object_type=pending.object_type,
-            object_id=oid,
-            client_id=pending.client_id,
-            before=before_json,
-            after=after_json,
-            prev_hash=prev_hash,
-        )
-        rows.append(
-            AuditEvent(
-                sequence=sequence,
-                occurred_at=occurred_at,
-                actor=who,
-                action=pending.action,
-                object_type=pending.object_type,
-                object_id=oid,
-                client_id=pending.client_id,
-                before=before_json,
-                after=after_json,
-                prev_hash=prev_hash,
-                hash=digest,
-            )
-        )
-        prev_hash = digest
-    session.add_all(rows)
-    session.flush()
+        row = {
+            "sequence": sequence,
+            "occurred_at": utcnow(),
+            "actor": who,
+            "action": pending.action,
+            "object_type": pending.object_type,
+            "object_id": None if pending.object_id is None else str(pending.object_id),
+            "client_id": pending.client_id,
+            "before": to_jsonable(pending.before),
+            "after": to_jsonable(pending.after),
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = prev_hash = event_hash(**row)
+        rows.append(row)
     return rows
+
+
+def record_events(session: Session, *, actor: str | None, events: list[PendingEvent]) -> int:
+    """Append several events at once (bulk imports, scoring): one lock, one read, chained in
+    memory, one multi-row INSERT. Returns how many were appended."""
+    if not events:
+        return 0
+    rows = _prepare(session, actor, events)
+    session.execute(insert(AuditEvent), rows)
+    return len(rows)
 
 
 def record_event(
@@ -173,7 +169,11 @@ def record_event(
     ``sequence`` column refuses a fork even if that ever failed.
     """
     pending = PendingEvent(action, object_type, object_id, client_id, before, after)
-    return record_events(session, actor=actor, events=[pending])[0]
+    (row,) = _prepare(session, actor, [pending])
+    event = AuditEvent(**row)
+    session.add(event)
+    session.flush()
+    return event
 
 
 # --------------------------------------------------------------------------- verification
