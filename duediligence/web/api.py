@@ -36,7 +36,6 @@ ID_PROPERTIES = ("idNumber", "registrationNumber", "taxNumber", "innCode", "ogrn
                  "leiCode", "swiftBic", "imoNumber", "passportNumber", "vatCode")  # fmt: skip
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Invalid query", "model": None},
     401: {"description": "No or invalid API token"},
     403: {"description": "The token's role may not use this endpoint"},
 }
@@ -48,7 +47,7 @@ class ErrorResponse(BaseModel):
     detail: str | list[dict[str, Any]] = Field(..., examples=["a valid API token is required"])
 
 
-for _code in (400, 401, 403):
+for _code in (401, 403):
     ERRORS[_code]["model"] = ErrorResponse
 
 
@@ -396,11 +395,12 @@ def match(
     user: User = Depends(API_USER),
     db: Session = Depends(get_db),
 ) -> EntityMatchResponse:
-    """Screen example entities against the active lists, as the yente ``/match`` endpoint does.
+    """Screen example entities against the active lists, as the yente `/match` endpoint does.
 
-    ``dataset`` is ``default`` (all active lists) or a list name such as ``ofac-sdn``.
-    Properties read: ``name``/``alias``, ``birthDate``, ``country``/``nationality`` and ID
-    numbers (``idNumber``, ``registrationNumber`` …).
+    `dataset` is `default` (all active lists) or one list's name. Properties read: `name` and
+    `alias`, `birthDate`, `country` and `nationality`, and ID numbers (`idNumber`,
+    `registrationNumber` …). A query without a usable name gets `status` 400 in its own
+    response; the other queries still run.
     """
     return match_entities(db, dataset, body, limit=limit, threshold=threshold, cutoff=cutoff)
 
@@ -494,4 +494,19 @@ def api_docs(request: Request, user: User = Depends(DOCS_USER)) -> HTMLResponse:
         for path, item in spec.get("paths", {}).items()
         for method, op in item.items()
     ]
-    return render(request, "web/api_docs.html", spec=spec, operations=operations)
+    examples = {
+        "/api/match/{dataset}": {
+            "queries": {
+                "q1": {
+                    "schema": "Person",
+                    "properties": {
+                        "name": ["Usama bin Ladin"],
+                        "birthDate": ["1957"],
+                        "country": ["sa"],
+                    },
+                },
+                "q2": {"schema": "Company", "properties": {"name": ["Backpage.com LLC"]}},
+            }
+        }
+    }
+    return render(request, "web/api_docs.html", spec=spec, operations=operations, examples=examples)

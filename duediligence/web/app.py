@@ -91,8 +91,8 @@ def create_app(
         description=(
             "Screen names against the active watch lists (request and response shaped like the "
             "OpenSanctions yente `/match` endpoint), read a client's latest risk assessment, and "
-            "list open alerts. Authenticate with `Authorization: Bearer <token>`; issue a token "
-            "with `duediligence users token USERNAME`."
+            "list open alerts. Authenticate with `Authorization: Bearer <token>`; an admin issues "
+            "a token with `duediligence users token USERNAME --as ADMIN`."
         ),
         docs_url=None,
         redoc_url=None,

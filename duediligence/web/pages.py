@@ -92,7 +92,14 @@ def _fmt_dt(value: Any) -> str:
     return str(text).replace("T", " ")[:16]
 
 
+def _codespans(text: Any) -> Markup:
+    """Escape ``text`` and show its `backticked` spans as code (API descriptions)."""
+    escaped = str(Markup.escape(str(text or "")))
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))  # noqa: S704 (escaped)
+
+
 _env.filters["dt"] = _fmt_dt
+_env.filters["codespans"] = _codespans
 _env.globals["version"] = __version__
 _env.globals["ACTION_LABELS"] = {a.value: label for a, label in ACTION_LABELS.items()}
 

@@ -180,7 +180,7 @@ class PageGuard:
             raise LoginRequired()
         request.state.user = Viewer.of(user)
         if user.role not in self.roles:
-            raise HTTPException(403, f"your role ({user.role.value}) cannot use this page")
+            raise HTTPException(403, f"Your role ({user.role.value}) cannot use this page.")
         return user
 
 

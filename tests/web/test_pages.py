@@ -150,7 +150,9 @@ def test_match_and_signal_review(seeded_engine: Engine, as_user: AsUser) -> None
     rita, csrf = as_user("rita")
     html = rita.get("/clients/CS-BACKPAGE").text
     url = _form(html, f"/clients/CS-BACKPAGE/matches/{match_id}")
-    done = rita.post(url, data={"verdict": "dismiss", "reason": "different company", "csrf_token": csrf})
+    done = rita.post(
+        url, data={"verdict": "dismiss", "reason": "different company", "csrf_token": csrf}
+    )
     assert done.status_code == 303 and done.headers["location"].endswith("#review-matches")
     again = rita.post(url, data={"verdict": "dismiss", "reason": "twice", "csrf_token": csrf})
     assert again.status_code == 409
