@@ -91,30 +91,38 @@ def _signal(s: Signal) -> dict[str, Any]:
 
 def snapshots_at(session: Session, moment: datetime | None) -> list[dict[str, Any]]:
     """The newest snapshot of every active list imported up to ``moment`` (all if None)."""
-    query = (
-        select(WatchlistSnapshot.watchlist_id, func.max(WatchlistSnapshot.id))
+    newest = (
+        select(func.max(WatchlistSnapshot.id))
         .join(Watchlist, Watchlist.id == WatchlistSnapshot.watchlist_id)
         .where(Watchlist.active.is_(True))
         .group_by(WatchlistSnapshot.watchlist_id)
     )
     if moment is not None:
-        query = query.where(WatchlistSnapshot.imported_at <= moment)
-    lists = []
-    for _watchlist_id, snapshot_id in session.execute(query).all():
-        snap = session.get(WatchlistSnapshot, snapshot_id)
-        if snap is None:
-            continue
-        lists.append(
-            {
-                "list": snap.watchlist.name,
-                "snapshot": snap.id,
-                "version": snap.version,
-                "sha256": snap.source_sha256,
-                "entities": snap.entity_count,
-                "imported_at": snap.imported_at,
-            }
+        newest = newest.where(WatchlistSnapshot.imported_at <= moment)
+    rows = session.execute(
+        select(
+            Watchlist.name,
+            WatchlistSnapshot.id,
+            WatchlistSnapshot.version,
+            WatchlistSnapshot.source_sha256,
+            WatchlistSnapshot.entity_count,
+            WatchlistSnapshot.imported_at,
         )
-    return sorted(lists, key=lambda item: item["list"])
+        .join(Watchlist, Watchlist.id == WatchlistSnapshot.watchlist_id)
+        .where(WatchlistSnapshot.id.in_(newest.scalar_subquery()))
+        .order_by(Watchlist.name)
+    ).all()
+    return [
+        {
+            "list": name,
+            "snapshot": snapshot_id,
+            "version": version,
+            "sha256": sha256,
+            "entities": entities,
+            "imported_at": imported_at,
+        }
+        for name, snapshot_id, version, sha256, entities, imported_at in rows
+    ]
 
 
 def _scope(session: Session, assessment: Assessment, know: Knowability) -> dict[str, Any]:

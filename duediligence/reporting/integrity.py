@@ -81,7 +81,7 @@ def verify_report(session: Session, path: Path) -> Verification:
         )
     by_path = session.scalars(
         select(RenderedReport)
-        .where(RenderedReport.path == str(path))
+        .where(RenderedReport.path.in_([str(path), str(path.resolve())]))
         .order_by(RenderedReport.id.desc())
     ).first()
     if by_path is None:

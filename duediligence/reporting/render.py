@@ -216,7 +216,7 @@ def _target(output: Path | None, reports_dir: Path, name: str) -> Path:
     if output.is_dir():
         return report_path(output, name)
     output.parent.mkdir(parents=True, exist_ok=True)
-    return output
+    return output.resolve()
 
 
 def render_bytes(kind: str, fmt: ReportFormat, ctx: dict[str, Any]) -> bytes:
