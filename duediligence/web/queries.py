@@ -154,7 +154,7 @@ def roster_page(
         "risk": [_tier_order(), rank],
         "name": [func.lower(Client.name)],
         "ref": [Client.external_ref],
-        "assessed": [func.coalesce(Assessment.created_at, datetime(1970, 1, 1))],
+        "assessed": [func.coalesce(Assessment.as_of, date(1970, 1, 1)), Assessment.id],
         "status": [Client.status],
     }
     order = [c.desc() if desc else c.asc() for c in columns[key]]
