@@ -354,6 +354,7 @@ def bench_generated(size: int, queries: int) -> None:
     prepare_name.cache_clear()  # what remains is the index itself (and its shared tokens)
     gc.collect()
     memory = rss_mb() - before
+    gc.freeze()  # as get_index() does for a big index: full collections skip it
     stats = index.stats()
     report(
         f"  index build {built:.1f} s (target <= 60 s); memory {memory:,.0f} MB resident "

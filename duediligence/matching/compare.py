@@ -348,7 +348,7 @@ def _is_abjad(text: str) -> bool:
 def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
     """Similarity of two tokens in [0, 1] and how they match (cached per token pair)."""
     if a.latin == b.latin:
-        return 1.0, "same"
+        return 1.0, "same" if a.text.isascii() == b.text.isascii() else "same in Latin script"
     if a.numeric or b.numeric:
         return 0.0, "different number"
     if person and (len(a.latin) == 1 or len(b.latin) == 1):

@@ -9,9 +9,11 @@ fully compares only the best few dozen.
 from __future__ import annotations
 
 import functools
+import gc
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,18 @@ from duediligence.matching.compare import (
 MAX_CANDIDATES = 40
 # A key shared by more names than this is too common to select candidates on its own.
 COMMON_KEY = 20_000
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees memory)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +121,15 @@ class NameIndex:
                 posting.append(position)
 
     def add_many(self, rows: Iterable[tuple[int, str, str]]) -> None:
-        """Index ``(record, name, schema)`` rows."""
-        for record, name, schema in rows:
-            self.add(record, name, schema)
+        """Index ``(record, name, schema)`` rows.
+
+        The cyclic garbage collector is paused meanwhile: the index creates millions of
+        long-lived objects and no reference cycles, and full collections while it grows would
+        scan all of them again and again.
+        """
+        with gc_paused():
+            for record, name, schema in rows:
+                self.add(record, name, schema)
 
     def candidates(self, query: PreparedName, limit: int = MAX_CANDIDATES) -> list[int]:
         """Positions of the names most likely to match ``query``."""

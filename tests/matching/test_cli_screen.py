@@ -93,7 +93,9 @@ def test_screen_batch_writes_one_row_per_hit(cli: Any, session: Session, tmp_pat
     assert float(first["score"]) >= 0.8
     assert "'salek' ~ 'salek' (same)" in first["explanation"]
     assert "birth year 1970 matches" in first["explanation"]
-    assert "BOS LINES" not in hits[1]["entity_name"]  # the listed (primary) name is reported
+    assert hits[2]["entity_name"] == "BLUE OCEAN SHIPPING LLC"  # the primary name is reported
+    assert hits[2]["explanation"].startswith("via alias 'BOS LINES': 'bos' ~ 'bos' (same)")
+    assert not hits[1]["explanation"].startswith("via alias")
 
 
 def test_screen_batch_bad_header(cli: Any, session: Session, tmp_path: Path) -> None:
