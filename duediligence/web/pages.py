@@ -98,7 +98,28 @@ def _codespans(text: Any) -> Markup:
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))  # noqa: S704 (escaped)
 
 
+SUMMARY_KEYS = ("action", "status", "tier", "probability", "entity", "kind", "format", "role",
+                "reason", "inserted", "count", "entities", "active")  # fmt: skip
+
+
+def _summary(after: Any) -> str:
+    """A one-line gist of an audit event's ``after`` snapshot (the details stay one click away)."""
+    if not isinstance(after, dict):
+        return "details"
+    parts = []
+    for key in SUMMARY_KEYS:
+        value = after.get(key)
+        if value is None or isinstance(value, dict | list):
+            continue
+        if key == "probability" and isinstance(value, float):
+            value = f"{value:.0%}"
+        parts.append(str(value) if key == "reason" else f"{key} {value}")
+    text = " · ".join(parts) or "details"
+    return text if len(text) <= 90 else text[:89] + "…"
+
+
 _env.filters["dt"] = _fmt_dt
+_env.filters["summary"] = _summary
 _env.filters["codespans"] = _codespans
 _env.globals["version"] = __version__
 _env.globals["ACTION_LABELS"] = {a.value: label for a, label in ACTION_LABELS.items()}
