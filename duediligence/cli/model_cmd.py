@@ -30,9 +30,21 @@ def _models_dir() -> Path:
 def train(
     kind: str = typer.Argument(..., help="signals or risk."),
     activate: bool = typer.Option(False, "--activate", help="Make the new version active."),
+    corpus: Path | None = typer.Option(
+        None,
+        "--corpus",
+        help="signals: folder with adverse_media_train.jsonl and adverse_media_dev.jsonl "
+        "(default: the sample corpus).",
+    ),
+    labels: Path | None = typer.Option(
+        None, "--labels", help="risk: CSV of client_ref,outcome (default: the sample labels)."
+    ),
     as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
 ) -> None:
-    """Train a model from the sample data and save it with its model card.
+    """Train a model from the sample data (or your own) and save it with its model card.
+
+    The signals model needs no database; the risk model is fitted on the labelled clients in
+    the database, with features as of the label date.
 
     Example:
 
@@ -42,7 +54,7 @@ def train(
     if kind == "signals":
         from duediligence.signals.training import train_signals_model
 
-        manifest = train_signals_model(models_dir)
+        manifest = train_signals_model(models_dir, corpus_dir=corpus)
         m = manifest.metrics
         out.print(
             f"trained {manifest.version}: dev macro-F1 {m['macro_f1']:.3f}, "
@@ -53,7 +65,9 @@ def train(
         from duediligence.risk.training import train_risk_model
 
         with db_session() as session:
-            manifest = train_risk_model(session, models_dir=models_dir, actor=acting_user(as_user))
+            manifest = train_risk_model(
+                session, models_dir=models_dir, actor=acting_user(as_user), labels_path=labels
+            )
         m = manifest.metrics
         out.print(
             f"trained {manifest.version}: cross-validated ROC-AUC {m['roc_auc']:.3f}, "
@@ -129,6 +143,9 @@ def evaluate_(
 ) -> None:
     """Re-measure the active model of KIND on its evaluation data.
 
+    signals: the dev split of the sample corpus. risk: the recorded cross-validated metrics,
+    and the model re-scored on the labelled clients in the database.
+
     Example:
 
         duediligence model evaluate signals
@@ -153,10 +170,22 @@ def evaluate_(
         for label, f1 in metrics["per_label_f1"].items():
             out.print(f"  {label:<22} {f1:.3f}")
     else:
+        from duediligence.risk.model import Scorer
+        from duediligence.risk.training import evaluate_risk_model
+
         m = loaded.manifest.metrics
         out.print(
             f"{version}: cross-validated ROC-AUC {m.get('roc_auc', 0):.3f} "
-            f"(95% CI {m.get('roc_auc_ci95')}), PR-AUC {m.get('pr_auc', 0):.3f}"
+            f"(95% CI {m.get('roc_auc_ci95')}), PR-AUC {m.get('pr_auc', 0):.3f} "
+            f"(95% CI {m.get('pr_auc_ci95')}) from its model card",
+            highlight=False,
+        )
+        with db_session() as session:
+            now = evaluate_risk_model(session, Scorer.from_loaded(loaded))
+        out.print(
+            f"on the {now['n']} labelled clients in this database (in-sample): "
+            f"ROC-AUC {now['roc_auc']:.3f}, PR-AUC {now['pr_auc']:.3f}, Brier {now['brier']:.3f}",
+            highlight=False,
         )
 
 

@@ -23,6 +23,7 @@ from duediligence.jsonutil import canonical_json, sha256_file, sha256_text
 from duediligence.modelstore import ModelManifest, save_model
 from duediligence.risk.assess import load_records
 from duediligence.risk.features import FEATURE_NAMES, FEATURES, compute_features
+from duediligence.risk.model import Scorer
 from duediligence.sampledata.paths import sample_data_dir
 
 LABEL_DATE = date(2026, 10, 1)  # the sample labels judge the record as of this date
@@ -63,15 +64,9 @@ def _bootstrap(y: np.ndarray, p: np.ndarray, fn: object, n: int = 500) -> tuple[
     return round(float(low), 4), round(float(high), 4)
 
 
-def train_risk_model(
-    session: Session,
-    *,
-    models_dir: Path,
-    actor: str | None = None,
-    labels_path: Path | None = None,
-) -> ModelManifest:
-    """Fit the model on every labelled client in the database; save it with its model card."""
-    labels_path = labels_path or sample_data_dir() / "labels.csv"
+def labelled_matrix(session: Session, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Feature matrix (as of :data:`LABEL_DATE`) and outcomes of the labelled clients in the
+    database, in client-reference order. InputError when fewer than 20 are present."""
     labels = read_labels(labels_path)
     clients = dict(
         session.execute(
@@ -87,6 +82,35 @@ def train_risk_model(
     records = load_records(session, [clients[r] for r in refs], LABEL_DATE)
     X = np.array([[compute_features(rec)[f].value for f in FEATURE_NAMES] for rec in records])
     y = np.array([labels[r] for r in refs])
+    return X, y
+
+
+def evaluate_risk_model(
+    session: Session, scorer: Scorer, *, labels_path: Path | None = None
+) -> dict[str, float]:
+    """Re-measure a risk model on the labelled clients now in the database (in-sample: the
+    cross-validated figures in its model card are the honest estimate)."""
+    X, y = labelled_matrix(session, labels_path or sample_data_dir() / "labels.csv")
+    p, _ = scorer.probabilities(X)
+    return {
+        "n": len(y),
+        "positives": int(y.sum()),
+        "roc_auc": round(float(roc_auc_score(y, p)), 4),
+        "pr_auc": round(float(average_precision_score(y, p)), 4),
+        "brier": round(float(brier_score_loss(y, p)), 4),
+    }
+
+
+def train_risk_model(
+    session: Session,
+    *,
+    models_dir: Path,
+    actor: str | None = None,
+    labels_path: Path | None = None,
+) -> ModelManifest:
+    """Fit the model on every labelled client in the database; save it with its model card."""
+    labels_path = labels_path or sample_data_dir() / "labels.csv"
+    X, y = labelled_matrix(session, labels_path)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     oof = cross_val_predict(build_pipeline(), X, y, cv=folds, method="predict_proba")[:, 1]
     metrics = {

@@ -11,6 +11,7 @@ import numpy as np
 import sklearn
 
 from duediligence.db.enums import ModelKind
+from duediligence.errors import InputError
 from duediligence.jsonutil import sha256_file
 from duediligence.modelstore import ModelManifest, save_model
 from duediligence.sampledata.media_corpus import read_corpus
@@ -45,6 +46,23 @@ def long_variant(texts: list[str], *, words: int = 1500, seed: int = 0) -> list[
     return out
 
 
+def _read_split(path: Path) -> tuple[list[str], list[str]]:
+    if not path.is_file():
+        raise InputError(f"{path}: corpus file not found")
+    try:
+        texts, labels = read_corpus(path)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            f"{path}: each line must be JSON with 'text' and 'label' ({exc})"
+        ) from None
+    unknown = sorted(set(labels) - set(LABELS))
+    if unknown:
+        raise InputError(f"{path}: unknown labels {', '.join(unknown)}; use {', '.join(LABELS)}")
+    if len(set(labels)) < 2:
+        raise InputError(f"{path}: needs at least two labels")
+    return texts, labels
+
+
 def _read_independent(folder: Path) -> tuple[list[str], list[str]]:
     path = folder / "independent_headlines.jsonl"
     if not path.is_file():
@@ -57,8 +75,8 @@ def train_signals_model(
 ) -> ModelManifest:
     """Fit the classifier on the train split, measure it on the dev split, save it with a card."""
     train_path, dev_path = corpus_paths(corpus_dir)
-    texts, labels = read_corpus(train_path)
-    dev_texts, dev_labels = read_corpus(dev_path)
+    texts, labels = _read_split(train_path)
+    dev_texts, dev_labels = _read_split(dev_path)
     data_hash = sha256_file(train_path)
     pipeline = build_pipeline(seed).fit(texts, labels)
     for _name, vectorizer in pipeline.named_steps["features"].transformer_list:

@@ -1,0 +1,112 @@
+"""The adverse-media classifier: labels, long articles, positive mentions, targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from duediligence.modelstore import active_versions, load_model
+from duediligence.sampledata.media_corpus import read_corpus
+from duediligence.signals import ADVERSE_LABELS, LABELS, TAXONOMY, classify_texts
+from duediligence.signals.classifier import evaluate
+from duediligence.signals.training import corpus_paths, long_variant
+from tests.signals.texts import (
+    LAUNDERING_PARAGRAPH,
+    TRAFFICKING_ARTICLE_CORE,
+    independent_headlines,
+    long_article,
+)
+
+
+def test_classification_fields(models_dir: Path) -> None:
+    [adverse, benign] = classify_texts(
+        [
+            "Regulator fines bank $40 million over money laundering failures",
+            "Bakery chain opens its fiftieth shop",
+        ],
+        models_dir=models_dir,
+    )
+    assert adverse.label == "money_laundering" and adverse.adverse
+    assert benign.label == "none" and not benign.adverse
+    for result in (adverse, benign):
+        assert set(result.probabilities) == set(LABELS)
+        assert sum(result.probabilities.values()) == pytest.approx(1.0, abs=0.01)
+        assert result.probability == pytest.approx(result.probabilities[result.label], abs=1e-3)
+        assert result.model_version == active_versions(models_dir)["signals"]
+    assert classify_texts([], models_dir=models_dir) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme Corp joins coalition to fight trafficking",
+        "Acme Corp joins coalition to fight human trafficking online",
+        "Marketplace partners with police to remove exploitative ads",
+        "Company hosts conference on fighting corruption",
+        "Bank launches programme to detect money laundering",
+        "Court acquits Acme of bribery charges",
+        "Retailer donates $2 million to anti-trafficking charity",
+    ],
+)
+def test_positive_mentions_are_not_adverse(models_dir: Path, text: str) -> None:
+    [result] = classify_texts([text], models_dir=models_dir)
+    assert result.label == "none", (result.label, result.probabilities)
+
+
+def test_long_articles_of_thousands_of_words(models_dir: Path) -> None:
+    laundering = long_article(3000, LAUNDERING_PARAGRAPH, seed=1)
+    trafficking = long_article(2500, TRAFFICKING_ARTICLE_CORE, seed=2)
+    neutral = long_article(3000, None, seed=3)
+    assert len(laundering.split()) > 3000 and len(neutral.split()) > 3000
+    results = classify_texts([laundering, trafficking, neutral], models_dir=models_dir)
+    assert [r.label for r in results] == ["money_laundering", "human_trafficking", "none"]
+    # the same paragraph alone gets the same label: the boilerplate did not drown it
+    [alone] = classify_texts([LAUNDERING_PARAGRAPH], models_dir=models_dir)
+    assert alone.label == "money_laundering"
+
+
+def test_long_headline_only_article_keeps_its_title(models_dir: Path) -> None:
+    title = "Prosecutors charge logistics firm with smuggling migrants across the border"
+    text = title + "\n\n" + long_article(2000, None, seed=4).split("\n\n", 1)[1]
+    [result, title_alone] = classify_texts([text, title], models_dir=models_dir)
+    assert title_alone.adverse
+    assert result.label == title_alone.label
+
+
+def test_dev_split_targets(models_dir: Path) -> None:
+    loaded = load_model(models_dir, active_versions(models_dir)["signals"])
+    texts, labels = read_corpus(corpus_paths()[1])
+    metrics = evaluate(loaded.model, texts, labels)
+    assert metrics["macro_f1"] >= 0.85
+    assert metrics["adverse_f1"] >= 0.93
+    # the card records what we just measured
+    assert metrics["macro_f1"] == pytest.approx(loaded.manifest.metrics["macro_f1"], abs=1e-9)
+
+
+def test_long_dev_variant_keeps_adverse_recall(models_dir: Path) -> None:
+    loaded = load_model(models_dir, active_versions(models_dir)["signals"])
+    texts, labels = read_corpus(corpus_paths()[1])
+    texts, labels = texts[::4], labels[::4]  # a quarter keeps the test quick
+    padded = long_variant(texts)
+    assert min(len(t.split()) for t in padded) > 1400
+    metrics = evaluate(loaded.model, padded, labels)
+    assert metrics["adverse_f1"] >= 0.85
+
+
+def test_independent_headlines(models_dir: Path) -> None:
+    """Hand-written headlines that were never training data: a floor, not a target."""
+    rows = independent_headlines()
+    results = classify_texts([text for _set, text, _label in rows], models_dir=models_dir)
+    truth = np.array([label != "none" for _s, _t, label in rows])
+    pred = np.array([r.adverse for r in results])
+    assert (truth == pred).mean() >= 0.75
+    assert len({label for _s, _t, label in rows}) == len(LABELS)
+
+
+def test_taxonomy_maps_every_offence() -> None:
+    assert LABELS[-1] == "none" and len(ADVERSE_LABELS) == 13
+    for label in ADVERSE_LABELS:
+        assert TAXONOMY[label].fatf and TAXONOMY[label].ftm_topics
+    assert not TAXONOMY["none"].fatf
