@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from duediligence.cli.common import acting_user, db_session, out, print_json
 from duediligence.config import get_settings
@@ -27,7 +28,8 @@ def show(result: OnboardingResult) -> None:
     """Print the one-screen verdict of an onboarding."""
     style = TIER_STYLE.get(result.tier, "bold")
     out.print(
-        f"[bold]{result.name}[/] ({result.ref}): [bold {style}]{result.tier.upper()}[/] "
+        f"[bold]{escape(result.name)}[/] ({escape(result.ref)}): "
+        f"[bold {style}]{result.tier.upper()}[/] "
         f"risk (p={result.probability:.2f}, assessment {result.assessment_id})",
         highlight=False,
     )

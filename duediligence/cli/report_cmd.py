@@ -30,7 +30,8 @@ def client(
     output: Path | None = OUTPUT_OPT,
     as_user: str | None = AS_OPT,
 ) -> None:
-    """Render a client's review report from its stored assessment; prints the file path.
+    """Render a client's review report from its newest stored assessment (or the one as of
+    --as-of, assessing it first if there is none); prints the file path and its SHA-256.
 
     Example:
 
@@ -46,7 +47,7 @@ def client(
             reports_dir=get_settings().reports_dir,
             actor=acting_user(as_user),
         )
-        out.print(f"{path}  (sha256 {record.sha256})", highlight=False)
+        out.print(f"{path}  (sha256 {record.sha256})", highlight=False, markup=False)
 
 
 @report_app.command("roster")
@@ -67,12 +68,16 @@ def roster(
             reports_dir=get_settings().reports_dir,
             actor=acting_user(as_user),
         )
-        out.print(f"{path}  (sha256 {record.sha256})", highlight=False)
+        out.print(f"{path}  (sha256 {record.sha256})", highlight=False, markup=False)
 
 
 @report_app.command("exposure")
 def exposure(
-    fmt: ReportFormat = FORMAT_OPT, output: Path | None = OUTPUT_OPT, as_user: str | None = AS_OPT
+    fmt: ReportFormat = typer.Option(
+        ReportFormat.HTML, "--format", help="html, pdf, json or csv (one row per engagement)."
+    ),
+    output: Path | None = OUTPUT_OPT,
+    as_user: str | None = AS_OPT,
 ) -> None:
     """Render the exposure report: engagements with clients while they were high risk (csv too).
 
@@ -89,12 +94,13 @@ def exposure(
             actor=acting_user(as_user),
             kind="exposure",
         )
-        out.print(f"{path}  (sha256 {record.sha256})", highlight=False)
+        out.print(f"{path}  (sha256 {record.sha256})", highlight=False, markup=False)
 
 
 @report_app.command("verify")
 def verify(path: Path = typer.Argument(..., help="A rendered report file.")) -> None:
-    """Check a report file against the SHA-256 recorded when it was rendered (exit 1 if not).
+    """Check a report file against the SHA-256 recorded when it was rendered: exit 0 when
+    intact, 1 when it was changed or this database never rendered it.
 
     Example:
 
@@ -102,7 +108,7 @@ def verify(path: Path = typer.Argument(..., help="A rendered report file.")) -> 
     """
     with db_session() as session:
         result = verify_report(session, path)
-    out.print(result.message, highlight=False)
+    out.print(result.message, highlight=False, markup=False)
     if not result.intact:
         raise typer.Exit(1)
 

@@ -226,3 +226,10 @@ def test_party_kind_guess() -> None:
     assert guess_party_kind("Atlantische Bedrijven C.V.") == PartyKind.COMPANY
     assert guess_party_kind("Acme Trading Ltd") == PartyKind.COMPANY
     assert guess_party_kind("Maria Garcia Lopez") == PartyKind.PERSON
+
+
+def test_onboard_prints_untrusted_names_verbatim(cli: Any, session: Session) -> None:
+    result = cli("onboard", "--name", "Odd [/] [bold]Name[/bold] Ltd", "--country", "GB")
+    assert result.exit_code == 0, result.output
+    assert "Odd [/] [bold]Name[/bold] Ltd" in result.output
+    assert "P-ODD-BOLD-NAME-BOLD-LTD-GB" in result.output
