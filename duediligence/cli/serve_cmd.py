@@ -8,6 +8,9 @@ from duediligence.cli.common import err
 from duediligence.config import get_settings
 from duediligence.db.migrate import require_current
 from duediligence.db.session import get_engine
+from duediligence.errors import InputError
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 def serve(
@@ -19,20 +22,27 @@ def serve(
         help="Mark the session cookie Secure (when served over HTTPS, e.g. behind a TLS proxy).",
     ),
     log_level: str = typer.Option(
-        "warning", "--log-level", help="uvicorn log level: debug, info, warning, error."
+        "warning",
+        "--log-level",
+        help="uvicorn log level: debug, info, warning, error.",
     ),
 ) -> None:
     """Serve the reviewer web app (roster, client review, queue, audit log) and the JSON API.
 
-    Users log in with the passwords set by ``duediligence users``; API clients send
-    ``Authorization: Bearer <token>``. Set DD_WEB_SECRET (32+ characters) so sessions survive
-    a restart and several processes accept each other's cookies.
+    People log in with the passwords set by `duediligence users`.
+
+    API clients send an Authorization: Bearer header (`duediligence users token`).
+
+    Set DD_WEB_SECRET (32+ characters) so sessions survive a restart.
 
     Example:
 
         DD_WEB_SECRET=$(openssl rand -hex 32) duediligence serve --host 127.0.0.1 --port 8000
     """
     import uvicorn
+
+    if log_level not in LOG_LEVELS:
+        raise InputError(f"--log-level {log_level!r}: use one of {', '.join(LOG_LEVELS)}")
 
     from duediligence.web import create_app
 
