@@ -393,16 +393,19 @@ def _align(
 ) -> list[tuple[int, int, float, str]]:
     """Greedy best-first one-to-one token alignment."""
     candidates = []
+    similarity = _token_similarity
     for i, a in enumerate(left.tokens):
         for j, b in enumerate(right.tokens):
-            sim, how = _token_similarity(a, b, person)
+            sim, how = similarity(a, b, person)
             if sim > 0:
-                candidates.append((sim * min(a.weight, b.weight), sim, i, j, how))
-    candidates.sort(key=lambda c: (-c[0], c[2], c[3]))
+                weight = a.weight if a.weight < b.weight else b.weight
+                candidates.append((-sim * weight, i, j, sim, how))
+    if len(candidates) > 1:
+        candidates.sort()
     used_l: set[int] = set()
     used_r: set[int] = set()
     pairs = []
-    for _, sim, i, j, how in candidates:
+    for _, i, j, sim, how in candidates:
         if i in used_l or j in used_r:
             continue
         used_l.add(i)
