@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from duediligence.db.enums import Tier
-from duediligence.db.models import Assessment
+from duediligence.db.enums import EngagementKind, Tier
+from duediligence.db.models import Assessment, Client, Engagement
 from duediligence.errors import IntegrityError
 from duediligence.risk import assess_client, knowability
 
@@ -18,8 +19,19 @@ def test_backpage_high_before_first_contract(sample_session: Session) -> None:
     assert as_then.tier.rank >= Tier.HIGH.rank
     assert as_then.explanation["factors"][0]["signals"], "top factor must name its signals"
     k = knowability(sample_session, "CS-BACKPAGE")
-    assert k.knowable_since is not None and k.knowable_since < date(2013, 11, 15)
+    first_contract = sample_session.scalar(
+        select(func.min(Engagement.date))
+        .join(Client, Client.id == Engagement.client_id)
+        .where(Client.external_ref == "CS-BACKPAGE", Engagement.kind == EngagementKind.CONTRACT)
+    )
+    assert first_contract is not None
+    assert k.knowable_since is not None and k.knowable_since < first_contract
     assert len(k.engagements_after) >= 5
+    assert all(e["date"] >= k.knowable_since for e in k.engagements_after)
+    assert all({"date", "kind", "description"} <= set(e) for e in k.engagements_after)
+    # the tipping point is a real red flag, not the site's launch announcement
+    assert all(s["published_at"] <= k.knowable_since for s in k.tipping_signals)
+    assert all(s["label"] == "human_trafficking" for s in k.tipping_signals)
     assert {e["kind"] for e in k.engagements_after} >= {"contract", "consultation", "custom_build"}
     assert k.tipping_signals
 
