@@ -403,7 +403,7 @@ def review_queue(
                     d.action.value,
                     d.maker,
                     d.made_at.date(),
-                    f"{d.action.value} by {d.maker} awaits a second reviewer",
+                    f"{d.action.value} by {d.maker}; needs another reviewer",
                 )
             )
         if pending:
@@ -425,7 +425,7 @@ def review_queue(
                         None,
                         None,
                         assessment.created_at.date(),
-                        f"assessed {assessment.tier.value}, no decision yet",
+                        "no decision yet",
                     )
                 )
             continue
@@ -460,7 +460,7 @@ def review_queue(
                     current.action.value,
                     current.maker,
                     current.next_review_on,
-                    f"periodic review due since {current.next_review_on}",
+                    f"periodic review due ({current.action.value} by {current.maker})",
                 )
             )
     order = {"second_review": 0, "first_review": 1, "review_due": 2}
