@@ -30,9 +30,19 @@ def db_session() -> Iterator[Session]:
         yield session
 
 
-def acting_user(as_user: str | None) -> str:
-    """The user a state change is recorded under: ``--as``, else ``DD_USER``, else ``system``."""
-    return as_user or get_settings().user or "system"
+def acting_user(as_user: str | None, *, check: bool = True) -> str:
+    """The user a state change is recorded under: ``--as``, else ``DD_USER``, else ``system``.
+
+    With ``check`` (the default), once users exist the name must be an active analyst,
+    reviewer or admin (an auditor changes nothing); see ``review.users.check_actor``.
+    """
+    name = as_user or get_settings().user or "system"
+    if not check:
+        return name
+    from duediligence.review.users import check_actor
+
+    with db_session() as session:
+        return check_actor(session, None if name == "system" else name)
 
 
 def print_json(data: Any) -> None:

@@ -70,7 +70,7 @@ def add(
             role,
             password=password,
             display_name=display_name,
-            actor=acting_user(as_user),
+            actor=acting_user(as_user, check=False),
         )
         name, role_name = user.username, user.role.value
     out.print(f"added {name} ({role_name})")
@@ -117,7 +117,7 @@ def disable(
         duediligence users disable bob --as alice
     """
     with db_session() as session:
-        lib.disable_user(session, username, actor=acting_user(as_user))
+        lib.disable_user(session, username, actor=acting_user(as_user, check=False))
     out.print(f"disabled {username}")
 
 
@@ -132,7 +132,7 @@ def enable(
         duediligence users enable bob --as alice
     """
     with db_session() as session:
-        lib.enable_user(session, username, actor=acting_user(as_user))
+        lib.enable_user(session, username, actor=acting_user(as_user, check=False))
     out.print(f"enabled {username}")
 
 
@@ -149,7 +149,7 @@ def set_role(
         duediligence users set-role bob --role auditor --as alice
     """
     with db_session() as session:
-        lib.set_role(session, username, role, actor=acting_user(as_user))
+        lib.set_role(session, username, role, actor=acting_user(as_user, check=False))
     out.print(f"{username} is now {role.value}")
 
 
@@ -166,7 +166,7 @@ def set_password(
     """
     password = _read_password()
     with db_session() as session:
-        lib.set_password(session, username, password, actor=acting_user(as_user))
+        lib.set_password(session, username, password, actor=acting_user(as_user, check=False))
     out.print(f"password set for {username}")
 
 
@@ -184,10 +184,10 @@ def token(
     """
     with db_session() as session:
         if revoke:
-            lib.revoke_api_token(session, username, actor=acting_user(as_user))
+            lib.revoke_api_token(session, username, actor=acting_user(as_user, check=False))
             value = None
         else:
-            value = lib.issue_api_token(session, username, actor=acting_user(as_user))
+            value = lib.issue_api_token(session, username, actor=acting_user(as_user, check=False))
     if value is None:
         out.print(f"token of {username} revoked")
     else:

@@ -109,6 +109,7 @@ def get_active_user(session: Session, username: str | None) -> User:
     Raises :class:`PermissionDenied` when no user is given (or only the ``system`` default),
     when the user does not exist, or when it is disabled.
     """
+    username = (username or "").strip().lower()
     if not username or username == SYSTEM_ACTOR:
         raise PermissionDenied("this action needs an acting user: pass --as USER or set DD_USER")
     user = session.scalar(select(User).where(User.username == username))
@@ -140,6 +141,21 @@ def require_acting(session: Session, username: str | None, *roles: Role) -> User
 DATA_ROLES: tuple[Role, ...] = (Role.ANALYST, Role.REVIEWER, Role.ADMIN)
 DECIDE_ROLES: tuple[Role, ...] = (Role.REVIEWER,)
 ADMIN_ROLES: tuple[Role, ...] = (Role.ADMIN,)
+
+
+def check_actor(
+    session: Session, username: str | None, roles: tuple[Role, ...] = DATA_ROLES
+) -> str:
+    """The name to record a state change under, checked against the users table.
+
+    While no users exist (a fresh install, a scheduled batch that runs without users), any
+    name is accepted as given (``system`` when none). Once users exist, ``username`` must be
+    an active user with one of ``roles`` (by default any role that may change data, so an
+    auditor changes nothing): :class:`PermissionDenied` otherwise.
+    """
+    if count_users(session) == 0:
+        return username or SYSTEM_ACTOR
+    return require_acting(session, username, *roles).username
 
 
 def _admin_or_self(session: Session, actor: str | None, target: User) -> User:

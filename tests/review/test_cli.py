@@ -148,3 +148,25 @@ def test_users_review_audit_retention_end_to_end(
     assert "event 5" in broken.output and "modified" in broken.output
     report = json.loads(cli("audit", "verify", "--json").stdout)
     assert report["ok"] is False and report["problem"]["sequence"] == 5
+
+
+def test_other_state_changing_commands_check_the_role(
+    cli: Callable[..., Any], session: Session, tmp_path: Path
+) -> None:
+    clients = tmp_path / "clients.csv"
+    clients.write_text("external_ref,name,country\nR-1,Role Test Ltd,US\n", encoding="utf-8")
+    # No users yet: commands run as given (fresh installs, schedulers without users).
+    _ok(cli("import", "clients", str(clients)))
+    _ok(cli("users", "add", "alice", "--role", "admin"))
+    _ok(cli("users", "add", "audrey", "--role", "auditor", "--as", "alice"))
+    _ok(cli("users", "add", "ana", "--role", "analyst", "--as", "alice"))
+    # Once users exist: no acting user, an unknown one, or an auditor is refused.
+    for extra in ([], ["--as", "ghost"], ["--as", "audrey"]):
+        result = cli("import", "clients", str(clients), *extra)
+        assert result.exit_code == 4, result.output
+    denied = cli("assess", "R-1", "--as", "audrey")
+    assert denied.exit_code == 4 and "auditor" in denied.output
+    _ok(cli("import", "clients", str(clients), "--as", "ANA"))
+    _ok(cli("assess", "R-1", "--as", "ana"))
+    log = json.loads(_ok(cli("audit", "log", "--action", "assessment.", "--json")).stdout)
+    assert [e["actor"] for e in log] == ["ana"]
