@@ -42,7 +42,7 @@ def seed_demo_review(session: Session, client_ref: str) -> str:
         parts.append(
             "users "
             + ", ".join(f"{u} ({r.value})" for u, r, _ in DEMO_USERS)
-            + f", password {DEMO_PASSWORD!r}"
+            + f", password {DEMO_PASSWORD!r} (act as one: --as USER or DD_USER=USER)"
         )
     else:
         parts.append("users already exist")
