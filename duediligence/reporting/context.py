@@ -8,12 +8,15 @@ date and recorded before it was created, the list snapshots and screening matche
 when it was created. Reviewers' resolutions and decisions are shown as they stand when the
 report is rendered, and ``integrity.review_record_as_of`` names the newest of them. The
 knowability section re-scores the record as now held (news published before the as-of date but
-recorded later was knowable then too). Two renderings of one assessment therefore give the same
+recorded later was knowable then too) with the assessment's own risk model when it can still be
+loaded. Two renderings of one assessment therefore give the same
 bytes unless the review record or the client's record up to the as-of date changed in between.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
@@ -28,6 +31,7 @@ from duediligence.db.models import (
     Assessment,
     Client,
     Decision,
+    ModelVersion,
     Party,
     ScreeningMatch,
     Signal,
@@ -35,11 +39,16 @@ from duediligence.db.models import (
     WatchlistEntity,
     WatchlistSnapshot,
 )
+from duediligence.errors import IntegrityError, NotFoundError
 from duediligence.jsonutil import canonical_json, sha256_text, to_jsonable
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
+from duediligence.modelstore import load_model
 from duediligence.risk.knowability import Knowability, knowability
+from duediligence.risk.model import FALLBACK_VERSION, Scorer
 from duediligence.risk.reference import tier_thresholds
 from duediligence.signals.taxonomy import TAXONOMY
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
 LEGAL_KINDS = ("legal_action", "regulatory_action", "sanction")
@@ -140,6 +149,41 @@ def _scope(session: Session, assessment: Assessment, know: Knowability) -> dict[
     }
 
 
+_scorers: dict[tuple[str, str, str | None], Scorer] = {}
+_scorers_lock = threading.Lock()
+
+
+def scorer_for_version(session: Session, version: str | None) -> Scorer | None:
+    """The risk model ``version`` if it can still be loaded (SHA-256 verified), cached.
+
+    None when that version is gone or fails its check: the caller then uses the active model,
+    and the report names the version it used.
+    """
+    if not version:
+        return None
+    if version == FALLBACK_VERSION:
+        return Scorer.fallback()
+    from duediligence.config import get_settings
+
+    models_dir = get_settings().models_dir
+    expected = session.scalar(
+        select(ModelVersion.artifact_sha256).where(ModelVersion.version == version)
+    )
+    key = (str(models_dir.resolve()), version, expected)
+    with _scorers_lock:
+        cached = _scorers.get(key)
+    if cached is not None:
+        return cached
+    try:
+        scorer = Scorer.from_loaded(load_model(models_dir, version, expected))
+    except (NotFoundError, IntegrityError, OSError) as exc:
+        log.warning("risk model %s is unavailable: %s; using the active model", version, exc)
+        return None
+    with _scorers_lock:
+        _scorers[key] = scorer
+    return scorer
+
+
 def _latest(*moments: datetime | None) -> datetime | None:
     present = [m for m in moments if m is not None]
     return max(present) if present else None
@@ -170,7 +214,12 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
         .where(ScreeningMatch.client_id == client.id, ScreeningMatch.created_at <= seen_by)
         .order_by(ScreeningMatch.score.desc(), ScreeningMatch.id)
     ).all()
-    know = knowability(session, client.id, until=as_of)
+    know = knowability(
+        session,
+        client.id,
+        until=as_of,
+        model=scorer_for_version(session, assessment.risk_model_version),
+    )
     scope = _scope(session, assessment, know)
     hits = []
     lists_with_hits: set[str] = set()
@@ -463,14 +512,14 @@ def exposure_report(session: Session) -> dict[str, Any]:
     """
     latest = latest_assessment_ids(session)
     risky = session.execute(
-        select(Assessment.client_id, Assessment.as_of, Assessment.created_at).where(
+        select(Assessment.client_id, Assessment.as_of, Assessment.risk_model_version).where(
             Assessment.id.in_(list(latest.values()) or [0]),
             Assessment.tier.in_([Tier.HIGH, Tier.PROHIBITED]),
         )
     ).all()
     rows: list[dict[str, Any]] = []
-    for cid, as_of, _created in sorted(risky):
-        k = knowability(session, cid, until=as_of)
+    for cid, as_of, version in sorted(risky):
+        k = knowability(session, cid, until=as_of, model=scorer_for_version(session, version))
         if k.knowable_since is None or not k.engagements_after:
             continue
         rows.append(

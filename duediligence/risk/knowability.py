@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from duediligence.db.enums import MatchStatus, Tier
 from duediligence.db.models import Engagement, ScreeningMatch, Signal
 from duediligence.risk.assess import load_records, load_scorer, resolve_client, score_records
+from duediligence.risk.model import Scorer
 
 
 @dataclass
@@ -48,11 +49,20 @@ def change_dates(session: Session, client_id: int, until: date) -> list[date]:
     return sorted(dates)
 
 
-def knowability(session: Session, client: str | int, *, until: date | None = None) -> Knowability:
-    """Score the client at every date its public record changed and find when it became high."""
+def knowability(
+    session: Session,
+    client: str | int,
+    *,
+    until: date | None = None,
+    model: Scorer | None = None,
+) -> Knowability:
+    """Score the client at every date its public record changed and find when it became high.
+
+    ``model`` is the risk model to score with (default: the active one).
+    """
     row = resolve_client(session, client)
     until = until or date.today()
-    scorer = load_scorer(session)
+    scorer = model or load_scorer(session)
     dates = change_dates(session, row.id, until)
     records = [load_records(session, [row.id], d)[0] for d in dates]
     results = score_records(records, scorer)

@@ -200,3 +200,21 @@ def test_pdf_renders_pages(case_session: Session, tmp_path: Path) -> None:
     expected = len(HTML(string=render_html("client", ctx)).render().pages)
     assert pages == expected
     assert 3 <= pages <= 12, f"{pages} pages"
+
+
+def test_knowability_uses_the_assessments_own_model(case_session: Session) -> None:
+    from duediligence.risk.model import FALLBACK_VERSION
+    from tests.factories import make_assessment
+
+    backpage = _client(case_session, "CS-BACKPAGE")
+    active = client_report(case_session, _newest(case_session, "CS-BACKPAGE"))
+    assert active["scope"]["knowability_model_version"] == active["scope"]["risk_model_version"]
+    old = make_assessment(case_session, backpage, risk_model_version=FALLBACK_VERSION)
+    ctx = client_report(case_session, old)
+    assert ctx["scope"]["knowability_model_version"] == FALLBACK_VERSION
+    gone = make_assessment(case_session, backpage, risk_model_version="risk-deleted-1")
+    ctx = client_report(case_session, gone)
+    # the version is gone: the active model is used, and the report says which
+    assert ctx["scope"]["knowability_model_version"] == active["scope"]["risk_model_version"]
+    html = render_html("client", ctx)
+    assert "risk-deleted-1" in html and active["scope"]["risk_model_version"] in html
