@@ -5,14 +5,18 @@ transliteration, phonetic keys); ``rapidfuzz`` scores token pairs. The score is 
 how much of each name the other one explains, with weights that reflect what matters to a
 screener:
 
-- legal forms (Ltd = Limited = LLC ...) and stop words carry no weight: they neither make nor
-  break a match;
+- legal forms (Ltd = Limited = LLC, "Co., Ltd.", "S.A. de C.V.", ООО ..., as rigour's org-type
+  database knows them) and stop words carry no weight: they neither make nor break a match;
 - generic company words (Company, Group, Holding, Trading, International ...) weigh little;
 - numbers must agree: "11420 CORP" is not "BELLETECH CORP" and "Unit 7" is not "Unit 8";
 - tokens match regardless of order and commas ("SALEK, ABDULHAI" = "ABDULHAI SALEK"), through
   typos and doubled letters (edit similarity), transliteration variants (same phonetic key:
   Mohammed/Muhammad) and other scripts (compared in Latin transliteration);
-- a person's initial matches a given name with that letter; a missing middle name costs little;
+- words written together on one side and apart on the other match ("HADDAD-ADEL" /
+  "HADDADADEL", "Abd al Rahman" / "Abdul Rahman");
+- a person's initial matches a given name with that letter; a missing middle name or
+  patronymic costs little, but a word on each side that the other lacks is a conflict and
+  costs more (brothers share every name but the first);
 - a person's name is not a company: when only one side carries a legal form and the other is a
   person's name, the pair is penalised ("EMMA LLC" vs "emma daniels");
 - one-word names must be explained in full on both sides, so a short name does not match every
@@ -494,9 +498,9 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
             cov_l += (1 - cov_l) * 0.5
             extra = "left"
     score = (cov_l + cov_r) / 2
-    # Each side has a person's name the other lacks: a conflict, not an omission (brothers
-    # share every name but the first).
-    conflict = person and missing_l and missing_r
+    # Each side has a word the other lacks: a conflict, not an omission (brothers share every
+    # name but the first; "Cobalt Capital" is not "International Cobalt").
+    conflict = missing_l and missing_r
     if conflict:
         score *= CONFLICT_FACTOR
     numbers = left.numbers != right.numbers
@@ -530,8 +534,8 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
             notes.append(f"extra name(s) {', '.join(words)} on one side only (minor)")
         if conflict:
             notes.append(
-                f"name(s) {', '.join(unmatched_l)} vs {', '.join(unmatched_r)} differ: "
-                f"a different person? (x{CONFLICT_FACTOR})"
+                f"{', '.join(unmatched_l)} vs {', '.join(unmatched_r)} differ: "
+                f"{'a different person' if person else 'another party'}? (x{CONFLICT_FACTOR})"
             )
         if numbers:
             notes.append(

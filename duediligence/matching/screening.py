@@ -4,7 +4,9 @@ A hit's score starts from the name comparison and is adjusted by secondary ident
 adjustment explained: a registration or ID number match is decisive (score 1.0); a birth year
 more than a year away from every birth year on the list lowers the score by 0.25 (an exact name
 then falls below the default threshold), a matching one raises it by 0.05; a country the list
-gives raises it by 0.03 (another country is not evidence either way: people move).
+gives raises it by 0.03 (another country is not evidence either way: people move). The raises
+only rank names that match on their own: a birth year never turns a weak name match (a
+one-word alias such as "OMAR") into a hit.
 """
 
 from __future__ import annotations
@@ -178,6 +180,7 @@ def _adjust(
     country: str | None,
     birth_date: date | str | None,
     identifiers: list[str] | None,
+    threshold: float,
 ) -> None:
     if identifiers:
         shared = {_norm_id(i) for i in identifiers} & record.identifiers
@@ -188,8 +191,9 @@ def _adjust(
     if birth_date and record.birth_years:
         year = int(str(birth_date)[:4])
         if any(abs(year - y) <= 1 for y in record.birth_years):
-            hit.score = min(1.0, hit.score + 0.05)
-            hit.adjustments.append(f"birth year {year} matches the list (+0.05)")
+            if hit.name_score >= threshold:
+                hit.score = min(1.0, hit.score + 0.05)
+                hit.adjustments.append(f"birth year {year} matches the list (+0.05)")
         else:
             # Enough to take an exact name below the default threshold: same name, another
             # person.
@@ -198,7 +202,12 @@ def _adjust(
             hit.adjustments.append(
                 f"birth year {year} differs from the list's {years} (-{BIRTH_YEAR_PENALTY:.2f})"
             )
-    if country and record.countries and country.upper() in record.countries:
+    if (
+        country
+        and record.countries
+        and country.upper() in record.countries
+        and hit.name_score >= threshold
+    ):
         hit.score = min(1.0, hit.score + 0.03)
         hit.adjustments.append(f"country {country.upper()} matches (+0.03)")
 
@@ -236,7 +245,7 @@ def screen_with(
             snapshot_id=record.snapshot_id,
             topics=record.topics,
         )
-        _adjust(hit, record, country, birth_date, identifiers)
+        _adjust(hit, record, country, birth_date, identifiers, threshold)
         if hit.score >= threshold:
             hit.explanation = match.explanation  # written only for the hits a reviewer sees
             hits.append(hit)

@@ -154,3 +154,23 @@ def test_secondary_identifiers_are_explained(session: Session) -> None:
     assert "country AF matches (+0.03)" in country.adjustments
     elsewhere = screen(session, "Abdulhai Salek", schema="Person", country="FR")[0]
     assert elsewhere.score == plain.score  # a different country is not evidence either way
+
+
+def test_a_birth_year_does_not_turn_a_weak_name_match_into_a_hit(session: Session) -> None:
+    snap = make_watchlist(session, "test-sdn")
+    make_entity(
+        session,
+        snap,
+        "JARRAYA, Khalil",
+        names=["JARRAYA, Khalil", "OMAR"],  # a one-word weak alias, as OFAC lists them
+        birth_dates=["1971"],
+        countries=["TN"],
+        identifiers=["P-778899"],
+    )
+    session.commit()
+    weak = screen(session, "Omar Fischer", schema="Person", threshold=0.0)
+    assert weak and weak[0].name_score < 0.8 and weak[0].score == weak[0].name_score
+    assert screen(session, "Omar Fischer", schema="Person", birth_date="1971", country="TN") == []
+    # An ID number is decisive all the same.
+    by_id = screen(session, "Omar Fischer", schema="Person", identifiers=["P778899"])
+    assert by_id and by_id[0].score == 1.0
