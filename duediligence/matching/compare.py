@@ -178,9 +178,9 @@ class Token:
     folded: str = ""  # spelling folded across transliteration conventions (dzh/j, c/k, ph/f ...)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PreparedName:
-    """A name analysed once and reused for every comparison."""
+    """A name analysed once and reused for every comparison (shared: never modify one)."""
 
     original: str
     schema: str
@@ -249,7 +249,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     # rigour's org-type database recognises legal forms ("co., ltd." -> coltd, "s.a. de
     # c.v." -> sacv, "joint stock commercial bank" -> jscb); its compare forms are the tokens
     # that carry no weight.
-    legal_forms = LEGAL_FORMS
+    found: set[str] = set()
     if type_tag != NameTypeTag.PER:
         folded = name.casefold()
         found = {w for _, target in extract_org_types(folded) for w in target.split()}
@@ -257,8 +257,6 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
             found |= {
                 w for _, target in extract_org_types(ascii_text(folded)) for w in target.split()
             }
-        if found:
-            legal_forms = LEGAL_FORMS | found
     person = type_tag == NameTypeTag.PER
     tokens: list[Token] = []
     dropped: list[Token] = []  # legal forms, kept when the name is nothing else ("AB")
@@ -282,7 +280,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
             if not latin or latin in STOP_WORDS:
                 continue
             token = _token(word, latin, phonetic or None, abjad)
-            if tag == NamePartTag.LEGAL or latin in legal_forms:
+            if tag == NamePartTag.LEGAL or latin in LEGAL_FORMS or latin in found:
                 legal = True
                 dropped.append(token)
                 continue
