@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from duediligence.db.enums import ReportFormat, ReportKind, Tier
 from duediligence.db.models import AuditEvent, ScreeningMatch
 from duediligence.review.audit import verify_chain
-from tests.factories import make_assessment, make_client, make_entity, make_watchlist
+from tests.factories import (
+    make_assessment,
+    make_client,
+    make_entity,
+    make_signal,
+    make_watchlist,
+)
 from tests.review.conftest import event_count
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
@@ -170,3 +176,24 @@ def test_watchlist_import(session: Session, tmp_path: Path, kind: str) -> None:
         _delta(session, lambda: import_watchlist(session, path, fmt=kind, name="t", actor="a"))
         == []
     )
+
+
+def test_signal_classification(session: Session) -> None:
+    from duediligence.signals import annotate_signals
+
+    client = make_client(session)
+    signals = [make_signal(session, client) for _ in range(3)]
+    assert _delta(
+        session, lambda: annotate_signals(session, signals, models_dir=MODELS, actor="a")
+    ) == ["signals.classified"]
+
+
+def test_roster_screening(session: Session) -> None:
+    from duediligence.matching import screen_clients
+
+    snapshot = make_watchlist(session, name="screen-list")
+    make_entity(session, snapshot, "Zanzibar Quokka Trading", schema="Company")
+    make_client(session, name="Zanzibar Quokka Trading")
+    session.commit()
+    assert _delta(session, lambda: screen_clients(session, actor="a")) == ["match.created"]
+    assert _delta(session, lambda: screen_clients(session, actor="a")) == []
