@@ -1,0 +1,195 @@
+"""Tier changes of a run and the alerts file (CSV and JSON) of clients whose tier rose."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from duediligence.db.base import utcnow
+from duediligence.db.enums import Tier
+from duediligence.db.models import Assessment, Client
+from duediligence.jsonutil import to_jsonable
+
+ALERT_TIERS = (Tier.HIGH, Tier.PROHIBITED)  # a first assessment at these tiers is an alert too
+ALERT_COLUMNS = [
+    "run_id",
+    "client_id",
+    "external_ref",
+    "name",
+    "previous_tier",
+    "tier",
+    "previous_probability",
+    "probability",
+    "assessment_id",
+    "changes",
+    "reason",
+]
+
+
+@dataclass(frozen=True)
+class TierAlert:
+    """A client whose tier rose in a run (or whose first assessment is high or prohibited)."""
+
+    run_id: int
+    client_id: int
+    external_ref: str
+    name: str
+    previous_tier: str | None
+    tier: str
+    previous_probability: float | None
+    probability: float
+    assessment_id: int
+    changes: list[str]
+    reason: str
+
+
+@dataclass
+class TierChanges:
+    """Counts of tier movements in a run, and the alerts."""
+
+    up: int = 0
+    down: int = 0
+    unchanged: int = 0
+    new: int = 0
+    alerts: list[TierAlert] | None = None
+
+    def counts(self) -> dict[str, int]:
+        """``{"up": .., "down": .., "unchanged": .., "new": ..}``."""
+        return {"up": self.up, "down": self.down, "unchanged": self.unchanged, "new": self.new}
+
+
+def _feature_moves(before: dict[str, float], after: dict[str, float]) -> list[str]:
+    moves = []
+    for name, value in sorted(after.items(), key=lambda kv: -(kv[1] - before.get(kv[0], 0.0))):
+        old = before.get(name, 0.0)
+        if value - old > 0.05:
+            moves.append(f"{name} {old:.2f}->{value:.2f}")
+    return moves[:3]
+
+
+def _reason(
+    prev: Assessment | None, new: Assessment, changes: list[str], tier_from: str | None
+) -> str:
+    parts = [f"tier {tier_from or 'none'} -> {new.tier.value}"]
+    if changes:
+        parts.append("changed: " + ", ".join(changes))
+    old_rules = {h["rule"] for h in (prev.rule_hits if prev else [])}
+    fired = [h["description"] for h in new.rule_hits if h["rule"] not in old_rules]
+    if fired:
+        parts.append("new rule: " + "; ".join(fired))
+    moves = _feature_moves(prev.features if prev else {}, new.features)
+    if moves:
+        parts.append("rising: " + ", ".join(moves))
+    summary = (new.explanation or {}).get("summary")
+    if summary:
+        parts.append(str(summary))
+    return " | ".join(parts)
+
+
+def tier_changes(
+    session: Session, run_id: int, changes_by_client: dict[int, list[str]] | None = None
+) -> TierChanges:
+    """Compare every assessment of run ``run_id`` with the client's previous assessment."""
+    prev = aliased(Assessment)
+    prev_id = (
+        select(func.max(prev.id))
+        .where(prev.client_id == Assessment.client_id, prev.id < Assessment.id)
+        .correlate(Assessment)
+        .scalar_subquery()
+    )
+    before = aliased(Assessment)
+    rows = session.execute(
+        select(Assessment.id, Assessment.client_id, Assessment.tier, before.id, before.tier)
+        .outerjoin(before, before.id == prev_id)
+        .where(Assessment.run_id == run_id)
+    ).all()
+    result = TierChanges(alerts=[])
+    risen: list[tuple[int, int | None]] = []
+    for new_id, _client_id, tier, old_id, old_tier in rows:
+        if old_tier is None:
+            result.new += 1
+            if tier in ALERT_TIERS:
+                risen.append((new_id, None))
+        elif tier.rank > old_tier.rank:
+            result.up += 1
+            risen.append((new_id, old_id))
+        elif tier.rank < old_tier.rank:
+            result.down += 1
+        else:
+            result.unchanged += 1
+    alerts: list[TierAlert] = []
+    for start in range(0, len(risen), 500):
+        part = risen[start : start + 500]
+        ids = [i for pair in part for i in pair if i is not None]
+        loaded = {
+            a.id: a for a in session.scalars(select(Assessment).where(Assessment.id.in_(ids)))
+        }
+        client_ids = {loaded[n].client_id for n, _ in part}
+        clients = {
+            c.id: (c.external_ref, c.name)
+            for c in session.execute(
+                select(Client.id, Client.external_ref, Client.name).where(Client.id.in_(client_ids))
+            )
+        }
+        for alert_id, before_id in part:
+            new = loaded[alert_id]
+            old = loaded.get(before_id) if before_id is not None else None
+            changed = (changes_by_client or {}).get(new.client_id, [])
+            ref, name = clients.get(new.client_id, ("", ""))
+            alerts.append(
+                TierAlert(
+                    run_id=run_id,
+                    client_id=new.client_id,
+                    external_ref=ref,
+                    name=name,
+                    previous_tier=old.tier.value if old else None,
+                    tier=new.tier.value,
+                    previous_probability=old.probability if old else None,
+                    probability=new.probability,
+                    assessment_id=new.id,
+                    changes=changed,
+                    reason=_reason(old, new, changed, old.tier.value if old else None),
+                )
+            )
+    alerts.sort(key=lambda a: (-Tier(a.tier).rank, -a.probability, a.client_id))
+    result.alerts = alerts
+    return result
+
+
+def write_alerts(
+    alerts: Sequence[TierAlert], directory: Path, *, run_id: int, as_of: date
+) -> tuple[Path, Path]:
+    """Write ``rescore-<run>-alerts.csv`` and ``.json`` into ``directory`` (always, even empty)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    csv_path = directory / f"rescore-{run_id}-alerts.csv"
+    json_path = directory / f"rescore-{run_id}-alerts.json"
+    tmp_csv = csv_path.with_suffix(".csv.tmp")
+    with tmp_csv.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=ALERT_COLUMNS)
+        writer.writeheader()
+        for alert in alerts:
+            row: dict[str, Any] = asdict(alert)
+            row["changes"] = ";".join(alert.changes)
+            writer.writerow(row)
+    tmp_csv.replace(csv_path)
+    payload = {
+        "run_id": run_id,
+        "as_of": as_of,
+        "generated_at": utcnow(),
+        "count": len(alerts),
+        "alerts": [asdict(a) for a in alerts],
+    }
+    tmp_json = json_path.with_suffix(".json.tmp")
+    tmp_json.write_text(
+        json.dumps(to_jsonable(payload), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    tmp_json.replace(json_path)
+    return csv_path, json_path
