@@ -32,7 +32,7 @@ def _hold(session: Session, owner: str, expires_in: timedelta) -> None:
 
 def test_second_holder_is_refused_with_a_clear_message(engine: Engine) -> None:
     acquire_lease(engine, LEASE_NAME, "me:1:a")
-    with pytest.raises(ConflictError, match="another rescore is running.*held by me:1:a"):
+    with pytest.raises(ConflictError, match=r"another rescore is running.*held by me:1:a"):
         acquire_lease(engine, LEASE_NAME, "you:2:b")
     # The holder may take it again (renewal by acquisition) and renew it.
     acquire_lease(engine, LEASE_NAME, "me:1:a")

@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -170,7 +171,6 @@ def test_failed_chunk_fails_the_run_and_resume_retries_it(
     assert again.clients_scored == 10
 
 
-def time_today():  # noqa: ANN201 - tiny helper
-    from datetime import date
-
+def time_today() -> date:
+    """Today (the as-of date of the runs these tests plan)."""
     return date.today()
