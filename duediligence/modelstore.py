@@ -167,12 +167,25 @@ def verify_artifact(
         )
 
 
+# Deserialised models by (folder, version), with the SHA-256 of the bytes they came from.
+_LOADED: dict[tuple[str, str], tuple[str, LoadedModel]] = {}
+
+
 def load_model(models_dir: Path, version: str, expected_sha256: str | None = None) -> LoadedModel:
-    """Verify then deserialise a model. Nothing is deserialised before the hash matches."""
+    """Verify then deserialise a model. Nothing is deserialised before the hash matches.
+
+    The file is verified on every call; deserialising is skipped when this process already
+    loaded exactly these bytes (same SHA-256), which keeps per-client scoring fast."""
     manifest = read_manifest(models_dir, version)
     verify_artifact(models_dir, manifest, expected_sha256)
+    key = (str(models_dir.resolve()), version)
+    cached = _LOADED.get(key)
+    if cached is not None and cached[0] == manifest.artifact_sha256:
+        return LoadedModel(manifest=manifest, model=cached[1].model)
     model = sio.load(models_dir / manifest.artifact, trusted=manifest.trusted_types)
-    return LoadedModel(manifest=manifest, model=model)
+    loaded = LoadedModel(manifest=manifest, model=model)
+    _LOADED[key] = (manifest.artifact_sha256, loaded)
+    return loaded
 
 
 def load_active(

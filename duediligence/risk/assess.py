@@ -7,6 +7,7 @@ with one audit event each; ``assess_client`` does both for one client.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ from duediligence.db.models import (
     WatchlistEntity,
 )
 from duediligence.errors import IntegrityError, NotFoundError
-from duediligence.jsonutil import canonical_json, sha256_text
+from duediligence.jsonutil import sha256_text
 from duediligence.modelstore import active_versions, load_active
 from duediligence.review.audit import PendingEvent, record_events
 from duediligence.risk.features import (
@@ -182,6 +183,7 @@ def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> li
             ClientRecord(
                 client_id=cid,
                 as_of=as_of,
+                profile_version=clients[cid].profile_version,
                 country=clients[cid].country,
                 industry=clients[cid].industry,
                 products=list(clients[cid].products or []),
@@ -199,18 +201,19 @@ def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> li
 
 
 def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str) -> str:
+    """SHA-256 of what the score considered (the same bytes ``canonical_json`` would give,
+    built from plain values directly because this runs for every client of every batch)."""
+    payload = {
+        "client": record.client_id,
+        "as_of": record.as_of.isoformat(),
+        "profile": profile_version,
+        "signals": [[s.id, s.label, s.severity] for s in record.signals],
+        "matches": [m["match_id"] for m in record.confirmed_matches],
+        "engagements": record.engagement_kinds,
+        "model": scorer_version,
+    }
     return sha256_text(
-        canonical_json(
-            {
-                "client": record.client_id,
-                "as_of": record.as_of,
-                "profile": profile_version,
-                "signals": [(s.id, s.label, s.severity) for s in record.signals],
-                "matches": [m["match_id"] for m in record.confirmed_matches],
-                "engagements": record.engagement_kinds,
-                "model": scorer_version,
-            }
-        )
+        json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     )
 
 
@@ -257,11 +260,7 @@ def score_clients(
     """Score clients as of ``as_of`` from what was public then (read-only, bulk)."""
     scorer = model or load_scorer(session)
     records = load_records(session, client_ids, as_of)
-    versions = dict(
-        session.execute(
-            select(Client.id, Client.profile_version).where(Client.id.in_(list(client_ids)))
-        ).all()
-    )
+    versions = {r.client_id: r.profile_version for r in records}
     return score_records(records, scorer, versions, _signal_model_version())
 
 
@@ -269,6 +268,40 @@ def _signal_model_version() -> str | None:
     from duediligence.config import get_settings
 
     return active_versions(get_settings().models_dir).get(str(ModelKind.SIGNALS))
+
+
+def _row(r: RiskResult, run_id: int | None, actor: str | None, now: Any) -> dict[str, Any]:
+    return {
+        "client_id": r.client_id,
+        "as_of": r.as_of,
+        "run_id": run_id,
+        "signal_model_version": r.signal_model_version,
+        "risk_model_version": r.risk_model_version,
+        "probability": r.probability,
+        "tier": r.tier,
+        "rule_hits": r.rule_hits,
+        "features": r.features,
+        "explanation": r.explanation,
+        "inputs_hash": r.inputs_hash,
+        "created_at": now,
+        "created_by": actor or "system",
+    }
+
+
+def _event(r: RiskResult, run_id: int | None, assessment_id: int | None = None) -> PendingEvent:
+    return PendingEvent(
+        "assessment.created",
+        "assessment",
+        assessment_id,
+        r.client_id,
+        after={
+            "as_of": r.as_of,
+            "tier": r.tier.value,
+            "probability": r.probability,
+            "inputs_hash": r.inputs_hash,
+            "run_id": run_id,
+        },
+    )
 
 
 def store_results(
@@ -282,45 +315,9 @@ def store_results(
     if not results:
         return 0
     now = utcnow()
-    rows = [
-        {
-            "client_id": r.client_id,
-            "as_of": r.as_of,
-            "run_id": run_id,
-            "signal_model_version": r.signal_model_version,
-            "risk_model_version": r.risk_model_version,
-            "probability": r.probability,
-            "tier": r.tier,
-            "rule_hits": r.rule_hits,
-            "features": r.features,
-            "explanation": r.explanation,
-            "inputs_hash": r.inputs_hash,
-            "created_at": now,
-            "created_by": actor or "system",
-        }
-        for r in results
-    ]
+    rows = [_row(r, run_id, actor, now) for r in results]
     bulk_insert(session, cast(Table, Assessment.__table__), rows)
-    record_events(
-        session,
-        actor=actor,
-        events=[
-            PendingEvent(
-                "assessment.created",
-                "assessment",
-                None,
-                r.client_id,
-                after={
-                    "as_of": r.as_of,
-                    "tier": r.tier.value,
-                    "probability": r.probability,
-                    "inputs_hash": r.inputs_hash,
-                    "run_id": run_id,
-                },
-            )
-            for r in results
-        ],
-    )
+    record_events(session, actor=actor, events=[_event(r, run_id) for r in results])
     return len(rows)
 
 
@@ -342,14 +339,10 @@ def assess_client(
     """Score one client as of a date (default today) and store the immutable assessment."""
     row = resolve_client(session, client)
     result = score_clients(session, [row.id], as_of or date.today())[0]
-    store_results(session, [result], actor=actor)
-    stored = session.scalar(
-        select(Assessment)
-        .where(Assessment.client_id == row.id)
-        .order_by(Assessment.id.desc())
-        .limit(1)
-    )
-    assert stored is not None
+    stored = Assessment(**_row(result, None, actor, utcnow()))
+    session.add(stored)
+    session.flush()
+    record_events(session, actor=actor, events=[_event(result, None, stored.id)])
     return stored
 
 

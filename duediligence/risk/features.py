@@ -79,6 +79,9 @@ class ClientRecord:
     confirmed_matches: list[dict[str, Any]] = field(default_factory=list)  # topics, entity
     pending_matches: list[dict[str, Any]] = field(default_factory=list)  # not yet reviewed
     engagement_kinds: list[str] = field(default_factory=list)
+    profile_version: int = 0
+    # adverse signals still standing (filled by effective_signals on first use)
+    standing: list[SignalFact] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,11 @@ def is_adverse(signal: SignalFact) -> bool:
 
 def effective_signals(record: ClientRecord) -> list[SignalFact]:
     """Adverse signals still standing: allegations and charges published before an exoneration
-    are cleared by it; convictions and sanctions are not. Undecided labels do not count."""
+    are cleared by it; convictions and sanctions are not. Undecided labels do not count.
+
+    Computed once per record (every adverse feature and rule asks for it)."""
+    if record.standing is not None:
+        return record.standing
     clears = [s.published_at for s in record.signals if is_exoneration(s)]
     last_clear = max(clears) if clears else None
     out = []
@@ -127,6 +134,7 @@ def effective_signals(record: ClientRecord) -> list[SignalFact]:
         ):
             continue
         out.append(s)
+    record.standing = out
     return out
 
 

@@ -156,3 +156,25 @@ def test_future_signals_are_ignored_by_pure_scoring() -> None:
         [_record(signals=[]), _record(signals=[later], as_of=date(2021, 6, 1))], Scorer.fallback()
     )
     assert then.probability > now.probability
+
+
+def test_inputs_hash_is_canonical_json_of_the_inputs() -> None:
+    from duediligence.jsonutil import canonical_json, sha256_text
+    from duediligence.risk.assess import _inputs_hash
+
+    record = _record(signals=[_signal(1, "fraud"), _signal(2, "none", severity=None)])
+    record.engagement_kinds = ["contract", "custom_build"]
+    expected = sha256_text(
+        canonical_json(
+            {
+                "client": 1,
+                "as_of": record.as_of,
+                "profile": 3,
+                "signals": [(1, "fraud", "allegation"), (2, "none", None)],
+                "matches": [],
+                "engagements": ["contract", "custom_build"],
+                "model": "risk-x",
+            }
+        )
+    )
+    assert _inputs_hash(record, 3, "risk-x") == expected
