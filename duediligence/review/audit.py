@@ -103,10 +103,21 @@ class PendingEvent:
     after: Any = None
 
 
-def _lock_and_last(session: Session) -> tuple[int, str]:
+def lock_chain(session: Session) -> None:
+    """Take the audit chain's write lock for the rest of the caller's transaction.
+
+    On PostgreSQL a transaction-scoped advisory lock (re-entrant within the transaction);
+    SQLite has a single writer anyway. Functions that read state and then change it on the
+    strength of that reading (e.g. a four-eyes confirmation) take it first, so two concurrent
+    callers are serialised.
+    """
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK_KEY})
+
+
+def _lock_and_last(session: Session) -> tuple[int, str]:
+    lock_chain(session)
     session.flush()
     last = session.execute(
         select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)

@@ -22,8 +22,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, Tier
@@ -35,7 +35,7 @@ from duediligence.errors import (
     NotFoundError,
     PermissionDenied,
 )
-from duediligence.review.audit import record_event
+from duediligence.review.audit import lock_chain, record_event
 from duediligence.review.users import DECIDE_ROLES, require_acting
 
 log = logging.getLogger(__name__)
@@ -212,6 +212,7 @@ def decide(
     ``supersedes`` (a correction). Records one ``decision.made`` event.
     """
     maker = require_acting(session, actor, *DECIDE_ROLES)
+    lock_chain(session)  # serialise concurrent decisions before reading what is pending
     try:
         action = DecisionAction(action)
     except ValueError:
@@ -297,7 +298,10 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     decision was made on stale facts). Records one ``decision.confirmed`` event.
     """
     checker = require_acting(session, actor, *DECIDE_ROLES)
-    decision = get_decision(session, decision_id)
+    lock_chain(session)  # two reviewers confirming at once: the second sees the first's
+    decision = session.get(Decision, decision_id, populate_existing=True)
+    if decision is None:
+        raise NotFoundError(f"no decision {decision_id}")
     if decision.status != DecisionStatus.AWAITING_CONFIRMATION:
         raise ConflictError(f"decision {decision_id} is {decision.status.value}, not awaiting")
     if checker.username == decision.maker:
@@ -369,25 +373,33 @@ def review_queue(
     latest_ids = (
         select(func.max(Assessment.id).label("id")).group_by(Assessment.client_id).subquery()
     )
-    latest = {
-        a.client_id: a
-        for a in session.scalars(
-            select(Assessment).join(latest_ids, Assessment.id == latest_ids.c.id)
+    live_clients = select(Decision.client_id).where(Decision.status.in_(LIVE_STATUSES))
+    wanted_tiers = [t for t in Tier if t.rank >= min_tier.rank]
+    # Light rows, not ORM objects: a roster of 100,000 clients must not load every assessment.
+    latest = session.execute(
+        select(
+            Client.id.label("client_id"),
+            Client.external_ref,
+            Client.name,
+            Assessment.id.label("assessment_id"),
+            Assessment.tier,
+            Assessment.created_at,
         )
-    }
+        .join(latest_ids, Assessment.id == latest_ids.c.id)
+        .join(Client, Client.id == Assessment.client_id)
+        .where(or_(Assessment.tier.in_(wanted_tiers), Assessment.client_id.in_(live_clients)))
+    ).all()
     live: dict[int, list[Decision]] = {}
     for d in session.scalars(
-        select(Decision).where(Decision.status.in_(LIVE_STATUSES)).order_by(Decision.id)
+        select(Decision)
+        .where(Decision.status.in_(LIVE_STATUSES))
+        .options(selectinload(Decision.assessment))
+        .order_by(Decision.id)
     ):
         live.setdefault(d.client_id, []).append(d)
-    wanted = set(latest) | set(live)
-    clients = (
-        {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(wanted)))}
-        if wanted
-        else {}
-    )
     items: list[QueueItem] = []
-    for client_id, client in clients.items():
+    for row in latest:
+        client_id = row.client_id
         decisions = live.get(client_id, [])
         pending = [d for d in decisions if d.status == DecisionStatus.AWAITING_CONFIRMATION]
         effective = [d for d in decisions if d.status == DecisionStatus.EFFECTIVE]
@@ -395,8 +407,8 @@ def review_queue(
             items.append(
                 QueueItem(
                     "second_review",
-                    client.external_ref,
-                    client.name,
+                    row.external_ref,
+                    row.name,
                     d.assessment.tier.value,
                     d.assessment_id,
                     d.id,
@@ -408,23 +420,21 @@ def review_queue(
             )
         if pending:
             continue
-        assessment = latest.get(client_id)
+        tier: Tier = row.tier
         current = effective[-1] if effective else None
-        if assessment is None:
-            continue
         if current is None:
-            if assessment.tier.rank >= min_tier.rank:
+            if tier.rank >= min_tier.rank:
                 items.append(
                     QueueItem(
                         "first_review",
-                        client.external_ref,
-                        client.name,
-                        assessment.tier.value,
-                        assessment.id,
+                        row.external_ref,
+                        row.name,
+                        tier.value,
+                        row.assessment_id,
                         None,
                         None,
                         None,
-                        assessment.created_at.date(),
+                        row.created_at.date(),
                         "no decision yet",
                     )
                 )
@@ -432,19 +442,19 @@ def review_queue(
         if current.action in TERMINAL_ACTIONS:
             continue
         decided_tier = current.assessment.tier
-        if assessment.tier.rank > decided_tier.rank:
+        if tier.rank > decided_tier.rank:
             items.append(
                 QueueItem(
                     "first_review",
-                    client.external_ref,
-                    client.name,
-                    assessment.tier.value,
-                    assessment.id,
+                    row.external_ref,
+                    row.name,
+                    tier.value,
+                    row.assessment_id,
                     current.id,
                     current.action.value,
                     current.maker,
-                    assessment.created_at.date(),
-                    f"risk rose from {decided_tier.value} to {assessment.tier.value} "
+                    row.created_at.date(),
+                    f"risk rose from {decided_tier.value} to {tier.value} "
                     f"since decision {current.id}",
                 )
             )
@@ -452,10 +462,10 @@ def review_queue(
             items.append(
                 QueueItem(
                     "review_due",
-                    client.external_ref,
-                    client.name,
-                    assessment.tier.value,
-                    assessment.id,
+                    row.external_ref,
+                    row.name,
+                    tier.value,
+                    row.assessment_id,
                     current.id,
                     current.action.value,
                     current.maker,

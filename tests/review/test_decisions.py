@@ -220,3 +220,44 @@ def test_review_intervals_configurable(
     _intervals.cache_clear()
     with pytest.raises(ConfigError):
         review_intervals()
+
+
+def test_concurrent_confirmations_serialised(session: Session, people: dict, engine) -> None:  # type: ignore[no-untyped-def]
+    """Two reviewers confirming at once on PostgreSQL: the second waits, then is refused."""
+    import threading
+
+    from duediligence.db.enums import Role
+    from duediligence.db.session import session_factory
+    from duediligence.review.users import add_user
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has a single writer; the race needs concurrent transactions")
+    _client(session, Tier.HIGH)
+    add_user(session, "tom", Role.REVIEWER, actor="admin")
+    decision_id = decide(session, "C-1", A.APPROVE_WITH_CONDITIONS, "watch", actor="rita").id
+    session.commit()
+    make = session_factory(engine)
+    first, second = make(), make()
+    errors: list[BaseException] = []
+    confirm(first, decision_id, actor="sam")  # holds the chain lock until commit
+
+    def other() -> None:
+        try:
+            confirm(second, decision_id, actor="tom")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            second.rollback()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(timeout=1.0)
+    assert thread.is_alive()  # blocked on the lock while the first is uncommitted
+    first.commit()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], ConflictError)
+    first.close()
+    second.close()
+    session.expire_all()
+    assert [e.action for e in last_events(session, 2)] == ["decision.made", "decision.confirmed"]
