@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import sklearn
@@ -24,9 +25,30 @@ from duediligence.modelstore import ModelManifest, save_model
 from duediligence.risk.assess import load_records
 from duediligence.risk.features import FEATURE_NAMES, FEATURES, compute_features
 from duediligence.risk.model import Scorer
+from duediligence.risk.reference import tier_thresholds
 from duediligence.sampledata.paths import sample_data_dir
 
 LABEL_DATE = date(2026, 10, 1)  # the sample labels judge the record as of this date
+
+
+METHOD = "standard-scaler+logistic-regression(C=0.5,balanced)+platt"  # part of the version
+
+
+def _reliability(y: np.ndarray, p: np.ndarray) -> list[dict[str, Any]]:
+    """Out-of-fold predictions by tier band: how many, mean predicted, observed escalations."""
+    medium, high = tier_thresholds()
+    rows = []
+    for low, up, name in ((0.0, medium, "low"), (medium, high, "medium"), (high, 1.01, "high")):
+        mask = (p >= low) & (p < up)
+        rows.append(
+            {
+                "band": name,
+                "n": int(mask.sum()),
+                "mean_predicted": round(float(p[mask].mean()), 4) if mask.any() else 0.0,
+                "observed": round(float(y[mask].mean()), 4) if mask.any() else 0.0,
+            }
+        )
+    return rows
 
 
 def build_pipeline(seed: int = 0) -> Pipeline:
@@ -112,7 +134,14 @@ def train_risk_model(
     labels_path = labels_path or sample_data_dir() / "labels.csv"
     X, y = labelled_matrix(session, labels_path)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    oof = cross_val_predict(build_pipeline(), X, y, cv=folds, method="predict_proba")[:, 1]
+    oof_logit = cross_val_predict(build_pipeline(), X, y, cv=folds, method="decision_function")
+    # Platt scaling on the out-of-fold log-odds: class balancing inflates probabilities, and
+    # the tiers need probabilities that mean what they say. An affine map of the log-odds keeps
+    # every feature's contribution exact (each is scaled by the same slope).
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof_logit.reshape(-1, 1), y)
+    slope, offset = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    oof = 1.0 / (1.0 + np.exp(-(slope * oof_logit + offset)))
+    oof_raw = 1.0 / (1.0 + np.exp(-oof_logit))
     metrics = {
         "n": len(y),
         "positives": int(y.sum()),
@@ -121,13 +150,20 @@ def train_risk_model(
         "pr_auc": round(float(average_precision_score(y, oof)), 4),
         "pr_auc_ci95": _bootstrap(y, oof, average_precision_score),
         "brier": round(float(brier_score_loss(y, oof)), 4),
+        "brier_uncalibrated": round(float(brier_score_loss(y, oof_raw)), 4),
+        "calibration": {"method": "platt", "slope": round(slope, 6), "offset": round(offset, 6)},
+        "reliability": _reliability(y, oof),
         "label_date": LABEL_DATE.isoformat(),
     }
     pipeline = build_pipeline().fit(X, y)
+    model = pipeline.named_steps["model"]
+    model.coef_ = model.coef_ * slope
+    model.intercept_ = model.intercept_ * slope + offset
     data_hash = sha256_text(
         canonical_json({"labels": sha256_file(labels_path), "features": X.round(6).tolist()})
     )
-    version = f"risk-{data_hash[:8]}-sk{sklearn.__version__.replace('.', '')}"
+    fit_hash = sha256_text(data_hash + METHOD)
+    version = f"risk-{fit_hash[:8]}-sk{sklearn.__version__.replace('.', '')}"
     coefs = dict(zip(FEATURE_NAMES, pipeline.named_steps["model"].coef_[0], strict=True))
     card = _card(version, data_hash, labels_path, metrics, coefs)
     return save_model(
@@ -143,6 +179,11 @@ def train_risk_model(
 
 
 def _card(version: str, data_hash: str, labels_path: Path, m: dict, coefs: dict) -> str:
+    reliability = "\n".join(
+        f"| {r['band']} | {r['n']} | {r['mean_predicted']:.3f} | {r['observed']:.3f} |"
+        for r in m["reliability"]
+    )
+    unused = ", ".join(f"`{n}`" for n, c in coefs.items() if abs(c) < 1e-9) or "none here"
     rows = "\n".join(
         f"| `{name}` | {FEATURES[name][0]} | {coef:+.3f} |" for name, coef in coefs.items()
     )
@@ -163,8 +204,11 @@ computed as of {m["label_date"]} from the sample roster after classification and
 Training-data hash (labels + feature matrix): `{data_hash}`.
 
 ## Features and model
-Standardised features into a class-balanced logistic regression (C=0.5). A feature's contribution
-to the log-odds is its coefficient times its standardised value.
+Standardised features into a class-balanced logistic regression (C=0.5), then Platt-calibrated
+on the out-of-fold log-odds (slope {m["calibration"]["slope"]:.3f}, offset
+{m["calibration"]["offset"]:+.3f}, folded into the coefficients below), so the probability is the
+estimated chance of escalation. A feature's contribution to the log-odds is its coefficient times
+its standardised value.
 
 | feature | meaning | coefficient |
 |---|---|---|
@@ -173,12 +217,21 @@ to the log-odds is its coefficient times its standardised value.
 ## Metrics (5-fold cross-validation, out-of-fold predictions)
 - ROC-AUC **{m["roc_auc"]:.3f}** (95% bootstrap CI {m["roc_auc_ci95"][0]:.3f}–{m["roc_auc_ci95"][1]:.3f})
 - PR-AUC **{m["pr_auc"]:.3f}** (95% CI {m["pr_auc_ci95"][0]:.3f}–{m["pr_auc_ci95"][1]:.3f})
-- Brier score {m["brier"]:.3f}
+- Brier score {m["brier"]:.3f} calibrated ({m["brier_uncalibrated"]:.3f} before calibration; the
+  calibration map was fitted on the same out-of-fold predictions, so this is slightly optimistic)
+
+Out-of-fold predictions by tier band (thresholds of `tiers.toml`):
+
+| band | clients | mean predicted | observed escalation rate |
+|---|---|---|---|
+{reliability}
 
 ## Limitations
 - The labels are synthetic (what the sample generator's reviewer would decide), so the metrics
   show the model learns the labelling policy, not that the policy is right for a real roster.
 - Few positives: coefficients are uncertain; re-train on the vendor's own reviewed decisions.
+- Features that never vary in the training data get no weight ({unused}); the hard rules
+  still act on confirmed sanctions matches whatever the model says.
 - Adverse-media features inherit the classifier's errors; a misclassified article moves a score.
 - Jurisdiction lists are kept as dated data files; keep them current.
 """
