@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from sqlalchemy.orm import Session
 
 from duediligence.cli.common import acting_user, db_session, out
 from duediligence.cli.risk_cmd import parse_date
 from duediligence.config import get_settings
-from duediligence.db.enums import ReportFormat
+from duediligence.db.enums import ReportFormat, Role
 from duediligence.reporting.integrity import verify_report
 from duediligence.reporting.render import render_client_report, render_roster_report
+from duediligence.review.users import check_actor
 
 report_app = typer.Typer(
     help="Review reports.\n\nExample:\n\n    duediligence report client CS-BACKPAGE --format pdf",
@@ -20,6 +22,12 @@ report_app = typer.Typer(
 FORMAT_OPT = typer.Option(ReportFormat.HTML, "--format", help="html, pdf or json.")
 OUTPUT_OPT = typer.Option(None, "--output", help="File to write (default: under DD_REPORTS_DIR).")
 AS_OPT = typer.Option(None, "--as", help="Acting user (default: DD_USER).")
+
+
+def report_actor(session: Session, as_user: str | None) -> str:
+    """Who renders the report: once users exist, any active user (auditors included)."""
+    name = acting_user(as_user, check=False)
+    return check_actor(session, None if name == "system" else name, tuple(Role))
 
 
 @report_app.command("client")
@@ -45,7 +53,7 @@ def client(
             as_of=parse_date(as_of, "--as-of"),
             output=output,
             reports_dir=get_settings().reports_dir,
-            actor=acting_user(as_user),
+            actor=report_actor(session, as_user),
         )
         out.print(f"{path}  (sha256 {record.sha256})", highlight=False, markup=False)
 
@@ -66,7 +74,7 @@ def roster(
             fmt=fmt,
             output=output,
             reports_dir=get_settings().reports_dir,
-            actor=acting_user(as_user),
+            actor=report_actor(session, as_user),
         )
         out.print(f"{path}  (sha256 {record.sha256})", highlight=False, markup=False)
 
@@ -91,7 +99,7 @@ def exposure(
             fmt=fmt,
             output=output,
             reports_dir=get_settings().reports_dir,
-            actor=acting_user(as_user),
+            actor=report_actor(session, as_user),
             kind="exposure",
         )
         out.print(f"{path}  (sha256 {record.sha256})", highlight=False, markup=False)

@@ -233,3 +233,25 @@ def test_onboard_prints_untrusted_names_verbatim(cli: Any, session: Session) -> 
     assert result.exit_code == 0, result.output
     assert "Odd [/] [bold]Name[/bold] Ltd" in result.output
     assert "P-ODD-BOLD-NAME-BOLD-LTD-GB" in result.output
+
+
+def test_once_users_exist_any_user_may_render_but_only_data_roles_onboard(
+    cli: Any, case_session: Session
+) -> None:
+    from duediligence.review.users import add_user
+
+    add_user(case_session, "admin", "admin", actor=None)
+    add_user(case_session, "audrey", "auditor", actor="admin")
+    add_user(case_session, "ana", "analyst", actor="admin")
+    case_session.commit()
+    assert cli("report", "client", "CS-BACKPAGE", "--as", "audrey").exit_code == 0
+    assert cli("report", "roster", "--as", "ana").exit_code == 0
+    assert cli("report", "client", "CS-BACKPAGE", "--as", "nobody").exit_code == 4
+    refused = cli("onboard", "--name", "New Co Ltd", "--country", "GB", "--as", "audrey")
+    assert refused.exit_code == 4
+    assert cli("onboard", "--name", "New Co Ltd", "--country", "GB", "--as", "ana").exit_code == 0
+    case_session.expire_all()
+    actors = set(
+        case_session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "report.rendered"))
+    )
+    assert {"audrey", "ana"} <= actors
