@@ -60,11 +60,24 @@ def assess(
     out.print(data["explanation"]["summary"], highlight=False)
     table = Table("factor", "value", "contribution", "evidence")
     for f in data["explanation"]["factors"]:
-        evidence = "; ".join(f"{s['published_at']} {s['title']}" for s in f["signals"][:2])
-        table.add_row(f["label"], f"{f['value']:.2f}", f"{f['contribution']:+.2f}", evidence)
+        table.add_row(
+            f["label"], f"{f['value']:.2f}", f"{f['contribution']:+.2f}", _evidence_text(f)
+        )
     out.print(table)
     for hit in data["rule_hits"]:
         out.print(f"rule: {hit['description']} (at least {hit['min_tier']})", highlight=False)
+
+
+def _evidence_text(factor: dict[str, Any], limit: int = 2) -> str:
+    """The signals behind a factor (date and title), or its other evidence as key=value."""
+    if factor["signals"]:
+        shown = [f"{s['published_at']} {s['title']}" for s in factor["signals"][:limit]]
+        more = len(factor["signals"]) - limit
+        return "; ".join(shown) + (f" (+{more} more)" if more > 0 else "")
+    parts = []
+    for item in factor["evidence"][:limit]:
+        parts.append(", ".join(f"{k}={v}" for k, v in item.items() if v not in (None, [], "")))
+    return "; ".join(p for p in parts if p)
 
 
 def knowability_(

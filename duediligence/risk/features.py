@@ -186,16 +186,17 @@ def distinct_sources(record: ClientRecord) -> Feature:
 
     Each source counts with the strength of its best item: credibility × the classifier's
     confidence in the adverse label, so a borderline label from one weak source is not
-    corroboration."""
-    best: dict[str, float] = {}
+    corroboration. The evidence is each source's best item."""
+    best: dict[str, tuple[float, SignalFact]] = {}
     for s in effective_signals(record):
-        confidence = (s.probabilities or {}).get(s.label or "", 1.0)
+        strength = s.credibility * (s.probabilities or {}).get(s.label or "", 1.0)
         key = s.source or "unknown"
-        best[key] = max(best.get(key, 0.0), s.credibility * confidence)
-    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        if key not in best or strength > best[key][0]:
+            best[key] = (strength, s)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
     return Feature(
-        math.log1p(sum(best.values())),
-        [{"source": k, "strength": round(v, 3)} for k, v in ranked[:5]],
+        math.log1p(sum(strength for strength, _s in best.values())),
+        [{**_signal_evidence(s, strength), "source": k} for k, (strength, s) in ranked[:5]],
     )
 
 

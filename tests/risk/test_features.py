@@ -83,3 +83,16 @@ def test_features_have_evidence() -> None:
     features = compute_features(_record([_signal(7, "2019-01-01", "human_trafficking")]))
     assert features["adverse_trafficking"].evidence[0]["id"] == 7
     assert set(features) >= {"industry_risk", "product_exposure", "sanctions_match"}
+
+
+def test_sources_count_by_strength_and_name_their_best_item() -> None:
+    strong = _signal(1, "2019-01-01", "fraud")
+    weak = SignalFact(
+        2, "y", "news", date(2019, 2, 1), "src1", "allegation", 0.3, "fraud", {"fraud": 0.5}
+    )
+    other = _signal(3, "2019-03-01", "fraud")
+    feature = compute_features(_record([strong, weak, other]))["distinct_sources"]
+    assert [e["id"] for e in feature.evidence] == [1, 3]  # src1's best item is the strong one
+    assert {e["source"] for e in feature.evidence} == {"src1", "src3"}
+    single = compute_features(_record([weak]))["distinct_sources"].value
+    assert single < compute_features(_record([strong]))["distinct_sources"].value
