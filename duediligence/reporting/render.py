@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import logging
+import os
 import re
+import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -234,9 +236,15 @@ def render_bytes(kind: str, fmt: ReportFormat, ctx: dict[str, Any]) -> bytes:
 
 def _write(path: Path, data: bytes) -> None:
     """Write through a temporary file and rename, so a reader never sees half a report."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    partial.replace(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def find_assessment(
