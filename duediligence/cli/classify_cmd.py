@@ -51,14 +51,29 @@ def classify(
         help="File with one text per line (or JSON lines with "
         "a 'text' field); '-' reads standard input.",
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON lines."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    stored: bool = typer.Option(
+        False,
+        "--signals",
+        help="Instead of texts, classify the signals in the database that have no label yet.",
+    ),
+    relabel: bool = typer.Option(
+        False, "--relabel", help="With --signals: classify every signal again (a new model)."
+    ),
+    as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
 ) -> None:
     """Classify adverse media into the financial-crime taxonomy.
+
+    Texts need no database; --signals labels the stored signals (label, probabilities and
+    model version), as an import does for the signals it adds.
 
     Example:
 
         echo "Regulator fines bank over money laundering failures" | duediligence classify -
     """
+    if stored:
+        _classify_stored(relabel, as_user, as_json)
+        return
     texts = _read_texts(source)
     results = classify_texts(texts)
     if as_json:
@@ -85,6 +100,20 @@ def classify(
             text[:90] + ("…" if len(text) > 90 else ""),
         )
     out.print(table)
+
+
+def _classify_stored(relabel: bool, as_user: str | None, as_json: bool) -> None:
+    from duediligence.cli.common import acting_user, db_session
+    from duediligence.signals import classify_stored_signals
+    from duediligence.signals.classifier import active_signals_model
+
+    version = active_signals_model().version
+    with db_session() as session:
+        n = classify_stored_signals(session, relabel=relabel, actor=acting_user(as_user))
+    if as_json:
+        print_json({"classified": n, "model_version": version})
+    else:
+        out.print(f"classified {n} signals with {version}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

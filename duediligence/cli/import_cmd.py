@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -60,12 +61,32 @@ def _run(
         if len(exc.problems) > 20:
             err.print(f"  ... and {len(exc.problems) - 20} more in {exc.rejects_path}")
         raise
-    _report(result, as_json)
+    _report(result, as_json, _classify_new(result, as_user))
 
 
-def _report(result: ImportResult, as_json: bool) -> None:
+def _classify_new(result: ImportResult, as_user: str | None) -> dict[str, Any] | None:
+    """Classify the signals an import just stored (label, probabilities, model version), in a
+    transaction of its own so a large import is committed first; None when nothing to do."""
+    if result.dry_run or result.kind != "signals" or not result.inserted_signal_ids:
+        return None
+    from duediligence.errors import NotFoundError
+    from duediligence.signals.annotate import classify_signal_ids
+    from duediligence.signals.classifier import active_signals_model
+
+    try:
+        version = active_signals_model().version
+    except NotFoundError as exc:
+        return {"classified": 0, "model_version": None, "note": str(exc)}
+    with db_session() as session, progress_bar("classifying signals"):
+        n = classify_signal_ids(session, result.inserted_signal_ids, actor=acting_user(as_user))
+    return {"classified": n, "model_version": version}
+
+
+def _report(result: ImportResult, as_json: bool, classified: dict[str, Any] | None = None) -> None:
     if as_json:
         data = {k: v for k, v in vars(result).items() if k != "inserted_signal_ids"}
+        if classified is not None:
+            data.update(classified)
         print_json(data)
         return
     verb = "would import" if result.dry_run else "imported"
@@ -77,6 +98,15 @@ def _report(result: ImportResult, as_json: bool) -> None:
     )
     if result.rejects_path:
         out.print(f"rejects report: {result.rejects_path}", highlight=False)
+    if classified is not None:
+        if classified["model_version"]:
+            out.print(
+                f"classified {classified['classified']} new signals with "
+                f"{classified['model_version']}",
+                highlight=False,
+            )
+        else:
+            out.print(f"new signals not classified: {classified['note']}", highlight=False)
 
 
 @import_app.command("clients")
@@ -148,6 +178,9 @@ def signals(
 ) -> None:
     """Import red-flag signals (news, legal and regulatory actions), de-duplicated.
 
+    The new signals are then classified with the active adverse-media model (label,
+    probabilities and model version are stored).
+
     Example:
 
         duediligence import signals sample_data/signals.csv --skip-invalid
@@ -161,7 +194,7 @@ def feed(
     as_user: str | None = AS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Import the items of an RSS or Atom feed as (unlinked) news signals.
+    """Import the items of an RSS or Atom feed as (unlinked) news signals, and classify them.
 
     Example:
 
@@ -169,7 +202,7 @@ def feed(
     """
     with db_session() as session:
         result = import_feed(session, source, actor=acting_user(as_user))
-    _report(result, as_json)
+    _report(result, as_json, _classify_new(result, as_user))
 
 
 def register(app: typer.Typer) -> None:

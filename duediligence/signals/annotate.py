@@ -1,9 +1,10 @@
 """Store the classifier's verdict on signal rows (label, probabilities, model version).
 
-Two entry points: :func:`annotate_signals` for ORM objects already in the session (the demo,
-tests), and :func:`classify_signal_ids` for bulk imports, which reads only the text columns and
-writes the verdicts with executemany updates by primary key. Both append one audit event per
-call naming the model version and the signals it labelled.
+Entry points: :func:`annotate_signals` for ORM objects already in the session (the demo,
+onboarding), :func:`classify_signal_ids` for what an import just stored, which reads only the
+text columns and writes the verdicts with executemany updates by primary key, and
+:func:`classify_stored_signals` for everything still unlabelled (or everything, to relabel).
+Each call appends one audit event naming the model version and the signals it labelled.
 """
 
 from __future__ import annotations
@@ -122,3 +123,21 @@ def classify_signal_ids(
     _audit(session, done_ids, done_results, actor)
     log.info("classified %d signals with %s", len(done_ids), loaded.version)
     return len(done_ids)
+
+
+def classify_stored_signals(
+    session: Session,
+    *,
+    relabel: bool = False,
+    models_dir: Path | None = None,
+    actor: str | None = None,
+) -> int:
+    """Classify the signals in the database that have no label yet (every signal with
+    ``relabel``, e.g. after activating a new model); return how many were classified."""
+    query = select(Signal.id).order_by(Signal.id)
+    if not relabel:
+        query = query.where(Signal.label.is_(None))
+    ids = list(session.scalars(query))
+    return classify_signal_ids(
+        session, ids, models_dir=models_dir, actor=actor, only_unlabelled=not relabel
+    )

@@ -1,20 +1,22 @@
-"""Importing signals classifies them: label, probabilities and model version are stored."""
+"""Importing signals classifies them: label, probabilities and model version are stored.
+
+``import_file`` itself only stores (so a large import runs at full speed); the ``import``
+command then classifies the new signals in a transaction of its own, and ``classify --signals``
+labels whatever is still unlabelled.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence.db.models import AuditEvent, Signal
-from duediligence.errors import IntegrityError
-from duediligence.ingest.roster import import_file
 from duediligence.modelstore import active_versions
 from duediligence.signals import LABELS, annotate_signals
-from duediligence.signals.annotate import classify_signal_ids
+from duediligence.signals.annotate import classify_signal_ids, classify_stored_signals
 from tests.factories import make_client, make_signal
 
 ITEMS = [
@@ -42,12 +44,18 @@ def _write(tmp_path: Path) -> Path:
     return path
 
 
-def test_import_classifies_signals(session: Session, models_copy: Path, tmp_path: Path) -> None:
-    import_file(session, _write(tmp_path), "signals", actor="ana")
-    session.commit()
+def test_import_command_classifies_new_signals(  # type: ignore[no-untyped-def]
+    cli, session: Session, models_copy: Path, tmp_path: Path
+) -> None:
+    result = cli("import", "signals", str(_write(tmp_path)), "--json", "--as", "ana")
+    assert result.exit_code == 0, result.output
+    version = active_versions(models_copy)["signals"]
+    report = json.loads(result.output)
+    assert report["inserted"] == 2 and report["classified"] == 2
+    assert report["model_version"] == version
+    session.expire_all()
     rows = session.scalars(select(Signal).order_by(Signal.published_at)).all()
     assert [s.label for s in rows] == ["human_trafficking", "none"]
-    version = active_versions(models_copy)["signals"]
     for s in rows:
         assert s.model_version == version
         assert s.label_probabilities is not None and set(s.label_probabilities) == set(LABELS)
@@ -55,35 +63,46 @@ def test_import_classifies_signals(session: Session, models_copy: Path, tmp_path
     assert event is not None and event.actor == "ana"
     assert event.after["model_version"] == version and event.after["count"] == 2
     assert event.after["adverse_by_label"] == {"human_trafficking": 1}
+    # importing the same file again adds and classifies nothing
+    again = json.loads(cli("import", "signals", str(_write(tmp_path)), "--json").output)
+    assert again["inserted"] == 0 and "classified" not in again
 
 
-def test_import_without_a_model_leaves_signals_unlabelled(
-    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_import_without_a_model_leaves_signals_unlabelled(  # type: ignore[no-untyped-def]
+    cli, session: Session, models_copy: Path, tmp_path: Path, monkeypatch
 ) -> None:
     from duediligence.config import get_settings
 
     monkeypatch.setenv("DD_MODELS_DIR", str(tmp_path / "no-models"))
     get_settings.cache_clear()
-    try:
-        result = import_file(session, _write(tmp_path), "signals")
-    finally:
-        get_settings.cache_clear()
-    assert result.inserted == 2
+    result = cli("import", "signals", str(_write(tmp_path)), "--as", "ana")
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.output and "not classified" in result.output
+    session.expire_all()
     assert session.scalars(select(Signal.label)).all() == [None, None]
+    # once a model is there, classify --signals labels what is still unlabelled
+    monkeypatch.setenv("DD_MODELS_DIR", str(models_copy))
+    get_settings.cache_clear()
+    result = cli("classify", "--signals", "--json", "--as", "ana")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["classified"] == 2
+    session.expire_all()
+    assert None not in session.scalars(select(Signal.label)).all()
 
 
-def test_import_refuses_a_changed_model(
-    session: Session, models_copy: Path, tmp_path: Path
+def test_import_refuses_a_changed_model(  # type: ignore[no-untyped-def]
+    cli, session: Session, models_copy: Path, tmp_path: Path
 ) -> None:
     artifact = models_copy / f"{active_versions(models_copy)['signals']}.skops"
     data = bytearray(artifact.read_bytes())
     data[-10] ^= 0xFF
     artifact.write_bytes(bytes(data))
-    with pytest.raises(IntegrityError, match="was changed"):
-        import_file(session, _write(tmp_path), "signals")
-    session.rollback()
-    # nothing was labelled by the refused model (on PostgreSQL the rows are rolled back too)
-    assert all(s.label is None for s in session.scalars(select(Signal)))
+    result = cli("import", "signals", str(_write(tmp_path)), "--as", "ana")
+    assert result.exit_code == 1
+    assert "was changed" in result.output
+    session.expire_all()
+    # the import itself was committed; nothing was labelled by the refused model
+    assert session.scalars(select(Signal.label)).all() == [None, None]
 
 
 def test_annotate_and_bulk_classify(session: Session, models_dir: Path) -> None:
@@ -98,3 +117,5 @@ def test_annotate_and_bulk_classify(session: Session, models_dir: Path) -> None:
     assert session.get(Signal, labelled.id).model_version is None  # type: ignore[union-attr]
     assert annotate_signals(session, [labelled], models_dir=models_dir) == 1
     assert labelled.label == "tax_crime" and labelled.model_version
+    assert classify_stored_signals(session, models_dir=models_dir) == 0
+    assert classify_stored_signals(session, relabel=True, models_dir=models_dir) == 2
