@@ -83,7 +83,13 @@ def contribution_chart(factors: list[dict[str, Any]]) -> str:
             f'height="{_f(row - 10)}" fill="{colour}"/>'
         )
         body.append(
-            _text(label_w - 8, y + row / 2 + 4, _truncate(str(factor["label"]), 46), anchor="end")
+            _text(
+                label_w - 8,
+                y + row / 2 + 4,
+                _truncate(str(factor["label"]), 52),
+                size=10,
+                anchor="end",
+            )
         )
         body.append(_text(x1 + 5, y + row / 2 + 4, f"{value:+.2f}", size=10, fill=MUTED))
     axis_y = top + row * len(factors)

@@ -179,9 +179,10 @@ def test_rerender_gives_the_same_bytes(
 def _pdf_page_objects(data: bytes) -> int:
     """Count the page objects of a PDF, looking inside its compressed object streams too."""
     chunks = [data]
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+    for m in re.finditer(rb"/Length (\d+)(?:(?!>>).)*>>\s*stream\r?\n", data, re.DOTALL):
+        body = data[m.end() : m.end() + int(m.group(1))]
         try:
-            chunks.append(zlib.decompress(m.group(1)))
+            chunks.append(zlib.decompress(body))
         except zlib.error:
             continue
     return sum(len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", c)) for c in chunks)
