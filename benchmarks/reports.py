@@ -135,6 +135,14 @@ def roster(clients: int) -> None:
             f"roster report ({fmt.value}) of {clients:,} clients: {elapsed:.2f} s "
             f"(target <= 10 s), {path.stat().st_size / 1024:.0f} KiB"
         )
+    with session_scope(engine) as s:
+        t = time.perf_counter()
+        path, _ = render_roster_report(s, reports_dir=out, actor="bench", kind="exposure")
+        elapsed = time.perf_counter() - t
+    report(
+        f"exposure report (html) of {clients:,} clients: {elapsed:.2f} s (no target), "
+        f"{path.stat().st_size / 1024:.0f} KiB"
+    )
 
 
 def main() -> None:

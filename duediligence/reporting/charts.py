@@ -131,6 +131,8 @@ def timeline_chart(
     ``{"published_at", "adverse"}``, ``engagements`` ``{"date"}``; ``crossed`` is the date the
     client first reached high risk.
     """
+    if not (timeline or signals or engagements):
+        return ""
     dates = [t["date"] for t in timeline] + [s["published_at"] for s in signals]
     dates += [e["date"] for e in engagements] + ([as_of] if as_of else [])
     dates = [d for d in dates if d is not None]
