@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from rigour.names.org_types import extract_org_types
+from rigour.text import ascii_text
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -158,7 +159,8 @@ def _reference(prospect: ProspectIn) -> str:
         country = normalise_country(prospect.country) or "XX"
     except ValueError as exc:
         raise ValidationFailed([RowProblem("prospect", "input", "country", str(exc))]) from None
-    slug = re.sub(r"[^A-Z0-9]+", "-", prospect.name.upper()).strip("-")[:40] or "PROSPECT"
+    slug = re.sub(r"[^A-Z0-9]+", "-", ascii_text(prospect.name).upper()).strip("-")[:40]
+    slug = slug.strip("-") or "PROSPECT"
     return f"P-{slug}-{country}"
 
 

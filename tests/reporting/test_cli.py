@@ -255,3 +255,11 @@ def test_once_users_exist_any_user_may_render_but_only_data_roles_onboard(
         case_session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "report.rendered"))
     )
     assert {"audrey", "ana"} <= actors
+
+
+def test_prospect_references_are_transliterated(cli: Any, session: Session) -> None:
+    result = cli("onboard", "--name", "Газпром нефть", "--country", "RU", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["ref"] == "P-GAZPROM-NEFT-RU"
+    again = cli("onboard", "--name", "Société Générale", "--country", "FR", "--json")
+    assert json.loads(again.output)["ref"] == "P-SOCIETE-GENERALE-FR"
