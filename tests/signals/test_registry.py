@@ -124,3 +124,16 @@ def test_train_signals_from_a_corpus_folder(
     (bad / dev.name).write_text('{"text": "x", "label": "none"}\n')
     result = cli("model", "train", "signals", "--corpus", str(bad))
     assert result.exit_code == 2 and "unknown labels piracy" in result.output
+
+
+def test_shipped_classifier_is_reproducible(models_dir: Path, tmp_path: Path) -> None:
+    """`make demo` on an empty models folder retrains the shipped classifier: same version
+    (named by the training-data hash) and the same dev metrics."""
+    from duediligence.signals.training import train_signals_model
+
+    shipped = load_model(models_dir, active_versions(models_dir)["signals"]).manifest
+    fresh = train_signals_model(tmp_path / "models")
+    assert fresh.version == shipped.version
+    assert fresh.training_data_hash == shipped.training_data_hash
+    for key in ("macro_f1", "adverse_f1", "per_label_f1", "long_dev", "independent"):
+        assert fresh.metrics[key] == shipped.metrics[key], key
