@@ -129,7 +129,9 @@ def model_card(version: str, data_hash: str, n_train: int, m: dict[str, Any]) ->
         f"- {ind['n']} independent hand-written headlines "
         "(`sample_data/corpus/independent_headlines.jsonl`, never trained on): "
         f"accuracy {ind['accuracy']:.3f}, macro-F1 {ind['macro_f1']:.3f}, adverse-vs-none F1 "
-        f"{ind['adverse_f1']:.3f}"
+        f"{ind['adverse_f1']:.3f}. They served as validation while choosing between a few "
+        "variants (class balancing, regularisation, a keyword-lexicon feature that was dropped "
+        "because it did worse on the later-written half), so they are not an untouched test set"
         if ind
         else ""
     )
