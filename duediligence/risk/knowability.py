@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence.db.enums import MatchStatus, Tier
-from duediligence.db.models import Engagement, ScreeningMatch, Signal
+from duediligence.db.models import Client, Engagement, Party, ScreeningMatch, Signal
 from duediligence.risk.assess import load_records, load_scorer, resolve_client, score_records
 from duediligence.risk.model import Scorer
+from duediligence.risk.reference import listings
 
 
 @dataclass
@@ -31,7 +32,8 @@ class Knowability:
 
 
 def change_dates(session: Session, client_id: int, until: date) -> list[date]:
-    """Every date the client's public record changed (signals published, matches confirmed)."""
+    """Every date the client's public record changed: signals published, matches confirmed,
+    and its or its owners' countries put on (or taken off) a jurisdiction list."""
     dates = set(
         session.scalars(
             select(Signal.published_at).where(
@@ -46,6 +48,12 @@ def change_dates(session: Session, client_id: int, until: date) -> list[date]:
     ):
         if decided is not None and decided.date() <= until:
             dates.add(decided.date())
+    countries = {session.get(Client, client_id).country} | set(  # type: ignore[union-attr]
+        session.scalars(select(Party.country).where(Party.client_id == client_id))
+    )
+    for listing in listings():
+        if listing.country in countries:
+            dates.update(d for d in (listing.since, listing.until) if d is not None and d <= until)
     return sorted(dates)
 
 

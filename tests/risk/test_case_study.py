@@ -76,3 +76,18 @@ def test_cli_assess_and_knowability(cli, sample_session: Session) -> None:
     assert k["knowable_since"] < "2013-11-15"
     assert cli("assess", "NOPE").exit_code == 2
     assert cli("assess", "CS-BACKPAGE", "--as-of", "yesterday").exit_code == 2
+
+
+def test_knowability_sees_a_jurisdiction_listing(session: Session) -> None:
+    from tests.factories import make_client, make_engagement, make_party
+
+    client = make_client(session, country="GB", industry="software")
+    make_party(session, client, country="KP")  # an owner in North Korea
+    make_engagement(session, client, date=date(2010, 6, 1))
+    make_engagement(session, client, date=date(2012, 6, 1), kind=EngagementKind.RENEWAL)
+    session.commit()
+    k = knowability(session, client.external_ref)
+    # no news at all: the FATF call for action on North Korea (2011-02-25) is the tipping point
+    assert k.knowable_since == date(2011, 2, 25)
+    assert [e["date"] for e in k.engagements_after] == [date(2012, 6, 1)]
+    assert [t["date"] for t in k.timeline] == [date(2011, 2, 25), date(2016, 7, 14)]
