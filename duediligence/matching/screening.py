@@ -246,6 +246,7 @@ def screen_with(
             topics=record.topics,
         )
         _adjust(hit, record, country, birth_date, identifiers, threshold)
+        hit.score = round(hit.score, 4)
         if hit.score >= threshold:
             hit.explanation = match.explanation  # written only for the hits a reviewer sees
             hits.append(hit)
