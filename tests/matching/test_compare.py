@@ -34,6 +34,7 @@ MATCHES = [
     ("Hezbollah", "Hizballah", "Organization"),
     ("DOGAEV, Andrey", "DOGAYEV, Andrey Yuryevich", "Person"),
     ("Kim Jong Un", "KIM, Jong-un", "Person"),
+    ("MV OCEAN STAR", "OCEAN STAR", "Vessel"),
 ]
 NON_MATCHES = [
     ("11420 CORP", "BELLETECH CORP", "Company"),  # numbers differ
@@ -50,6 +51,7 @@ NON_MATCHES = [
     ("Kim", "Kim Jong Un", "Person"),  # short name inside a longer one
     ("Li Wei", "Li Wen", "Person"),
     ("Cobalt Capital", "INTERNATIONAL COBALT CO. INC.", "Company"),  # differing generic words
+    ("Ocean Star 2", "Ocean Star 3", "Vessel"),
 ]
 
 
