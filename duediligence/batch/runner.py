@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from duediligence.batch.alerts import TierAlert, tier_changes, write_alerts
 from duediligence.batch.detect import ChangeSet, detect_changes, last_completed_run
+from duediligence.batch.fastload import score_clients_fast
 from duediligence.batch.lease import (
     DEFAULT_TTL,
     acquire_lease,
@@ -56,7 +57,7 @@ from duediligence.errors import ConflictError, InputError, IntegrityError, NotFo
 from duediligence.jsonutil import to_jsonable
 from duediligence.modelstore import active_versions
 from duediligence.review.audit import record_event
-from duediligence.risk.assess import RiskResult, load_scorer, score_clients, store_results
+from duediligence.risk.assess import RiskResult, load_scorer, store_results
 from duediligence.risk.model import Scorer
 
 log = logging.getLogger(__name__)
@@ -364,7 +365,7 @@ def work_chunks(
             raise NotFoundError(f"no scoring run {run_id}")
         scorer, _ = current_versions(session, models_dir)
         _check_model(run, scorer)
-        as_of = run.as_of
+        as_of, signal_version = run.as_of, run.signal_model_version
         session.commit()
     while True:
         with factory() as session:
@@ -377,7 +378,13 @@ def work_chunks(
             try:
                 run = session.get(ScoringRun, run_id)
                 assert run is not None
-                results = score_clients(session, list(chunk.client_ids), as_of, model=scorer)
+                results = score_clients_fast(
+                    session,
+                    list(chunk.client_ids),
+                    as_of,
+                    model=scorer,
+                    signal_model_version=signal_version,
+                )
                 stored = write_chunk(session, run, chunk, results, worker=worker, actor=actor)
                 session.commit()
             except Exception as exc:  # one bad chunk must not stop the run
@@ -407,15 +414,22 @@ def _init_reader(url: str, models_dir: str | None, run_id: int) -> None:
         assert run is not None
         scorer, _ = current_versions(session, Path(models_dir) if models_dir else None)
         _check_model(run, scorer)
+        signal_version = run.signal_model_version
         session.rollback()
-    _READER.update(engine=engine, scorer=scorer)
+    _READER.update(engine=engine, scorer=scorer, signal_version=signal_version)
 
 
 def _score_chunk(chunk_id: int, client_ids: list[int], as_of: date) -> tuple[int, list[RiskResult]]:
     """Pool task: score a chunk without writing anything."""
     engine: Engine = _READER["engine"]
     with session_factory(engine)() as session:
-        results = score_clients(session, client_ids, as_of, model=_READER["scorer"])
+        results = score_clients_fast(
+            session,
+            client_ids,
+            as_of,
+            model=_READER["scorer"],
+            signal_model_version=_READER["signal_version"],
+        )
         session.rollback()
     return chunk_id, results
 
@@ -534,7 +548,7 @@ class _Coordinator:
 
     def run_postgres(self) -> None:
         """N claiming workers (this process and N-1 others), then wait for joined workers."""
-        extra = max(0, self.options.workers - 1)
+        extra = max(0, min(self.options.workers, self.total_chunks - self.done_chunks) - 1)
         models = str(self.options.models_dir) if self.options.models_dir else None
         pool = _pool(extra) if extra else None
         futures: list[Future[WorkDone]] = []
@@ -578,8 +592,9 @@ class _Coordinator:
 
     def run_sqlite(self) -> None:
         """Score in N processes, write every chunk from this one (SQLite has one writer)."""
-        workers = max(1, self.options.workers)
-        if workers == 1:
+        # Starting processes costs a second or two: not worth it for a run of one or two chunks.
+        workers = min(max(1, self.options.workers), self.total_chunks - self.done_chunks)
+        if workers <= 1:
             work_chunks(
                 self.engine,
                 self.run_id,
