@@ -174,10 +174,15 @@ def evaluate_(
         from duediligence.risk.training import evaluate_risk_model
 
         m = loaded.manifest.metrics
+
+        def ci(key: str) -> str:
+            low, high = m.get(key) or (float("nan"), float("nan"))
+            return f"95% CI {low:.3f}–{high:.3f}"
+
         out.print(
             f"{version}: cross-validated ROC-AUC {m.get('roc_auc', 0):.3f} "
-            f"(95% CI {m.get('roc_auc_ci95')}), PR-AUC {m.get('pr_auc', 0):.3f} "
-            f"(95% CI {m.get('pr_auc_ci95')}) from its model card",
+            f"({ci('roc_auc_ci95')}), PR-AUC {m.get('pr_auc', 0):.3f} "
+            f"({ci('pr_auc_ci95')}) from its model card",
             highlight=False,
         )
         with db_session() as session:
