@@ -2,6 +2,8 @@
 (target >= 2,000 texts/s) and the time to assess one client with 100 signals (target <= 5 ms).
 
     python benchmarks/risk.py [--texts 20000] [--assessments 300]
+    DD_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
+        python benchmarks/risk.py             # also assess on PostgreSQL (a fresh schema)
 
 Uses the shipped models in models/ and a fresh SQLite database in a temporary folder.
 """
@@ -15,16 +17,20 @@ import random
 import statistics
 import sys
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import REPO, fresh_sqlite, peak_rss_mb, report
+from sqlalchemy import Engine, create_engine, text
 
+from duediligence.db.base import Base
 from duediligence.db.enums import EngagementKind, PartyKind, PartyRole, Severity, SignalKind
 from duediligence.db.models import Client, Engagement, Party, Signal
-from duediligence.db.session import session_factory
+from duediligence.db.session import make_engine, session_factory
 from duediligence.risk import assess_client, load_scorer
 from duediligence.risk.assess import load_records, score_records
 from duediligence.sampledata.texts import LABELS, article
@@ -136,8 +142,10 @@ def seed_client(session, n_signals: int, seed: int = 5) -> str:  # type: ignore[
     return client.external_ref
 
 
-def bench_assess(n_signals: int, runs: int) -> None:
-    engine, _folder = fresh_sqlite("risk.db")
+def bench_assess(n_signals: int, runs: int, engine: Engine | None = None) -> None:
+    """Assess one seeded client ``runs`` times (SQLite unless ``engine`` is given)."""
+    engine = engine or fresh_sqlite("risk.db")[0]
+    backend = engine.dialect.name
     with session_factory(engine)() as session:
         ref = seed_client(session, n_signals)
         as_of = date(2021, 6, 1)
@@ -161,7 +169,7 @@ def bench_assess(n_signals: int, runs: int) -> None:
             pure.append((time.perf_counter() - t) * 1000)
     times.sort()
     report(
-        f"assess a client with {len(record.signals)} signals as of {as_of} (SQLite, stored, "
+        f"assess a client with {len(record.signals)} signals as of {as_of} ({backend}, stored, "
         f"audited, committed), {runs} runs: median {statistics.median(times):.2f} ms, "
         f"p95 {times[int(0.95 * len(times)) - 1]:.2f} ms (target <= 5 ms); CPU time median "
         f"{statistics.median(cpu):.2f} ms; tier {assessment.tier.value}"
@@ -189,6 +197,22 @@ def main() -> None:
     report(f"start: {load_note()}")
     bench_classifier(args.texts)
     bench_assess(args.signals, args.assessments)
+    pg = os.environ.get("DD_BENCH_POSTGRES_URL")
+    if pg:
+        schema = f"bench_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(pg, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            sep = "&" if "?" in pg else "?"
+            engine = make_engine(f"{pg}{sep}options={quote(f'-csearch_path={schema}')}")
+            Base.metadata.create_all(engine)
+            bench_assess(args.signals, args.assessments, engine)
+            engine.dispose()
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
     report(f"end: {load_note()}; peak RSS {peak_rss_mb():.0f} MB")
 
 
