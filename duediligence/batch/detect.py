@@ -26,14 +26,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from duediligence.db.enums import MatchStatus, PartyRole, RunStatus
 from duediligence.db.models import (
-    Assessment,
     Client,
     Engagement,
     Party,
@@ -95,34 +95,47 @@ class ChangeSet:
         return {k: v for k, v in out.items() if v}
 
 
+_LAST = text(
+    "SELECT a.client_id, a.as_of, a.run_id, a.created_at, a.risk_model_version, "
+    "a.signal_model_version FROM assessments a JOIN (SELECT client_id, max(id) AS id "
+    "FROM assessments GROUP BY client_id) m ON m.id = a.id"
+)
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _instant(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)  # SQLite: UTC, naive
+
+
 def last_assessments(session: Session) -> dict[int, LastAssessment]:
-    """The newest assessment of every assessed client."""
-    newest = (
-        select(Assessment.client_id, func.max(Assessment.id).label("id"))
-        .group_by(Assessment.client_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            Assessment.client_id,
-            Assessment.as_of,
-            Assessment.created_at,
-            Assessment.risk_model_version,
-            Assessment.signal_model_version,
-            ScoringRun.started_at,
-        )
-        .join(newest, newest.c.id == Assessment.id)
-        .outerjoin(ScoringRun, ScoringRun.id == Assessment.run_id)
-    )
-    return {
-        r.client_id: LastAssessment(
-            r.as_of,
-            r.started_at if r.started_at is not None else r.created_at,
-            r.risk_model_version,
-            r.signal_model_version,
-        )
-        for r in rows
+    """The newest assessment of every assessed client.
+
+    Read as plain rows (no ORM, no type processing) and shared per run: on a 100k roster this
+    is the largest part of change detection.
+    """
+    started = {
+        run_id: _instant(when)
+        for run_id, when in session.execute(text("SELECT id, started_at FROM scoring_runs"))
     }
+    shared: dict[tuple[Any, ...], LastAssessment] = {}
+    out: dict[int, LastAssessment] = {}
+    for client_id, as_of, run_id, created, risk_version, signal_version in session.execute(_LAST):
+        key = (as_of, run_id, risk_version, signal_version)
+        item = shared.get(key) if run_id is not None else None
+        if item is None:
+            seen = started.get(run_id) if run_id is not None else None
+            item = LastAssessment(
+                _day(as_of), seen or _instant(created), risk_version, signal_version
+            )
+            if run_id is not None:
+                shared[key] = item
+        out[client_id] = item
+    return out
 
 
 def last_completed_run(session: Session) -> ScoringRun | None:
