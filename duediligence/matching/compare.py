@@ -240,7 +240,7 @@ class NameMatch:
 def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     """Analyse ``name`` with rigour into weighted tokens (cached)."""
     type_tag = SCHEMA_TYPES.get(schema, NameTypeTag.ENT)
-    analysed = analyze_names(type_tag, [name], phonetics=True, symbols=False, consolidate=False)
+    analysed = analyze_names(type_tag, [name], phonetics=False, symbols=False, consolidate=False)
     parts: Sequence[NamePart] = ()
     if len(analysed) == 1:
         parts = next(iter(analysed)).parts
@@ -268,18 +268,18 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
         form = part.form
         comparable = part.comparable or form
         if comparable.isascii():
-            pieces = [(form, comparable, part.metaphone)]
+            pieces = [(form, comparable)]
             abjad = False
         else:
             # Other scripts are compared in Latin transliteration; CJK names may split into
             # several syllable-words (李伟 -> li wei).
             words = ascii_text(comparable).lower().split()
-            pieces = [(form if len(words) == 1 else w, w, metaphone(w)) for w in words]
+            pieces = [(form if len(words) == 1 else w, w) for w in words]
             abjad = _is_abjad(comparable)
-        for word, latin, phonetic in pieces:
+        for word, latin in pieces:
             if not latin or latin in STOP_WORDS:
                 continue
-            token = _token(word, latin, phonetic or None, abjad)
+            token = _token(word, latin, abjad)
             if tag == NamePartTag.LEGAL or latin in LEGAL_FORMS or latin in found:
                 legal = True
                 dropped.append(token)
@@ -302,8 +302,13 @@ _NO_NUMBERS: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=1_000_000)
-def _token(form: str, latin: str, phonetic: str | None, abjad: bool) -> Token:
-    """One token object per distinct spelling (shared by every name that uses it)."""
+def _token(form: str, latin: str, abjad: bool) -> Token:
+    """One token object per distinct spelling (shared by every name that uses it).
+
+    The phonetic key is rigour's metaphone, computed here once per spelling rather than by
+    ``analyze_names`` for every name (like rigour, none for words of one or two letters).
+    """
+    phonetic = (metaphone(latin) or None) if len(latin) > 2 else None
     numeric = any(ch.isdigit() for ch in latin)
     weight = GENERIC_WEIGHT if latin in GENERIC_WORDS else 1.0
     skeleton = _skeleton(latin) if abjad else ""
