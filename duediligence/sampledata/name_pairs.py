@@ -8,7 +8,8 @@ Positives:
   a doubled or dropped letter, a dropped middle name, an initial, a legal form swapped for an
   equivalent, and Cyrillic transliteration (cross-script).
 Hard negatives:
-- persons sharing a surname with different given names; companies sharing only generic words
+- persons sharing a surname with different given names, or a given name and nothing else
+  distinctive; companies sharing only generic words
   (Holding, Trading, Group ...); names differing only in a number; a person's name inside a
   company name; different legal entities with the same first word.
 Entries are split into ``dev`` and ``test`` halves by a hash of the OFAC entity number, so the
@@ -225,6 +226,19 @@ def generate_name_pairs(
         for (e1, a), (_e2, b) in itertools.pairwise(group):
             if a.split()[0].upper() != b.split()[0].upper():
                 pairs.append(NamePair(a, b, "Person", False, "same surname", _split(e1)))
+    # Real persons sharing a given name but not a family name ("Mohammed ALI" / "Mohammed
+    # HASSAN"): the commonest false alert on lists full of common given names.
+    by_given: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for ent, natural in persons:
+        parts = natural.split()
+        if len(parts) >= 2:
+            by_given[parts[0].upper()].append((ent, natural))
+    for _given, group in sorted(by_given.items()):
+        for (e1, a), (_e2, b) in list(itertools.pairwise(group))[:3]:
+            if a.split()[-1].upper() != b.split()[-1].upper() and not _stems(
+                " ".join(a.split()[1:])
+            ) & _stems(" ".join(b.split()[1:])):
+                pairs.append(NamePair(a, b, "Person", False, "same given name", _split(e1)))
     companies = [(ent, n) for ent, (n, s) in entries.items() if s == "Company"]
     rng.shuffle(companies)
     for (e1, a), (_e2, b) in zip(companies[::2], companies[1::2], strict=False):
