@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
 from duediligence.db.enums import Tier
@@ -98,19 +98,36 @@ def tier_changes(
     session: Session, run_id: int, changes_by_client: dict[int, list[str]] | None = None
 ) -> TierChanges:
     """Compare every assessment of run ``run_id`` with the client's previous assessment."""
-    prev = aliased(Assessment)
-    prev_id = (
-        select(func.max(prev.id))
-        .where(prev.client_id == Assessment.client_id, prev.id < Assessment.id)
-        .correlate(Assessment)
-        .scalar_subquery()
-    )
-    before = aliased(Assessment)
-    rows = session.execute(
-        select(Assessment.id, Assessment.client_id, Assessment.tier, before.id, before.tier)
-        .outerjoin(before, before.id == prev_id)
-        .where(Assessment.run_id == run_id)
+    new_rows = session.execute(
+        select(Assessment.id, Assessment.client_id, Assessment.tier).where(
+            Assessment.run_id == run_id
+        )
     ).all()
+    # The previous assessment of each client: its newest one outside this run. Grouped
+    # look-ups by client in batches use the (client_id, ...) index on both backends; a
+    # correlated "newest before this one" subquery made PostgreSQL scan the table per row.
+    before: dict[int, tuple[int, Tier]] = {}
+    client_ids = [r.client_id for r in new_rows]
+    for start in range(0, len(client_ids), 1000):
+        part = client_ids[start : start + 1000]
+        newest = (
+            select(func.max(Assessment.id))
+            .where(
+                Assessment.client_id.in_(part),
+                or_(Assessment.run_id.is_(None), Assessment.run_id != run_id),
+            )
+            .group_by(Assessment.client_id)
+        )
+        for old_id, client_id, old_tier in session.execute(
+            select(Assessment.id, Assessment.client_id, Assessment.tier).where(
+                Assessment.id.in_(newest)
+            )
+        ):
+            before[client_id] = (old_id, old_tier)
+    rows = [
+        (new_id, client_id, tier, *before.get(client_id, (None, None)))
+        for new_id, client_id, tier in new_rows
+    ]
     result = TierChanges(alerts=[])
     risen: list[tuple[int, int | None]] = []
     for new_id, _client_id, tier, old_id, old_tier in rows:
@@ -132,11 +149,13 @@ def tier_changes(
         loaded = {
             a.id: a for a in session.scalars(select(Assessment).where(Assessment.id.in_(ids)))
         }
-        client_ids = {loaded[n].client_id for n, _ in part}
+        alert_clients = {loaded[n].client_id for n, _ in part}
         clients = {
             c.id: (c.external_ref, c.name)
             for c in session.execute(
-                select(Client.id, Client.external_ref, Client.name).where(Client.id.in_(client_ids))
+                select(Client.id, Client.external_ref, Client.name).where(
+                    Client.id.in_(alert_clients)
+                )
             )
         }
         for alert_id, before_id in part:
