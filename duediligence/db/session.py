@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from duediligence.errors import DatabaseError
 
@@ -76,3 +76,19 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def begin_savepoint(session: Session) -> SessionTransaction:
+    """Open a SAVEPOINT that stays inside the caller's transaction, on every backend.
+
+    Python's sqlite3 driver opens a transaction only before a data-changing statement, so a
+    SAVEPOINT issued first would itself become the outermost transaction and its RELEASE would
+    commit: the caller's later rollback could no longer undo it. On SQLite the enclosing
+    transaction is therefore begun explicitly first.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi_connection: Any = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+    return session.begin_nested()

@@ -25,6 +25,7 @@ from duediligence.db.base import utcnow
 from duediligence.db.bulk import bulk_insert
 from duediligence.db.enums import LinkStatus, SignalKind
 from duediligence.db.models import Client, Engagement, Party, Signal
+from duediligence.db.session import begin_savepoint
 from duediligence.errors import InputError, RowProblem, ValidationFailed
 from duediligence.ingest.readers import RowError, detect_format, iter_records
 from duediligence.ingest.schemas import (
@@ -187,7 +188,7 @@ def import_file(
     batch: list[Any] = []
     done = 0
     write = not dry_run
-    savepoint = session.begin_nested()
+    savepoint = begin_savepoint(session)
     try:
         for location, item, errors in _validated(path, kind, file_format):
             result.rows += 1

@@ -10,7 +10,7 @@ Each call appends one audit event naming the model version and the signals it la
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +31,21 @@ log = logging.getLogger(__name__)
 CHUNK = 5_000
 
 
+def _count_adverse(results: Iterable[Classification], into: dict[str, int]) -> None:
+    for r in results:
+        if r.adverse:
+            into[r.label] = into.get(r.label, 0) + 1
+
+
 def _audit(
-    session: Session, ids: list[int], results: list[Classification], actor: str | None
+    session: Session,
+    ids: list[int],
+    model_version: str,
+    adverse: dict[str, int],
+    actor: str | None,
 ) -> None:
     if not ids:
         return
-    adverse: dict[str, int] = {}
-    for r in results:
-        if r.adverse:
-            adverse[r.label] = adverse.get(r.label, 0) + 1
     record_event(
         session,
         actor=actor,
@@ -47,7 +53,7 @@ def _audit(
         object_type="signal",
         object_id=str(ids[0]) if len(ids) == 1 else f"{min(ids)}-{max(ids)}",
         after={
-            "model_version": results[0].model_version,
+            "model_version": model_version,
             "count": len(ids),
             "adverse_by_label": adverse,
             "signal_ids": ids if len(ids) <= 200 else None,
@@ -76,7 +82,9 @@ def annotate_signals(
         signal.label_probabilities = result.probabilities
         signal.model_version = result.model_version
     session.flush()
-    _audit(session, [s.id for s in signals], results, actor)
+    adverse: dict[str, int] = {}
+    _count_adverse(results, adverse)
+    _audit(session, [s.id for s in signals], results[0].model_version, adverse, actor)
     return len(signals)
 
 
@@ -97,7 +105,8 @@ def classify_signal_ids(
         return 0
     loaded = active_signals_model(models_dir)
     done_ids: list[int] = []
-    done_results: list[Classification] = []
+    # Only counts are kept across chunks, so memory does not grow with the number of signals.
+    adverse: dict[str, int] = {}
     ids = list(signal_ids)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -119,8 +128,8 @@ def classify_signal_ids(
         ]
         session.execute(update(Signal), params)
         done_ids.extend(r.id for r in rows)
-        done_results.extend(results)
-    _audit(session, done_ids, done_results, actor)
+        _count_adverse(results, adverse)
+    _audit(session, done_ids, loaded.version, adverse, actor)
     log.info("classified %d signals with %s", len(done_ids), loaded.version)
     return len(done_ids)
 

@@ -154,3 +154,12 @@ def test_party_change_bumps_profile_version(
         select(Client.profile_version).where(Client.external_ref == "EX-001")
     )
     assert new_version == version + 1
+
+
+def test_import_is_undone_by_the_callers_rollback(session: Session, examples: Path) -> None:
+    """The import's savepoint stays inside the caller's transaction (SQLite included)."""
+    result = import_file(session, examples / "clients.csv", "clients", actor="test")
+    assert result.inserted > 0
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Client)) == 0
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
