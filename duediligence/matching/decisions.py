@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from duediligence.db.base import utcnow
 from duediligence.db.enums import LinkStatus, MatchStatus, Severity, SignalKind
 from duediligence.db.models import ScreeningMatch, Signal, Watchlist, WatchlistSnapshot
-from duediligence.errors import ConflictError, InputError, NotFoundError
 from duediligence.review.audit import record_event
+from duediligence.review.verdicts import MATCH_VERDICT, apply_verdict
 
 
 def decide_match(
@@ -24,29 +24,15 @@ def decide_match(
     dated when the listing became public (the entry's listing date when the list gives one,
     else the date the list snapshot was imported).
     """
-    if not reason or not reason.strip():
-        raise InputError("a reason is required")
-    match = session.get(ScreeningMatch, match_id)
-    if match is None:
-        raise NotFoundError(f"no screening match {match_id}")
     new_status = MatchStatus.CONFIRMED if confirm else MatchStatus.DISMISSED
-    if match.status == new_status:
-        raise ConflictError(f"match {match_id} is already {new_status.value}")
-    before = {"status": match.status.value, "reason": match.decision_reason}
-    match.status = new_status
-    match.decided_by = actor or "system"
-    match.decided_at = utcnow()
-    match.decision_reason = reason.strip()
-    session.flush()
-    record_event(
+    match = apply_verdict(
         session,
+        MATCH_VERDICT,
+        match_id,
+        new_status,
+        reason=reason,
         actor=actor,
-        action=f"match.{new_status.value}",
-        object_type="screening_match",
-        object_id=match.id,
-        client_id=match.client_id,
-        before=before,
-        after={"status": new_status.value, "reason": match.decision_reason},
+        decided_by=actor or "system",
     )
     if confirm and "sanction" in (match.entity.topics or []):
         _sanction_signal(session, match)

@@ -44,6 +44,7 @@ from duediligence.review.decisions import (
     review_queue,
 )
 from duediligence.review.users import DATA_ROLES, DECIDE_ROLES, authenticate
+from duediligence.review.verdicts import review_signal
 from duediligence.risk.assess import assess_client, latest_assessment, resolve_client
 from duediligence.web import queries
 from duediligence.web.security import (
@@ -413,9 +414,7 @@ def signal_decision(
     signal = db.get(Signal, signal_id)
     if signal is None or signal.client_id != client.id:
         raise NotFoundError(f"no signal {signal_id} of {ref}")
-    queries.review_signal(
-        db, signal_id, confirm=verdict == "confirm", reason=reason, actor=user.username
-    )
+    review_signal(db, signal_id, confirm=verdict == "confirm", reason=reason, actor=user.username)
     flash(request, "ok", f"Signal {signal_id} {verdict}ed.")
     return _back(ref, "#review-signals")
 

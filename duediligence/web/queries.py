@@ -1,4 +1,4 @@
-"""Read models for the web app: the roster page, alerts, the audit log, and signal review.
+"""Read models for the web app: the roster page, alerts and the audit log.
 
 Plain library functions (the caller owns the session) so pages, the JSON API and tests share
 them; nothing here knows about HTTP.
@@ -14,12 +14,10 @@ from typing import Any, Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from duediligence.db.base import utcnow
 from duediligence.db.enums import (
     ClientStatus,
     DecisionStatus,
     MatchStatus,
-    ReviewStatus,
     Tier,
 )
 from duediligence.db.models import (
@@ -28,12 +26,10 @@ from duediligence.db.models import (
     Client,
     Decision,
     ScreeningMatch,
-    Signal,
     Watchlist,
     WatchlistEntity,
 )
-from duediligence.errors import ConflictError, InputError, NotFoundError
-from duediligence.review.audit import record_event
+from duediligence.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -307,43 +303,6 @@ def audit_page(
 def audit_actions(session: Session) -> list[str]:
     """The distinct audit actions recorded so far (for the filter menu)."""
     return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
-
-
-# --------------------------------------------------------------------------- signal review
-
-
-def review_signal(
-    session: Session, signal_id: int, *, confirm: bool, reason: str, actor: str
-) -> Signal:
-    """A reviewer confirms a signal is about the client (and adverse) or dismisses it (audited).
-
-    A dismissed signal no longer counts towards the client's risk at the next assessment.
-    """
-    if not reason or not reason.strip():
-        raise InputError("a reason is required")
-    signal = session.get(Signal, signal_id)
-    if signal is None:
-        raise NotFoundError(f"no signal {signal_id}")
-    new = ReviewStatus.CONFIRMED if confirm else ReviewStatus.DISMISSED
-    if signal.review_status == new:
-        raise ConflictError(f"signal {signal_id} is already {new.value}")
-    before = {"review_status": signal.review_status.value, "reason": signal.review_reason}
-    signal.review_status = new
-    signal.reviewed_by = actor
-    signal.reviewed_at = utcnow()
-    signal.review_reason = reason.strip()
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action=f"signal.{new.value}",
-        object_type="signal",
-        object_id=signal.id,
-        client_id=signal.client_id,
-        before=before,
-        after={"review_status": new.value, "reason": signal.review_reason},
-    )
-    return signal
 
 
 @dataclass(frozen=True)

@@ -3,44 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from duediligence.db.enums import ClientStatus, MatchStatus, ReviewStatus, Tier
-from duediligence.db.models import AuditEvent
-from duediligence.errors import ConflictError, InputError, NotFoundError
+from duediligence.db.enums import ClientStatus, MatchStatus, Tier
+from duediligence.errors import InputError
 from duediligence.web import queries
 from tests.factories import (
     make_assessment,
     make_client,
     make_entity,
-    make_signal,
     make_watchlist,
 )
-
-
-def _events(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
-
-
-def test_review_signal_records_exactly_one_event(session: Session) -> None:
-    client = make_client(session)
-    signal = make_signal(session, client)
-    before = _events(session)
-    queries.review_signal(session, signal.id, confirm=False, reason="not about them", actor="rita")
-    assert signal.review_status == ReviewStatus.DISMISSED and signal.reviewed_by == "rita"
-    assert _events(session) == before + 1
-    event = session.scalars(select(AuditEvent).order_by(AuditEvent.sequence.desc())).first()
-    assert event is not None and event.action == "signal.dismissed"
-    assert event.before == {"review_status": "unreviewed", "reason": None}
-    assert event.client_id == client.id
-    with pytest.raises(ConflictError):
-        queries.review_signal(session, signal.id, confirm=False, reason="again", actor="rita")
-    with pytest.raises(InputError):
-        queries.review_signal(session, signal.id, confirm=True, reason="  ", actor="rita")
-    with pytest.raises(NotFoundError):
-        queries.review_signal(session, 999_999, confirm=True, reason="x", actor="rita")
-    assert _events(session) == before + 1
 
 
 def test_roster_page_filters_sorts_and_counts(session: Session) -> None:
