@@ -44,7 +44,7 @@ from duediligence.review.decisions import (
     review_queue,
 )
 from duediligence.review.users import DATA_ROLES, DECIDE_ROLES, authenticate
-from duediligence.review.verdicts import review_signal
+from duediligence.review.verdicts import Row, review_signal
 from duediligence.risk.assess import assess_client, latest_assessment, resolve_client
 from duediligence.web import queries
 from duediligence.web.security import (
@@ -379,6 +379,14 @@ def assess(
     return _back(ref)
 
 
+def _check_owned(db: Session, ref: str, model: type[Row], object_id: int, noun: str) -> None:
+    """Refuse (404) a match or signal that does not exist or belongs to another client."""
+    client = resolve_client(db, ref)
+    row = db.get(model, object_id)
+    if row is None or row.client_id != client.id:
+        raise NotFoundError(f"no {noun} {object_id} of {ref}")
+
+
 @router.post("/clients/{ref}/matches/{match_id}", dependencies=[Depends(verify_csrf)])
 def match_decision(
     request: Request,
@@ -390,10 +398,7 @@ def match_decision(
     db: Session = Depends(get_db),
 ) -> Response:
     """Confirm or dismiss a watch-list match of this client."""
-    client = resolve_client(db, ref)
-    match = db.get(ScreeningMatch, match_id)
-    if match is None or match.client_id != client.id:
-        raise NotFoundError(f"no match {match_id} of {ref}")
+    _check_owned(db, ref, ScreeningMatch, match_id, "match")
     decide_match(db, match_id, confirm=verdict == "confirm", reason=reason, actor=user.username)
     flash(request, "ok", f"Match {match_id} {verdict}ed.")
     return _back(ref, "#review-matches")
@@ -410,10 +415,7 @@ def signal_decision(
     db: Session = Depends(get_db),
 ) -> Response:
     """Confirm or dismiss a signal linked to this client."""
-    client = resolve_client(db, ref)
-    signal = db.get(Signal, signal_id)
-    if signal is None or signal.client_id != client.id:
-        raise NotFoundError(f"no signal {signal_id} of {ref}")
+    _check_owned(db, ref, Signal, signal_id, "signal")
     review_signal(db, signal_id, confirm=verdict == "confirm", reason=reason, actor=user.username)
     flash(request, "ok", f"Signal {signal_id} {verdict}ed.")
     return _back(ref, "#review-signals")
