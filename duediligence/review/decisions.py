@@ -192,6 +192,29 @@ def _take_effect(session: Session, decision: Decision, when: datetime) -> dict[s
     return changes
 
 
+def _record_decision_event(
+    session: Session,
+    decision: Decision,
+    client_ref: str | None,
+    verb: str,
+    *,
+    actor: str,
+    changes: dict[str, Any],
+    before: dict[str, Any] | None = None,
+) -> None:
+    """The ``decision.<verb>`` audit event: the decision as stored now, and what it changed."""
+    record_event(
+        session,
+        actor=actor,
+        action=f"decision.{verb}",
+        object_type="decision",
+        object_id=decision.id,
+        client_id=decision.client_id,
+        before=before,
+        after={"client": client_ref, **decision_dict(decision), **changes},
+    )
+
+
 # --------------------------------------------------------------------------- decide & confirm
 
 
@@ -271,14 +294,8 @@ def decide(
     if superseded_now:
         changes["superseded"] = sorted(superseded_now + changes.get("superseded", []))
     session.flush()
-    record_event(
-        session,
-        actor=maker.username,
-        action="decision.made",
-        object_type="decision",
-        object_id=decision.id,
-        client_id=client.id,
-        after={"client": client.external_ref, **decision_dict(decision), **changes},
+    _record_decision_event(
+        session, decision, client.external_ref, "made", actor=maker.username, changes=changes
     )
     log.info(
         "decision %s on %s: %s (%s)",
@@ -323,15 +340,14 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     changes = _take_effect(session, decision, now)
     session.flush()
     client_ref = session.scalar(select(Client.external_ref).where(Client.id == decision.client_id))
-    record_event(
+    _record_decision_event(
         session,
+        decision,
+        client_ref,
+        "confirmed",
         actor=checker.username,
-        action="decision.confirmed",
-        object_type="decision",
-        object_id=decision.id,
-        client_id=decision.client_id,
+        changes=changes,
         before=before,
-        after={"client": client_ref, **decision_dict(decision), **changes},
     )
     return decision
 
