@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import typer
 from sqlalchemy.orm import Session
@@ -55,7 +56,27 @@ def client(
             reports_dir=get_settings().reports_dir,
             actor=report_actor(session, as_user),
         )
-        out.print(f"{path}  (sha256 {record.sha256})", highlight=False, markup=False)
+        _print_rendered(path, record.sha256)
+
+
+def _roster_report(
+    kind: Literal["roster", "exposure"], fmt: ReportFormat, output: Path | None, as_user: str | None
+) -> None:
+    """Render a report on the whole roster (``roster`` or ``exposure``) and print where it is."""
+    with db_session() as session:
+        path, record = render_roster_report(
+            session,
+            fmt=fmt,
+            output=output,
+            reports_dir=get_settings().reports_dir,
+            actor=report_actor(session, as_user),
+            kind=kind,
+        )
+        _print_rendered(path, record.sha256)
+
+
+def _print_rendered(path: Path, sha256: str) -> None:
+    out.print(f"{path}  (sha256 {sha256})", highlight=False, markup=False)
 
 
 @report_app.command("roster")
@@ -68,15 +89,7 @@ def roster(
 
         duediligence report roster --format html
     """
-    with db_session() as session:
-        path, record = render_roster_report(
-            session,
-            fmt=fmt,
-            output=output,
-            reports_dir=get_settings().reports_dir,
-            actor=report_actor(session, as_user),
-        )
-        out.print(f"{path}  (sha256 {record.sha256})", highlight=False, markup=False)
+    _roster_report("roster", fmt, output, as_user)
 
 
 @report_app.command("exposure")
@@ -93,16 +106,7 @@ def exposure(
 
         duediligence report exposure --format csv
     """
-    with db_session() as session:
-        path, record = render_roster_report(
-            session,
-            fmt=fmt,
-            output=output,
-            reports_dir=get_settings().reports_dir,
-            actor=report_actor(session, as_user),
-            kind="exposure",
-        )
-        out.print(f"{path}  (sha256 {record.sha256})", highlight=False, markup=False)
+    _roster_report("exposure", fmt, output, as_user)
 
 
 @report_app.command("verify")
