@@ -109,73 +109,55 @@ def _report(result: ImportResult, as_json: bool, classified: dict[str, Any] | No
             out.print(f"new signals not classified: {classified['note']}", highlight=False)
 
 
-@import_app.command("clients")
-def clients(
-    path: Path = FILE_ARG,
-    fmt: str | None = FORMAT_OPT,
-    dry_run: bool = DRY_RUN_OPT,
-    skip_invalid: bool = SKIP_OPT,
-    rejects: Path | None = REJECTS_OPT,
-    as_user: str | None = AS_OPT,
-    as_json: bool = JSON_OPT,
-) -> None:
+def _file_import(kind: Kind, help_text: str) -> None:
+    """Register ``import <kind>``: one roster file through :func:`import_file`, with the same
+    options for every kind and ``help_text`` (with its ``Example:``) as the command's help."""
+
+    def command(
+        path: Path = FILE_ARG,
+        fmt: str | None = FORMAT_OPT,
+        dry_run: bool = DRY_RUN_OPT,
+        skip_invalid: bool = SKIP_OPT,
+        rejects: Path | None = REJECTS_OPT,
+        as_user: str | None = AS_OPT,
+        as_json: bool = JSON_OPT,
+    ) -> None:
+        _run(kind, path, fmt, dry_run, skip_invalid, rejects, as_user, as_json)
+
+    command.__name__ = command.__qualname__ = kind
+    command.__doc__ = help_text
+    import_app.command(kind)(command)
+
+
+_file_import(
+    "clients",
     """Import or update clients, keyed by external_ref.
 
     Example:
 
         duediligence import clients sample_data/clients.csv --dry-run
-    """
-    _run("clients", path, fmt, dry_run, skip_invalid, rejects, as_user, as_json)
-
-
-@import_app.command("parties")
-def parties(
-    path: Path = FILE_ARG,
-    fmt: str | None = FORMAT_OPT,
-    dry_run: bool = DRY_RUN_OPT,
-    skip_invalid: bool = SKIP_OPT,
-    rejects: Path | None = REJECTS_OPT,
-    as_user: str | None = AS_OPT,
-    as_json: bool = JSON_OPT,
-) -> None:
+    """,
+)
+_file_import(
+    "parties",
     """Import owners, directors and officers of clients.
 
     Example:
 
         duediligence import parties sample_data/parties.csv
-    """
-    _run("parties", path, fmt, dry_run, skip_invalid, rejects, as_user, as_json)
-
-
-@import_app.command("engagements")
-def engagements(
-    path: Path = FILE_ARG,
-    fmt: str | None = FORMAT_OPT,
-    dry_run: bool = DRY_RUN_OPT,
-    skip_invalid: bool = SKIP_OPT,
-    rejects: Path | None = REJECTS_OPT,
-    as_user: str | None = AS_OPT,
-    as_json: bool = JSON_OPT,
-) -> None:
+    """,
+)
+_file_import(
+    "engagements",
     """Import the vendor's engagements (contracts, renewals, consultations, custom builds).
 
     Example:
 
         duediligence import engagements sample_data/engagements.csv
-    """
-    _run("engagements", path, fmt, dry_run, skip_invalid, rejects, as_user, as_json)
-
-
-@import_app.command("signals")
-def signals(
-    path: Path = FILE_ARG,
-    fmt: str | None = FORMAT_OPT,
-    dry_run: bool = DRY_RUN_OPT,
-    skip_invalid: bool = SKIP_OPT,
-    rejects: Path | None = REJECTS_OPT,
-    as_user: str | None = AS_OPT,
-    as_json: bool = JSON_OPT,
-) -> None:
+    """,
+)
+_file_import(
+    "signals",
     """Import red-flag signals (news, legal and regulatory actions), de-duplicated.
 
     The new signals are then classified with the active adverse-media model (label,
@@ -184,8 +166,8 @@ def signals(
     Example:
 
         duediligence import signals sample_data/signals.csv --skip-invalid
-    """
-    _run("signals", path, fmt, dry_run, skip_invalid, rejects, as_user, as_json)
+    """,
+)
 
 
 @import_app.command("feed")
