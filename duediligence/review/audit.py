@@ -76,6 +76,33 @@ def event_hash(
     so a retention purge can replace a payload holding personal data by a redaction marker that
     keeps the digest, and the chain still verifies.
     """
+    return _chained_hash(
+        sequence=sequence,
+        occurred_at=occurred_at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        client_id=client_id,
+        before_sha256=payload_digest(before),
+        after_sha256=payload_digest(after),
+        prev_hash=prev_hash,
+    )
+
+
+def _chained_hash(
+    *,
+    sequence: int,
+    occurred_at: datetime,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    client_id: int | None,
+    before_sha256: str,
+    after_sha256: str,
+    prev_hash: str,
+) -> str:
     payload = {
         "sequence": sequence,
         "occurred_at": occurred_at.isoformat(timespec="microseconds"),
@@ -84,8 +111,8 @@ def event_hash(
         "object_type": object_type,
         "object_id": object_id,
         "client_id": client_id,
-        "before_sha256": payload_digest(before),
-        "after_sha256": payload_digest(after),
+        "before_sha256": before_sha256,
+        "after_sha256": after_sha256,
         "prev_hash": prev_hash,
     }
     return sha256_text(_canonical(payload))
@@ -129,12 +156,18 @@ def _prepare(
     session: Session, actor: str | None, events: list[PendingEvent]
 ) -> list[dict[str, Any]]:
     """Lock the chain, read its head, and compute the rows of ``events`` chained onto it."""
-    sequence, prev_hash = _lock_and_last(session)
     who = actor or SYSTEM_ACTOR
-    rows = []
+    # Serialising and hashing the payloads is most of the work: done before taking the lock,
+    # which concurrent writers (parallel re-scoring workers) wait for until our commit.
+    bodies = []
     for pending in events:
+        before, after = to_jsonable(pending.before), to_jsonable(pending.after)
+        bodies.append((pending, before, after, payload_digest(before), payload_digest(after)))
+    sequence, prev_hash = _lock_and_last(session)
+    rows = []
+    for pending, before, after, before_sha256, after_sha256 in bodies:
         sequence += 1
-        row = {
+        row: dict[str, Any] = {
             "sequence": sequence,
             "occurred_at": utcnow(),
             "actor": who,
@@ -142,11 +175,12 @@ def _prepare(
             "object_type": pending.object_type,
             "object_id": None if pending.object_id is None else str(pending.object_id),
             "client_id": pending.client_id,
-            "before": to_jsonable(pending.before),
-            "after": to_jsonable(pending.after),
             "prev_hash": prev_hash,
         }
-        row["hash"] = prev_hash = event_hash(**row)
+        row["hash"] = prev_hash = _chained_hash(
+            **row, before_sha256=before_sha256, after_sha256=after_sha256
+        )
+        row["before"], row["after"] = before, after
         rows.append(row)
     return rows
 
