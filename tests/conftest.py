@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -36,15 +37,17 @@ def _postgres_schema_url(base_url: str, schema: str) -> str:
     return f"{base_url}{sep}options={quote(f'-csearch_path={schema}')}"
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+@contextmanager
+def empty_database(backend: str, tmp: Path, *, filename: str, prefix: str) -> Iterator[str]:
+    """The URL of an empty database on ``backend``: the SQLite file ``tmp/filename``, or a
+    fresh PostgreSQL schema named ``<prefix>_<random>`` that is dropped afterwards (skips when
+    PostgreSQL is not configured)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp / filename}"
         return
     if not PG_URL:
         pytest.skip("DD_TEST_POSTGRES_URL not set")
-    schema = f"t_{uuid.uuid4().hex[:16]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:16]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:  # an unreachable server fails the test here
@@ -56,6 +59,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         finally:
             admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    with empty_database(request.param, tmp_path, filename="test.db", prefix="t") as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,42 +4,20 @@ app over it, and logged-in TestClients per role."""
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from duediligence.db.base import Base
 from duediligence.db.session import make_engine
 from duediligence.web import create_app
-from tests.conftest import BACKENDS, PG_URL, _postgres_schema_url
+from tests.conftest import BACKENDS, empty_database
 from tests.web.seed import PASSWORD, seed
 
 SECRET = "test-secret-" + "x" * 40
-
-
-def _database(request: pytest.FixtureRequest, tmp: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp / 'web.db'}"
-        return
-    if not PG_URL:
-        pytest.skip("DD_TEST_POSTGRES_URL not set")
-    schema = f"w_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield _postgres_schema_url(PG_URL, schema)
-    finally:
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        finally:
-            admin.dispose()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -48,7 +26,7 @@ def seeded_url(
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """A database URL seeded once per module (read-mostly tests), and the API tokens."""
     tmp = tmp_path_factory.mktemp("web")
-    for url in _database(request, tmp):
+    with empty_database(request.param, tmp, filename="web.db", prefix="w") as url:
         engine = make_engine(url)
         Base.metadata.create_all(engine)
         tokens = seed(engine, tmp)

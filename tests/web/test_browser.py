@@ -23,8 +23,7 @@ import pytest
 
 from duediligence.db import migrate
 from duediligence.db.session import make_engine
-from tests.conftest import BACKENDS
-from tests.web.conftest import _database
+from tests.conftest import BACKENDS, empty_database
 from tests.web.seed import PASSWORD, seed
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,7 +53,7 @@ def _free_port() -> int:
 @pytest.fixture(params=BACKENDS)
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """``duediligence serve`` on a free port over a freshly migrated, seeded database."""
-    for url in _database(request, tmp_path):
+    with empty_database(request.param, tmp_path, filename="web.db", prefix="w") as url:
         engine = make_engine(url)
         migrate.upgrade(engine, "head")
         seed(engine, tmp_path)
