@@ -376,6 +376,30 @@ class QueueItem:
     note: str
 
 
+def _queue_item(
+    kind: str,
+    row: Any,
+    tier: Tier,
+    assessment_id: int,
+    decision: Decision | None,
+    since: date,
+    note: str,
+) -> QueueItem:
+    """A queue line about the client of ``row`` (its ref and name) and the decision it names."""
+    return QueueItem(
+        kind,
+        row.external_ref,
+        row.name,
+        tier.value,
+        assessment_id,
+        decision.id if decision is not None else None,
+        decision.action.value if decision is not None else None,
+        decision.maker if decision is not None else None,
+        since,
+        note,
+    )
+
+
 def review_queue(
     session: Session, *, today: date | None = None, min_tier: Tier = Tier.MEDIUM
 ) -> list[QueueItem]:
@@ -420,18 +444,16 @@ def review_queue(
         pending = [d for d in decisions if d.status == DecisionStatus.AWAITING_CONFIRMATION]
         effective = [d for d in decisions if d.status == DecisionStatus.EFFECTIVE]
         for d in pending:
+            note = f"{d.action.value} by {d.maker}; needs another reviewer"
             items.append(
-                QueueItem(
+                _queue_item(
                     "second_review",
-                    row.external_ref,
-                    row.name,
-                    d.assessment.tier.value,
+                    row,
+                    d.assessment.tier,
                     d.assessment_id,
-                    d.id,
-                    d.action.value,
-                    d.maker,
+                    d,
                     d.made_at.date(),
-                    f"{d.action.value} by {d.maker}; needs another reviewer",
+                    note,
                 )
             )
         if pending:
@@ -441,14 +463,11 @@ def review_queue(
         if current is None:
             if tier.rank >= min_tier.rank:
                 items.append(
-                    QueueItem(
+                    _queue_item(
                         "first_review",
-                        row.external_ref,
-                        row.name,
-                        tier.value,
+                        row,
+                        tier,
                         row.assessment_id,
-                        None,
-                        None,
                         None,
                         row.created_at.date(),
                         "no decision yet",
@@ -459,34 +478,31 @@ def review_queue(
             continue
         decided_tier = current.assessment.tier
         if tier.rank > decided_tier.rank:
+            note = (
+                f"risk rose from {decided_tier.value} to {tier.value} since decision {current.id}"
+            )
             items.append(
-                QueueItem(
+                _queue_item(
                     "first_review",
-                    row.external_ref,
-                    row.name,
-                    tier.value,
+                    row,
+                    tier,
                     row.assessment_id,
-                    current.id,
-                    current.action.value,
-                    current.maker,
+                    current,
                     row.created_at.date(),
-                    f"risk rose from {decided_tier.value} to {tier.value} "
-                    f"since decision {current.id}",
+                    note,
                 )
             )
         elif current.next_review_on is not None and current.next_review_on <= today:
+            note = f"periodic review due ({current.action.value} by {current.maker})"
             items.append(
-                QueueItem(
+                _queue_item(
                     "review_due",
-                    row.external_ref,
-                    row.name,
-                    tier.value,
+                    row,
+                    tier,
                     row.assessment_id,
-                    current.id,
-                    current.action.value,
-                    current.maker,
+                    current,
                     current.next_review_on,
-                    f"periodic review due ({current.action.value} by {current.maker})",
+                    note,
                 )
             )
     order = {"second_review": 0, "first_review": 1, "review_due": 2}
