@@ -341,7 +341,29 @@ def screen_batch(
     index = get_index(session)
     result = BatchResult()
     output.parent.mkdir(parents=True, exist_ok=True)
-    with output.open("w", encoding="utf-8", newline="") as handle:
+    # Written beside the output and renamed at the end: bad input never leaves a half-written
+    # file, nor clobbers the previous output.
+    partial = output.with_name(output.name + ".part")
+    try:
+        _write_batch_hits(index, queries, partial, threshold, result, progress)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(output)
+    if progress:
+        progress(result.queries)
+    return result
+
+
+def _write_batch_hits(
+    index: WatchlistIndex,
+    queries: Path,
+    path: Path,
+    threshold: float,
+    result: BatchResult,
+    progress: Callable[[int], None] | None,
+) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(BATCH_COLUMNS)
         for line, row in _batch_rows(queries):
@@ -381,9 +403,6 @@ def screen_batch(
             result.hits += len(hits)
             if progress and result.queries % 200 == 0:
                 progress(result.queries)
-    if progress:
-        progress(result.queries)
-    return result
 
 
 # --------------------------------------------------------------------------- roster

@@ -104,8 +104,13 @@ def test_screen_batch_bad_header(cli: Any, session: Session, tmp_path: Path) -> 
     queries.write_text("ref,full_name\n1,x\n", encoding="utf-8")
     result = cli("screen", "batch", str(queries), "--output", str(tmp_path / "h.csv"))
     assert result.exit_code == 2 and "needs the columns id and name" in result.output
-    missing = cli("screen", "batch", str(tmp_path / "nope.csv"), "--output", "h.csv")
+    assert not (tmp_path / "h.csv").exists(), "bad input leaves no output file behind"
+    previous = tmp_path / "previous.csv"
+    previous.write_text("kept\n", encoding="utf-8")
+    missing = cli("screen", "batch", str(tmp_path / "nope.csv"), "--output", str(previous))
     assert missing.exit_code == 2
+    assert previous.read_text(encoding="utf-8") == "kept\n", "the previous output is not clobbered"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []
 
 
 def test_matches_review_flow(cli: Any, session: Session) -> None:
