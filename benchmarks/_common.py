@@ -6,9 +6,13 @@ import os
 import resource
 import sys
 import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 
 from duediligence.db.base import Base
 from duediligence.db.session import make_engine
@@ -34,3 +38,22 @@ def report(line: str) -> None:
     """Print one result line (flushed, so long runs show progress)."""
     print(line, flush=True)
     sys.stdout.flush()
+
+
+@contextmanager
+def postgres_scratch_engine(url: str, prefix: str = "bench") -> Iterator[Engine]:
+    """An engine on a new PostgreSQL schema with our tables; the schema is dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+    engine = make_engine(f"{url}{sep}options={quote(f'-csearch_path={schema}')}")
+    try:
+        Base.metadata.create_all(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()

@@ -13,16 +13,12 @@ from __future__ import annotations
 import os
 import sys
 import time
-import uuid
 from datetime import date
-from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from benchmarks._common import fresh_sqlite, peak_rss_mb, report
-from duediligence.db.base import Base
-from duediligence.db.session import make_engine
+from benchmarks._common import fresh_sqlite, peak_rss_mb, postgres_scratch_engine, report
 from duediligence.review.audit import PendingEvent, export_events, record_events, verify_chain
 
 BATCH = 1000
@@ -85,20 +81,8 @@ def main() -> None:
     run("sqlite", engine, n, str(folder))
     pg = os.environ.get("DD_BENCH_POSTGRES_URL")
     if pg:
-        schema = f"bench_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            sep = "&" if "?" in pg else "?"
-            engine = make_engine(f"{pg}{sep}options={quote(f'-csearch_path={schema}')}")
-            Base.metadata.create_all(engine)
+        with postgres_scratch_engine(pg) as engine:
             run("postgresql", engine, n, str(folder))
-            engine.dispose()
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
 
 
 if __name__ == "__main__":

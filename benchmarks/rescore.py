@@ -26,19 +26,17 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO, report
-from sqlalchemy import Engine, create_engine, select, text, update
+from _common import REPO, postgres_scratch_engine, report
+from sqlalchemy import Engine, select, text, update
 
 from duediligence.batch import RescoreOptions, RescoreSummary, rescore
-from duediligence.db.base import Base, utcnow
+from duediligence.db.base import utcnow
 from duediligence.db.migrate import upgrade
 from duediligence.db.models import Signal
 from duediligence.db.session import make_engine, session_scope
@@ -179,17 +177,10 @@ def sqlite_size(n: int, workers: int, data_root: Path, incremental: bool) -> Non
 
 
 def postgres(url: str, n: int, data_root: Path) -> None:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-    engine = make_engine(f"{url}{sep}options={quote(f'-csearch_path={schema}')}")
     tmp = Path(tempfile.mkdtemp(prefix="dd-rescore-pg-"))
-    try:
-        Base.metadata.create_all(engine)
+    with postgres_scratch_engine(url) as engine:
         load_roster(engine, data_root / f"scale-{n}", n)
-        times = {}
+        times: dict[int, list[float]] = {}
         for workers in (1, 2, 1, 2):
             t = time.perf_counter()
             summary = run(engine, tmp, full=True, workers=workers, chunk_size=500)
@@ -204,11 +195,6 @@ def postgres(url: str, n: int, data_root: Path) -> None:
             f"PostgreSQL speed-up 2 workers vs 1 (best of 2 each): {best1 / best2:.2f}x "
             "(target >= 1.6x)"
         )
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def main() -> None:

@@ -17,20 +17,17 @@ import random
 import statistics
 import sys
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO, fresh_sqlite, peak_rss_mb, report
-from sqlalchemy import Engine, create_engine, text
+from _common import REPO, fresh_sqlite, peak_rss_mb, postgres_scratch_engine, report
+from sqlalchemy import Engine
 
-from duediligence.db.base import Base
 from duediligence.db.enums import EngagementKind, PartyKind, PartyRole, Severity, SignalKind
 from duediligence.db.models import Client, Engagement, Party, Signal
-from duediligence.db.session import make_engine, session_factory
+from duediligence.db.session import session_factory
 from duediligence.risk import assess_client, load_scorer
 from duediligence.risk.assess import load_records, score_records
 from duediligence.sampledata.texts import LABELS, article
@@ -199,20 +196,8 @@ def main() -> None:
     bench_assess(args.signals, args.assessments)
     pg = os.environ.get("DD_BENCH_POSTGRES_URL")
     if pg:
-        schema = f"bench_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            sep = "&" if "?" in pg else "?"
-            engine = make_engine(f"{pg}{sep}options={quote(f'-csearch_path={schema}')}")
-            Base.metadata.create_all(engine)
+        with postgres_scratch_engine(pg) as engine:
             bench_assess(args.signals, args.assessments, engine)
-            engine.dispose()
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
     report(f"end: {load_note()}; peak RSS {peak_rss_mb():.0f} MB")
 
 
