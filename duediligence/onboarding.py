@@ -292,6 +292,7 @@ def onboard(
     ]
     _classify_unlabelled(session, client.id, models_dir, actor)
     assessment = assess_client(session, client.id, as_of=as_of, actor=actor)
+    ctx = client_report(session, assessment)
     path, record = render_client_report(
         session,
         client.external_ref,
@@ -299,8 +300,8 @@ def onboard(
         reports_dir=reports_dir,
         actor=actor,
         assessment=assessment,
+        context=ctx,
     )
-    ctx = client_report(session, assessment)
     factors = assessment.explanation.get("factors", [])
     reasons = [str(f["label"]) for f in factors[:3]] + [
         str(h["description"]) for h in assessment.rule_hits

@@ -277,19 +277,22 @@ def render_client_report(
     reports_dir: Path,
     actor: str | None = None,
     assessment: Assessment | None = None,
+    context: dict[str, Any] | None = None,
 ) -> tuple[Path, RenderedReport]:
     """Render the review report of a stored assessment and record the file's SHA-256 (audited).
 
     The assessment is ``assessment`` if given, else the client's newest one as of ``as_of``
     (or its newest at all), assessing the client first when there is none. The file goes to
     ``output`` (a file, or a folder), else to ``reports_dir`` as ``REF-ASSESSMENT.FORMAT``.
+    ``context`` is that assessment's ``client_report`` when the caller has already built it
+    (it re-scores the record for knowability, so it is not built twice).
     """
     row = resolve_client(session, client)
     if assessment is None:
         assessment = find_assessment(session, row.id, as_of=as_of, actor=actor)
     elif assessment.client_id != row.id:
         raise InputError(f"assessment {assessment.id} is not an assessment of {client!r}")
-    ctx = client_report(session, assessment)
+    ctx = context if context is not None else client_report(session, assessment)
     path = _target(output, reports_dir, f"{row.external_ref}-{assessment.id}.{fmt.value}")
     _write(path, render_bytes("client", fmt, ctx))
     record = record_report(
