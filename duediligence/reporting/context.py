@@ -391,17 +391,6 @@ def latest_assessment_ids(session: Session) -> dict[int, int]:
     return {cid: aid for cid, aid in rows}
 
 
-def latest_assessments(session: Session) -> dict[int, Assessment]:
-    """The newest assessment of every client."""
-    newest = (
-        select(Assessment.client_id, func.max(Assessment.id).label("id"))
-        .group_by(Assessment.client_id)
-        .subquery()
-    )
-    rows = session.scalars(select(Assessment).join(newest, Assessment.id == newest.c.id))
-    return {a.client_id: a for a in rows}
-
-
 def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
     """Tier distribution, changes since each client's previous assessment, top risks, backlog.
 
