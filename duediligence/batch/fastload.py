@@ -60,11 +60,11 @@ def _date(value: Any) -> date:
 
 def load_records_fast(
     session: Session, client_ids: Sequence[int], as_of: date
-) -> tuple[list[ClientRecord], dict[int, int]]:
-    """The records :func:`~duediligence.risk.assess.load_records` builds, and profile versions."""
+) -> list[ClientRecord]:
+    """The records :func:`~duediligence.risk.assess.load_records` builds."""
     ids = list(client_ids)
     if not ids:
-        return [], {}
+        return []
     params = {"ids": ids}
     clients = {r[0]: r for r in session.execute(_CLIENTS, params)}
     missing = set(ids) - set(clients)
@@ -117,10 +117,11 @@ def load_records_fast(
     engagements: dict[int, list[str]] = defaultdict(list)
     for cid, kind in session.execute(_ENGAGEMENTS, {**params, "as_of": day}):
         engagements[cid].append(kind)
-    records = [
+    return [
         ClientRecord(
             client_id=cid,
             as_of=as_of,
+            profile_version=clients[cid][4],
             country=clients[cid][1],
             industry=clients[cid][2],
             products=list(_json(clients[cid][3]) or []),
@@ -132,7 +133,6 @@ def load_records_fast(
         )
         for cid in ids
     ]
-    return records, {cid: clients[cid][4] for cid in ids}
 
 
 def score_clients_fast(
@@ -144,5 +144,4 @@ def score_clients_fast(
     signal_model_version: str | None,
 ) -> list[RiskResult]:
     """Same results as :func:`duediligence.risk.assess.score_clients`, loaded faster."""
-    records, versions = load_records_fast(session, client_ids, as_of)
-    return score_records(records, model, versions, signal_model_version)
+    return score_records(load_records_fast(session, client_ids, as_of), model, signal_model_version)

@@ -220,7 +220,6 @@ def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str
 def score_records(
     records: list[ClientRecord],
     scorer: Scorer,
-    profile_versions: dict[int, int] | None = None,
     signal_model: str | None = None,
 ) -> list[RiskResult]:
     """Score already loaded records (pure: no database)."""
@@ -244,9 +243,7 @@ def score_records(
                 rule_hits=[h.as_dict() for h in hits],
                 features={name: round(features[name].value, 6) for name in FEATURE_NAMES},
                 explanation=explain(features, contributions[i], probability, tier, hits),
-                inputs_hash=_inputs_hash(
-                    record, (profile_versions or {}).get(record.client_id, 0), scorer.version
-                ),
+                inputs_hash=_inputs_hash(record, record.profile_version, scorer.version),
                 risk_model_version=scorer.version,
                 signal_model_version=signal_model,
             )
@@ -260,8 +257,7 @@ def score_clients(
     """Score clients as of ``as_of`` from what was public then (read-only, bulk)."""
     scorer = model or load_scorer(session)
     records = load_records(session, client_ids, as_of)
-    versions = {r.client_id: r.profile_version for r in records}
-    return score_records(records, scorer, versions, _signal_model_version())
+    return score_records(records, scorer, _signal_model_version())
 
 
 def _signal_model_version() -> str | None:
