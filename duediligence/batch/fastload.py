@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.enums import MatchStatus, PartyRole, ReviewStatus
 from duediligence.errors import NotFoundError
-from duediligence.risk.assess import RiskResult, score_records
+from duediligence.risk.assess import RiskResult, file_match, score_records
 from duediligence.risk.features import ClientRecord, SignalFact
 from duediligence.risk.model import Scorer
 
@@ -97,23 +97,21 @@ def load_records_fast(
     matches: dict[int, list[dict[str, Any]]] = defaultdict(list)
     pending: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in session.execute(_MATCHES, {**params, "dismissed": MatchStatus.DISMISSED.value}):
-        mid, cid, status, score, created, decided, subject, entity, topics_raw = row
-        topics = _json(topics_raw)
-        listed = {"sanction", "role.pep", "crime"} & set(topics or []) or not topics
-        if not listed:
-            continue
-        item = {
-            "match_id": mid,
-            "subject": subject,
-            "entity": entity,
-            "topics": topics,
-            "score": score,
-        }
-        if status == MatchStatus.CONFIRMED.value:
-            if decided is None or _date(decided) <= as_of:
-                matches[cid].append(item)
-        elif _date(created) <= as_of:
-            pending[cid].append(item)
+        mid, cid, status, score, created, decided, subject, entity, topics = row
+        file_match(
+            matches,
+            pending,
+            as_of,
+            client_id=cid,
+            match_id=mid,
+            confirmed=status == MatchStatus.CONFIRMED.value,
+            score=score,
+            created=_date(created),
+            decided=_date(decided) if decided is not None else None,
+            subject=subject,
+            entity=entity,
+            topics=_json(topics),
+        )
     engagements: dict[int, list[str]] = defaultdict(list)
     for cid, kind in session.execute(_ENGAGEMENTS, {**params, "as_of": day}):
         engagements[cid].append(kind)

@@ -89,6 +89,46 @@ def load_scorer(session: Session | None = None, models_dir: Path | None = None) 
         return Scorer.fallback()
 
 
+LISTED_TOPICS = frozenset({"sanction", "role.pep", "crime"})
+
+
+def file_match(
+    confirmed_by_client: dict[int, list[dict[str, Any]]],
+    pending_by_client: dict[int, list[dict[str, Any]]],
+    as_of: date,
+    *,
+    client_id: int,
+    match_id: int,
+    confirmed: bool,
+    score: float,
+    created: date,
+    decided: date | None,
+    subject: str,
+    entity: str,
+    topics: list[str] | None,
+) -> None:
+    """File one non-dismissed screening match where a record as of ``as_of`` counts it.
+
+    Confirmed matches count once decided by then, others as pending once raised by then; a match
+    on an entity whose topics name none of :data:`LISTED_TOPICS` is not counted (no topics at all
+    is). Shared by :func:`load_records` and the batch's fast loader so both file alike.
+    """
+    if topics and not LISTED_TOPICS & set(topics):
+        return
+    item = {
+        "match_id": match_id,
+        "subject": subject,
+        "entity": entity,
+        "topics": topics,
+        "score": score,
+    }
+    if confirmed:
+        if decided is None or decided <= as_of:
+            confirmed_by_client[client_id].append(item)
+    elif created <= as_of:
+        pending_by_client[client_id].append(item)
+
+
 def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> list[ClientRecord]:
     """The public record of each client as of ``as_of`` (a few queries for the whole chunk)."""
     ids = list(client_ids)
@@ -156,21 +196,20 @@ def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> li
         .join(WatchlistEntity, WatchlistEntity.id == ScreeningMatch.entity_id)
         .where(ScreeningMatch.client_id.in_(ids), ScreeningMatch.status != MatchStatus.DISMISSED)
     ):
-        listed = {"sanction", "role.pep", "crime"} & set(mt.topics or []) or not mt.topics
-        if not listed:
-            continue
-        item = {
-            "match_id": mt.id,
-            "subject": mt.subject_name,
-            "entity": mt.name,
-            "topics": mt.topics,
-            "score": mt.score,
-        }
-        if mt.status == MatchStatus.CONFIRMED:
-            if mt.decided_at is None or mt.decided_at.date() <= as_of:
-                matches[mt.client_id].append(item)
-        elif mt.created_at.date() <= as_of:
-            pending[mt.client_id].append(item)
+        file_match(
+            matches,
+            pending,
+            as_of,
+            client_id=mt.client_id,
+            match_id=mt.id,
+            confirmed=mt.status == MatchStatus.CONFIRMED,
+            score=mt.score,
+            created=mt.created_at.date(),
+            decided=mt.decided_at.date() if mt.decided_at is not None else None,
+            subject=mt.subject_name,
+            entity=mt.name,
+            topics=mt.topics,
+        )
     engagements: dict[int, list[str]] = defaultdict(list)
     for e in session.execute(
         select(Engagement.client_id, Engagement.kind).where(
