@@ -580,7 +580,10 @@ def audit(
     """The audit trail, newest first, with the chain's verification status."""
     client_id = resolve_client(db, client).id if client else None
     result = queries.audit_page(db, client_id=client_id, action=action, actor=actor, page=page)
-    refs = dict(db.execute(select(Client.id, Client.external_ref)).all())
+    shown = {e.client_id for e in result.events if e.client_id is not None}
+    refs = dict(
+        db.execute(select(Client.id, Client.external_ref).where(Client.id.in_(shown))).all()
+    )
     params = {"client": client or "", "action": action or "", "actor": actor or ""}
 
     def link(**changes: Any) -> str:
