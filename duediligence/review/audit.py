@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Select, insert, select, text
 from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
@@ -471,6 +471,28 @@ def verify_chain(session: Session, *, expect_head: str | None = None) -> ChainRe
 # --------------------------------------------------------------------------- reading & export
 
 
+def audit_query(
+    *,
+    client_id: int | None = None,
+    since: date | datetime | None = None,
+    action: str | None = None,
+    actor: str | None = None,
+) -> Select[AuditEvent]:
+    """The unordered query of events of a client, since a time, by action prefix and actor."""
+    query = select(AuditEvent)
+    if client_id is not None:
+        query = query.where(AuditEvent.client_id == client_id)
+    if since is not None:
+        if not isinstance(since, datetime):
+            since = datetime(since.year, since.month, since.day, tzinfo=UTC)
+        query = query.where(AuditEvent.occurred_at >= since)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    return query
+
+
 def audit_log(
     session: Session,
     *,
@@ -480,15 +502,9 @@ def audit_log(
     limit: int | None = None,
 ) -> list[AuditEvent]:
     """Stored events, oldest first, filtered by client, time and action prefix (``decision.``)."""
-    query = select(AuditEvent).order_by(AuditEvent.sequence)
-    if client_id is not None:
-        query = query.where(AuditEvent.client_id == client_id)
-    if since is not None:
-        if not isinstance(since, datetime):
-            since = datetime(since.year, since.month, since.day, tzinfo=UTC)
-        query = query.where(AuditEvent.occurred_at >= since)
-    if action:
-        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    query = audit_query(client_id=client_id, since=since, action=action).order_by(
+        AuditEvent.sequence
+    )
     if limit is not None:
         query = query.order_by(None).order_by(AuditEvent.sequence.desc()).limit(limit)
         return list(reversed(session.scalars(query).all()))

@@ -283,13 +283,13 @@ def audit_page(
     per_page: int = 50,
 ) -> AuditPage:
     """Audit events, newest first, optionally of one client, action prefix or actor."""
-    query = select(AuditEvent)
-    if client_id is not None:
-        query = query.where(AuditEvent.client_id == client_id)
-    if action:
-        query = query.where(AuditEvent.action.like(f"{action.strip()}%"))
-    if actor:
-        query = query.where(AuditEvent.actor == actor.strip())
+    from duediligence.review.audit import audit_query
+
+    query = audit_query(
+        client_id=client_id,
+        action=action.strip() if action else None,
+        actor=actor.strip() if actor else None,
+    )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = max(1, page)
     events = list(
