@@ -33,11 +33,14 @@ def long_variant(texts: list[str], *, words: int = 1500, seed: int = 0) -> list[
     """Each text buried in the middle of ~``words`` words of neutral company boilerplate, as a
     long real article buries its one relevant paragraph (measures the window logic)."""
     rng = random.Random(seed)
+    fillers = FILLER + EXTRA_FILLER
     out = []
     for text in texts:
         padding: list[str] = []
-        while sum(len(s.split()) for s in padding) < words:
-            padding.append(fill(rng.choice(FILLER + EXTRA_FILLER), rng, "The company"))
+        count = 0
+        while count < words:
+            padding.append(fill(rng.choice(fillers), rng, "The company"))
+            count += len(padding[-1].split())
         title, _, body = text.partition("\n")
         half = len(padding) // 2
         out.append(
