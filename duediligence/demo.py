@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 
 from duediligence.db import migrate
 from duediligence.db.models import Client, Signal
+from duediligence.db.queries import utc_today
 from duediligence.db.session import session_scope
 from duediligence.ingest.roster import import_file
 from duediligence.ingest.watchlists import import_watchlist
@@ -116,13 +116,14 @@ def _score(engine: Engine) -> str:
 
     with session_scope(engine) as session:
         ids = list(session.scalars(select(Client.id).order_by(Client.id)))
-        results = score_clients(session, ids, date.today())
+        results = score_clients(session, ids, utc_today())
         store_results(session, results, actor=ACTOR)
     tiers: dict[str, int] = {}
     for r in results:
         tiers[r.tier.value] = tiers.get(r.tier.value, 0) + 1
-    return "assessed {} clients: {}".format(
-        len(results), ", ".join(f"{k} {v}" for k, v in sorted(tiers.items()))
+    held = sum(1 for r in results if r.state.value == "on_hold")
+    return "assessed {} clients: {}; {} on hold for potential watch-list matches".format(
+        len(results), ", ".join(f"{k} {v}" for k, v in sorted(tiers.items())), held
     )
 
 

@@ -34,7 +34,13 @@ from duediligence.errors import (
     ValidationFailed,
 )
 from duediligence.ingest.roster import party_key
-from duediligence.ingest.schemas import ClientIn, PartyIn, all_errors, normalise_country
+from duediligence.ingest.schemas import (
+    ClientIn,
+    Industry,
+    PartyIn,
+    all_errors,
+    normalise_country,
+)
 from duediligence.jsonutil import to_jsonable
 from duediligence.matching import link_signals, screen_clients
 from duediligence.review.audit import record_event
@@ -82,7 +88,7 @@ class ProspectIn(BaseModel):
     legal_form: str | None = Field(default=None, max_length=100)
     registration_number: str | None = Field(default=None, max_length=100)
     website: str | None = Field(default=None, max_length=500)
-    industry: str | None = Field(default=None, max_length=100)
+    industry: Industry = None
     products: list[str] = Field(default_factory=list, max_length=50)
     owners: list[OwnerIn] = Field(default_factory=list, max_length=100)
 
@@ -110,6 +116,8 @@ class OnboardingResult:
     client_id: int
     assessment_id: int
     tier: str
+    state: str  # scored | on_hold (a potential watch-list match awaits a reviewer)
+    headline: str  # the one-line verdict, leading with the hold while there is one
     probability: float
     reasons: list[str]
     hits: list[dict[str, Any]]
@@ -303,15 +311,18 @@ def onboard(
         context=ctx,
     )
     factors = assessment.explanation.get("factors", [])
-    reasons = [str(f["label"]) for f in factors[:3]] + [
-        str(h["description"]) for h in assessment.rule_hits
+    reasons = [str(h["description"]) for h in assessment.rule_hits] + [
+        str(f["label"]) for f in factors[:3]
     ]
     hits = [
         {
+            "id": h["id"],
             "subject": h["subject"],
             "entity": h["entity"],
             "list": h["list"],
             "source_id": h["source_id"],
+            "programs": h["programs"],
+            "listed_on": h["listed_on"],
             "score": h["score"],
             "status": h["status"],
             "explanation": h["explanation"],
@@ -331,6 +342,8 @@ def onboard(
         client_id=client.id,
         assessment_id=assessment.id,
         tier=assessment.tier.value,
+        state=assessment.state.value,
+        headline=ctx["assessment"]["headline"],
         probability=assessment.probability,
         reasons=reasons or ["nothing adverse on record"],
         hits=hits,

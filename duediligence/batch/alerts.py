@@ -1,4 +1,5 @@
-"""Tier changes of a run and the alerts file (CSV and JSON) of clients whose tier rose."""
+"""Tier changes of a run and the alerts file (CSV and JSON) of clients whose tier rose, or whose
+verdict went on hold for an unresolved potential watch-list match (those lead the file)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
-from duediligence.db.enums import Tier
+from duediligence.db.enums import AssessmentState, Tier
 from duediligence.db.models import Assessment, Client
 from duediligence.jsonutil import to_jsonable
+from duediligence.risk.rules import HOLD_RULE
+from duediligence.risk.verdict import hold_hit
 
 ALERT_TIERS = (Tier.HIGH, Tier.PROHIBITED)  # a first assessment at these tiers is an alert too
 ALERT_COLUMNS = [
@@ -26,6 +29,7 @@ ALERT_COLUMNS = [
     "name",
     "previous_tier",
     "tier",
+    "state",
     "previous_probability",
     "probability",
     "assessment_id",
@@ -44,6 +48,7 @@ class TierAlert:
     name: str
     previous_tier: str | None
     tier: str
+    state: str  # scored | on_hold
     previous_probability: float | None
     probability: float
     assessment_id: int
@@ -66,10 +71,11 @@ class TierChanges:
         return {"up": self.up, "down": self.down, "unchanged": self.unchanged, "new": self.new}
 
 
-def _feature_moves(before: dict[str, float], after: dict[str, float]) -> list[str]:
+def _feature_moves(before: dict[str, float | None], after: dict[str, float | None]) -> list[str]:
     moves = []
-    for name, value in sorted(after.items(), key=lambda kv: -(kv[1] - before.get(kv[0], 0.0))):
-        old = before.get(name, 0.0)
+    known = {k: v for k, v in after.items() if v is not None}
+    for name, value in sorted(known.items(), key=lambda kv: -(kv[1] - (before.get(kv[0]) or 0.0))):
+        old = before.get(name) or 0.0
         if value - old > 0.05:
             moves.append(f"{name} {old:.2f}->{value:.2f}")
     return moves[:3]
@@ -79,10 +85,17 @@ def _reason(
     prev: Assessment | None, new: Assessment, changes: list[str], tier_from: str | None
 ) -> str:
     parts = [f"tier {tier_from or 'none'} -> {new.tier.value}"]
+    hold = hold_hit(new.rule_hits)
+    if new.state == AssessmentState.ON_HOLD and hold is not None:
+        parts.insert(0, f"ON HOLD: {hold['description']}")
     if changes:
         parts.append("changed: " + ", ".join(changes))
     old_rules = {h["rule"] for h in (prev.rule_hits if prev else [])}
-    fired = [h["description"] for h in new.rule_hits if h["rule"] not in old_rules]
+    fired = [
+        h["description"]
+        for h in new.rule_hits
+        if h["rule"] not in old_rules and h["rule"] != HOLD_RULE
+    ]
     if fired:
         parts.append("new rule: " + "; ".join(fired))
     moves = _feature_moves(prev.features if prev else {}, new.features)
@@ -97,16 +110,26 @@ def _reason(
 def tier_changes(
     session: Session, run_id: int, changes_by_client: dict[int, list[str]] | None = None
 ) -> TierChanges:
-    """Compare every assessment of run ``run_id`` with the client's previous assessment."""
+    """Compare every assessment of run ``run_id`` with the client's previous assessment of the
+    same kind: for a run as of today, its previous current assessment; for a back-dated
+    (historical) run, its newest historical one up to the run's as-of date — never a what-if
+    against the present. A rise in tier is an alert, and so is a verdict newly on hold."""
     new_rows = session.execute(
-        select(Assessment.id, Assessment.client_id, Assessment.tier).where(
-            Assessment.run_id == run_id
-        )
+        select(
+            Assessment.id,
+            Assessment.client_id,
+            Assessment.tier,
+            Assessment.state,
+            Assessment.as_of,
+            Assessment.historical,
+        ).where(Assessment.run_id == run_id)
     ).all()
+    historical = bool(new_rows) and bool(new_rows[0].historical)
+    as_of = new_rows[0].as_of if new_rows else None
     # The previous assessment of each client: its newest one outside this run. Grouped
     # look-ups by client in batches use the (client_id, ...) index on both backends; a
     # correlated "newest before this one" subquery made PostgreSQL scan the table per row.
-    before: dict[int, tuple[int, Tier]] = {}
+    before: dict[int, tuple[int, Tier, AssessmentState]] = {}
     client_ids = [r.client_id for r in new_rows]
     for start in range(0, len(client_ids), 1000):
         part = client_ids[start : start + 1000]
@@ -114,34 +137,38 @@ def tier_changes(
             select(func.max(Assessment.id))
             .where(
                 Assessment.client_id.in_(part),
+                Assessment.historical.is_(historical),
+                Assessment.as_of <= as_of,
                 or_(Assessment.run_id.is_(None), Assessment.run_id != run_id),
             )
             .group_by(Assessment.client_id)
         )
-        for old_id, client_id, old_tier in session.execute(
-            select(Assessment.id, Assessment.client_id, Assessment.tier).where(
+        for old_id, client_id, old_tier, old_state in session.execute(
+            select(Assessment.id, Assessment.client_id, Assessment.tier, Assessment.state).where(
                 Assessment.id.in_(newest)
             )
         ):
-            before[client_id] = (old_id, old_tier)
-    rows = [
-        (new_id, client_id, tier, *before.get(client_id, (None, None)))
-        for new_id, client_id, tier in new_rows
-    ]
+            before[client_id] = (old_id, old_tier, old_state)
     result = TierChanges(alerts=[])
     risen: list[tuple[int, int | None]] = []
-    for new_id, _client_id, tier, old_id, old_tier in rows:
-        if old_tier is None:
+    for new_id, client_id, tier, state, _as_of, _historical in new_rows:
+        previous = before.get(client_id)
+        held = state == AssessmentState.ON_HOLD
+        if previous is None:
             result.new += 1
-            if tier in ALERT_TIERS:
+            if tier in ALERT_TIERS or held:
                 risen.append((new_id, None))
-        elif tier.rank > old_tier.rank:
+            continue
+        old_id, old_tier, old_state = previous
+        newly_held = held and old_state != AssessmentState.ON_HOLD
+        if tier.rank > old_tier.rank:
             result.up += 1
-            risen.append((new_id, old_id))
         elif tier.rank < old_tier.rank:
             result.down += 1
         else:
             result.unchanged += 1
+        if tier.rank > old_tier.rank or newly_held:
+            risen.append((new_id, old_id))
     alerts: list[TierAlert] = []
     for start in range(0, len(risen), 500):
         part = risen[start : start + 500]
@@ -171,6 +198,7 @@ def tier_changes(
                     name=name,
                     previous_tier=old.tier.value if old else None,
                     tier=new.tier.value,
+                    state=new.state.value,
                     previous_probability=old.probability if old else None,
                     probability=new.probability,
                     assessment_id=new.id,
@@ -178,7 +206,9 @@ def tier_changes(
                     reason=_reason(old, new, changed, old.tier.value if old else None),
                 )
             )
-    alerts.sort(key=lambda a: (-Tier(a.tier).rank, -a.probability, a.client_id))
+    alerts.sort(
+        key=lambda a: (a.state != "on_hold", -Tier(a.tier).rank, -a.probability, a.client_id)
+    )
     result.alerts = alerts
     return result
 

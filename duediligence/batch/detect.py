@@ -113,7 +113,9 @@ def _instant(value: Any) -> datetime:
 
 
 def last_assessments(session: Session) -> dict[int, LastAssessment]:
-    """The newest assessment of every assessed client.
+    """The newest assessment of every assessed client, historical ones included: change
+    detection asks what changed since the client was last scored, whatever the as-of date, and
+    the as-of window (see the module docstring) catches what a back-dated assessment missed.
 
     Read as plain rows (no ORM, no type processing) and shared per run: on a 100k roster this
     is the largest part of change detection.

@@ -41,7 +41,6 @@ from sqlalchemy.orm import Session
 
 from duediligence.batch.alerts import TierAlert, tier_changes, write_alerts
 from duediligence.batch.detect import ChangeSet, detect_changes, last_completed_run
-from duediligence.batch.fastload import score_clients_fast
 from duediligence.batch.lease import (
     DEFAULT_TTL,
     acquire_lease,
@@ -57,7 +56,7 @@ from duediligence.errors import ConflictError, InputError, IntegrityError, NotFo
 from duediligence.jsonutil import to_jsonable
 from duediligence.modelstore import active_versions
 from duediligence.review.audit import record_event
-from duediligence.risk.assess import RiskResult, load_scorer, store_results
+from duediligence.risk.assess import RiskResult, load_scorer, score_clients, store_results
 from duediligence.risk.model import Scorer
 
 log = logging.getLogger(__name__)
@@ -291,7 +290,9 @@ def write_chunk(
     if already:  # cannot happen while chunk and assessments commit together; stay safe anyway
         log.warning("chunk %d: %d clients already scored in this run", chunk.seq, len(already))
         results = [r for r in results if r.client_id not in already]
-    stored = store_results(session, results, run_id=run.id, actor=actor)
+    stored = store_results(
+        session, results, run_id=run.id, actor=actor, made_on=run.started_at.date()
+    )
     now = utcnow()
     session.execute(
         update(ScoringChunk)
@@ -378,7 +379,7 @@ def work_chunks(
             try:
                 run = session.get(ScoringRun, run_id)
                 assert run is not None
-                results = score_clients_fast(
+                results = score_clients(
                     session,
                     list(chunk.client_ids),
                     as_of,
@@ -423,7 +424,7 @@ def _score_chunk(chunk_id: int, client_ids: list[int], as_of: date) -> tuple[int
     """Pool task: score a chunk without writing anything."""
     engine: Engine = _READER["engine"]
     with session_factory(engine)() as session:
-        results = score_clients_fast(
+        results = score_clients(
             session,
             client_ids,
             as_of,

@@ -27,6 +27,7 @@ from duediligence.cli import (
     sample_cmd,
     screen_cmd,
     serve_cmd,
+    signals_cmd,
     users_cmd,
     watchlist_cmd,
 )
@@ -104,6 +105,7 @@ classify_cmd.register(app)
 model_cmd.register(app)
 sample_cmd.register(app)
 screen_cmd.register(app)
+signals_cmd.register(app)
 risk_cmd.register(app)
 rescore_cmd.register(app)
 report_cmd.register(app)

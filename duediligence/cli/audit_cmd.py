@@ -106,7 +106,7 @@ def log(
     with db_session() as session:
         client_id = None
         if client is not None:
-            from duediligence.risk.assess import resolve_client
+            from duediligence.db.queries import resolve_client
 
             client_id = resolve_client(session, client).id
         if since is not None and since.tzinfo is None:

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from rich.console import Console
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from duediligence.config import get_settings
 from duediligence.db.migrate import require_current
 from duediligence.db.session import get_engine, session_scope
+from duediligence.errors import InputError
 from duediligence.jsonutil import to_jsonable
 
 # Results go to stdout; progress, warnings and errors to stderr.
@@ -80,3 +82,13 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[Any]:
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(description, total=total)
         yield lambda done: bar.update(task, completed=done)
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    """An ISO date from a CLI option, with a clear error."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option} {value!r}: use an ISO date like 2013-11-01") from None

@@ -25,26 +25,36 @@ def _split(value: str | None) -> list[str]:
 
 
 def show(result: OnboardingResult) -> None:
-    """Print the one-screen verdict of an onboarding."""
+    """Print the one-screen verdict of an onboarding (the hold first, while there is one)."""
     style = TIER_STYLE.get(result.tier, "bold")
-    out.print(
-        f"[bold]{escape(result.name)}[/] ({escape(result.ref)}): "
-        f"[bold {style}]{result.tier.upper()}[/] "
-        f"risk (p={result.probability:.2f}, assessment {result.assessment_id})",
-        highlight=False,
-    )
-    out.print("why:", highlight=False)
-    for reason in result.reasons:
-        out.print(f"  - {reason}", highlight=False, markup=False)
+    held = result.state == "on_hold"
+    if held:
+        out.print(
+            f"[bold]{escape(result.name)}[/] ({escape(result.ref)}), assessment "
+            f"{result.assessment_id}: [bold {style}]{escape(result.headline)}[/]",
+            highlight=False,
+        )
+    else:
+        out.print(
+            f"[bold]{escape(result.name)}[/] ({escape(result.ref)}): "
+            f"[bold {style}]{result.tier.upper()}[/] "
+            f"risk (p={result.probability:.2f}, assessment {result.assessment_id})",
+            highlight=False,
+        )
     if result.hits:
-        out.print(f"watch-list hits ({len(result.hits)}), pending review:", highlight=False)
+        out.print(f"watch-list hits ({len(result.hits)}):", highlight=False)
         for h in result.hits:
+            programs = f", {', '.join(h['programs'])}" if h["programs"] else ""
+            listed = f", listed {h['listed_on']}" if h["listed_on"] else ""
             out.print(
-                f"  - {h['subject']} ~ {h['entity']} ({h['list']} {h['source_id']}, "
-                f"score {h['score']:.2f}, {h['status']})",
+                f"  - match {h['id']}: {h['subject']} ~ {h['entity']} ({h['list']} "
+                f"{h['source_id']}{programs}{listed}) score {h['score']:.2f}, {h['status']}",
                 highlight=False,
                 markup=False,
             )
+    out.print("why:", highlight=False)
+    for reason in result.reasons:
+        out.print(f"  - {reason}", highlight=False, markup=False)
     for line in result.negative_results:
         out.print(f"  {line}", highlight=False, markup=False)
     out.print(
@@ -58,9 +68,11 @@ def show(result: OnboardingResult) -> None:
             "client: a reviewer must link them (they are not in this assessment)",
             highlight=False,
         )
-    if any(h["status"] == "pending" for h in result.hits):
+    if held:
         out.print(
-            "[bold]the tier is provisional until the pending hits are confirmed or dismissed[/]",
+            "[bold]next: a reviewer confirms or dismisses each pending hit "
+            "(duediligence matches confirm|dismiss ID --reason ...); the client is "
+            "re-assessed at once[/]",
             highlight=False,
         )
     out.print(f"report: {result.report_path}", highlight=False, markup=False)

@@ -8,8 +8,7 @@ from typing import Literal
 import typer
 from sqlalchemy.orm import Session
 
-from duediligence.cli.common import acting_user, db_session, out
-from duediligence.cli.risk_cmd import parse_date
+from duediligence.cli.common import acting_user, db_session, out, parse_date
 from duediligence.config import get_settings
 from duediligence.db.enums import ReportFormat, Role
 from duediligence.reporting.integrity import verify_report

@@ -11,8 +11,7 @@ from pathlib import Path
 import typer
 
 from duediligence.batch import JoinSummary, RescoreOptions, RescoreSummary, join_run, rescore
-from duediligence.cli.common import acting_user, err, out, print_json, show_progress
-from duediligence.cli.risk_cmd import parse_date
+from duediligence.cli.common import acting_user, err, out, parse_date, print_json, show_progress
 from duediligence.config import get_settings
 from duediligence.db.migrate import require_current
 from duediligence.db.session import get_engine

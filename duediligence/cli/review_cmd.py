@@ -31,10 +31,18 @@ def decide(
     supersedes: int | None = typer.Option(
         None, "--supersedes", help="Correct an earlier decision (its id)."
     ),
+    assessment: int | None = typer.Option(
+        None,
+        "--assessment",
+        help="The assessment decided on (its id); refused unless it is the current one.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
     as_user: str | None = AS_OPT,
 ) -> None:
-    """Decide on a client's latest assessment (reviewers only).
+    """Decide on a client's current assessment (reviewers only).
+
+    A historical (back-dated) assessment is never decided on: the decision always applies to
+    the client's current assessment, and naming another with --assessment is refused.
 
     Example:
 
@@ -48,6 +56,7 @@ def decide(
             reason,
             actor=acting_user(as_user, check=False),
             supersedes=supersedes,
+            assessment_id=assessment,
         )
         data = lib.decision_dict(decision)
     if as_json:
@@ -98,6 +107,10 @@ def queue(
 ) -> None:
     """What awaits a first or second pair of eyes, and periodic reviews that are due.
 
+    Unresolved potential watch-list matches come first, oldest first, whatever the client's
+    tier: the client's verdict is on hold until a reviewer confirms or dismisses each
+    (duediligence matches confirm|dismiss ID).
+
     Example:
 
         duediligence review queue --json
@@ -109,6 +122,7 @@ def queue(
         return
     table = Table("waiting for", "client", "tier", "decision", "since", "note")
     labels = {
+        "potential_match": "match review",
         "second_review": "2nd reviewer",
         "first_review": "1st review",
         "review_due": "review due",
@@ -117,7 +131,7 @@ def queue(
         table.add_row(
             labels[i.kind],
             f"{i.client_ref} {i.client_name}",
-            i.tier,
+            i.tier or "not assessed",
             str(i.decision_id or ""),
             str(i.since),
             i.note,

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, db_session, out, print_json
-from duediligence.errors import InputError
+from duediligence.cli.common import acting_user, db_session, out, parse_date, print_json
 from duediligence.risk import assess_client, knowability
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    """An ISO date from a CLI option, with a clear error."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option} {value!r}: use an ISO date like 2013-11-01") from None
+from duediligence.risk.verdict import headline
 
 
 def assess(
@@ -31,7 +20,13 @@ def assess(
 ) -> None:
     """Assess a client from what was public on a date, and store the assessment.
 
+    Without --as-of the assessment is the client's current one. With a past --as-of it is a
+    historical (point-in-time) view: stored and reportable, but never the client's current
+    assessment, so decisions, the queue and the roster keep using the current one.
+
     Example:
+
+        duediligence assess CS-BACKPAGE
 
         duediligence assess CS-BACKPAGE --as-of 2013-11-01
     """
@@ -43,6 +38,9 @@ def assess(
             "client": client,
             "as_of": a.as_of,
             "tier": a.tier.value,
+            "state": a.state.value,
+            "historical": a.historical,
+            "headline": headline(a.tier, a.state, a.probability, a.rule_hits),
             "probability": a.probability,
             "rule_hits": a.rule_hits,
             "explanation": a.explanation,
@@ -53,9 +51,11 @@ def assess(
     if as_json:
         print_json(data)
         return
+    view = " — historical view, not the current assessment" if data["historical"] else ""
     out.print(
-        f"[bold]{client}[/] as of {data['as_of']}: [bold]{data['tier'].upper()}[/] "
-        f"(p={data['probability']:.2f}, assessment {data['assessment_id']})"
+        f"[bold]{client}[/] as of {data['as_of']}{view}: [bold]{data['headline']}[/] "
+        f"(assessment {data['assessment_id']})",
+        highlight=False,
     )
     out.print(data["explanation"]["summary"], highlight=False)
     table = Table("factor", "value", "contribution", "evidence")
@@ -103,8 +103,8 @@ def knowability_(
         f"risk since [bold]{k.knowable_since}[/]"
     )
     out.print("tipped by:")
-    for s in k.tipping_signals:
-        out.print(f"  {s['published_at']}  {s['title']}  ({s['source']})", highlight=False)
+    for cause in k.tipped_by:
+        out.print(f"  {cause['date']}  {cause['text']}", highlight=False)
     out.print(f"{len(k.engagements_after)} engagements on or after that date:")
     table = Table("date", "kind", "description")
     for e in k.engagements_after:

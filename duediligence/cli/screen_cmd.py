@@ -14,7 +14,6 @@ from duediligence.db.enums import MatchStatus
 from duediligence.errors import InputError
 from duediligence.matching import (
     DEFAULT_THRESHOLD,
-    decide_match,
     link_signals,
     list_matches,
     screen,
@@ -174,11 +173,30 @@ def matches_list(
 
 
 def _decide(match_id: int, reason: str, as_user: str | None, confirm: bool) -> None:
+    from duediligence.review.verdicts import decide_match
+    from duediligence.risk.verdict import headline
+
     with db_session() as session:
-        match = decide_match(
-            session, match_id, confirm=confirm, reason=reason, actor=acting_user(as_user)
+        done = decide_match(
+            session,
+            match_id,
+            confirm=confirm,
+            reason=reason,
+            actor=acting_user(as_user, check=False),
         )
-        out.print(f"match {match.id} {match.status.value}")
+        a = done.assessment
+        out.print(f"match {done.match.id} {done.match.status.value}", highlight=False)
+        if done.signal is not None and confirm:
+            out.print(
+                f"recorded sanction signal {done.signal.id}, dated {done.signal.published_at} "
+                "by the listing",
+                highlight=False,
+            )
+        verdict = headline(a.tier, a.state, a.probability, a.rule_hits)
+        out.print(
+            f"{a.client.external_ref} re-assessed (assessment {a.id}): {verdict}",
+            highlight=False,
+        )
 
 
 @matches_app.command("confirm")

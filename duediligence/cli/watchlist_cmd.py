@@ -8,7 +8,14 @@ from typing import cast
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, db_session, out, print_json, progress_bar
+from duediligence.cli.common import (
+    acting_user,
+    db_session,
+    out,
+    parse_date,
+    print_json,
+    progress_bar,
+)
 from duediligence.errors import InputError
 from duediligence.ingest.watchlists import import_watchlist, list_watchlists
 from duediligence.ingest.watchlists.loader import ListFormat
@@ -27,6 +34,12 @@ def import_(
     path: Path = typer.Argument(..., help="The list file (OFAC: the folder or sdn.csv)."),
     fmt: str = typer.Option(..., "--format", help="ofac, un or ftm."),
     name: str | None = typer.Option(None, "--name", help="List name (default by format)."),
+    published: str | None = typer.Option(
+        None,
+        "--published",
+        help="The date the publisher issued this version (YYYY-MM-DD); default: the date the "
+        "file carries (UN dateGenerated), else the file's modification time.",
+    ),
     as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
@@ -35,9 +48,12 @@ def import_(
     Example:
 
         duediligence watchlist import ../shared/data/watchlists/un/consolidated.xml --format un
+
+        duediligence watchlist import sdn-folder --format ofac --published 2021-03-01
     """
     if fmt not in ("ofac", "un", "ftm"):
         raise InputError(f"unknown list format {fmt!r}: use ofac, un or ftm")
+    published_on = parse_date(published, "--published")
     with db_session() as session, progress_bar(f"importing {fmt} list") as update:
         result = import_watchlist(
             session,
@@ -45,6 +61,7 @@ def import_(
             fmt=cast(ListFormat, fmt),
             name=name,
             actor=acting_user(as_user),
+            published=published_on,
             progress=update,
         )
     if as_json:
@@ -59,7 +76,8 @@ def import_(
         return
     out.print(
         f"{result.watchlist}: snapshot {result.snapshot_id}, {result.entity_count} entities "
-        f"({result.added} new, {result.changed} changed, {result.removed} removed)",
+        f"({result.added} new, {result.changed} changed, {result.removed} removed); "
+        f"published {result.published_on} ({result.published_source})",
         highlight=False,
     )
 
@@ -77,7 +95,9 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
     if as_json:
         print_json([vars(w) for w in lists])
         return
-    table = Table("list", "format", "active", "entities", "snapshots", "latest snapshot")
+    table = Table(
+        "list", "format", "active", "entities", "snapshots", "latest snapshot", "published"
+    )
     for w in lists:
         latest = w.snapshots[0] if w.snapshots else None
         table.add_row(
@@ -87,6 +107,9 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
             f"{w.current_entities:,}",
             str(len(w.snapshots)),
             f"{latest['version']} (sha256 {latest['sha256'][:12]}…)" if latest else "-",
+            f"{latest['published_on']} ({latest['published_source']})"
+            if latest and latest["published_on"]
+            else "-",
         )
     out.print(table)
 

@@ -71,6 +71,13 @@ class MatchStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
+class AssessmentState(StrEnum):
+    """Whether an assessment's verdict stands or waits for a reviewer."""
+
+    SCORED = "scored"
+    ON_HOLD = "on_hold"  # a potential watch-list match is unresolved
+
+
 class ModelKind(StrEnum):
     SIGNALS = "signals"
     RISK = "risk"

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from duediligence.db.base import Base, JSONType, str_enum, utcnow
 from duediligence.db.enums import (
+    AssessmentState,
     ChunkStatus,
     ClientStatus,
     DecisionAction,
@@ -163,6 +164,11 @@ class Signal(TimestampMixin, Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(100))
     reviewed_at: Mapped[datetime | None] = mapped_column()
     review_reason: Mapped[str | None] = mapped_column(Text)
+    # Set on the sanction signal a confirmed screening match records: that finding counts once,
+    # through the match, never again as adverse media or as a news source.
+    screening_match_id: Mapped[int | None] = mapped_column(
+        ForeignKey("screening_matches.id", ondelete="SET NULL"), unique=True
+    )
 
     client: Mapped[Client | None] = relationship(back_populates="signals")
 
@@ -198,6 +204,10 @@ class WatchlistSnapshot(Base):
     source_sha256: Mapped[str] = mapped_column(String(64))
     source_path: Mapped[str | None] = mapped_column(String(1000))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the publisher issued this version of the list, and how we know (the file's own
+    # date, ``--published`` on import, or the file's modification time); never the import date.
+    published_on: Mapped[date | None] = mapped_column(Date)
+    published_source: Mapped[str | None] = mapped_column(String(60))
     entity_count: Mapped[int] = mapped_column(Integer, default=0)
     added_count: Mapped[int] = mapped_column(Integer, default=0)
     changed_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -227,6 +237,10 @@ class WatchlistEntity(Base):
     birth_dates: Mapped[list[str]] = mapped_column(JSONType, default=list)
     topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
     programs: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # The date the entry was listed, where the source gives one, and which field said so
+    # (``UN LISTED_ON``, ``FtM Sanction.listingDate`` ...).
+    listed_on: Mapped[date | None] = mapped_column(Date)
+    listed_on_source: Mapped[str | None] = mapped_column(String(60))
     raw: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     first_seen_snapshot_id: Mapped[int] = mapped_column(ForeignKey("watchlist_snapshots.id"))
@@ -373,6 +387,7 @@ class Assessment(Base):
     __tablename__ = "assessments"
     __table_args__ = (
         Index("ix_assessments_client_id_created_at", "client_id", "created_at"),
+        Index("ix_assessments_client_id_as_of", "client_id", "as_of"),
         UniqueConstraint("run_id", "client_id"),
     )
 
@@ -384,8 +399,16 @@ class Assessment(Base):
     risk_model_version: Mapped[str | None] = mapped_column(String(100))
     probability: Mapped[float] = mapped_column(Float)
     tier: Mapped[Tier] = mapped_column(str_enum(Tier, "tier"))
+    # ``on_hold`` while a potential watch-list match awaits a reviewer's verdict.
+    state: Mapped[AssessmentState] = mapped_column(
+        str_enum(AssessmentState, "assessment_state"), default=AssessmentState.SCORED
+    )
+    # A point-in-time view: its as-of date was before the day it was made (a what-if, or the
+    # record as it stood then). Never the client's current assessment; decisions refuse it.
+    historical: Mapped[bool] = mapped_column(Boolean, default=False)
     rule_hits: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    features: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
+    # None where the record held no information on a feature (it contributed nothing)
+    features: Mapped[dict[str, float | None]] = mapped_column(JSONType, default=dict)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     inputs_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,6 +25,7 @@ from duediligence.db.enums import (
     SignalKind,
 )
 from duediligence.ingest.readers import MAX_FIELD_CHARS
+from duediligence.vocabulary import normalise_industry
 
 
 def normalise_country(value: Any) -> str | None:
@@ -54,6 +55,8 @@ def _strip(value: Any) -> Any:
 
 
 Country = Annotated[str | None, BeforeValidator(normalise_country)]
+# An industry of the vocabulary (or a documented synonym); anything else is refused.
+Industry = Annotated[str | None, BeforeValidator(normalise_industry)]
 StrList = Annotated[list[Annotated[str, Field(max_length=300)]], BeforeValidator(_split_list)]
 Text = Annotated[str, BeforeValidator(_strip)]
 
@@ -83,7 +86,7 @@ class ClientIn(_Input):
     registration_number: str | None = Field(default=None, max_length=100)
     website: str | None = Field(default=None, max_length=500)
     domains: StrList = Field(default_factory=list, max_length=50)
-    industry: str | None = Field(default=None, max_length=100)
+    industry: Industry = None
     products: StrList = Field(default_factory=list, max_length=50)
     status: ClientStatus = ClientStatus.ACTIVE
     onboarded_on: date | None = None

@@ -6,7 +6,7 @@ from duediligence.matching.compare import (
     NameMatch,
     compare_names,
 )
-from duediligence.matching.decisions import decide_match, list_matches
+from duediligence.matching.decisions import list_matches
 from duediligence.matching.linking import link_signals
 from duediligence.matching.screening import Hit, screen, screen_batch, screen_clients
 
@@ -16,7 +16,6 @@ __all__ = [
     "Hit",
     "NameMatch",
     "compare_names",
-    "decide_match",
     "link_signals",
     "list_matches",
     "screen",

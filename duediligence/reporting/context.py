@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from duediligence import __version__
-from duediligence.db.enums import DecisionStatus, LinkStatus, Tier
+from duediligence.db.enums import AssessmentState, DecisionStatus, LinkStatus, Tier
 from duediligence.db.models import (
     Assessment,
     Client,
@@ -39,6 +39,7 @@ from duediligence.db.models import (
     WatchlistEntity,
     WatchlistSnapshot,
 )
+from duediligence.db.queries import current_assessment_ids
 from duediligence.errors import IntegrityError, NotFoundError
 from duediligence.jsonutil import canonical_json, sha256_text, to_jsonable
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
@@ -46,6 +47,7 @@ from duediligence.modelstore import load_model
 from duediligence.risk.knowability import Knowability, knowability
 from duediligence.risk.model import FALLBACK_VERSION, Scorer
 from duediligence.risk.reference import tier_thresholds
+from duediligence.risk.verdict import headline, hold_hit
 from duediligence.signals.taxonomy import TAXONOMY
 
 log = logging.getLogger(__name__)
@@ -184,6 +186,55 @@ def scorer_for_version(session: Session, version: str | None) -> Scorer | None:
     return scorer
 
 
+def _hit(
+    m: ScreeningMatch, entity: WatchlistEntity, list_name: str, client: Client, party: Party | None
+) -> dict[str, Any]:
+    """One watch-list hit: the list entry (programmes, listing date) and the listed party's
+    birth date, nationality and identifiers side by side with the screened subject's."""
+    explanation = m.explanation or {}
+    if party is not None:
+        ours = {
+            "birth_date": party.birth_date.isoformat() if party.birth_date else None,
+            "countries": [party.country] if party.country else [],
+            "identifiers": [],
+        }
+    else:
+        ours = {
+            "birth_date": None,
+            "countries": [client.country] if client.country else [],
+            "identifiers": [client.registration_number] if client.registration_number else [],
+        }
+    return {
+        "id": m.id,
+        "subject": m.subject_name,
+        "subject_kind": "party" if party is not None else "client",
+        "entity": entity.name,
+        "schema": entity.schema,
+        "list": list_name,
+        "source_id": entity.source_id,
+        "programs": entity.programs,
+        "topics": entity.topics,
+        "listed_on": entity.listed_on,
+        "listed_on_source": entity.listed_on_source,
+        "score": round(m.score, 4),
+        "name_score": explanation.get("name_score"),
+        "matched_name": explanation.get("matched_name"),
+        "explanation": explanation.get("name"),
+        "adjustments": explanation.get("adjustments", []),
+        "compare": {
+            "birth": {"subject": ours["birth_date"], "listed": entity.birth_dates or []},
+            "nationality": {"subject": ours["countries"], "listed": entity.countries or []},
+            "identifiers": {"subject": ours["identifiers"], "listed": entity.identifiers or []},
+        },
+        "matcher_version": m.matcher_version,
+        "status": m.status.value,
+        "decided_by": m.decided_by,
+        "decided_at": m.decided_at,
+        "reason": m.decision_reason,
+        "snapshot": m.snapshot_id,
+    }
+
+
 def _latest(*moments: datetime | None) -> datetime | None:
     present = [m for m in moments if m is not None]
     return max(present) if present else None
@@ -224,33 +275,12 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
     hits = []
     lists_with_hits: set[str] = set()
     review_moments: list[datetime | None] = []
+    party_by_id = {p.id: p for p in parties}
     for m, entity, list_name in matches:
         lists_with_hits.add(list_name)
         review_moments.append(m.decided_at)
-        explanation = m.explanation or {}
-        hits.append(
-            {
-                "id": m.id,
-                "subject": m.subject_name,
-                "entity": entity.name,
-                "schema": entity.schema,
-                "list": list_name,
-                "source_id": entity.source_id,
-                "programs": entity.programs,
-                "topics": entity.topics,
-                "score": round(m.score, 4),
-                "name_score": explanation.get("name_score"),
-                "matched_name": explanation.get("matched_name"),
-                "explanation": explanation.get("name"),
-                "adjustments": explanation.get("adjustments", []),
-                "matcher_version": m.matcher_version,
-                "status": m.status.value,
-                "decided_by": m.decided_by,
-                "decided_at": m.decided_at,
-                "reason": m.decision_reason,
-                "snapshot": m.snapshot_id,
-            }
-        )
+        party = party_by_id.get(m.party_id) if m.party_id is not None else None
+        hits.append(_hit(m, entity, list_name, client, party))
     negative = [
         {
             "list": lst["list"],
@@ -266,7 +296,9 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
     ]
     adverse: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for s in signals:
-        if s.label not in (None, "none"):
+        # A confirmed match's sanction signal is a list finding (shown with the hits and the
+        # legal actions), not adverse media.
+        if s.label not in (None, "none") and s.screening_match_id is None:
             adverse[TAXONOMY[s.label].title if s.label in TAXONOMY else str(s.label)].append(
                 _signal(s)
             )
@@ -319,6 +351,12 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
             "id": assessment.id,
             "as_of": as_of,
             "tier": assessment.tier.value,
+            "state": assessment.state.value,
+            "historical": assessment.historical,
+            "headline": headline(
+                assessment.tier, assessment.state, assessment.probability, assessment.rule_hits
+            ),
+            "on_hold": hold_hit(assessment.rule_hits),
             "probability": assessment.probability,
             "summary": assessment.explanation.get("summary"),
             "factors": factors,
@@ -349,6 +387,7 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
             "knowable_since": know.knowable_since,
             "tier_then": know.tier_then,
             "tipping_signals": know.tipping_signals,
+            "tipped_by": know.tipped_by,
             "engagements_after": engagements_after,
             "timeline": know.timeline,
         },
@@ -383,16 +422,15 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
     return context
 
 
-def latest_assessment_ids(session: Session) -> dict[int, int]:
-    """``{client_id: id of its newest assessment}``."""
-    rows = session.execute(
-        select(Assessment.client_id, func.max(Assessment.id)).group_by(Assessment.client_id)
-    ).all()
-    return {cid: aid for cid, aid in rows}
+def current_ids(session: Session) -> dict[int, int]:
+    """``{client_id: id of its current assessment}`` (never a historical one)."""
+    return {cid: aid for cid, aid in session.execute(current_assessment_ids()).all()}
 
 
 def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
-    """Tier distribution, changes since each client's previous assessment, top risks, backlog.
+    """Tier distribution, changes since each client's previous assessment, top risks, backlog,
+    and the clients on hold for unresolved potential matches. Only current (non-historical)
+    assessments count: a back-dated what-if never shows as a tier change.
 
     Light queries (no JSON columns but for the top risks), so 10,000 clients take well under
     ten seconds.
@@ -403,12 +441,16 @@ def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
             Assessment.client_id,
             Assessment.tier,
             Assessment.probability,
+            Assessment.state,
             Assessment.as_of,
             Assessment.created_at,
             func.row_number()
-            .over(partition_by=Assessment.client_id, order_by=Assessment.id.desc())
+            .over(
+                partition_by=Assessment.client_id,
+                order_by=(Assessment.as_of.desc(), Assessment.id.desc()),
+            )
             .label("rank"),
-        )
+        ).where(Assessment.historical.is_(False))
     ).subquery()
     latest: dict[int, Any] = {}
     previous: dict[int, Any] = {}
@@ -448,18 +490,30 @@ def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
             )
         ).all()
     )
-    top_risks = [
-        {
+    held_ids = [a.id for a in ranked if AssessmentState(a.state) == AssessmentState.ON_HOLD]
+    summaries.update(
+        session.execute(
+            select(Assessment.id, Assessment.explanation).where(
+                Assessment.id.in_([i for i in held_ids if i not in summaries])
+            )
+        ).all()
+    )
+
+    def line(a: Any) -> dict[str, Any]:
+        return {
             "client": clients[a.client_id].external_ref,
             "name": clients[a.client_id].name,
             "tier": Tier(a.tier).value,
+            "state": AssessmentState(a.state).value,
             "probability": a.probability,
             "as_of": a.as_of,
             "assessment": a.id,
             "summary": (summaries.get(a.id) or {}).get("summary"),
         }
-        for a in ranked[:top]
-    ]
+
+    held = set(held_ids)
+    on_hold = [line(a) for a in ranked if a.id in held]
+    top_risks = [line(a) for a in ranked[:top]]
     awaiting = [
         {
             "client": clients[a.client_id].external_ref,
@@ -479,6 +533,7 @@ def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
             "clients": len(latest),
             "unassessed_clients": len(set(clients) - set(latest)),
             "tiers": {t.value: counts.get(t.value, 0) for t in Tier},
+            "on_hold": on_hold,
             "changes": changes,
             "top_risks": top_risks,
             "awaiting_review": awaiting,
@@ -495,11 +550,11 @@ def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
 def exposure_report(session: Session) -> dict[str, Any]:
     """Every engagement the vendor had with a client while it was knowably high risk or worse.
 
-    For each client whose newest assessment is high or prohibited, the public record is
+    For each client whose current assessment is high or prohibited, the public record is
     re-scored at every date it changed up to that assessment's as-of date; the engagements on
     or after the first high-risk date are listed with the signals that tipped it.
     """
-    latest = latest_assessment_ids(session)
+    latest = current_ids(session)
     risky = session.execute(
         select(Assessment.client_id, Assessment.as_of, Assessment.risk_model_version).where(
             Assessment.id.in_(list(latest.values()) or [0]),
@@ -519,6 +574,7 @@ def exposure_report(session: Session) -> dict[str, Any]:
                 "knowable_since": k.knowable_since,
                 "tier_then": k.tier_then,
                 "tipping_signals": k.tipping_signals,
+                "tipped_by": k.tipped_by,
                 "engagements": [
                     {
                         "date": e["date"],

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.enums import ReportFormat, ReportKind
 from duediligence.db.models import Assessment, RenderedReport
+from duediligence.db.queries import current_assessment, resolve_client
 from duediligence.errors import InputError
 from duediligence.reporting import charts
 from duediligence.reporting.context import client_report, exposure_report, roster_report
 from duediligence.reporting.integrity import record_report
-from duediligence.risk import assess_client, latest_assessment
-from duediligence.risk.assess import resolve_client
+from duediligence.risk import assess_client
 
 log = logging.getLogger(__name__)
 
@@ -170,11 +170,11 @@ def exposure_csv(ctx: dict[str, Any]) -> str:
             "kind",
             "description",
             "value",
-            "tipping_signals",
+            "tipped_by",
         ]
     )
     for c in ctx["clients"]:
-        tipping = " | ".join(f"{s['published_at']} {s['title']}" for s in c["tipping_signals"])
+        tipping = " | ".join(f"{t['date']} {t['text']}" for t in c["tipped_by"])
         for e in c["engagements"]:
             writer.writerow(
                 [
@@ -254,7 +254,8 @@ def find_assessment(
     as_of: date | None = None,
     actor: str | None = None,
 ) -> Assessment:
-    """The client's newest assessment (as of a date if given), assessing it if there is none."""
+    """The client's current assessment, or its newest one as of ``as_of`` when given (a
+    historical view for a past date); assessing the client first if there is none."""
     row = resolve_client(session, client)
     if as_of is not None:
         found = session.scalar(
@@ -264,7 +265,9 @@ def find_assessment(
             .limit(1)
         )
         return found or assess_client(session, row.id, as_of=as_of, actor=actor)
-    return latest_assessment(session, row.id) or assess_client(session, row.id, actor=actor)
+    return current_assessment(session, client_id=row.id) or assess_client(
+        session, row.id, actor=actor
+    )
 
 
 def render_client_report(

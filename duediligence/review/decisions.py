@@ -22,12 +22,25 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from duediligence.db.base import utcnow
-from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, Tier
-from duediligence.db.models import Assessment, Client, Decision
+from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, MatchStatus, Tier
+from duediligence.db.models import (
+    Assessment,
+    Client,
+    Decision,
+    ScreeningMatch,
+    Watchlist,
+    WatchlistEntity,
+)
+from duediligence.db.queries import (
+    current_assessment,
+    current_assessment_ids,
+    resolve_client,
+    utc_today,
+)
 from duediligence.errors import (
     ConfigError,
     ConflictError,
@@ -35,8 +48,9 @@ from duediligence.errors import (
     NotFoundError,
     PermissionDenied,
 )
+from duediligence.matching.compare import DEFAULT_THRESHOLD
 from duediligence.review.audit import lock_chain, record_event
-from duediligence.review.users import DECIDE_ROLES, require_acting
+from duediligence.review.users import Permission, require_permission
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +107,6 @@ def next_review_date(tier: Tier, action: DecisionAction, effective_on: date) -> 
 
 
 def _client(session: Session, ref: str | int) -> Client:
-    from duediligence.risk.assess import resolve_client
-
     return resolve_client(session, ref)
 
 
@@ -226,15 +238,19 @@ def decide(
     *,
     actor: str | None,
     supersedes: int | None = None,
+    assessment_id: int | None = None,
 ) -> Decision:
-    """Record a reviewer's decision on the client's latest assessment.
+    """Record a reviewer's decision on the client's current assessment.
 
-    ``actor`` must be an active reviewer. For high and prohibited tiers the decision awaits a
-    second reviewer (:func:`confirm`); otherwise it takes effect at once. While a decision of
-    the client awaits confirmation, a new one is refused unless it names that decision in
-    ``supersedes`` (a correction). Records one ``decision.made`` event.
+    ``actor`` must be an active reviewer. The decision is made on the client's *current*
+    assessment (:func:`~duediligence.db.queries.current_assessment`); naming another one in
+    ``assessment_id`` — a historical, point-in-time assessment, or a superseded one — is a
+    :class:`ConflictError`. For high and prohibited tiers the decision awaits a second reviewer
+    (:func:`confirm`); otherwise it takes effect at once. While a decision of the client awaits
+    confirmation, a new one is refused unless it names that decision in ``supersedes`` (a
+    correction). Records one ``decision.made`` event.
     """
-    maker = require_acting(session, actor, *DECIDE_ROLES)
+    maker = require_permission(session, actor, Permission.DECIDE)
     lock_chain(session)  # serialise concurrent decisions before reading what is pending
     try:
         action = DecisionAction(action)
@@ -244,13 +260,25 @@ def decide(
     if not reason or not reason.strip():
         raise InputError("a decision needs a reason")
     client = _client(session, client_ref)
-    from duediligence.risk.assess import latest_assessment
-
-    assessment = latest_assessment(session, client.id)
+    assessment = current_assessment(session, client_id=client.id)
     if assessment is None:
         raise ConflictError(
-            f"client {client.external_ref} has no assessment yet: score it first "
-            f"(duediligence risk score {client.external_ref})"
+            f"client {client.external_ref} has no current assessment: assess it first "
+            f"(duediligence assess {client.external_ref})"
+        )
+    if assessment_id is not None and assessment_id != assessment.id:
+        named = session.get(Assessment, assessment_id)
+        if named is None or named.client_id != client.id:
+            raise NotFoundError(f"no assessment {assessment_id} of {client.external_ref}")
+        why = (
+            f"a historical view as of {named.as_of}"
+            if named.historical
+            else f"superseded by assessment {assessment.id}"
+        )
+        raise ConflictError(
+            f"assessment {assessment_id} of {client.external_ref} is {why}; decisions are made "
+            f"on the current assessment ({assessment.id}, as of {assessment.as_of}, "
+            f"{assessment.tier.value})"
         )
     pending = pending_decision(session, client.id)
     current = current_decision(session, client.id)
@@ -314,7 +342,7 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     awaiting confirmation, or when the client was re-assessed at a higher tier since (the
     decision was made on stale facts). Records one ``decision.confirmed`` event.
     """
-    checker = require_acting(session, actor, *DECIDE_ROLES)
+    checker = require_permission(session, actor, Permission.CONFIRM_DECISION)
     lock_chain(session)  # two reviewers confirming at once: the second sees the first's
     decision = session.get(Decision, decision_id, populate_existing=True)
     if decision is None:
@@ -325,9 +353,7 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
         raise PermissionDenied(
             f"four-eyes rule: {checker.username} made decision {decision_id} and cannot confirm it"
         )
-    from duediligence.risk.assess import latest_assessment
-
-    latest = latest_assessment(session, decision.client_id)
+    latest = current_assessment(session, client_id=decision.client_id)
     if latest is not None and latest.tier.rank > decision.assessment.tier.rank:
         raise ConflictError(
             f"the client was re-assessed at tier {latest.tier.value} after decision "
@@ -359,21 +385,28 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
 class QueueItem:
     """Something waiting for a reviewer.
 
-    ``kind`` is ``second_review`` (a decision awaiting confirmation by someone other than
-    ``maker``), ``first_review`` (a client assessed at ``tier`` with no decision covering it),
-    or ``review_due`` (the decision in force reached its next-review date).
+    ``kind`` is ``potential_match`` (a watch-list hit at or above the screening threshold that
+    no reviewer has confirmed or dismissed: the client's verdict is on hold; ``match_id`` names
+    it), ``second_review`` (a decision awaiting confirmation by someone other than ``maker``),
+    ``first_review`` (a client assessed at ``tier`` with no decision covering it), or
+    ``review_due`` (the decision in force reached its next-review date). ``tier`` and
+    ``assessment_id`` are the client's current assessment (None if it has none yet).
     """
 
     kind: str
     client_ref: str
     client_name: str
-    tier: str
-    assessment_id: int
+    tier: str | None
+    assessment_id: int | None
     decision_id: int | None
     action: str | None
     maker: str | None
     since: date
     note: str
+    match_id: int | None = None
+
+
+QUEUE_ORDER = {"potential_match": 0, "second_review": 1, "first_review": 2, "review_due": 3}
 
 
 def _queue_item(
@@ -400,19 +433,71 @@ def _queue_item(
     )
 
 
+def potential_match_items(session: Session) -> list[QueueItem]:
+    """One queue line per unresolved watch-list hit at or above the screening threshold, for
+    clients and prospects alike, oldest first (whatever the client's model tier)."""
+    current = current_assessment_ids().subquery()
+    rows = session.execute(
+        select(
+            ScreeningMatch.id,
+            ScreeningMatch.subject_name,
+            ScreeningMatch.score,
+            ScreeningMatch.created_at,
+            WatchlistEntity.name.label("entity"),
+            WatchlistEntity.source_id,
+            WatchlistEntity.programs,
+            Watchlist.name.label("list_name"),
+            Client.external_ref,
+            Client.name,
+            Assessment.id.label("assessment_id"),
+            Assessment.tier,
+        )
+        .join(WatchlistEntity, WatchlistEntity.id == ScreeningMatch.entity_id)
+        .join(Watchlist, Watchlist.id == WatchlistEntity.watchlist_id)
+        .join(Client, Client.id == ScreeningMatch.client_id)
+        .outerjoin(current, current.c.client_id == Client.id)
+        .outerjoin(Assessment, Assessment.id == current.c.id)
+        .where(
+            ScreeningMatch.status == MatchStatus.PENDING,
+            ScreeningMatch.score >= DEFAULT_THRESHOLD,
+        )
+        .order_by(ScreeningMatch.created_at, ScreeningMatch.id)
+    ).all()
+    items = []
+    for r in rows:
+        programs = ", ".join(r.programs or [])
+        listed = f"{r.list_name} {r.source_id}" + (f", {programs}" if programs else "")
+        items.append(
+            QueueItem(
+                "potential_match",
+                r.external_ref,
+                r.name,
+                r.tier.value if r.tier is not None else None,
+                r.assessment_id,
+                None,
+                None,
+                None,
+                r.created_at.date(),
+                f"potential match {r.id} — on hold: {r.subject_name} ~ {r.entity} ({listed}) "
+                f"score {r.score:.2f}; confirm or dismiss it",
+                r.id,
+            )
+        )
+    return items
+
+
 def review_queue(
     session: Session, *, today: date | None = None, min_tier: Tier = Tier.MEDIUM
 ) -> list[QueueItem]:
     """What awaits a first or second pair of eyes, most urgent first.
 
-    A client needs a first review when its latest assessment is at ``min_tier`` or above and
-    no live decision covers it, or when it was re-assessed at a higher tier than the decision
-    in force was made on. Read-only.
+    Unresolved potential matches come first (oldest first), whatever the client's tier. Then a
+    client needs a second review when a decision awaits confirmation, and a first review when
+    its current assessment is at ``min_tier`` or above and no live decision covers it, or when
+    it was re-assessed at a higher tier than the decision in force was made on. Read-only.
     """
-    today = today or date.today()
-    latest_ids = (
-        select(func.max(Assessment.id).label("id")).group_by(Assessment.client_id).subquery()
-    )
+    today = today or utc_today()
+    current_ids = current_assessment_ids().subquery()
     live_clients = select(Decision.client_id).where(Decision.status.in_(LIVE_STATUSES))
     wanted_tiers = [t for t in Tier if t.rank >= min_tier.rank]
     # Light rows, not ORM objects: a roster of 100,000 clients must not load every assessment.
@@ -425,7 +510,7 @@ def review_queue(
             Assessment.tier,
             Assessment.created_at,
         )
-        .join(latest_ids, Assessment.id == latest_ids.c.id)
+        .join(current_ids, Assessment.id == current_ids.c.id)
         .join(Client, Client.id == Assessment.client_id)
         .where(or_(Assessment.tier.in_(wanted_tiers), Assessment.client_id.in_(live_clients)))
     ).all()
@@ -505,6 +590,7 @@ def review_queue(
                     note,
                 )
             )
-    order = {"second_review": 0, "first_review": 1, "review_due": 2}
-    items.sort(key=lambda i: (order[i.kind], -Tier(i.tier).rank, i.since, i.client_ref))
-    return items
+    items.sort(
+        key=lambda i: (QUEUE_ORDER[i.kind], -Tier(i.tier or "low").rank, i.since, i.client_ref)
+    )
+    return potential_match_items(session) + items

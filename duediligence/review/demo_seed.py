@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from duediligence.db.enums import DecisionAction, Role
+from duediligence.db.queries import resolve_client
 from duediligence.errors import ConflictError, NotFoundError, PermissionDenied
 from duediligence.review.decisions import current_decision, decide, pending_decision
 from duediligence.review.users import add_user, count_users
@@ -47,8 +48,6 @@ def seed_demo_review(session: Session, client_ref: str) -> str:
     else:
         parts.append("users already exist")
     try:
-        from duediligence.risk.assess import resolve_client
-
         client = resolve_client(session, client_ref)
     except NotFoundError:
         return "; ".join(parts)

@@ -27,7 +27,7 @@ from duediligence.db.enums import ClientStatus, PartyKind
 from duediligence.db.models import AuditEvent, Client, Party, ScreeningMatch, Signal
 from duediligence.jsonutil import canonical_json
 from duediligence.review.audit import is_redacted, record_event, redaction_marker
-from duediligence.review.users import ADMIN_ROLES, require_acting
+from duediligence.review.users import Permission, require_permission
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def purge_personal_data(
     Idempotent: parties already pseudonymised are skipped. Records one ``retention.purged``
     event when anything changed.
     """
-    acting = None if dry_run else require_acting(session, actor, *ADMIN_ROLES)
+    acting = None if dry_run else require_permission(session, actor, Permission.PURGE_PERSONAL_DATA)
     cutoff = years_before(before, RETENTION_YEARS)
     result = PurgeResult(before=before, cutoff=cutoff, dry_run=dry_run)
     clients = list(

@@ -25,6 +25,8 @@ import hmac
 import logging
 import re
 import secrets
+from enum import StrEnum
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -137,10 +139,58 @@ def require_acting(session: Session, username: str | None, *roles: Role) -> User
     return require_role(get_active_user(session, username), *roles)
 
 
-# Roles allowed to change data other than decisions and users (imports, screening, scoring).
-DATA_ROLES: tuple[Role, ...] = (Role.ANALYST, Role.REVIEWER, Role.ADMIN)
-DECIDE_ROLES: tuple[Role, ...] = (Role.REVIEWER,)
-ADMIN_ROLES: tuple[Role, ...] = (Role.ADMIN,)
+class Permission(StrEnum):
+    """What a user may be allowed to do; :data:`PERMISSIONS` says which roles may."""
+
+    CHANGE_DATA = "change data (import, screen, classify, assess, onboard, models, reports)"
+    REVIEW_MATCH = "confirm or dismiss a watch-list match"
+    REVIEW_SIGNAL = "confirm or dismiss a signal"
+    DECIDE = "record a decision on a client"
+    CONFIRM_DECISION = "confirm another reviewer's decision"
+    READ_QUEUE = "read the review queue"
+    READ_AUDIT_LOG = "read the audit log in the web app"
+    MANAGE_USERS = "manage users"
+    PURGE_PERSONAL_DATA = "purge personal data (retention)"
+
+
+# The one table of who may do what. The library enforces it (require_permission), the CLI and
+# the web app's route guards read it, and the tests walk it. Verdicts on matches and signals and
+# decisions on clients are the reviewer's alone: an admin manages accounts and an analyst
+# prepares the file, but neither may clear a sanctions hit.
+PERMISSIONS: dict[Permission, tuple[Role, ...]] = {
+    Permission.CHANGE_DATA: (Role.ANALYST, Role.REVIEWER, Role.ADMIN),
+    Permission.REVIEW_MATCH: (Role.REVIEWER,),
+    Permission.REVIEW_SIGNAL: (Role.REVIEWER,),
+    Permission.DECIDE: (Role.REVIEWER,),
+    Permission.CONFIRM_DECISION: (Role.REVIEWER,),
+    Permission.READ_QUEUE: (Role.REVIEWER, Role.AUDITOR, Role.ADMIN),
+    Permission.READ_AUDIT_LOG: (Role.AUDITOR, Role.ADMIN),
+    Permission.MANAGE_USERS: (Role.ADMIN,),
+    Permission.PURGE_PERSONAL_DATA: (Role.ADMIN,),
+}
+
+
+def roles_for(permission: Permission) -> tuple[Role, ...]:
+    """The roles :data:`PERMISSIONS` allows ``permission``."""
+    return PERMISSIONS[permission]
+
+
+def may(user: Any, permission: Permission) -> bool:
+    """Whether ``user`` (a ``User``, or anything with a ``role``; None for nobody) is active
+    and holds a role allowed ``permission``."""
+    return (
+        user is not None and getattr(user, "active", True) and user.role in PERMISSIONS[permission]
+    )
+
+
+def require_permission(session: Session, username: str | None, permission: Permission) -> User:
+    """The active user ``username`` if their role is allowed ``permission``; else
+    :class:`PermissionDenied` naming the roles that are."""
+    return require_acting(session, username, *PERMISSIONS[permission])
+
+
+DATA_ROLES = roles_for(Permission.CHANGE_DATA)
+ADMIN_ROLES = roles_for(Permission.MANAGE_USERS)
 
 
 def check_actor(

@@ -2,24 +2,44 @@
 
 A screening match and a signal are both reviewed the same way: a reviewer confirms or dismisses
 it with a reason, the new status, reviewer, time and reason are stored on the row, and one audit
-event records the change. :func:`apply_verdict` is that common step; :func:`review_signal` is
-the verdict on a signal (the verdict on a match is
-:func:`duediligence.matching.decisions.decide_match`, which may also record a sanction signal).
+event records the change. :func:`apply_verdict` is that common step; :func:`decide_match` and
+:func:`review_signal` are the verdicts, and only a reviewer may give them
+(:data:`~duediligence.review.users.PERMISSIONS`), whatever the surface.
+
+A verdict on a match also:
+
+- records, when a match on a sanctioned entity is confirmed, a ``sanction`` signal against the
+  client dated by when the listing became public (the entry's listing date, else the
+  publication date of the first list snapshot that held it — see
+  :func:`duediligence.risk.records.known_since`). That signal is the dated public record of the
+  finding; it is never classified or counted as adverse media, because the match itself counts
+  (once) in scoring. Dismissing the match later dismisses its signal too;
+- re-assesses the client at once, so its current verdict leaves (or enters) the hold, or turns
+  prohibited, without waiting for the nightly re-scoring.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
-from duediligence.db.enums import ReviewStatus
-from duediligence.db.models import ScreeningMatch, Signal
+from duediligence.db.enums import LinkStatus, MatchStatus, ReviewStatus, Severity, SignalKind
+from duediligence.db.models import (
+    Assessment,
+    ScreeningMatch,
+    Signal,
+    Watchlist,
+    WatchlistSnapshot,
+)
 from duediligence.errors import ConflictError, InputError, NotFoundError
 from duediligence.review.audit import record_event
+from duediligence.review.users import Permission, require_permission
 
 Row = TypeVar("Row", ScreeningMatch, Signal)
 
@@ -104,12 +124,14 @@ def apply_verdict(
 
 
 def review_signal(
-    session: Session, signal_id: int, *, confirm: bool, reason: str, actor: str
+    session: Session, signal_id: int, *, confirm: bool, reason: str, actor: str | None
 ) -> Signal:
     """A reviewer confirms a signal is about the client (and adverse) or dismisses it (audited).
 
     A dismissed signal no longer counts towards the client's risk at the next assessment.
+    :class:`PermissionDenied` unless ``actor`` is an active reviewer.
     """
+    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
     new_status = ReviewStatus.CONFIRMED if confirm else ReviewStatus.DISMISSED
     return apply_verdict(
         session,
@@ -117,6 +139,131 @@ def review_signal(
         signal_id,
         new_status,
         reason=reason,
+        actor=user.username,
+        decided_by=user.username,
+    )
+
+
+@dataclass(frozen=True)
+class MatchVerdict:
+    """A verdict on a match and the client's new current assessment it led to."""
+
+    match: ScreeningMatch
+    assessment: Assessment
+    signal: Signal | None  # the sanction signal of a confirmed sanctions match
+
+
+def decide_match(
+    session: Session, match_id: int, *, confirm: bool, reason: str, actor: str | None
+) -> MatchVerdict:
+    """Confirm or dismiss a screening match, with a reason (audited), then re-assess the client.
+
+    :class:`PermissionDenied` unless ``actor`` is an active reviewer; :class:`InputError` for a
+    blank reason; :class:`NotFoundError` / :class:`ConflictError` as :func:`apply_verdict`.
+    """
+    from duediligence.risk.assess import assess_client
+
+    user = require_permission(session, actor, Permission.REVIEW_MATCH)
+    new_status = MatchStatus.CONFIRMED if confirm else MatchStatus.DISMISSED
+    match = apply_verdict(
+        session,
+        MATCH_VERDICT,
+        match_id,
+        new_status,
+        reason=reason,
+        actor=user.username,
+        decided_by=user.username,
+    )
+    signal = _match_signal(session, match, actor=user.username)
+    assessment = assess_client(session, match.client_id, actor=user.username)
+    return MatchVerdict(match, assessment, signal)
+
+
+def _is_sanction(topics: list[str] | None) -> bool:
+    return not topics or any(t == "sanction" or t.startswith("sanction.") for t in topics)
+
+
+def _match_signal(session: Session, match: ScreeningMatch, *, actor: str) -> Signal | None:
+    """Keep the sanction signal of a match in step with its verdict (see the module docstring).
+
+    Creates it when a sanctions match is confirmed (dated by the listing), restores it when a
+    dismissed one is confirmed again, dismisses it when the match is dismissed."""
+    from duediligence.risk.records import known_since
+
+    signal = session.scalar(select(Signal).where(Signal.screening_match_id == match.id))
+    if match.status == MatchStatus.DISMISSED:
+        if signal is not None and signal.review_status != ReviewStatus.DISMISSED:
+            _follow(session, signal, ReviewStatus.DISMISSED, match, actor)
+        return signal
+    if signal is not None:
+        if signal.review_status != ReviewStatus.CONFIRMED:
+            _follow(session, signal, ReviewStatus.CONFIRMED, match, actor)
+        return signal
+    entity = match.entity
+    if not _is_sanction(entity.topics):
+        return None
+    first = session.get(WatchlistSnapshot, entity.first_seen_snapshot_id)
+    list_name = session.scalar(select(Watchlist.name).where(Watchlist.id == entity.watchlist_id))
+    assert first is not None and list_name is not None
+    published, how = known_since(
+        entity.listed_on,
+        entity.listed_on_source,
+        first.published_on,
+        first.published_source,
+        first.imported_at,
+        list_name,
+    )
+    programs = ", ".join(entity.programs or [])
+    signal = Signal(
+        client_id=match.client_id,
+        kind=SignalKind.SANCTION,
+        title=f"Sanctions listing: {match.subject_name} is listed on {list_name} as "
+        f"{entity.name}" + (f" ({programs})" if programs else ""),
+        text=f"Screening match {match.id} confirmed by {actor}: {match.decision_reason}. "
+        f"Dated by the listing: {how}.",
+        source=list_name,
+        published_at=published,
+        content_hash=hashlib.sha256(f"match:{match.id}".encode()).hexdigest(),
+        subject_name=match.subject_name,
+        severity=Severity.SANCTION,
+        credibility=1.0,
+        link_status=LinkStatus.LINKED,
+        link_score=match.score,
+        review_status=ReviewStatus.CONFIRMED,
+        reviewed_by=actor,
+        reviewed_at=utcnow(),
+        review_reason=f"screening match {match.id} confirmed",
+        screening_match_id=match.id,
+    )
+    session.add(signal)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="signal.created",
+        object_type="signal",
+        object_id=signal.id,
+        client_id=match.client_id,
+        after={
+            "kind": "sanction",
+            "from_match": match.id,
+            "published_at": published,
+            "dated_by": how,
+        },
+    )
+    return signal
+
+
+def _follow(
+    session: Session, signal: Signal, status: ReviewStatus, match: ScreeningMatch, actor: str
+) -> None:
+    """A match's sanction signal follows the match's verdict (one audit event)."""
+    apply_verdict(
+        session,
+        SIGNAL_VERDICT,
+        signal.id,
+        status,
+        reason=f"screening match {match.id} {match.status.value}",
         actor=actor,
         decided_by=actor,
     )

@@ -3,7 +3,6 @@
 from duediligence.risk.assess import (
     RiskResult,
     assess_client,
-    latest_assessment,
     load_scorer,
     score_clients,
     store_results,
@@ -15,7 +14,6 @@ __all__ = [
     "RiskResult",
     "assess_client",
     "knowability",
-    "latest_assessment",
     "load_scorer",
     "score_clients",
     "store_results",

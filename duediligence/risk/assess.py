@@ -1,49 +1,48 @@
 """Point-in-time assessment: load what was public at ``as_of``, score it, store it immutably.
 
 ``score_clients`` is the bulk, read-only path the nightly batch uses: a handful of queries per
-chunk of clients, then pure Python/numpy. ``store_results`` writes immutable assessment rows
-with one audit event each; ``assess_client`` does both for one client.
+chunk of clients (:mod:`duediligence.risk.records`), then pure Python/numpy. ``store_results``
+writes immutable assessment rows with one audit event each; ``assess_client`` does both for
+one client.
+
+An assessment is *historical* when its as-of date is before the day it is made (the day a run
+started, for the batch): a point-in-time view that never becomes the client's current
+assessment (:mod:`duediligence.db.queries`). An as-of date after today is refused. An
+assessment is *on hold* while a potential watch-list match awaits a reviewer
+(:func:`duediligence.risk.rules.potential_match_hold`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-import numpy as np
-from sqlalchemy import Table, event, select
+from sqlalchemy import Table, event
 from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
 from duediligence.db.bulk import bulk_insert
-from duediligence.db.enums import MatchStatus, ModelKind, PartyRole, ReviewStatus, Tier
-from duediligence.db.models import (
-    Assessment,
-    Client,
-    Engagement,
-    Party,
-    ScreeningMatch,
-    Signal,
-    WatchlistEntity,
-)
-from duediligence.errors import IntegrityError, NotFoundError
+from duediligence.db.enums import AssessmentState, ModelKind, Tier
+from duediligence.db.models import Assessment
+from duediligence.db.queries import resolve_client, utc_today
+from duediligence.errors import InputError, IntegrityError, NotFoundError
 from duediligence.jsonutil import sha256_text
 from duediligence.modelstore import active_versions, load_active
 from duediligence.review.audit import PendingEvent, record_events
 from duediligence.risk.features import (
     FEATURE_NAMES,
     ClientRecord,
-    SignalFact,
     compute_features,
+    feature_matrix,
 )
 from duediligence.risk.model import Scorer, explain, tier_for
-from duediligence.risk.rules import apply_rules
+from duediligence.risk.records import load_records
+from duediligence.risk.rules import HOLD_RULE, apply_rules
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +56,12 @@ class RiskResult:
     probability: float
     tier: Tier
     rule_hits: list[dict[str, Any]]
-    features: dict[str, float]
+    features: dict[str, float | None]  # None: no information on file
     explanation: dict[str, Any]
     inputs_hash: str
     risk_model_version: str
     signal_model_version: str | None
+    state: AssessmentState = AssessmentState.SCORED
 
 
 @event.listens_for(Assessment, "before_update")
@@ -89,156 +89,6 @@ def load_scorer(session: Session | None = None, models_dir: Path | None = None) 
         return Scorer.fallback()
 
 
-LISTED_TOPICS = frozenset({"sanction", "role.pep", "crime"})
-
-
-def file_match(
-    confirmed_by_client: dict[int, list[dict[str, Any]]],
-    pending_by_client: dict[int, list[dict[str, Any]]],
-    as_of: date,
-    *,
-    client_id: int,
-    match_id: int,
-    confirmed: bool,
-    score: float,
-    created: date,
-    decided: date | None,
-    subject: str,
-    entity: str,
-    topics: list[str] | None,
-) -> None:
-    """File one non-dismissed screening match where a record as of ``as_of`` counts it.
-
-    Confirmed matches count once decided by then, others as pending once raised by then; a match
-    on an entity whose topics name none of :data:`LISTED_TOPICS` is not counted (no topics at all
-    is). Shared by :func:`load_records` and the batch's fast loader so both file alike.
-    """
-    if topics and not LISTED_TOPICS & set(topics):
-        return
-    item = {
-        "match_id": match_id,
-        "subject": subject,
-        "entity": entity,
-        "topics": topics,
-        "score": score,
-    }
-    if confirmed:
-        if decided is None or decided <= as_of:
-            confirmed_by_client[client_id].append(item)
-    elif created <= as_of:
-        pending_by_client[client_id].append(item)
-
-
-def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> list[ClientRecord]:
-    """The public record of each client as of ``as_of`` (a few queries for the whole chunk)."""
-    ids = list(client_ids)
-    clients = {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(ids)))}
-    missing = set(ids) - set(clients)
-    if missing:
-        raise NotFoundError(f"no client with id {sorted(missing)[0]}")
-    owners: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for p in session.execute(
-        select(Party.client_id, Party.kind, Party.role, Party.country).where(
-            Party.client_id.in_(ids)
-        )
-    ):
-        owners[p.client_id].append(
-            {"kind": p.kind.value, "role": p.role.value, "country": p.country}
-        )
-    signals: dict[int, list[SignalFact]] = defaultdict(list)
-    for sig in session.execute(
-        select(
-            Signal.id,
-            Signal.client_id,
-            Signal.title,
-            Signal.kind,
-            Signal.published_at,
-            Signal.source,
-            Signal.severity,
-            Signal.credibility,
-            Signal.label,
-            Signal.label_probabilities,
-        )
-        .where(
-            Signal.client_id.in_(ids),
-            Signal.published_at <= as_of,
-            Signal.review_status != ReviewStatus.DISMISSED,
-        )
-        .order_by(Signal.published_at, Signal.id)
-    ):
-        signals[sig.client_id].append(
-            SignalFact(
-                sig.id,
-                sig.title,
-                sig.kind.value,
-                sig.published_at,
-                sig.source,
-                sig.severity.value if sig.severity else None,
-                sig.credibility if sig.credibility is not None else 0.6,
-                sig.label,
-                sig.label_probabilities,
-            )
-        )
-    matches: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    pending: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for mt in session.execute(
-        select(
-            ScreeningMatch.id,
-            ScreeningMatch.client_id,
-            ScreeningMatch.status,
-            ScreeningMatch.score,
-            ScreeningMatch.created_at,
-            ScreeningMatch.decided_at,
-            ScreeningMatch.subject_name,
-            WatchlistEntity.name,
-            WatchlistEntity.topics,
-        )
-        .join(WatchlistEntity, WatchlistEntity.id == ScreeningMatch.entity_id)
-        .where(ScreeningMatch.client_id.in_(ids), ScreeningMatch.status != MatchStatus.DISMISSED)
-    ):
-        file_match(
-            matches,
-            pending,
-            as_of,
-            client_id=mt.client_id,
-            match_id=mt.id,
-            confirmed=mt.status == MatchStatus.CONFIRMED,
-            score=mt.score,
-            created=mt.created_at.date(),
-            decided=mt.decided_at.date() if mt.decided_at is not None else None,
-            subject=mt.subject_name,
-            entity=mt.name,
-            topics=mt.topics,
-        )
-    engagements: dict[int, list[str]] = defaultdict(list)
-    for e in session.execute(
-        select(Engagement.client_id, Engagement.kind).where(
-            Engagement.client_id.in_(ids), Engagement.date <= as_of
-        )
-    ):
-        engagements[e.client_id].append(e.kind.value)
-    return (
-        [
-            ClientRecord(
-                client_id=cid,
-                as_of=as_of,
-                profile_version=clients[cid].profile_version,
-                country=clients[cid].country,
-                industry=clients[cid].industry,
-                products=list(clients[cid].products or []),
-                owners=[o for o in owners[cid] if o["role"] in (PartyRole.OWNER.value,)],
-                signals=signals[cid],
-                confirmed_matches=matches[cid],
-                pending_matches=pending[cid],
-                engagement_kinds=engagements[cid],
-            )
-            for cid in ids
-        ]
-        if ids
-        else []
-    )
-
-
 def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str) -> str:
     """SHA-256 of what the score considered (the same bytes ``canonical_json`` would give,
     built from plain values directly because this runs for every client of every batch)."""
@@ -248,6 +98,7 @@ def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str
         "profile": profile_version,
         "signals": [[s.id, s.label, s.severity] for s in record.signals],
         "matches": [m["match_id"] for m in record.confirmed_matches],
+        "pending": [m["match_id"] for m in record.pending_matches],
         "engagements": record.engagement_kinds,
         "model": scorer_version,
     }
@@ -265,7 +116,7 @@ def score_records(
     if not records:
         return []
     computed = [compute_features(r) for r in records]
-    matrix = np.array([[f[name].value for name in FEATURE_NAMES] for f in computed], dtype=float)
+    matrix = feature_matrix(computed)
     probabilities, contributions = scorer.probabilities(matrix)
     results = []
     for i, record in enumerate(records):
@@ -280,23 +131,39 @@ def score_records(
                 probability=round(probability, 6),
                 tier=tier,
                 rule_hits=[h.as_dict() for h in hits],
-                features={name: round(features[name].value, 6) for name in FEATURE_NAMES},
+                features={
+                    name: round(features[name].value, 6) if features[name].known else None
+                    for name in FEATURE_NAMES
+                },
                 explanation=explain(features, contributions[i], probability, tier, hits),
                 inputs_hash=_inputs_hash(record, record.profile_version, scorer.version),
                 risk_model_version=scorer.version,
                 signal_model_version=signal_model,
+                state=(
+                    AssessmentState.ON_HOLD
+                    if any(h.rule == HOLD_RULE for h in hits)
+                    else AssessmentState.SCORED
+                ),
             )
         )
     return results
 
 
 def score_clients(
-    session: Session, client_ids: Sequence[int], as_of: date, *, model: Scorer | None = None
+    session: Session,
+    client_ids: Sequence[int],
+    as_of: date,
+    *,
+    model: Scorer | None = None,
+    signal_model_version: str | None = None,
 ) -> list[RiskResult]:
-    """Score clients as of ``as_of`` from what was public then (read-only, bulk)."""
+    """Score clients as of ``as_of`` from what was public then (read-only, bulk).
+
+    ``model`` defaults to the active risk model; ``signal_model_version`` (recorded on each
+    result) to the active adverse-media model's version."""
     scorer = model or load_scorer(session)
     records = load_records(session, client_ids, as_of)
-    return score_records(records, scorer, _signal_model_version())
+    return score_records(records, scorer, signal_model_version or _signal_model_version())
 
 
 def _signal_model_version() -> str | None:
@@ -305,10 +172,14 @@ def _signal_model_version() -> str | None:
     return active_versions(get_settings().models_dir).get(str(ModelKind.SIGNALS))
 
 
-def _row(r: RiskResult, run_id: int | None, actor: str | None, now: Any) -> dict[str, Any]:
+def _row(
+    r: RiskResult, run_id: int | None, actor: str | None, now: Any, made_on: date
+) -> dict[str, Any]:
     return {
         "client_id": r.client_id,
         "as_of": r.as_of,
+        "historical": r.as_of < made_on,
+        "state": r.state,
         "run_id": run_id,
         "signal_model_version": r.signal_model_version,
         "risk_model_version": r.risk_model_version,
@@ -323,7 +194,9 @@ def _row(r: RiskResult, run_id: int | None, actor: str | None, now: Any) -> dict
     }
 
 
-def _event(r: RiskResult, run_id: int | None, assessment_id: int | None = None) -> PendingEvent:
+def _event(
+    r: RiskResult, run_id: int | None, made_on: date, assessment_id: int | None = None
+) -> PendingEvent:
     return PendingEvent(
         "assessment.created",
         "assessment",
@@ -332,6 +205,8 @@ def _event(r: RiskResult, run_id: int | None, assessment_id: int | None = None) 
         after={
             "as_of": r.as_of,
             "tier": r.tier.value,
+            "state": r.state.value,
+            "historical": r.as_of < made_on,
             "probability": r.probability,
             "inputs_hash": r.inputs_hash,
             "run_id": run_id,
@@ -345,47 +220,46 @@ def store_results(
     *,
     run_id: int | None = None,
     actor: str | None = None,
+    made_on: date | None = None,
 ) -> int:
-    """Insert immutable assessment rows for ``results`` with one audit event each."""
+    """Insert immutable assessment rows for ``results`` with one audit event each.
+
+    ``made_on`` is the day the scoring was made (a run's start day; default today, UTC): a
+    result as of an earlier date is stored as historical."""
     if not results:
         return 0
     now = utcnow()
-    rows = [_row(r, run_id, actor, now) for r in results]
+    made_on = made_on or now.date()
+    rows = [_row(r, run_id, actor, now, made_on) for r in results]
     bulk_insert(session, cast(Table, Assessment.__table__), rows)
-    record_events(session, actor=actor, events=[_event(r, run_id) for r in results])
+    record_events(session, actor=actor, events=[_event(r, run_id, made_on) for r in results])
     return len(rows)
 
 
-def resolve_client(session: Session, ref: str | int) -> Client:
-    """A client by external reference (or id); :class:`NotFoundError` if there is none."""
-    client = (
-        session.get(Client, ref)
-        if isinstance(ref, int)
-        else session.scalar(select(Client).where(Client.external_ref == ref))
-    )
-    if client is None:
-        raise NotFoundError(f"no client {ref!r}")
-    return client
+def check_as_of(as_of: date | None) -> date:
+    """``as_of`` (default today, UTC), refused with :class:`InputError` when after today: the
+    product answers what was public on a date, and the future is not public yet."""
+    today = utc_today()
+    if as_of is None:
+        return today
+    if as_of > today:
+        raise InputError(f"as-of date {as_of} is after today ({today}): nothing is public yet")
+    return as_of
 
 
 def assess_client(
     session: Session, client: str | int, *, as_of: date | None = None, actor: str | None = None
 ) -> Assessment:
-    """Score one client as of a date (default today) and store the immutable assessment."""
+    """Score one client as of a date (default today) and store the immutable assessment.
+
+    An as-of date before today gives a historical assessment (a point-in-time view that never
+    becomes the client's current one); after today is an :class:`InputError`."""
     row = resolve_client(session, client)
-    result = score_clients(session, [row.id], as_of or date.today())[0]
-    stored = Assessment(**_row(result, None, actor, utcnow()))
+    as_of = check_as_of(as_of)
+    now = utcnow()
+    result = score_clients(session, [row.id], as_of)[0]
+    stored = Assessment(**_row(result, None, actor, now, now.date()))
     session.add(stored)
     session.flush()
-    record_events(session, actor=actor, events=[_event(result, None, stored.id)])
+    record_events(session, actor=actor, events=[_event(result, None, now.date(), stored.id)])
     return stored
-
-
-def latest_assessment(session: Session, client_id: int) -> Assessment | None:
-    """The newest stored assessment of a client."""
-    return session.scalar(
-        select(Assessment)
-        .where(Assessment.client_id == client_id)
-        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
-        .limit(1)
-    )

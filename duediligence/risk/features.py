@@ -2,7 +2,9 @@
 
 Every function takes a :class:`ClientRecord` — only what was public on or before ``as_of`` — and
 returns a number and the evidence behind it, so each contribution to a score can be traced to
-signals, matches or facts a reviewer can check.
+signals, matches or facts a reviewer can check. A feature the record holds no information on (an
+unknown line of business, no owner on file, no country) says so (``known=False``): the model then
+gives it no contribution and the explanation does not list it as a reason.
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from duediligence.risk.reference import industry_risk, lists_for, product_risk
 
+# Credibility of a signal whose source was not rated on import (between a blog and a newspaper).
+DEFAULT_CREDIBILITY = 0.6
 HALF_LIFE_DAYS = 5 * 365  # older news weighs less, but years-old findings still count
 SEVERITY_WEIGHT = {
     None: 1.0,
@@ -86,10 +92,12 @@ class ClientRecord:
 
 @dataclass(frozen=True)
 class Feature:
-    """A feature value and the evidence behind it."""
+    """A feature value and the evidence behind it; ``known`` is False when the record holds no
+    information on it (the value is then meaningless and contributes nothing)."""
 
     value: float
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    known: bool = True
 
 
 def decay(published: date, as_of: date) -> float:
@@ -217,8 +225,10 @@ def jurisdiction_risk(record: ClientRecord) -> Feature:
     """Worst jurisdiction of the client and its owners on the lists in force at ``as_of``:
     FATF call for action 1.0, FATF increased monitoring or EU high-risk 0.6, secrecy 0.3."""
     worst = 0.0
-    evidence = []
+    evidence: list[dict[str, Any]] = []
     countries = [("client", record.country)] + [("owner", o.get("country")) for o in record.owners]
+    if not any(country for _who, country in countries):
+        return Feature(0.0, [{"finding": "no country on file"}], known=False)
     for who, country in countries:
         on = lists_for(country, record.as_of)
         score = (
@@ -237,15 +247,20 @@ def jurisdiction_risk(record: ClientRecord) -> Feature:
 
 
 def industry(record: ClientRecord) -> Feature:
-    """Risk of the client's line of business (reference table)."""
-    return Feature(industry_risk(record.industry), [{"industry": record.industry}])
+    """Risk of the client's line of business (reference table ``risk/data/industries.csv``);
+    unknown when the client has no industry on file or one the table does not know."""
+    risk = industry_risk(record.industry)
+    if risk is None:
+        return Feature(0.0, [{"industry": record.industry or "not on file"}], known=False)
+    return Feature(risk, [{"industry": record.industry}])
 
 
 def ownership_opacity(record: ClientRecord) -> Feature:
-    """No known owner (1.0); owners that are companies (+0.25) or offshore (+0.5); capped at 1."""
+    """Owners that are companies (+0.25 each) or offshore (+0.5 each), capped at 1; unknown when
+    no owner is on file (nothing is known of the ownership, so nothing is scored)."""
     owners = [o for o in record.owners if o.get("role") == "owner"]
     if not owners:
-        return Feature(1.0, [{"finding": "no known owner"}])
+        return Feature(0.0, [{"finding": "no owner on file"}], known=False)
     score = 0.0
     evidence = []
     for o in owners:
@@ -299,3 +314,12 @@ FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 def compute_features(record: ClientRecord) -> dict[str, Feature]:
     """Every feature of ``record``."""
     return {name: fn(record) for name, (_label, fn) in FEATURES.items()}
+
+
+def feature_matrix(computed: list[dict[str, Feature]]) -> np.ndarray:
+    """Rows of feature values in :data:`FEATURE_NAMES` order, NaN where a feature is unknown
+    (the scorer fills those with the training mean, so they contribute nothing)."""
+    return np.array(
+        [[f[name].value if f[name].known else np.nan for name in FEATURE_NAMES] for f in computed],
+        dtype=float,
+    ).reshape(len(computed), len(FEATURE_NAMES))

@@ -1,5 +1,12 @@
 """What was knowable, and when: the first date a client's public record put it at high risk,
-the signals that tipped it, and the vendor's engagements with it from that date on."""
+what tipped it (signals, watch-list matches, or profile facts such as a jurisdiction listing),
+and the vendor's engagements with it from that date on.
+
+The record is loaded once (:func:`~duediligence.risk.records.load_facts`) and scored at every
+date it changed: signals published, listings of confirmed matches made public (their listing
+dates, not the day a reviewer confirmed them), potential matches raised, and jurisdiction lists
+changing for the client's or an owner's country.
+"""
 
 from __future__ import annotations
 
@@ -10,51 +17,116 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from duediligence.db.enums import MatchStatus, Tier
-from duediligence.db.models import Client, Engagement, Party, ScreeningMatch, Signal
-from duediligence.risk.assess import load_records, load_scorer, resolve_client, score_records
-from duediligence.risk.model import Scorer
+from duediligence.db.enums import Tier
+from duediligence.db.models import Engagement, Signal
+from duediligence.db.queries import resolve_client, utc_today
+from duediligence.risk.assess import RiskResult, load_scorer, score_records
+from duediligence.risk.model import Scorer, tier_for
+from duediligence.risk.records import change_dates, load_facts, record_as_of
 from duediligence.risk.reference import listings
+
+# Factors of the client's own profile: what they say is dated by the profile, not by news.
+PROFILE_FACTORS = ("jurisdiction_risk", "industry_risk", "ownership_opacity", "product_exposure")
 
 
 @dataclass
 class Knowability:
-    """The answer to the question a court asks a vendor."""
+    """The answer to the question a court asks a vendor.
+
+    ``tipped_by`` names every cause of the first high-risk verdict, each with a date and a
+    reader-facing text (``kind`` is ``signal``, ``match``, ``rule`` or ``profile``);
+    ``tipping_signals`` repeats the signals among them with their details.
+    """
 
     client_ref: str
     client_name: str
     knowable_since: date | None
     tier_then: str | None
     tipping_signals: list[dict[str, Any]] = field(default_factory=list)
+    tipped_by: list[dict[str, Any]] = field(default_factory=list)
     engagements_after: list[dict[str, Any]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     model_version: str = ""
 
 
-def change_dates(session: Session, client_id: int, until: date) -> list[date]:
-    """Every date the client's public record changed: signals published, matches confirmed,
-    and its or its owners' countries put on (or taken off) a jurisdiction list."""
-    dates = set(
-        session.scalars(
-            select(Signal.published_at).where(
-                Signal.client_id == client_id, Signal.published_at <= until
+def _listing_since(country: str | None, lists: list[str], as_of: date) -> date | None:
+    """Since when ``country`` has been on one of ``lists`` (the listing in force at ``as_of``)."""
+    starts = [
+        item.since
+        for item in listings()
+        if item.country == country and item.list in lists and item.in_force(as_of)
+    ]
+    return min(starts) if starts else None
+
+
+def _profile_causes(factor: dict[str, Any], as_of: date) -> list[dict[str, Any]]:
+    """Reader-facing causes for one profile factor of the crossing assessment, dated."""
+    name, label = factor["feature"], factor["label"]
+    if name == "jurisdiction_risk":
+        out = []
+        for e in factor.get("evidence", []):
+            since = _listing_since(e.get("country"), e.get("lists", []), as_of) or as_of
+            lists = ", ".join(str(x).replace("_", " ") for x in e.get("lists", []))
+            out.append(
+                {
+                    "kind": "profile",
+                    "date": since,
+                    "text": f"{label}: {e.get('who')} country {e.get('country')} on {lists} "
+                    f"since {since}",
+                }
             )
-        )
+        return out
+    details = "; ".join(
+        ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in e.items() if v not in (None, [], ""))
+        for e in factor.get("evidence", [])
     )
-    for decided in session.scalars(
-        select(ScreeningMatch.decided_at).where(
-            ScreeningMatch.client_id == client_id, ScreeningMatch.status == MatchStatus.CONFIRMED
-        )
-    ):
-        if decided is not None and decided.date() <= until:
-            dates.add(decided.date())
-    countries = {session.get(Client, client_id).country} | set(  # type: ignore[union-attr]
-        session.scalars(select(Party.country).where(Party.client_id == client_id))
-    )
-    for listing in listings():
-        if listing.country in countries:
-            dates.update(d for d in (listing.since, listing.until) if d is not None and d <= until)
-    return sorted(dates)
+    return [
+        {
+            "kind": "profile",
+            "date": as_of,
+            "text": f"{label} (client profile as on file): {details}" if details else label,
+        }
+    ]
+
+
+def _causes(crossed: RiskResult) -> tuple[list[dict[str, Any]], set[int]]:
+    """Every cause of a high-risk result, and the ids of the signals among them: the hard rules
+    that demand high or more (with their matches and signals), and — when the model's score
+    alone reached high — the factors that raised it."""
+    causes: list[dict[str, Any]] = []
+    signal_ids: set[int] = set()
+    for hit in crossed.rule_hits:
+        if Tier(hit["min_tier"]).rank < Tier.HIGH.rank:
+            continue
+        matches = hit.get("matches") or []
+        for m in matches:
+            on = m["known_since"] if hit["rule"] == "confirmed_sanctions_match" else m["raised_on"]
+            causes.append(
+                {
+                    "kind": "match",
+                    "date": date.fromisoformat(on),
+                    "text": f"{hit['description'].split(':')[0]}: {m['subject']} ~ {m['entity']} "
+                    f"({m['list']} {m['source_id']}, score {m['score']:.2f}); "
+                    + (
+                        m["known_since_source"]
+                        if hit["rule"] == "confirmed_sanctions_match"
+                        else f"raised {m['raised_on']}, awaiting review"
+                    ),
+                    "match_id": m["match_id"],
+                }
+            )
+        signal_ids.update(hit.get("signals", []))
+        if not matches and not hit.get("signals"):
+            since = hit.get("since")
+            when = date.fromisoformat(since) if since else crossed.as_of
+            causes.append({"kind": "rule", "date": when, "text": hit["description"]})
+    if tier_for(crossed.probability, []).rank < Tier.HIGH.rank:
+        return causes, signal_ids
+    for factor in crossed.explanation["factors"]:
+        signal_ids.update(s["id"] for s in factor["signals"])
+        if factor["feature"] in PROFILE_FACTORS:
+            causes.extend(_profile_causes(factor, crossed.as_of))
+    return causes, signal_ids
 
 
 def knowability(
@@ -66,14 +138,14 @@ def knowability(
 ) -> Knowability:
     """Score the client at every date its public record changed and find when it became high.
 
-    ``model`` is the risk model to score with (default: the active one).
+    ``until`` is the last date considered (default today, UTC); ``model`` the risk model to
+    score with (default: the active one). :class:`NotFoundError` for an unknown client.
     """
     row = resolve_client(session, client)
-    until = until or date.today()
+    until = until or utc_today()
     scorer = model or load_scorer(session)
-    dates = change_dates(session, row.id, until)
-    records = [load_records(session, [row.id], d)[0] for d in dates]
-    results = score_records(records, scorer)
+    facts = load_facts(session, [row.id], until)[0]
+    results = score_records([record_as_of(facts, d) for d in change_dates(facts)], scorer)
     timeline = [
         {
             "date": r.as_of,
@@ -91,11 +163,9 @@ def knowability(
         return answer
     answer.knowable_since = crossed.as_of
     answer.tier_then = crossed.tier.value
-    tipping_ids = {s["id"] for f in crossed.explanation["factors"] for s in f["signals"]}
-    for hit in crossed.rule_hits:
-        tipping_ids.update(hit.get("signals", []))
+    causes, tipping_ids = _causes(crossed)
     tipping = session.scalars(
-        select(Signal).where(Signal.id.in_(tipping_ids)).order_by(Signal.published_at)
+        select(Signal).where(Signal.id.in_(tipping_ids)).order_by(Signal.published_at, Signal.id)
     ).all()
     answer.tipping_signals = [
         {
@@ -109,6 +179,16 @@ def knowability(
         }
         for s in tipping
     ]
+    signal_causes = [
+        {
+            "kind": "signal",
+            "date": s["published_at"],
+            "text": f"{s['title']} ({s['source'] or 'source unknown'})",
+            "signal_id": s["id"],
+        }
+        for s in answer.tipping_signals
+    ]
+    answer.tipped_by = sorted(causes + signal_causes, key=lambda c: (c["date"], c["text"]))
     answer.engagements_after = [
         {"date": e.date, "kind": e.kind.value, "description": e.description, "value": e.value}
         for e in session.scalars(

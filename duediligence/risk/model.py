@@ -81,8 +81,12 @@ class Scorer:
         )
 
     def contributions(self, matrix: np.ndarray) -> np.ndarray:
-        """Per-feature log-odds contributions (rows: clients, columns: features)."""
-        return ((matrix - self.mean) / self.scale) * self.coef
+        """Per-feature log-odds contributions (rows: clients, columns: features).
+
+        A NaN (a feature the record holds no information on) is taken at the training mean, so
+        it contributes exactly nothing either way."""
+        filled = np.where(np.isnan(matrix), self.mean, matrix)
+        return ((filled - self.mean) / self.scale) * self.coef
 
     def probabilities(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(probabilities, contributions)`` for a feature matrix."""
@@ -128,9 +132,18 @@ def explain(
                 "evidence": [e for e in feature.evidence if "id" not in e],
             }
         )
-    reasons = [str(f["label"]) for f in factors[:3]] + [h.description for h in rule_hits]
-    summary = f"{tier.value} risk (p={probability:.2f})" + (
-        ": " + "; ".join(reasons) if reasons else ": nothing adverse on record"
+    reasons = [h.description for h in rule_hits] + [str(f["label"]) for f in factors[:3]]
+    model_tier = tier_for(probability, [])
+    odds = (
+        f"model p={probability:.2f}; raised to {tier.value} by a hard rule"
+        if tier.rank > model_tier.rank
+        else f"p={probability:.2f}"
+    )
+    held = any(h.rule == "potential_match_on_hold" for h in rule_hits)
+    summary = (
+        ("ON HOLD — " if held else "")
+        + f"{tier.value} risk ({odds})"
+        + (": " + "; ".join(reasons) if reasons else ": nothing adverse on record")
     )
     return {
         "summary": summary,

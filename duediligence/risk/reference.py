@@ -12,8 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from duediligence.errors import ConfigError
-
-UNKNOWN_INDUSTRY_RISK = 0.5
+from duediligence.vocabulary import industry_risks
 
 
 @dataclass(frozen=True)
@@ -61,11 +60,9 @@ def _table(name: str) -> dict[str, float]:
     return {r[next(iter(r))]: float(r["risk"]) for r in csv.DictReader(_data(name).splitlines())}
 
 
-def industry_risk(industry: str | None) -> float:
-    """Risk of a line of business in [0, 1] (unknown: medium)."""
-    if not industry:
-        return UNKNOWN_INDUSTRY_RISK
-    return _table("industries.csv").get(industry, UNKNOWN_INDUSTRY_RISK)
+def industry_risk(industry: str | None) -> float | None:
+    """Risk of a line of business in [0, 1]; None when it is not on file or not in the table."""
+    return industry_risks().get(industry) if industry else None
 
 
 def product_risk(product: str) -> float:

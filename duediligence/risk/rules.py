@@ -1,4 +1,16 @@
-"""Hard rules on top of the model: findings no score may talk away."""
+"""Hard rules on top of the model: findings no score may talk away.
+
+- ``potential_match_on_hold``: a watch-list match at or above the screening threshold that no
+  reviewer has confirmed or dismissed holds the verdict at ``high`` at least, and the assessment
+  is *on hold* until every such hit is resolved. An unresolved 1.00 match on a sanctioned person
+  is not "low risk": dealing with a designated person is prohibited (e.g. the OFAC blocking
+  regulations of 31 CFR chapter V; EU Regulation 269/2014 art. 2), so the relationship waits
+  for the review.
+- ``confirmed_sanctions_match``: a confirmed match on a list entity → ``prohibited``.
+- ``call_for_action_jurisdiction``: the client or an owner in a FATF call-for-action
+  jurisdiction → ``high`` (FATF Recommendation 19).
+- ``serious_conviction`` and ``official_trafficking_finding`` → ``high``.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from duediligence.db.enums import Tier
+from duediligence.matching.compare import DEFAULT_THRESHOLD
 from duediligence.risk.features import ClientRecord, Feature, effective_signals
+from duediligence.risk.reference import listings
 
 SERIOUS_LABELS = {"human_trafficking", "forced_labour", "terrorism"}
+HOLD_RULE = "potential_match_on_hold"
 
 
 @dataclass(frozen=True)
@@ -18,7 +33,9 @@ class RuleHit:
     rule: str
     description: str
     min_tier: Tier
-    evidence: tuple[int, ...] = ()
+    evidence: tuple[int, ...] = ()  # signal ids
+    matches: tuple[dict[str, Any], ...] = ()  # screening-match evidence items
+    since: str | None = None  # ISO date the finding dates from, when it is not a signal's
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form stored on the assessment."""
@@ -27,26 +44,94 @@ class RuleHit:
             "description": self.description,
             "min_tier": self.min_tier.value,
             "signals": list(self.evidence),
+            "matches": list(self.matches),
+            "since": self.since,
         }
 
 
+def describe_match(match: dict[str, Any]) -> str:
+    """``subject ~ LISTED NAME (list, programmes) score 0.99`` for a match evidence item."""
+    programs = ", ".join(match.get("programs") or [])
+    where = f"{match['list']}, {programs}" if programs else match["list"]
+    return f"{match['subject']} ~ {match['entity']} ({where}) score {match['score']:.2f}"
+
+
+def is_sanction_match(match: dict[str, Any]) -> bool:
+    """Whether a match evidence item is on a sanctioned entity (no topics counts as one)."""
+    topics = match.get("topics") or []
+    return not topics or any(t == "sanction" or t.startswith("sanction.") for t in topics)
+
+
+def _call_since(country: str | None, record: ClientRecord) -> str | None:
+    """When ``country``'s FATF call-for-action listing in force at the record's date began."""
+    starts = [
+        item.since
+        for item in listings()
+        if item.country == country
+        and item.list == "fatf_call_for_action"
+        and item.in_force(record.as_of)
+    ]
+    return min(starts).isoformat() if starts else None
+
+
+def potential_match_hold(record: ClientRecord) -> RuleHit | None:
+    """The hold on a verdict while potential matches at or above the screening threshold await
+    a reviewer (strongest first in the description); None when there are none."""
+    pending = sorted(
+        (m for m in record.pending_matches if m["score"] >= DEFAULT_THRESHOLD),
+        key=lambda m: (-m["score"], m["match_id"]),
+    )
+    if not pending:
+        return None
+    kind = "sanctions" if any(is_sanction_match(m) for m in pending) else "watch-list"
+    more = f" and {len(pending) - 1} more" if len(pending) > 1 else ""
+    return RuleHit(
+        HOLD_RULE,
+        f"Potential {kind} match — on hold until a reviewer confirms or dismisses it: "
+        f"{describe_match(pending[0])}{more}",
+        Tier.HIGH,
+        matches=tuple(pending),
+    )
+
+
 def apply_rules(record: ClientRecord, features: dict[str, Feature]) -> list[RuleHit]:
-    """Every rule that fires for ``record``."""
+    """Every rule that fires for ``record``, the hold first."""
     hits = []
-    if features["sanctions_match"].value > 0:
+    hold = potential_match_hold(record)
+    if hold is not None:
+        hits.append(hold)
+    if record.confirmed_matches:
+        first = min(record.confirmed_matches, key=lambda m: (m["known_since"], m["match_id"]))
+        more = (
+            f" and {len(record.confirmed_matches) - 1} more"
+            if len(record.confirmed_matches) > 1
+            else ""
+        )
         hits.append(
             RuleHit(
                 "confirmed_sanctions_match",
-                "A confirmed match on a sanctions or watch list",
+                f"Confirmed match on a sanctions or watch list: {describe_match(first)}; "
+                f"{first['known_since_source']}{more}",
                 Tier.PROHIBITED,
+                matches=tuple(record.confirmed_matches),
             )
         )
     if features["jurisdiction_risk"].value >= 1.0:
+        listed = [
+            (e["who"], e["country"], _call_since(e["country"], record))
+            for e in features["jurisdiction_risk"].evidence
+            if "fatf_call_for_action" in e.get("lists", [])
+        ]
+        where = "; ".join(
+            f"{who} in {country}" + (f" (listed since {since})" if since else "")
+            for who, country, since in listed
+        )
         hits.append(
             RuleHit(
                 "call_for_action_jurisdiction",
-                "Client or owner in a FATF call-for-action jurisdiction",
+                f"Client or owner in a FATF call-for-action jurisdiction: {where}",
                 Tier.HIGH,
+                since=min((since for *_, since in listed if since), default=None),
             )
         )
     standing = effective_signals(record)

@@ -22,9 +22,9 @@ from duediligence.db.models import Client
 from duediligence.errors import InputError
 from duediligence.jsonutil import canonical_json, sha256_file, sha256_text
 from duediligence.modelstore import ModelManifest, save_model
-from duediligence.risk.assess import load_records
-from duediligence.risk.features import FEATURE_NAMES, FEATURES, compute_features
+from duediligence.risk.features import FEATURE_NAMES, FEATURES, compute_features, feature_matrix
 from duediligence.risk.model import Scorer
+from duediligence.risk.records import load_records
 from duediligence.risk.reference import tier_thresholds
 from duediligence.sampledata.paths import sample_data_dir
 
@@ -88,7 +88,9 @@ def _bootstrap(y: np.ndarray, p: np.ndarray, fn: object, n: int = 500) -> tuple[
 
 def labelled_matrix(session: Session, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Feature matrix (as of :data:`LABEL_DATE`) and outcomes of the labelled clients in the
-    database, in client-reference order. InputError when fewer than 20 are present."""
+    database, in client-reference order. InputError when fewer than 20 are present.
+
+    A feature the record holds no information on is NaN here; :func:`impute` fills it."""
     labels = read_labels(labels_path)
     clients = dict(
         session.execute(
@@ -102,9 +104,19 @@ def labelled_matrix(session: Session, labels_path: Path) -> tuple[np.ndarray, np
         )
     refs = sorted(clients)
     records = load_records(session, [clients[r] for r in refs], LABEL_DATE)
-    X = np.array([[compute_features(rec)[f].value for f in FEATURE_NAMES] for rec in records])
+    X = feature_matrix([compute_features(rec) for rec in records])
     y = np.array([labels[r] for r in refs])
     return X, y
+
+
+def impute(X: np.ndarray) -> np.ndarray:
+    """Unknown values (NaN) replaced by their column's mean over the known values (0 when a
+    column is all unknown). The scaler then learns that mean, and scoring fills unknowns with
+    it, so an unknown feature contributes nothing at training and at scoring alike."""
+    known = ~np.isnan(X)
+    counts = known.sum(axis=0)
+    means = np.where(counts > 0, np.nansum(X, axis=0) / np.maximum(counts, 1), 0.0)
+    return np.where(known, X, means)
 
 
 def evaluate_risk_model(
@@ -132,7 +144,8 @@ def train_risk_model(
 ) -> ModelManifest:
     """Fit the model on every labelled client in the database; save it with its model card."""
     labels_path = labels_path or sample_data_dir() / "labels.csv"
-    X, y = labelled_matrix(session, labels_path)
+    X_raw, y = labelled_matrix(session, labels_path)
+    X = impute(X_raw)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     oof_logit = cross_val_predict(build_pipeline(), X, y, cv=folds, method="decision_function")
     # Platt scaling on the out-of-fold log-odds: class balancing inflates probabilities, and
@@ -160,7 +173,14 @@ def train_risk_model(
     model.coef_ = model.coef_ * slope
     model.intercept_ = model.intercept_ * slope + offset
     data_hash = sha256_text(
-        canonical_json({"labels": sha256_file(labels_path), "features": X.round(6).tolist()})
+        canonical_json(
+            {
+                "labels": sha256_file(labels_path),
+                "features": [
+                    [None if np.isnan(v) else round(float(v), 6) for v in row] for row in X_raw
+                ],
+            }
+        )
     )
     fit_hash = sha256_text(data_hash + METHOD)
     version = f"risk-{fit_hash[:8]}-sk{sklearn.__version__.replace('.', '')}"

@@ -110,7 +110,9 @@ def classify_signal_ids(
     ids = list(signal_ids)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        query = select(Signal.id, Signal.title, Signal.text).where(Signal.id.in_(chunk))
+        query = select(Signal.id, Signal.title, Signal.text).where(
+            Signal.id.in_(chunk), Signal.screening_match_id.is_(None)
+        )
         if only_unlabelled:
             query = query.where(Signal.label.is_(None))
         rows = session.execute(query.order_by(Signal.id)).all()
@@ -143,7 +145,8 @@ def classify_stored_signals(
 ) -> int:
     """Classify the signals in the database that have no label yet (every signal with
     ``relabel``, e.g. after activating a new model); return how many were classified."""
-    query = select(Signal.id).order_by(Signal.id)
+    # A confirmed match's sanction signal is a list finding, not an article: never classified.
+    query = select(Signal.id).where(Signal.screening_match_id.is_(None)).order_by(Signal.id)
     if not relabel:
         query = query.where(Signal.label.is_(None))
     ids = list(session.scalars(query))

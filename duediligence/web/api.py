@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence.db.models import User, Watchlist, WatchlistEntity
+from duediligence.db.queries import current_assessment, resolve_client
 from duediligence.errors import NotFoundError
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
 from duediligence.matching.screening import Hit, get_index, screen_with
 from duediligence.review.decisions import current_decision, pending_decision
-from duediligence.risk.assess import latest_assessment, resolve_client
 from duediligence.web import queries
 from duediligence.web.security import ALL_ROLES, ApiGuard, DocsGuard, Viewer, get_db
 
@@ -418,7 +418,7 @@ def client_assessment(
 ) -> AssessmentResponse:
     """The client's newest stored assessment: tier, probability, factors, rules, decisions."""
     client = resolve_client(db, ref)
-    a = latest_assessment(db, client.id)
+    a = current_assessment(db, client_id=client.id)
     if a is None:
         raise NotFoundError(f"client {ref!r} has not been assessed")
     return AssessmentResponse(

@@ -30,8 +30,8 @@ from duediligence.db.enums import (
     Tier,
 )
 from duediligence.db.models import Client, ScreeningMatch, Signal, User
+from duediligence.db.queries import current_assessment, resolve_client
 from duediligence.errors import ConflictError, InputError, NotFoundError
-from duediligence.matching.decisions import decide_match
 from duediligence.onboarding import onboard
 from duediligence.reporting.context import client_report
 from duediligence.reporting.render import client_charts, environment, render_client_report
@@ -43,9 +43,9 @@ from duediligence.review.decisions import (
     pending_decision,
     review_queue,
 )
-from duediligence.review.users import DATA_ROLES, DECIDE_ROLES, authenticate
-from duediligence.review.verdicts import Row, review_signal
-from duediligence.risk.assess import assess_client, latest_assessment, resolve_client
+from duediligence.review.users import Permission, authenticate, may, roles_for
+from duediligence.review.verdicts import Row, decide_match, review_signal
+from duediligence.risk.assess import assess_client
 from duediligence.web import queries
 from duediligence.web.security import (
     ALL_ROLES,
@@ -65,10 +65,14 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 ANYONE = PageGuard(ALL_ROLES)
-DATA = PageGuard(DATA_ROLES)
-DECIDERS = PageGuard(DECIDE_ROLES)
-QUEUE_READERS = PageGuard((Role.REVIEWER, Role.AUDITOR, Role.ADMIN))
-AUDITORS = PageGuard((Role.AUDITOR, Role.ADMIN))
+# Route guards read the library's one table of who may do what (review.users.PERMISSIONS).
+DATA = PageGuard(roles_for(Permission.CHANGE_DATA))
+MATCH_REVIEWERS = PageGuard(roles_for(Permission.REVIEW_MATCH))
+SIGNAL_REVIEWERS = PageGuard(roles_for(Permission.REVIEW_SIGNAL))
+DECIDERS = PageGuard(roles_for(Permission.DECIDE))
+CHECKERS = PageGuard(roles_for(Permission.CONFIRM_DECISION))
+QUEUE_READERS = PageGuard(roles_for(Permission.READ_QUEUE))
+AUDITORS = PageGuard(roles_for(Permission.READ_AUDIT_LOG))
 
 ACTION_LABELS = {
     DecisionAction.APPROVE: "Approve",
@@ -145,10 +149,12 @@ def render(
         flashes=flashes,
         path=request.url.path,
         Role=Role,
-        can_decide=user is not None and user.role in DECIDE_ROLES,
-        can_edit=user is not None and user.role in DATA_ROLES,
-        can_audit=user is not None and user.role in AUDITORS.roles,
-        can_queue=user is not None and user.role in QUEUE_READERS.roles,
+        can_decide=may(user, Permission.DECIDE),
+        can_review=may(user, Permission.REVIEW_MATCH),
+        can_confirm=may(user, Permission.CONFIRM_DECISION),
+        can_edit=may(user, Permission.CHANGE_DATA),
+        can_audit=may(user, Permission.READ_AUDIT_LOG),
+        can_queue=may(user, Permission.READ_QUEUE),
         **context,
     )
     return HTMLResponse(html, status_code=status_code, headers=headers)
@@ -339,7 +345,7 @@ def client_page(
 ) -> Response:
     """A client's review page: verdict, actions (matches, signals, decisions) and the report."""
     client = resolve_client(db, ref)
-    assessment = latest_assessment(db, client.id)
+    assessment = current_assessment(db, client_id=client.id)
     ctx = client_report(db, assessment) if assessment is not None else None
     matches = db.scalars(
         select(ScreeningMatch)
@@ -358,6 +364,7 @@ def client_page(
         "web/client.html",
         client=client,
         assessment=assessment,
+        headline=ctx["assessment"]["headline"] if ctx else None,
         report=_report_content(ctx) if ctx else None,
         ctx=ctx,
         matches=matches,
@@ -394,13 +401,21 @@ def match_decision(
     match_id: int,
     verdict: str = Form(..., pattern="^(confirm|dismiss)$"),
     reason: str = Form(..., max_length=2000),
-    user: User = Depends(DECIDERS),
+    user: User = Depends(MATCH_REVIEWERS),
     db: Session = Depends(get_db),
 ) -> Response:
     """Confirm or dismiss a watch-list match of this client."""
     _check_owned(db, ref, ScreeningMatch, match_id, "match")
-    decide_match(db, match_id, confirm=verdict == "confirm", reason=reason, actor=user.username)
-    flash(request, "ok", f"Match {match_id} {verdict}ed.")
+    done = decide_match(
+        db, match_id, confirm=verdict == "confirm", reason=reason, actor=user.username
+    )
+    a = done.assessment
+    held = (
+        " — still on hold: other potential matches await review"
+        if a.state.value == "on_hold"
+        else ""
+    )
+    flash(request, "ok", f"Match {match_id} {verdict}ed; re-assessed {a.tier.value}{held}.")
     return _back(ref, "#review-matches")
 
 
@@ -411,7 +426,7 @@ def signal_decision(
     signal_id: int,
     verdict: str = Form(..., pattern="^(confirm|dismiss)$"),
     reason: str = Form(..., max_length=2000),
-    user: User = Depends(DECIDERS),
+    user: User = Depends(SIGNAL_REVIEWERS),
     db: Session = Depends(get_db),
 ) -> Response:
     """Confirm or dismiss a signal linked to this client."""
@@ -445,7 +460,7 @@ def confirm_decision(
     request: Request,
     decision_id: int,
     next: str = Form("/queue", max_length=2000),
-    user: User = Depends(DECIDERS),
+    user: User = Depends(CHECKERS),
     db: Session = Depends(get_db),
 ) -> Response:
     """Confirm another reviewer's decision (the four-eyes rule refuses your own)."""
@@ -470,7 +485,7 @@ def download_report(
     if fmt not in ("html", "pdf", "json"):
         raise HTTPException(404, "reports come as html, pdf or json")
     client = resolve_client(db, ref)
-    assessment = latest_assessment(db, client.id)
+    assessment = current_assessment(db, client_id=client.id)
     if assessment is None:
         raise ConflictError(f"{ref} has not been assessed yet")
     path, record = render_client_report(
@@ -542,6 +557,7 @@ def screen_submit(
         "onboarded",
         f"{outcome.name} screened and assessed:",
         tier=outcome.tier,
+        headline=outcome.headline,
         reasons=outcome.reasons,
         report=f"/clients/{outcome.ref}/report.html",
         hits=len(outcome.hits),
@@ -562,8 +578,9 @@ def queue(
     return render(
         request,
         "web/queue.html",
+        matches=[i for i in items if i.kind == "potential_match"],
         second=[i for i in items if i.kind == "second_review"],
-        first=[i for i in items if i.kind != "second_review"],
+        first=[i for i in items if i.kind in ("first_review", "review_due")],
     )
 
 

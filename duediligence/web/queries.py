@@ -29,7 +29,9 @@ from duediligence.db.models import (
     Watchlist,
     WatchlistEntity,
 )
+from duediligence.db.queries import current_assessment_ids
 from duediligence.errors import InputError
+from duediligence.matching.compare import DEFAULT_THRESHOLD
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +79,11 @@ class RosterPage:
 
 
 def _latest_ids() -> Any:
-    return (
-        select(Assessment.client_id, func.max(Assessment.id).label("assessment_id"))
-        .group_by(Assessment.client_id)
-        .subquery()
-    )
+    """Every client's current assessment id (``client_id``, ``assessment_id``)."""
+    current = current_assessment_ids().subquery()
+    return select(
+        current.c.client_id.label("client_id"), current.c.id.label("assessment_id")
+    ).subquery()
 
 
 def roster_page(
@@ -202,8 +204,10 @@ class Alert:
 
 
 def alerts(session: Session, *, limit: int = 100, offset: int = 0) -> tuple[list[Alert], int]:
-    """Open alerts, newest first: pending matches, and high/prohibited clients with no decision
-    in effect on their latest assessment. Returns ``(page, total)``."""
+    """Open alerts: first the pending watch-list matches at or above the screening threshold
+    (each puts its client's verdict on hold; oldest first), then the other pending matches and
+    the high/prohibited clients with no decision on their current assessment, newest first.
+    Returns ``(page, total)``."""
     items: list[Alert] = []
     pending = session.execute(
         select(ScreeningMatch, Client, WatchlistEntity, Watchlist.name)
@@ -212,14 +216,20 @@ def alerts(session: Session, *, limit: int = 100, offset: int = 0) -> tuple[list
         .join(Watchlist, Watchlist.id == WatchlistEntity.watchlist_id)
         .where(ScreeningMatch.status == MatchStatus.PENDING)
     )
+    held: list[Alert] = []
     for m, c, e, list_name in pending:
-        items.append(
+        programs = f", {', '.join(e.programs)}" if e.programs else ""
+        hit = (
+            f"{m.subject_name} ~ {e.name} ({list_name} {e.source_id}{programs}) score {m.score:.2f}"
+        )
+        on_hold = m.score >= DEFAULT_THRESHOLD
+        (held if on_hold else items).append(
             Alert(
                 kind="watchlist_match",
                 client_ref=c.external_ref,
                 client_name=c.name,
                 created_at=m.created_at,
-                detail=f"{m.subject_name} ~ {e.name} on {list_name} (score {m.score:.2f})",
+                detail=f"Potential sanctions match — on hold: {hit}" if on_hold else hit,
                 score=m.score,
                 match_id=m.id,
             )
@@ -252,7 +262,9 @@ def alerts(session: Session, *, limit: int = 100, offset: int = 0) -> tuple[list
             )
         )
     items.sort(key=lambda x: (x.created_at, x.client_ref), reverse=True)
-    return items[offset : offset + limit], len(items)
+    held.sort(key=lambda x: (x.created_at, x.match_id or 0))
+    everything = held + items
+    return everything[offset : offset + limit], len(everything)
 
 
 # --------------------------------------------------------------------------- audit log

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.enums import PartyKind, SignalKind
 from duediligence.db.models import Signal
-from tests.factories import make_client, make_entity, make_party, make_watchlist
+from tests.factories import make_client, make_entity, make_party, make_reviewer, make_watchlist
 
 HEADER = [
     "query_id",
@@ -117,8 +117,9 @@ def test_matches_review_flow(cli: Any, session: Session) -> None:
     _lists(session)
     client = make_client(session, name="Blue Ocean Shipping Ltd", external_ref="C-1")
     make_party(session, client, name="Karim Salek", kind=PartyKind.PERSON)
+    make_reviewer(session, "bob")
     session.commit()
-    screened = cli("screen", "clients")
+    screened = cli("screen", "clients", "--as", "bob")
     assert screened.exit_code == 0, screened.output
     assert "2 new matches" in screened.output
     table = cli("matches", "list")
@@ -140,7 +141,7 @@ def test_matches_review_flow(cli: Any, session: Session) -> None:
     assert [(m["id"], m["reason"], m["decided_by"]) for m in decided] == [
         (person, "other Karim", "bob")
     ]
-    no_reason = cli("matches", "confirm", str(person), "--reason", " ")
+    no_reason = cli("matches", "confirm", str(person), "--reason", " ", "--as", "bob")
     assert no_reason.exit_code == 2
-    rescreen = cli("screen", "clients")
+    rescreen = cli("screen", "clients", "--as", "bob")
     assert "1 stay dismissed" in rescreen.output

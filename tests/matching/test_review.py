@@ -19,12 +19,12 @@ from duediligence.db.models import (
 from duediligence.errors import ConflictError, InputError, NotFoundError
 from duediligence.matching import (
     MATCHER_VERSION,
-    decide_match,
     list_matches,
     screen,
     screen_clients,
 )
-from tests.factories import make_client, make_entity, make_party, make_watchlist
+from duediligence.review.verdicts import decide_match
+from tests.factories import make_client, make_entity, make_party, make_reviewer, make_watchlist
 
 
 def _setup(session: Session) -> tuple[WatchlistSnapshot, WatchlistEntity]:
@@ -36,7 +36,8 @@ def _setup(session: Session) -> tuple[WatchlistSnapshot, WatchlistEntity]:
         source_id="100",
         birth_dates=["1970-05-01"],
         countries=["AF"],
-        raw={"listed_on": "2019-03-04"},
+        listed_on=date(2019, 3, 4),
+        listed_on_source="test LISTED_ON",
     )
     client = make_client(session, name="Kabul Traders")
     make_party(session, client, name="Abdulhai Salek", kind=PartyKind.PERSON)
@@ -62,7 +63,13 @@ def test_dismissed_match_survives_a_new_list_version_when_the_entry_is_unchanged
     screen_clients(session, actor="ann")
     match = session.scalars(select(ScreeningMatch)).one()
     assert match.matcher_version == MATCHER_VERSION and match.snapshot_id == snap.id
-    decide_match(session, match.id, confirm=False, reason="born 1982, not him", actor="ann")
+    decide_match(
+        session,
+        match.id,
+        confirm=False,
+        reason="born 1982, not him",
+        actor=make_reviewer(session, "ann"),
+    )
     session.commit()
     _new_snapshot(session, snap, entity)
     again = screen_clients(session, actor="ann")
@@ -74,7 +81,9 @@ def test_dismissed_match_realerts_when_the_list_entry_changes(session: Session) 
     snap, entity = _setup(session)
     screen_clients(session, actor="ann")
     match = session.scalars(select(ScreeningMatch)).one()
-    decide_match(session, match.id, confirm=False, reason="not him", actor="ann")
+    decide_match(
+        session, match.id, confirm=False, reason="not him", actor=make_reviewer(session, "ann")
+    )
     session.commit()
     entity.content_hash = "c" * 64  # the list now says something else about the entry
     entity.birth_dates = ["1971-01-01"]
@@ -102,7 +111,8 @@ def test_confirmed_sanctions_match_becomes_a_dated_signal(session: Session) -> N
     _setup(session)
     screen_clients(session, actor="ann")
     match = session.scalars(select(ScreeningMatch)).one()
-    decide_match(session, match.id, confirm=True, reason="same DOB and nationality", actor="bob")
+    bob = make_reviewer(session, "bob")
+    decide_match(session, match.id, confirm=True, reason="same DOB and nationality", actor=bob)
     session.commit()
     signal = session.scalars(select(Signal).where(Signal.kind == SignalKind.SANCTION)).one()
     assert signal.client_id == match.client_id
@@ -110,10 +120,10 @@ def test_confirmed_sanctions_match_becomes_a_dated_signal(session: Session) -> N
     assert signal.link_status == LinkStatus.LINKED
     assert "test-sdn" in signal.title
     actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions[-2:] == ["match.confirmed", "signal.created"]
+    assert actions[-3:] == ["match.confirmed", "signal.created", "assessment.created"]
     # Deciding again the same way is refused; the signal is not duplicated.
     with pytest.raises(ConflictError):
-        decide_match(session, match.id, confirm=True, reason="again", actor="bob")
+        decide_match(session, match.id, confirm=True, reason="again", actor=bob)
 
 
 def test_confirmed_match_on_a_non_sanctions_list_makes_no_sanction_signal(
@@ -126,7 +136,9 @@ def test_confirmed_match_on_a_non_sanctions_list_makes_no_sanction_signal(
     session.commit()
     screen_clients(session, actor="ann")
     match = session.scalars(select(ScreeningMatch)).one()
-    decide_match(session, match.id, confirm=True, reason="is the minister", actor="bob")
+    decide_match(
+        session, match.id, confirm=True, reason="is the minister", actor=make_reviewer(session)
+    )
     assert session.scalars(select(Signal)).all() == []
 
 
@@ -134,10 +146,11 @@ def test_decisions_need_a_reason_and_an_existing_match(session: Session) -> None
     _setup(session)
     screen_clients(session, actor="ann")
     match = session.scalars(select(ScreeningMatch)).one()
+    ann = make_reviewer(session, "ann")
     with pytest.raises(InputError):
-        decide_match(session, match.id, confirm=False, reason="  ", actor="ann")
+        decide_match(session, match.id, confirm=False, reason="  ", actor=ann)
     with pytest.raises(NotFoundError):
-        decide_match(session, 9999, confirm=False, reason="x", actor="ann")
+        decide_match(session, 9999, confirm=False, reason="x", actor=ann)
 
 
 def test_secondary_identifiers_are_explained(session: Session) -> None:

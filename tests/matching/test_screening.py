@@ -13,8 +13,16 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.enums import LinkStatus, MatchStatus, PartyKind, SignalKind
 from duediligence.db.models import AuditEvent, ScreeningMatch, Signal
-from duediligence.matching import decide_match, link_signals, screen, screen_batch, screen_clients
-from tests.factories import make_client, make_entity, make_party, make_signal, make_watchlist
+from duediligence.matching import link_signals, screen, screen_batch, screen_clients
+from duediligence.review.verdicts import decide_match
+from tests.factories import (
+    make_client,
+    make_entity,
+    make_party,
+    make_reviewer,
+    make_signal,
+    make_watchlist,
+)
 
 
 def _lists(session: Session) -> None:
@@ -90,7 +98,9 @@ def test_roster_screening_dismissal_persists_and_reopens(session: Session) -> No
     assert first.new_matches == 1
     match = session.scalar(select(ScreeningMatch))
     assert match is not None and match.party_id == party.id and match.status == MatchStatus.PENDING
-    decide_match(session, match.id, confirm=False, reason="different person", actor="ann")
+    decide_match(
+        session, match.id, confirm=False, reason="different person", actor=make_reviewer(session)
+    )
     session.commit()
     again = screen_clients(session, actor="ann")
     assert again.kept_dismissed == 1 and again.new_matches == 0
@@ -111,7 +121,13 @@ def test_confirmed_sanctions_match_becomes_signal(session: Session) -> None:
     screen_clients(session, actor="ann")
     match = session.scalar(select(ScreeningMatch))
     assert match is not None
-    decide_match(session, match.id, confirm=True, reason="same company and address", actor="bob")
+    decide_match(
+        session,
+        match.id,
+        confirm=True,
+        reason="same company and address",
+        actor=make_reviewer(session),
+    )
     signal = session.scalar(select(Signal).where(Signal.kind == SignalKind.SANCTION))
     assert signal is not None and signal.client_id == client.id
 
@@ -146,17 +162,18 @@ def test_cli_screen_and_matches(cli: Any, session: Session) -> None:
     _lists(session)
     client = make_client(session, name="Kabul Traders")
     make_party(session, client, name="Abdulhai Salek", kind=PartyKind.PERSON)
+    rita = make_reviewer(session)
     session.commit()
     result = cli("screen", "name", "Abdulhai Salek", "--schema", "Person", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["source_id"] == "100"
-    assert cli("screen", "clients").exit_code == 0
+    assert cli("screen", "clients", "--as", rita).exit_code == 0
     listed = json.loads(cli("matches", "list", "--status", "pending", "--json").output)
     assert len(listed) == 1
-    done = cli("matches", "dismiss", str(listed[0]["id"]), "--reason", "not him")
+    done = cli("matches", "dismiss", str(listed[0]["id"]), "--reason", "not him", "--as", rita)
     assert done.exit_code == 0, done.output
-    again = cli("matches", "dismiss", str(listed[0]["id"]), "--reason", "not him")
+    again = cli("matches", "dismiss", str(listed[0]["id"]), "--reason", "not him", "--as", rita)
     assert again.exit_code == 1 and "already" in again.output
-    missing = cli("matches", "confirm", "999", "--reason", "x")
+    missing = cli("matches", "confirm", "999", "--reason", "x", "--as", rita)
     assert missing.exit_code == 2
     assert session.scalar(select(func.count()).select_from(ScreeningMatch)) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -9,15 +10,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.config import get_settings
 from duediligence.db.enums import DecisionAction, DecisionStatus, EngagementKind
 from duediligence.db.models import Client, Decision, ScreeningMatch, Signal
 from duediligence.ingest.roster import import_file
-from duediligence.matching import decide_match, screen_clients
+from duediligence.matching import screen_clients
+from duediligence.review.users import add_user
+from duediligence.review.verdicts import decide_match
 from duediligence.risk import assess_client
 from duediligence.sampledata.paths import sample_data_dir
 from duediligence.sampledata.roster import IMPORT_ORDER
 from duediligence.signals import annotate_signals
-from tests.factories import make_engagement, make_entity, make_watchlist
+from tests.factories import make_engagement, make_entity, make_reviewer, make_watchlist
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 SECTIONS = (
@@ -37,8 +41,13 @@ SECTIONS = (
 
 
 @pytest.fixture
-def case_session(session: Session) -> Session:
+def case_session(
+    session: Session, monkeypatch: pytest.MonkeyPatch, cli_env: Callable[[str], None]
+) -> Session:
     """The three case-study clients, classified, screened, assessed; Backpage reviewed.
+
+    Users: ``admin``, ``reviewer`` (who confirmed the hit), ``analyst`` and ``auditor``; CLI
+    commands act as ``analyst`` unless they say ``--as``.
 
     A small sanctions list carries one of Backpage's owners (a confirmed hit, with a reason)
     and a second list has nothing on it (a negative result). Backpage's newest assessment has
@@ -68,8 +77,14 @@ def case_session(session: Session) -> Session:
     ).first()
     assert match is not None, "the listed owner must be found"
     decide_match(
-        session, match.id, confirm=True, reason="same company, same address", actor="analyst"
+        session,
+        match.id,
+        confirm=True,
+        reason="same company, same address",
+        actor=make_reviewer(session, "reviewer"),
     )
+    add_user(session, "analyst", "analyst", actor="admin")
+    add_user(session, "auditor", "auditor", actor="admin")
     for ref in ("CS-BACKPAGE", "CS-SAFEMARKET", "CS-DISMISSED"):
         assess_client(session, ref, as_of=date(2013, 11, 1), actor="analyst")
     for ref in ("CS-BACKPAGE", "CS-SAFEMARKET", "CS-DISMISSED"):
@@ -89,4 +104,6 @@ def case_session(session: Session) -> Session:
         )
     )
     session.commit()
+    monkeypatch.setenv("DD_USER", "analyst")
+    get_settings.cache_clear()
     return session

@@ -193,7 +193,7 @@ def test_onboard_from_file_json_and_errors(cli: Any, session: Session, tmp_path:
             {
                 "name": "Quiet Bakery GmbH",
                 "country": "DE",
-                "industry": "food",
+                "industry": "restaurant",
                 "owners": ["Anna Schmidt", {"name": "Brot Holding GmbH", "ownership_pct": 60}],
                 "products": ["crm"],
             }
@@ -240,7 +240,6 @@ def test_once_users_exist_any_user_may_render_but_only_data_roles_onboard(
 ) -> None:
     from duediligence.review.users import add_user
 
-    add_user(case_session, "admin", "admin", actor=None)
     add_user(case_session, "audrey", "auditor", actor="admin")
     add_user(case_session, "ana", "analyst", actor="admin")
     case_session.commit()

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.enums import ReportFormat, SignalKind
 from duediligence.db.models import Assessment, Client, RenderedReport
+from duediligence.db.queries import current_assessment
 from duediligence.reporting.context import client_report
 from duediligence.reporting.render import render_client_report, render_html
-from duediligence.risk import latest_assessment
 from tests.factories import make_signal
 from tests.reporting.conftest import SECTIONS
 
@@ -30,7 +30,7 @@ def _client(session: Session, ref: str) -> Client:
 
 
 def _newest(session: Session, ref: str) -> Assessment:
-    found = latest_assessment(session, _client(session, ref).id)
+    found = current_assessment(session, client_id=_client(session, ref).id)
     assert found is not None
     return found
 
@@ -67,7 +67,7 @@ def test_case_study_report_has_every_section(case_session: Session, tmp_path: Pa
     # the confirmed hit, with its explanation and resolution
     hits = sections["hits"]
     assert "Camarillo Holdings LLC" in hits and "SDN-1" in hits
-    assert "confirmed by analyst" in hits and "same company, same address" in hits
+    assert "confirmed by reviewer" in hits and "same company, same address" in hits
     # negative result only for the list without a hit
     assert "test-pep" in sections["negative-results"]
     assert "test-sanctions" not in sections["negative-results"]

@@ -23,6 +23,7 @@ from tests.factories import (
     make_assessment,
     make_client,
     make_entity,
+    make_reviewer,
     make_signal,
     make_watchlist,
 )
@@ -69,17 +70,19 @@ def _match(session: Session, topics: list[str]) -> ScreeningMatch:
 
 
 def test_match_decisions(session: Session) -> None:
-    from duediligence.matching.decisions import decide_match
+    from duediligence.review.verdicts import decide_match
 
+    rita = make_reviewer(session)
     dismissed = _match(session, ["crime"])
+    # A verdict re-assesses the client at once.
     assert _delta(
-        session, lambda: decide_match(session, dismissed.id, confirm=False, reason="no", actor="a")
-    ) == ["match.dismissed"]
-    # Confirming a sanctions match changes two things: the match, and a new sanction signal.
+        session, lambda: decide_match(session, dismissed.id, confirm=False, reason="no", actor=rita)
+    ) == ["match.dismissed", "assessment.created"]
+    # Confirming a sanctions match also records the sanction signal.
     confirmed = _match(session, ["sanction"])
     assert _delta(
-        session, lambda: decide_match(session, confirmed.id, confirm=True, reason="yes", actor="a")
-    ) == ["match.confirmed", "signal.created"]
+        session, lambda: decide_match(session, confirmed.id, confirm=True, reason="yes", actor=rita)
+    ) == ["match.confirmed", "signal.created", "assessment.created"]
     assert verify_chain(session).ok
 
 

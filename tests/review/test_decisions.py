@@ -118,7 +118,7 @@ def test_bad_input(session: Session, people: dict) -> None:
     with pytest.raises(NotFoundError):
         confirm(session, 999, actor="sam")
     make_client(session, external_ref="C-2")
-    with pytest.raises(ConflictError, match="no assessment"):
+    with pytest.raises(ConflictError, match="no current assessment"):
         decide(session, "C-2", A.APPROVE, "ok", actor="rita")
 
 

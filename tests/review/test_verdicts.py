@@ -10,7 +10,7 @@ from duediligence.db.enums import ReviewStatus
 from duediligence.db.models import AuditEvent
 from duediligence.errors import ConflictError, InputError, NotFoundError
 from duediligence.review.verdicts import review_signal
-from tests.factories import make_client, make_signal
+from tests.factories import make_client, make_reviewer, make_signal
 
 
 def _events(session: Session) -> int:
@@ -20,6 +20,7 @@ def _events(session: Session) -> int:
 def test_review_signal_records_exactly_one_event(session: Session) -> None:
     client = make_client(session)
     signal = make_signal(session, client)
+    make_reviewer(session, "rita")
     before = _events(session)
     review_signal(session, signal.id, confirm=False, reason=" not about them ", actor="rita")
     assert signal.review_status == ReviewStatus.DISMISSED and signal.reviewed_by == "rita"

@@ -74,7 +74,8 @@ def test_jurisdiction_lists_are_dated() -> None:
 
 
 def test_ownership_opacity() -> None:
-    assert ownership_opacity(_record([], owners=[])).value == 1.0
+    unknown = ownership_opacity(_record([], owners=[]))
+    assert not unknown.known and unknown.value == 0.0  # no owner on file: nothing is scored
     offshore = [{"kind": "company", "role": "owner", "country": "VG"}]
     assert ownership_opacity(_record([], owners=offshore)).value == 0.75
 

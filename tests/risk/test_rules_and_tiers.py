@@ -82,10 +82,23 @@ def test_bad_thresholds_file_is_a_config_error(tiers_file, text: str) -> None:  
 
 
 def test_sanctions_match_is_prohibited_whatever_the_score() -> None:
-    match = {"match_id": 9, "entity": "X", "topics": ["sanction"], "score": 0.97}
+    match = {
+        "match_id": 9,
+        "subject": "Y",
+        "entity": "X",
+        "list": "test-sdn",
+        "source_id": "1",
+        "programs": ["SDGT"],
+        "topics": ["sanction"],
+        "score": 0.97,
+        "raised_on": "2020-01-01",
+        "known_since": "2019-05-01",
+        "known_since_source": "listed 2019-05-01 (test)",
+    }
     [result] = score_records([_record(confirmed_matches=[match])], Scorer.fallback())
     assert result.tier == Tier.PROHIBITED
     assert [h["rule"] for h in result.rule_hits] == ["confirmed_sanctions_match"]
+    assert "listed 2019-05-01" in result.rule_hits[0]["description"]
 
 
 def test_call_for_action_jurisdiction_is_at_least_high() -> None:
@@ -172,6 +185,7 @@ def test_inputs_hash_is_canonical_json_of_the_inputs() -> None:
                 "profile": 3,
                 "signals": [(1, "fraud", "allegation"), (2, "none", None)],
                 "matches": [],
+                "pending": [],
                 "engagements": ["contract", "custom_build"],
                 "model": "risk-x",
             }

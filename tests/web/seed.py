@@ -86,7 +86,8 @@ def seed(engine: Engine, tmp: Path, *, score_all: bool = False) -> dict[str, str
                 (Client.external_ref.like("CS-%")) | (Client.id <= 40)  # a roster to page through
             )
         ids = list(session.scalars(query))
-        store_results(session, score_clients(session, ids, AS_OF), actor="system")
+        # As if the nightly run had scored the roster on AS_OF (so these are current).
+        store_results(session, score_clients(session, ids, AS_OF), actor="system", made_on=AS_OF)
     tokens = {}
     with session_scope(engine) as session:
         for username, role in USERS.items():

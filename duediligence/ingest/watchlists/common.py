@@ -34,6 +34,9 @@ class ParsedEntity:
     topics: list[str] = field(default_factory=lambda: ["sanction"])
     programs: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    # The date the entry was listed (ISO) where the source gives one, and the field that said it.
+    listed_on: str | None = None
+    listed_on_source: str | None = None
 
     def finish(self) -> ParsedEntity:
         """De-duplicate lists (keeping order) and make sure the primary name is in ``names``."""
@@ -81,6 +84,16 @@ def country_code(value: str | None) -> str | None:
         return None
     code = countrynames.to_code(value.strip(), fuzzy=False)
     return code.upper() if code and len(code) == 2 else None
+
+
+def iso_day(value: str | None) -> str | None:
+    """The ``YYYY-MM-DD`` prefix of a full ISO date or timestamp, else None (partial or bad)."""
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value.strip()[:10], "%Y-%m-%d").date().isoformat()
+    except ValueError:
+        return None
 
 
 def parse_loose_date(text: str) -> str | None:

@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
@@ -57,6 +58,8 @@ class WatchlistImportResult:
     added: int = 0
     changed: int = 0
     removed: int = 0
+    published_on: date | None = None
+    published_source: str | None = None
 
 
 def source_sha256(path: Path, fmt: str) -> str:
@@ -77,8 +80,32 @@ def _batches(items: Iterable[ParsedEntity], size: int) -> Iterator[list[ParsedEn
         yield chunk
 
 
+def _listed_on(e: ParsedEntity) -> date | None:
+    return date.fromisoformat(e.listed_on) if e.listed_on else None
+
+
+def publication(path: Path, fmt: str, given: date | None) -> tuple[date, str]:
+    """When the publisher issued this version of the list, and how we know.
+
+    ``--published`` (``given``) wins; else the date the file itself carries (UN
+    ``dateGenerated``); else the file's modification time. Never the import date: a list
+    imported today may have been published months ago.
+    """
+    if given is not None:
+        return given, "given on import (--published)"
+    if fmt == "un":
+        found = un.published_on(path)
+        if found is not None:
+            return date.fromisoformat(found[0]), found[1]
+    file = ofac.source_files(path)["sdn.csv"] if fmt == "ofac" else path
+    modified = datetime.fromtimestamp(file.stat().st_mtime, UTC).date()
+    return modified, "the file's modification time"
+
+
 def _entity_values(e: ParsedEntity) -> dict[str, Any]:
     return {
+        "listed_on": _listed_on(e),
+        "listed_on_source": e.listed_on_source if e.listed_on else None,
         "schema": e.schema,
         "name": e.name[:500],
         "names": e.names,
@@ -98,9 +125,14 @@ def import_watchlist(
     fmt: ListFormat,
     name: str | None = None,
     actor: str | None = None,
+    published: date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> WatchlistImportResult:
-    """Import a list file (``ofac``: folder or sdn.csv; ``un``: XML; ``ftm``: JSON lines)."""
+    """Import a list file (``ofac``: folder or sdn.csv; ``un``: XML; ``ftm``: JSON lines).
+
+    ``published`` is the list's publication date when the caller knows it (see
+    :func:`publication` for how it is found otherwise); it dates the matches on entries whose
+    source gives no listing date of their own."""
     if fmt not in PARSERS:
         raise InputError(f"unknown list format {fmt!r}: use ofac, un or ftm")
     path = Path(path)
@@ -142,19 +174,25 @@ def import_watchlist(
             entity_count=existing_snapshot.entity_count,
         )
 
+    published_on, published_source = publication(path, fmt, published)
     snapshot = WatchlistSnapshot(
         watchlist_id=watchlist.id,
         version=f"{utcnow():%Y-%m-%d}-{sha[:8]}",
         source_sha256=sha,
         source_path=str(path),
+        published_on=published_on,
+        published_source=published_source,
     )
     session.add(snapshot)
     session.flush()
-    known: dict[str, tuple[int, str]] = {
-        sid: (eid, chash)
-        for sid, eid, chash in session.execute(
+    known: dict[str, tuple[int, str, date | None]] = {
+        sid: (eid, chash, listed)
+        for sid, eid, chash, listed in session.execute(
             select(
-                WatchlistEntity.source_id, WatchlistEntity.id, WatchlistEntity.content_hash
+                WatchlistEntity.source_id,
+                WatchlistEntity.id,
+                WatchlistEntity.content_hash,
+                WatchlistEntity.listed_on,
             ).where(WatchlistEntity.watchlist_id == watchlist.id)
         )
     }
@@ -164,11 +202,13 @@ def import_watchlist(
         snapshot_id=snapshot.id,
         created=True,
         source_sha256=sha,
+        published_on=published_on,
+        published_source=published_source,
     )
     seen: set[str] = set()
     unchanged_ids: list[int] = []
     for batch in _batches(PARSERS[fmt](path), BATCH):
-        new_rows, versions, updates = [], [], []
+        new_rows, versions, updates, dated = [], [], [], []
         for entity in batch:
             if not entity.source_id or entity.source_id in seen:
                 continue
@@ -199,12 +239,22 @@ def import_watchlist(
                     }
                 )
                 versions.append((entity.source_id, chash, entity.content()))
+            elif prior[2] != _listed_on(entity):
+                # Same content; the listing date was not recorded when it was first stored.
+                dated.append(
+                    {
+                        "id": prior[0],
+                        "last_seen_snapshot_id": snapshot.id,
+                        "listed_on": _listed_on(entity),
+                        "listed_on_source": entity.listed_on_source if entity.listed_on else None,
+                    }
+                )
             else:
                 unchanged_ids.append(prior[0])
         if new_rows:
             session.execute(insert(WatchlistEntity), new_rows)
-        if updates:
-            session.execute(update(WatchlistEntity), updates)
+        if updates or dated:
+            session.execute(update(WatchlistEntity), updates + dated)
         if versions:
             ids = dict(
                 session.execute(
@@ -254,6 +304,8 @@ def import_watchlist(
         after={
             "snapshot_id": snapshot.id,
             "sha256": sha,
+            "published_on": published_on,
+            "published_source": published_source,
             "entities": result.entity_count,
             "added": result.added,
             "changed": result.changed,
@@ -313,6 +365,8 @@ def list_watchlists(session: Session) -> list[WatchlistSummary]:
                         "id": s.id,
                         "version": s.version,
                         "imported_at": s.imported_at,
+                        "published_on": s.published_on,
+                        "published_source": s.published_source,
                         "sha256": s.source_sha256,
                         "entities": s.entity_count,
                         "added": s.added_count,

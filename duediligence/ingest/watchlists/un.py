@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from duediligence.errors import InputError
-from duediligence.ingest.watchlists.common import ParsedEntity, country_code
+from duediligence.ingest.watchlists.common import ParsedEntity, country_code, iso_day
 
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 
@@ -74,6 +74,8 @@ def _individual(el: ET.Element) -> ParsedEntity:
         identifiers=[d["number"] for d in documents],
         birth_dates=_birth_dates(el),
         programs=[_text(el, "UN_LIST_TYPE")],
+        listed_on=iso_day(_text(el, "LISTED_ON")),
+        listed_on_source="UN LISTED_ON",
         raw={
             "dataid": _text(el, "DATAID"),
             "reference_number": _text(el, "REFERENCE_NUMBER"),
@@ -100,6 +102,8 @@ def _entity(el: ET.Element) -> ParsedEntity:
         names=aliases,
         countries=[c for c in countries if c],
         programs=[_text(el, "UN_LIST_TYPE")],
+        listed_on=iso_day(_text(el, "LISTED_ON")),
+        listed_on_source="UN LISTED_ON",
         raw={
             "dataid": _text(el, "DATAID"),
             "reference_number": _text(el, "REFERENCE_NUMBER"),
@@ -108,6 +112,18 @@ def _entity(el: ET.Element) -> ParsedEntity:
             "comments": _text(el, "COMMENTS1"),
         },
     ).finish()
+
+
+def published_on(path: Path) -> tuple[str, str] | None:
+    """The list's own publication date: the root element's ``dateGenerated`` (ISO day, and the
+    field that said it), or None when the file does not carry one."""
+    try:
+        for _event, el in ET.iterparse(path, events=("start",)):  # noqa: S314
+            day = iso_day(el.get("dateGenerated"))
+            return (day, "UN dateGenerated") if day else None
+    except ET.ParseError:
+        return None
+    return None
 
 
 def parse(path: Path) -> Iterator[ParsedEntity]:

@@ -1,0 +1,294 @@
+"""The one loader of clients' public records: dated facts read in bulk, sliced as of a date.
+
+:func:`load_facts` reads, for a chunk of clients, everything scoring depends on up to a date —
+profile, owners, signals, screening matches with their listing dates, engagements — with one
+plain SQL query per table (``text()`` queries: no ORM objects, no per-value type processing, so
+a 100k roster loads in seconds on SQLite and PostgreSQL alike). :func:`record_as_of` then cuts
+a :class:`~duediligence.risk.features.ClientRecord` out of those facts for any date up to that
+one, in Python: the nightly batch slices once per client, knowability slices at every date the
+record changed without going back to the database.
+
+When a fact counts as of a date ``D``:
+
+- a signal: published on or before ``D`` and not dismissed by a reviewer. The sanction signal a
+  confirmed match records is left out: the match itself is the finding and counts once;
+- a confirmed screening match: from the date the listing became public — the entity's listing
+  date where the list gives one (UN ``LISTED_ON``, FtM ``Sanction.listingDate``/``startDate``),
+  else the publication date of the earliest list snapshot that contained it (else, for a
+  snapshot imported before publication dates were kept, its import date, and the evidence says
+  so) — not from the day a reviewer confirmed it;
+- a pending (unreviewed) screening match: from the day it was raised;
+- an engagement: dated on or before ``D``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+from duediligence.db.enums import MatchStatus, PartyRole, ReviewStatus
+from duediligence.errors import NotFoundError
+from duediligence.risk.features import DEFAULT_CREDIBILITY, ClientRecord, SignalFact
+
+# Topics of list entities whose matches count in scoring (entities without topics count too).
+LISTED_TOPICS = frozenset({"sanction", "role.pep", "crime"})
+
+_CLIENTS = text(
+    "SELECT id, country, industry, products, profile_version FROM clients WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_OWNERS = text(
+    "SELECT client_id, kind, role, country FROM parties WHERE client_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_SIGNALS = text(
+    "SELECT id, client_id, title, kind, published_at, source, severity, credibility, label, "
+    "label_probabilities FROM signals WHERE client_id IN :ids AND published_at <= :until "
+    "AND review_status != :dismissed AND screening_match_id IS NULL ORDER BY published_at, id"
+).bindparams(bindparam("ids", expanding=True))
+_MATCHES = text(
+    "SELECT m.id, m.client_id, m.status, m.score, m.created_at, m.subject_name, e.name, "
+    "e.topics, e.programs, e.source_id, e.listed_on, e.listed_on_source, w.name, "
+    "s.published_on, s.published_source, s.imported_at "
+    "FROM screening_matches m JOIN watchlist_entities e ON e.id = m.entity_id "
+    "JOIN watchlists w ON w.id = e.watchlist_id "
+    "JOIN watchlist_snapshots s ON s.id = e.first_seen_snapshot_id "
+    "WHERE m.client_id IN :ids AND m.status != :dismissed ORDER BY m.id"
+).bindparams(bindparam("ids", expanding=True))
+_ENGAGEMENTS = text(
+    "SELECT client_id, date, kind FROM engagements WHERE client_id IN :ids AND date <= :until"
+).bindparams(bindparam("ids", expanding=True))
+
+
+@dataclass(frozen=True)
+class MatchFact:
+    """A non-dismissed screening match of a client (or one of its parties) on a list entry."""
+
+    id: int
+    confirmed: bool
+    score: float
+    raised_on: date  # the day screening raised it
+    known_since: date  # the day the listing became public (see the module docstring)
+    known_since_source: str  # how ``known_since`` was established, for the evidence
+    subject: str  # the client's or party's name that matched
+    entity: str  # the listed name
+    list_name: str
+    source_id: str
+    programs: tuple[str, ...]
+    topics: tuple[str, ...]
+
+    def counts(self) -> bool:
+        """Whether the entity's topics make the match count in scoring (no topics: it does)."""
+        return not self.topics or bool(LISTED_TOPICS & set(self.topics))
+
+    def evidence(self) -> dict[str, Any]:
+        """The JSON-able evidence item features, rules and reports show."""
+        return {
+            "match_id": self.id,
+            "subject": self.subject,
+            "entity": self.entity,
+            "list": self.list_name,
+            "source_id": self.source_id,
+            "programs": list(self.programs),
+            "topics": list(self.topics),
+            "score": self.score,
+            "raised_on": self.raised_on.isoformat(),
+            "known_since": self.known_since.isoformat(),
+            "known_since_source": self.known_since_source,
+        }
+
+
+@dataclass
+class ClientFacts:
+    """Every dated fact about one client up to a date: the input of :func:`record_as_of`."""
+
+    client_id: int
+    until: date
+    profile_version: int
+    country: str | None
+    industry: str | None
+    products: list[str]
+    owners: list[dict[str, Any]]
+    signals: list[SignalFact] = field(default_factory=list)  # by publication date
+    matches: list[MatchFact] = field(default_factory=list)
+    engagements: list[tuple[date, str]] = field(default_factory=list)
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def known_since(
+    listed_on: date | None,
+    listed_on_source: str | None,
+    published_on: date | None,
+    published_source: str | None,
+    imported_at: datetime | date,
+    list_name: str,
+) -> tuple[date, str]:
+    """When a listing became public, and the sentence that says how we know.
+
+    The entity's own listing date first; else the publication date of the first snapshot that
+    held it; else (a snapshot stored before publication dates were recorded) its import date.
+    """
+    if listed_on is not None:
+        return listed_on, f"listed {listed_on.isoformat()} ({listed_on_source or 'the list'})"
+    if published_on is not None:
+        how = f"; {published_source}" if published_source else ""
+        return published_on, (
+            f"on the {list_name} list published {published_on.isoformat()}{how}; "
+            "the source gives no listing date"
+        )
+    day = _day(imported_at)
+    return day, (
+        f"on the {list_name} list imported {day.isoformat()}; the source gives no listing "
+        "date and the snapshot no publication date"
+    )
+
+
+def load_facts(session: Session, client_ids: Sequence[int], until: date) -> list[ClientFacts]:
+    """The dated facts of each client up to ``until``, in the order of ``client_ids``.
+
+    One query per table for the whole chunk. :class:`NotFoundError` names a missing client.
+    """
+    ids = list(client_ids)
+    if not ids:
+        return []
+    params: dict[str, Any] = {"ids": ids}
+    clients = {r[0]: r for r in session.execute(_CLIENTS, params)}
+    missing = set(ids) - set(clients)
+    if missing:
+        raise NotFoundError(f"no client with id {sorted(missing)[0]}")
+    owners: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for cid, kind, role, country in session.execute(_OWNERS, params):
+        if role == PartyRole.OWNER.value:
+            owners[cid].append({"kind": kind, "role": role, "country": country})
+    # SQLite stores dates as ISO text, so compare as text there; PostgreSQL takes a date.
+    day: Any = until.isoformat() if session.get_bind().dialect.name == "sqlite" else until
+    signals: dict[int, list[SignalFact]] = defaultdict(list)
+    for row in session.execute(
+        _SIGNALS, {**params, "until": day, "dismissed": ReviewStatus.DISMISSED.value}
+    ):
+        sid, cid, title, kind, published, source, severity, credibility, label, probs = row
+        signals[cid].append(
+            SignalFact(
+                sid,
+                title,
+                kind,
+                _day(published),
+                source,
+                severity or None,
+                credibility if credibility is not None else DEFAULT_CREDIBILITY,
+                label,
+                _json(probs),
+            )
+        )
+    matches: dict[int, list[MatchFact]] = defaultdict(list)
+    for row in session.execute(_MATCHES, {**params, "dismissed": MatchStatus.DISMISSED.value}):
+        (mid, cid, status, score, created, subject, entity, topics, programs, source_id) = row[:10]
+        listed, listed_source, list_name, published, published_source, imported = row[10:]
+        since, how = known_since(
+            _day(listed) if listed is not None else None,
+            listed_source,
+            _day(published) if published is not None else None,
+            published_source,
+            imported,
+            list_name,
+        )
+        matches[cid].append(
+            MatchFact(
+                id=mid,
+                confirmed=status == MatchStatus.CONFIRMED.value,
+                score=float(score),
+                raised_on=_day(created),
+                known_since=since,
+                known_since_source=how,
+                subject=subject,
+                entity=entity,
+                list_name=list_name,
+                source_id=source_id,
+                programs=tuple(_json(programs) or ()),
+                topics=tuple(_json(topics) or ()),
+            )
+        )
+    engagements: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for cid, when, kind in session.execute(_ENGAGEMENTS, {**params, "until": day}):
+        engagements[cid].append((_day(when), kind))
+    return [
+        ClientFacts(
+            client_id=cid,
+            until=until,
+            profile_version=clients[cid][4],
+            country=clients[cid][1],
+            industry=clients[cid][2],
+            products=list(_json(clients[cid][3]) or []),
+            owners=owners[cid],
+            signals=signals[cid],
+            matches=matches[cid],
+            engagements=engagements[cid],
+        )
+        for cid in ids
+    ]
+
+
+def record_as_of(facts: ClientFacts, as_of: date) -> ClientRecord:
+    """The client's public record as of ``as_of`` (on or before ``facts.until``); pure."""
+    if as_of > facts.until:
+        raise ValueError(f"facts were loaded up to {facts.until}, not {as_of}")
+    confirmed, pending = [], []
+    for m in facts.matches:
+        if not m.counts():
+            continue
+        if m.confirmed and m.known_since <= as_of:
+            confirmed.append(m.evidence())
+        elif not m.confirmed and m.raised_on <= as_of:
+            pending.append(m.evidence())
+    return ClientRecord(
+        client_id=facts.client_id,
+        as_of=as_of,
+        profile_version=facts.profile_version,
+        country=facts.country,
+        industry=facts.industry,
+        products=facts.products,
+        owners=facts.owners,
+        signals=[s for s in facts.signals if s.published_at <= as_of],
+        confirmed_matches=confirmed,
+        pending_matches=pending,
+        engagement_kinds=[kind for when, kind in facts.engagements if when <= as_of],
+    )
+
+
+def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> list[ClientRecord]:
+    """The public record of each client as of ``as_of`` (a few queries for the whole chunk)."""
+    return [record_as_of(f, as_of) for f in load_facts(session, client_ids, as_of)]
+
+
+def change_dates(facts: ClientFacts) -> list[date]:
+    """Every date up to ``facts.until`` on which the client's record as scored could change:
+    signals published, listings of confirmed matches made public, potential matches raised, and
+    the client's or its owners' countries put on (or taken off) a jurisdiction list."""
+    from duediligence.risk.reference import listings
+
+    until = facts.until
+    dates = {s.published_at for s in facts.signals}
+    for m in facts.matches:
+        if m.counts():
+            dates.add(m.known_since if m.confirmed else m.raised_on)
+    countries = {facts.country} | {o.get("country") for o in facts.owners}
+    for listing in listings():
+        if listing.country in countries:
+            dates.update(d for d in (listing.since, listing.until) if d is not None)
+    return sorted(d for d in dates if d <= until)

@@ -1,0 +1,44 @@
+"""The one-line verdict every surface leads with (CLI, web banner, onboarding, alerts, reports).
+
+While a potential watch-list match is unresolved the verdict says so first, with the hit, and
+never reads as a plain tier: "HIGH — ON HOLD: potential sanctions match …".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from duediligence.db.enums import AssessmentState, Tier
+from duediligence.risk.rules import HOLD_RULE, describe_match, is_sanction_match
+
+
+def hold_hit(rule_hits: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The stored rule hit that holds the verdict, if any."""
+    return next((h for h in rule_hits if h.get("rule") == HOLD_RULE), None)
+
+
+def headline(
+    tier: Tier | str,
+    state: AssessmentState | str,
+    probability: float,
+    rule_hits: list[dict[str, Any]],
+) -> str:
+    """``POTENTIAL SANCTIONS MATCH — ON HOLD: A ~ B (list, programme) score 1.00 — HIGH until
+    a reviewer confirms or dismisses it`` while on hold, else ``LOW (p=0.03)``; for an
+    assessment or a scoring result's fields."""
+    tier_text = Tier(tier).value.upper()
+    hold = hold_hit(rule_hits)
+    if AssessmentState(state) == AssessmentState.ON_HOLD and hold and hold.get("matches"):
+        matches = hold["matches"]
+        kind = "SANCTIONS" if any(is_sanction_match(m) for m in matches) else "WATCH-LIST"
+        more = f" (and {len(matches) - 1} more)" if len(matches) > 1 else ""
+        if Tier(tier).rank > Tier.HIGH.rank:  # prohibited by a finding; a hit still waits
+            return (
+                f"{tier_text} — and a potential {kind.lower()} match awaits review: "
+                f"{describe_match(matches[0])}{more}"
+            )
+        return (
+            f"POTENTIAL {kind} MATCH — ON HOLD: {describe_match(matches[0])}{more} — "
+            f"{tier_text} until a reviewer confirms or dismisses it"
+        )
+    return f"{tier_text} (p={probability:.2f})"
