@@ -33,7 +33,7 @@ _OWNERS = text(
 ).bindparams(bindparam("ids", expanding=True))
 _SIGNALS = text(
     "SELECT id, client_id, title, kind, published_at, source, severity, credibility, label, "
-    "label_probabilities FROM signals WHERE client_id IN :ids AND published_at <= :as_of "
+    "label_probabilities, role, adverse_probability FROM signals WHERE client_id IN :ids AND published_at <= :as_of "
     "AND review_status != :dismissed ORDER BY published_at, id"
 ).bindparams(bindparam("ids", expanding=True))
 _MATCHES = text(
@@ -80,7 +80,20 @@ def load_records_fast(
     for row in session.execute(
         _SIGNALS, {**params, "as_of": day, "dismissed": ReviewStatus.DISMISSED.value}
     ):
-        sid, cid, title, kind, published, source, severity, credibility, label, probs = row
+        (
+            sid,
+            cid,
+            title,
+            kind,
+            published,
+            source,
+            severity,
+            credibility,
+            label,
+            probs,
+            role,
+            p_adv,
+        ) = row
         signals[cid].append(
             SignalFact(
                 sid,
@@ -92,6 +105,8 @@ def load_records_fast(
                 credibility if credibility is not None else 0.6,
                 label,
                 _json(probs),
+                role,
+                p_adv,
             )
         )
     matches: dict[int, list[dict[str, Any]]] = defaultdict(list)

@@ -158,6 +158,8 @@ def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> li
             Signal.credibility,
             Signal.label,
             Signal.label_probabilities,
+            Signal.role,
+            Signal.adverse_probability,
         )
         .where(
             Signal.client_id.in_(ids),
@@ -177,6 +179,8 @@ def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> li
                 sig.credibility if sig.credibility is not None else 0.6,
                 sig.label,
                 sig.label_probabilities,
+                sig.role,
+                sig.adverse_probability,
             )
         )
     matches: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -246,7 +250,7 @@ def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str
         "client": record.client_id,
         "as_of": record.as_of.isoformat(),
         "profile": profile_version,
-        "signals": [[s.id, s.label, s.severity] for s in record.signals],
+        "signals": [[s.id, s.label, s.severity, s.role] for s in record.signals],
         "matches": [m["match_id"] for m in record.confirmed_matches],
         "engagements": record.engagement_kinds,
         "model": scorer_version,

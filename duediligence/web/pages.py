@@ -46,6 +46,7 @@ from duediligence.review.decisions import (
 from duediligence.review.users import DATA_ROLES, DECIDE_ROLES, authenticate
 from duediligence.review.verdicts import Row, review_signal
 from duediligence.risk.assess import assess_client, latest_assessment, resolve_client
+from duediligence.signals.classifier import confidence_band
 from duediligence.web import queries
 from duediligence.web.security import (
     ALL_ROLES,
@@ -122,6 +123,7 @@ def _summary(after: Any) -> str:
 _env.filters["dt"] = _fmt_dt
 _env.filters["summary"] = _summary
 _env.filters["codespans"] = _codespans
+_env.filters["band"] = confidence_band
 _env.globals["version"] = __version__
 _env.globals["ACTION_LABELS"] = {a.value: label for a, label in ACTION_LABELS.items()}
 
