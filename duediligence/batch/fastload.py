@@ -33,7 +33,8 @@ _OWNERS = text(
 ).bindparams(bindparam("ids", expanding=True))
 _SIGNALS = text(
     "SELECT id, client_id, title, kind, published_at, source, severity, credibility, label, "
-    "label_probabilities, role, adverse_probability FROM signals WHERE client_id IN :ids AND published_at <= :as_of "
+    "label_probabilities, role, adverse_probability FROM signals "
+    "WHERE client_id IN :ids AND published_at <= :as_of "
     "AND review_status != :dismissed ORDER BY published_at, id"
 ).bindparams(bindparam("ids", expanding=True))
 _MATCHES = text(

@@ -82,7 +82,8 @@ def classify(
 
     Example:
 
-        echo "Acme Corp named a victim of a ransomware attack" | duediligence classify - --subject "Acme Corp"
+        echo "Acme Corp named a victim of a ransomware attack" \\
+            | duediligence classify - --subject "Acme Corp"
     """
     if stored:
         _classify_stored(relabel, as_user, as_json)

@@ -24,11 +24,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from collections.abc import Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -209,7 +208,7 @@ def build_real_pipeline(seed: int = 0) -> Pipeline:
                     ngram_range=(1, 2),
                     sublinear_tf=True,
                     min_df=2,
-                    max_features=100_000,
+                    max_features=50_000,
                     strip_accents="unicode",
                 ),
             ),
@@ -220,7 +219,7 @@ def build_real_pipeline(seed: int = 0) -> Pipeline:
                     ngram_range=(3, 5),
                     sublinear_tf=True,
                     min_df=3,
-                    max_features=100_000,
+                    max_features=50_000,
                 ),
             ),
         ]

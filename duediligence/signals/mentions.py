@@ -26,9 +26,52 @@ from duediligence.matching import DEFAULT_THRESHOLD, compare_names
 SHORT_FORM_SCORE = 0.7
 # Words that stand for a company in running text but never identify one on their own.
 GENERIC_WORDS = frozenset(
-    "bank banks group holding holdings company companies corp corporation inc ltd llc plc "
-    "international global trading services service capital partners national united general "
-    "first new the and of for de la le el al bin ibn van von der den mr mrs ms dr".split()
+    [
+        "bank",
+        "banks",
+        "group",
+        "holding",
+        "holdings",
+        "company",
+        "companies",
+        "corp",
+        "corporation",
+        "inc",
+        "ltd",
+        "llc",
+        "plc",
+        "international",
+        "global",
+        "trading",
+        "services",
+        "service",
+        "capital",
+        "partners",
+        "national",
+        "united",
+        "general",
+        "first",
+        "new",
+        "the",
+        "and",
+        "of",
+        "for",
+        "de",
+        "la",
+        "le",
+        "el",
+        "al",
+        "bin",
+        "ibn",
+        "van",
+        "von",
+        "der",
+        "den",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+    ]
 )
 _WORD = re.compile(r"[^\W_](?:[\w&.'’-]*[^\W_])?")
 _SENTENCE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")

@@ -118,7 +118,7 @@ def entity_groups(articles: list[Article]) -> list[int]:
         find(node)
         if _norm(a.entity):
             union(node, ("entity", _norm(a.entity)))
-        body = hashlib.sha1(_norm(a.text)[:2000].encode()).hexdigest()
+        body = hashlib.sha256(_norm(a.text)[:2000].encode()).hexdigest()
         union(node, ("text", body))
         if len(_norm(a.title)) > 20:
             union(node, ("title", _norm(a.title)))
