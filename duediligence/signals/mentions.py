@@ -190,9 +190,8 @@ def find_mentions(text: str, subject: Subject) -> list[Mention]:
                 j += 2
             else:
                 break
-        found = _best(
-            text[words[i][0] : words[j - 1][1]], [words[k][3] for k in range(i, j)], keyed
-        )
+        span = re.sub(r"['’]s$", "", text[words[i][0] : words[j - 1][1]])
+        found = _best(span, [words[k][3] for k in range(i, j)], keyed)
         if found is not None:
             name, score = found
             mentions.append(
