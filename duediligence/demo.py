@@ -66,7 +66,8 @@ def _lists(engine: Engine) -> str:
 
 def _models(engine: Engine, models_dir: Path) -> str:
     if "signals" not in active_versions(models_dir):
-        # No shipped classifier here (an empty DD_MODELS_DIR): reproduce it from the corpus.
+        # No shipped classifier here (an empty DD_MODELS_DIR): reproduce it from the corpus
+        # and the real news in DD_SHARED_DATA (an InputError names the file if it is missing).
         from duediligence.signals.training import train_signals_model
 
         manifest = train_signals_model(models_dir)
@@ -87,15 +88,18 @@ def _classify(engine: Engine, models_dir: Path) -> str:
     return f"classified {n} signals ({adverse} adverse)"
 
 
-def _screen(engine: Engine) -> str:
+def _screen(engine: Engine, models_dir: Path) -> str:
     from duediligence.matching import link_signals, screen_clients
+    from duediligence.signals import classify_stored_signals
 
     with session_scope(engine) as session:
         r = screen_clients(session, actor=ACTOR)
         linked = link_signals(session, actor=ACTOR)
+        # news linked just now was classified without its client: read it again about them
+        relabelled = classify_stored_signals(session, models_dir=models_dir, actor=ACTOR)
     return (
         f"screened {r.subjects} names: {r.new_matches} new matches; news linked "
-        f"{linked.linked}, ambiguous {linked.ambiguous}"
+        f"{linked.linked}, ambiguous {linked.ambiguous}; {relabelled} re-read about their client"
     )
 
 
@@ -172,7 +176,7 @@ def steps(engine: Engine, models_dir: Path) -> Iterator[tuple[str, Callable[[], 
     yield "watch lists", lambda: _lists(engine)
     yield "models", lambda: _models(engine, models_dir)
     yield "classify", lambda: _classify(engine, models_dir)
-    yield "screen", lambda: _screen(engine)
+    yield "screen", lambda: _screen(engine, models_dir)
     yield "risk model", lambda: _risk_model(engine, models_dir)
     yield "score", lambda: _score(engine)
     yield "knowability", lambda: _knowability(engine)

@@ -12,9 +12,10 @@ from rich.table import Table
 from duediligence.cli.common import out, print_json
 from duediligence.errors import InputError
 from duediligence.signals import classify_texts
+from duediligence.signals.mentions import Subject
 
 
-def _read_texts(source: str) -> list[str]:
+def _read_texts(source: str) -> list[tuple[str, Subject | None]]:
     handle = sys.stdin if source == "-" else None
     if handle is None:
         path = Path(source)
@@ -37,9 +38,15 @@ def _read_texts(source: str) -> list[str]:
                 raise InputError(f"{source}, line {n}: invalid JSON") from None
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise InputError(f"{source}, line {n}: a JSON line needs a string field 'text'")
-            texts.append(record["text"])
+            names = record.get("subject") or []
+            names = [names] if isinstance(names, str) else names
+            aliases = record.get("aliases") or []
+            if not all(isinstance(x, str) for x in [*names, *aliases]):
+                raise InputError(f"{source}, line {n}: 'subject' and 'aliases' must be strings")
+            subject = Subject.of([*names, *aliases]) if names else None
+            texts.append((record["text"], subject))
         else:
-            texts.append(line)
+            texts.append((line, None))
     if not texts:
         raise InputError(f"{source}: no texts to classify")
     return texts
@@ -60,22 +67,31 @@ def classify(
     relabel: bool = typer.Option(
         False, "--relabel", help="With --signals: classify every signal again (a new model)."
     ),
+    subject: list[str] = typer.Option(
+        [],
+        "--subject",
+        help="Whom the texts must be adverse about: the name, then aliases (repeat the option). "
+        "JSON lines may carry their own 'subject' and 'aliases'.",
+    ),
     as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
 ) -> None:
-    """Classify adverse media into the financial-crime taxonomy.
+    """Classify adverse media: adverse or not (calibrated), about whom, which offence, and why.
 
-    Texts need no database; --signals labels the stored signals (label, probabilities and
-    model version), as an import does for the signals it adds.
+    Texts need no database; --signals labels the stored signals (label, probabilities, role,
+    evidence and model version), as an import does for the signals it adds.
 
     Example:
 
-        echo "Regulator fines bank over money laundering failures" | duediligence classify -
+        echo "Acme Corp named a victim of a ransomware attack" \\
+            | duediligence classify - --subject "Acme Corp"
     """
     if stored:
         _classify_stored(relabel, as_user, as_json)
         return
-    texts = _read_texts(source)
-    results = classify_texts(texts)
+    rows = _read_texts(source)
+    default = Subject.of(subject) if subject else None
+    texts = [t for t, _s in rows]
+    results = classify_texts(texts, subjects=[s or default for _t, s in rows])
     if as_json:
         print_json(
             [
@@ -84,6 +100,12 @@ def classify(
                     "label": r.label,
                     "adverse": r.adverse,
                     "probability": round(r.probability, 4),
+                    "confidence": r.band,
+                    "adverse_probability": r.adverse_probability,
+                    "offence": r.offence,
+                    "role": r.role,
+                    "role_reason": r.role_reason,
+                    "evidence": r.evidence,
                     "probabilities": r.probabilities,
                     "model_version": r.model_version,
                 }
@@ -91,13 +113,17 @@ def classify(
             ]
         )
         return
-    table = Table("label", "p", "adverse", "text")
+    table = Table("label", "p", "confidence", "role", "text and evidence")
     for text, r in zip(texts, results, strict=True):
+        shown = text[:90] + ("…" if len(text) > 90 else "")
+        if r.evidence and (r.adverse or r.role):
+            shown += "".join(f"\n  » {e}" for e in r.evidence)
         table.add_row(
             r.label,
             f"{r.probability:.2f}",
-            "yes" if r.adverse else "no",
-            text[:90] + ("…" if len(text) > 90 else ""),
+            r.band,
+            f"{r.role} ({r.role_reason})" if r.role else "—",
+            shown,
         )
     out.print(table)
 

@@ -39,6 +39,12 @@ def train(
     labels: Path | None = typer.Option(
         None, "--labels", help="risk: CSV of client_ref,outcome (default: the sample labels)."
     ),
+    real_news: Path | None = typer.Option(
+        None,
+        "--real-news",
+        help="signals: the real labelled news articles (default: "
+        "DD_SHARED_DATA/adverse-media/tartu-train.csv.gz).",
+    ),
     as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
 ) -> None:
     """Train a model from the sample data (or your own) and save it with its model card.
@@ -54,10 +60,12 @@ def train(
     if kind == "signals":
         from duediligence.signals.training import train_signals_model
 
-        manifest = train_signals_model(models_dir, corpus_dir=corpus)
+        manifest = train_signals_model(models_dir, corpus_dir=corpus, real_news=real_news)
         m = manifest.metrics
         out.print(
-            f"trained {manifest.version}: dev macro-F1 {m['macro_f1']:.3f}, "
+            f"trained {manifest.version}: real news held-out F1 {m['real_news']['f1']:.3f} "
+            f"(Brier {m['real_news']['brier']:.3f}); role accuracy "
+            f"{m['roles']['test']['accuracy']:.3f}; dev macro-F1 {m['macro_f1']:.3f}, "
             f"adverse F1 {m['adverse_f1']:.3f}",
             highlight=False,
         )

@@ -153,6 +153,12 @@ class Signal(TimestampMixin, Base):
     label: Mapped[str | None] = mapped_column(String(40))
     label_probabilities: Mapped[dict[str, float] | None] = mapped_column(JSONType)
     model_version: Mapped[str | None] = mapped_column(String(100))
+    # the classifier's reading about the linked client (issue 16): its role in the item
+    # (subject, victim, other party, cleared, mentioned), the calibrated probability that the
+    # item is adverse media, and the one to three sentences behind the verdict
+    role: Mapped[str | None] = mapped_column(String(20))
+    adverse_probability: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[list[str] | None] = mapped_column(JSONType)
     link_status: Mapped[LinkStatus] = mapped_column(
         str_enum(LinkStatus, "link_status"), default=LinkStatus.UNLINKED
     )

@@ -80,7 +80,13 @@ def format_evidence(item: dict[str, Any]) -> str:
 
 
 def _signal(s: Signal) -> dict[str, Any]:
-    confidence = (s.label_probabilities or {}).get(s.label or "")
+    from duediligence.signals.classifier import confidence_band
+
+    confidence = (
+        s.adverse_probability
+        if s.adverse_probability is not None
+        else (s.label_probabilities or {}).get(s.label or "")
+    )
     return {
         "id": s.id,
         "published_at": s.published_at,
@@ -93,6 +99,9 @@ def _signal(s: Signal) -> dict[str, Any]:
         "label": s.label,
         "label_title": TAXONOMY[s.label].title if s.label in TAXONOMY else None,
         "confidence": round(float(confidence), 4) if confidence is not None else None,
+        "confidence_band": confidence_band(float(confidence)) if confidence is not None else None,
+        "role": s.role,
+        "evidence": list(s.evidence or []),
         "classifier_version": s.model_version,
         "review_status": s.review_status.value,
         "adverse": s.label not in (None, "none"),

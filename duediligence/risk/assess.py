@@ -96,7 +96,7 @@ def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str
         "client": record.client_id,
         "as_of": record.as_of.isoformat(),
         "profile": profile_version,
-        "signals": [[s.id, s.label, s.severity] for s in record.signals],
+        "signals": [[s.id, s.label, s.severity, s.role] for s in record.signals],
         "matches": [m["match_id"] for m in record.confirmed_matches],
         "pending": [m["match_id"] for m in record.pending_matches],
         "engagements": record.engagement_kinds,

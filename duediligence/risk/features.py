@@ -69,6 +69,8 @@ class SignalFact:
     credibility: float
     label: str | None
     probabilities: dict[str, float] | None
+    role: str | None = None  # the client's role in the item (signals.roles), None if unknown
+    adverse_probability: float | None = None  # calibrated P(adverse media), None if unknown
 
 
 @dataclass
@@ -107,15 +109,35 @@ def decay(published: date, as_of: date) -> float:
 
 
 def is_exoneration(signal: SignalFact) -> bool:
-    """A court or authority clearing the client (dismissal, acquittal, charges dropped)."""
+    """A court or authority clearing the client: the classifier read the client's role as
+    ``cleared`` (acquitted, charges or probe dropped, found not involved), or a non-adverse item
+    whose title says so (dismissal, acquittal, charges dropped)."""
+    if signal.role == "cleared":
+        return True
     return signal.label in (None, "none") and bool(EXONERATION.search(signal.title))
 
 
+def confidence(signal: SignalFact) -> float:
+    """How sure the classifier is that the item is adverse media: the calibrated
+    ``adverse_probability`` when recorded, else the probability of its label (older verdicts),
+    else 1 (labelled by a person or an upstream system)."""
+    if signal.adverse_probability is not None:
+        return signal.adverse_probability
+    return (signal.probabilities or {}).get(signal.label or "", 1.0)
+
+
 def is_adverse(signal: SignalFact) -> bool:
-    """Whether a signal counts as adverse evidence: an offence label the classifier prefers over
-    ``none`` by at least :data:`MIN_MARGIN` (a near-tie is left to a reviewer, not scored)."""
+    """Whether a signal counts as adverse evidence against the client: an offence label, the
+    client's role in the item ``subject`` (a victim, a bystander, a crime fighter or a cleared
+    party does not count), and — for verdicts without a calibrated probability — an offence
+    label the classifier prefers over ``none`` by at least :data:`MIN_MARGIN` (a near-tie is left
+    to a reviewer, not scored)."""
     if signal.label in (None, "none"):
         return False
+    if signal.role not in (None, "subject"):
+        return False
+    if signal.adverse_probability is not None:
+        return True  # the calibrated verdict already required P(adverse) >= 0.5
     if not signal.probabilities:
         return True  # labelled by a person or an upstream system
     margin = signal.probabilities.get(signal.label, 0.0) - signal.probabilities.get("none", 0.0)
@@ -167,12 +189,11 @@ def adverse_category(category: str) -> Callable[[ClientRecord], Feature]:
         for s in effective_signals(record):
             if s.label not in labels:
                 continue
-            confidence = (s.probabilities or {}).get(s.label, 1.0)
             w = (
                 SEVERITY_WEIGHT.get(s.severity, 1.0)
                 * s.credibility
                 * decay(s.published_at, record.as_of)
-                * confidence
+                * confidence(s)
             )
             total += w
             evidence.append(_signal_evidence(s, w))
@@ -197,7 +218,7 @@ def distinct_sources(record: ClientRecord) -> Feature:
     corroboration. The evidence is each source's best item."""
     best: dict[str, tuple[float, SignalFact]] = {}
     for s in effective_signals(record):
-        strength = s.credibility * (s.probabilities or {}).get(s.label or "", 1.0)
+        strength = s.credibility * confidence(s)
         key = s.source or "unknown"
         if key not in best or strength > best[key][0]:
             best[key] = (strength, s)

@@ -48,7 +48,8 @@ _OWNERS = text(
 ).bindparams(bindparam("ids", expanding=True))
 _SIGNALS = text(
     "SELECT id, client_id, title, kind, published_at, source, severity, credibility, label, "
-    "label_probabilities FROM signals WHERE client_id IN :ids AND published_at <= :until "
+    "label_probabilities, role, adverse_probability FROM signals "
+    "WHERE client_id IN :ids AND published_at <= :until "
     "AND review_status != :dismissed AND screening_match_id IS NULL ORDER BY published_at, id"
 ).bindparams(bindparam("ids", expanding=True))
 _MATCHES = text(
@@ -182,7 +183,8 @@ def load_facts(session: Session, client_ids: Sequence[int], until: date) -> list
     for row in session.execute(
         _SIGNALS, {**params, "until": day, "dismissed": ReviewStatus.DISMISSED.value}
     ):
-        sid, cid, title, kind, published, source, severity, credibility, label, probs = row
+        sid, cid, title, kind, published, source, severity, credibility, label, probs = row[:10]
+        role, adverse_probability = row[10:]
         signals[cid].append(
             SignalFact(
                 sid,
@@ -194,6 +196,8 @@ def load_facts(session: Session, client_ids: Sequence[int], until: date) -> list
                 credibility if credibility is not None else DEFAULT_CREDIBILITY,
                 label,
                 _json(probs),
+                role,
+                adverse_probability,
             )
         )
     matches: dict[int, list[MatchFact]] = defaultdict(list)

@@ -1,10 +1,17 @@
-"""Store the classifier's verdict on signal rows (label, probabilities, model version).
+"""Store the classifier's verdict on signal rows (label, probabilities, role, evidence, model).
+
+A signal linked to a client is classified *about that client*: its name, aliases and the names
+of its parties are the subject (:func:`client_subjects`), so the stored ``role`` says whether the
+client is the accused, a victim, someone else, cleared or merely mentioned, and ``label`` is an
+offence only when the client is the accused. Unlinked signals are classified without a subject
+(``role`` stays empty) and are classified again once linked (:func:`classify_stored_signals`).
 
 Entry points: :func:`annotate_signals` for ORM objects already in the session (the demo,
 onboarding), :func:`classify_signal_ids` for what an import just stored, which reads only the
 text columns and writes the verdicts with executemany updates by primary key, and
-:func:`classify_stored_signals` for everything still unlabelled (or everything, to relabel).
-Each call appends one audit event naming the model version and the signals it labelled.
+:func:`classify_stored_signals` for everything still unlabelled or linked since (or everything,
+to relabel). Each call appends one audit event naming the model version and the signals it
+labelled.
 """
 
 from __future__ import annotations
@@ -14,10 +21,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from duediligence.db.models import Signal
+from duediligence.db.models import Client, Party, Signal
 from duediligence.review.audit import record_event
 from duediligence.signals.classifier import (
     Classification,
@@ -25,6 +32,7 @@ from duediligence.signals.classifier import (
     classify_with,
     signal_text,
 )
+from duediligence.signals.mentions import Subject
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +69,35 @@ def _audit(
     )
 
 
+def client_subjects(session: Session, client_ids: Iterable[int | None]) -> dict[int, Subject]:
+    """``{client id: Subject}``: each client's name and aliases, and its parties' names."""
+    ids = sorted({i for i in client_ids if i is not None})
+    if not ids:
+        return {}
+    related: dict[int, list[str]] = {}
+    for client_id, name in session.execute(
+        select(Party.client_id, Party.name).where(Party.client_id.in_(ids))
+    ):
+        related.setdefault(client_id, []).append(name)
+    return {
+        c.id: Subject.of([c.name, *(c.aliases or [])], related.get(c.id, []))
+        for c in session.execute(
+            select(Client.id, Client.name, Client.aliases).where(Client.id.in_(ids))
+        )
+    }
+
+
+def _fields(result: Classification) -> dict[str, Any]:
+    return {
+        "label": result.label,
+        "label_probabilities": result.probabilities,
+        "model_version": result.model_version,
+        "role": result.role,
+        "adverse_probability": result.adverse_probability,
+        "evidence": result.evidence or None,
+    }
+
+
 def annotate_signals(
     session: Session,
     signals: Sequence[Signal],
@@ -76,11 +113,15 @@ def annotate_signals(
     if not signals:
         return 0
     loaded = active_signals_model(models_dir)
-    results = classify_with(loaded, [signal_text(s.title, s.text) for s in signals])
+    subjects = client_subjects(session, (s.client_id for s in signals))
+    results = classify_with(
+        loaded,
+        [signal_text(s.title, s.text) for s in signals],
+        [subjects.get(s.client_id) if s.client_id is not None else None for s in signals],
+    )
     for signal, result in zip(signals, results, strict=True):
-        signal.label = result.label
-        signal.label_probabilities = result.probabilities
-        signal.model_version = result.model_version
+        for key, value in _fields(result).items():
+            setattr(signal, key, value)
     session.flush()
     adverse: dict[str, int] = {}
     _count_adverse(results, adverse)
@@ -98,8 +139,9 @@ def classify_signal_ids(
 ) -> int:
     """Classify the signals with these ids in bulk and store the verdicts; return the count.
 
-    With ``only_unlabelled`` signals that already carry a label are left alone. Raises
-    NotFoundError when no signals model is active.
+    With ``only_unlabelled`` signals that already carry a label are left alone, except those
+    linked to a client since they were labelled (no role yet). Raises NotFoundError when no
+    signals model is active.
     """
     if not signal_ids:
         return 0
@@ -110,23 +152,22 @@ def classify_signal_ids(
     ids = list(signal_ids)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        query = select(Signal.id, Signal.title, Signal.text).where(
+        query = select(Signal.id, Signal.title, Signal.text, Signal.client_id).where(
             Signal.id.in_(chunk), Signal.screening_match_id.is_(None)
         )
         if only_unlabelled:
-            query = query.where(Signal.label.is_(None))
+            query = query.where(_needs_label())
         rows = session.execute(query.order_by(Signal.id)).all()
         if not rows:
             continue
-        results = classify_with(loaded, [signal_text(r.title, r.text) for r in rows])
+        subjects = client_subjects(session, (r.client_id for r in rows))
+        results = classify_with(
+            loaded,
+            [signal_text(r.title, r.text) for r in rows],
+            [subjects.get(r.client_id) if r.client_id is not None else None for r in rows],
+        )
         params: list[dict[str, Any]] = [
-            {
-                "id": r.id,
-                "label": res.label,
-                "label_probabilities": res.probabilities,
-                "model_version": res.model_version,
-            }
-            for r, res in zip(rows, results, strict=True)
+            {"id": r.id, **_fields(res)} for r, res in zip(rows, results, strict=True)
         ]
         session.execute(update(Signal), params)
         done_ids.extend(r.id for r in rows)
@@ -136,6 +177,11 @@ def classify_signal_ids(
     return len(done_ids)
 
 
+def _needs_label() -> Any:
+    """Unlabelled, or linked to a client but classified without it (no role yet)."""
+    return or_(Signal.label.is_(None), Signal.client_id.is_not(None) & Signal.role.is_(None))
+
+
 def classify_stored_signals(
     session: Session,
     *,
@@ -143,12 +189,13 @@ def classify_stored_signals(
     models_dir: Path | None = None,
     actor: str | None = None,
 ) -> int:
-    """Classify the signals in the database that have no label yet (every signal with
-    ``relabel``, e.g. after activating a new model); return how many were classified."""
+    """Classify the signals in the database that have no label yet, or were linked to a client
+    after they were labelled (every signal with ``relabel``, e.g. after activating a new model);
+    return how many were classified."""
     # A confirmed match's sanction signal is a list finding, not an article: never classified.
     query = select(Signal.id).where(Signal.screening_match_id.is_(None)).order_by(Signal.id)
     if not relabel:
-        query = query.where(Signal.label.is_(None))
+        query = query.where(_needs_label())
     ids = list(session.scalars(query))
     return classify_signal_ids(
         session, ids, models_dir=models_dir, actor=actor, only_unlabelled=not relabel

@@ -46,6 +46,7 @@ from duediligence.review.decisions import (
 from duediligence.review.users import Permission, authenticate, may, roles_for
 from duediligence.review.verdicts import Row, decide_match, review_signal
 from duediligence.risk.assess import assess_client
+from duediligence.signals.classifier import confidence_band
 from duediligence.web import queries
 from duediligence.web.security import (
     ALL_ROLES,
@@ -126,6 +127,7 @@ def _summary(after: Any) -> str:
 _env.filters["dt"] = _fmt_dt
 _env.filters["summary"] = _summary
 _env.filters["codespans"] = _codespans
+_env.filters["band"] = confidence_band
 _env.globals["version"] = __version__
 _env.globals["ACTION_LABELS"] = {a.value: label for a, label in ACTION_LABELS.items()}
 

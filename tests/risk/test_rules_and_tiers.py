@@ -183,7 +183,7 @@ def test_inputs_hash_is_canonical_json_of_the_inputs() -> None:
                 "client": 1,
                 "as_of": record.as_of,
                 "profile": 3,
-                "signals": [(1, "fraud", "allegation"), (2, "none", None)],
+                "signals": [(1, "fraud", "allegation", None), (2, "none", None, None)],
                 "matches": [],
                 "pending": [],
                 "engagements": ["contract", "custom_build"],

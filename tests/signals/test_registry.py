@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
 from pathlib import Path
 
@@ -107,14 +109,42 @@ def test_train_signals_from_a_corpus_folder(
             {"text": t, "label": lab} for t, lab in list(zip(texts, labels, strict=True))[::step]
         ]
         (corpus / path.name).write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    # a small stand-in for the real news, in its file layout (the real file is in ../shared)
+    real = tmp_path / "real.csv.gz"
+    texts, labels = read_corpus(train)
+    with gzip.open(real, "wt", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "title", "article", "entity_name", "label"])
+        for i, (t, lab) in enumerate(list(zip(texts, labels, strict=True))[1::6]):
+            title, _, body = t.partition("\n")
+            writer.writerow(
+                [
+                    "adverse" if lab != "none" else "non_adverse",
+                    title,
+                    body or title,
+                    f"E{i % 40}",
+                    "",
+                ]
+            )
     result = cli(
-        "model", "train", "signals", "--corpus", str(corpus), "--activate", "--as", "admin"
+        "model",
+        "train",
+        "signals",
+        "--corpus",
+        str(corpus),
+        "--real-news",
+        str(real),
+        "--activate",
+        "--as",
+        "admin",
     )
     assert result.exit_code == 0, result.output
     version = active_versions(models_copy)["signals"]
     assert version in result.output and version.startswith("signals-")
     manifest = load_model(models_copy, version).manifest
-    assert manifest.training_data_hash == sha256_file(corpus / train.name)
+    assert manifest.extra["corpus_data_hash"] == sha256_file(corpus / train.name)
+    assert manifest.extra["real_news_data_hash"] == sha256_file(real)
+    assert {"f1", "brier", "reliability", "naive_bayes_f1"} <= set(manifest.metrics["real_news"])
     assert {"macro_f1", "macro_f1_ci95", "adverse_f1", "adverse_f1_ci95"} <= set(manifest.metrics)
     card = (models_copy / f"{version}.card.md").read_text("utf-8")
     assert "95% bootstrap CI" in card
@@ -122,18 +152,28 @@ def test_train_signals_from_a_corpus_folder(
     bad.mkdir()
     (bad / train.name).write_text('{"text": "x", "label": "piracy"}\n')
     (bad / dev.name).write_text('{"text": "x", "label": "none"}\n')
-    result = cli("model", "train", "signals", "--corpus", str(bad))
+    result = cli("model", "train", "signals", "--corpus", str(bad), "--real-news", str(real))
     assert result.exit_code == 2 and "unknown labels piracy" in result.output
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (Path(__file__).resolve().parents[3] / "shared" / "data" / "adverse-media").is_dir(),
+    reason="the real news in ../shared/data is needed to retrain the classifier",
+)
 def test_shipped_classifier_is_reproducible(models_dir: Path, tmp_path: Path) -> None:
-    """`make demo` on an empty models folder retrains the shipped classifier: same version
-    (named by the training-data hash) and the same dev metrics."""
+    """`make demo` on an empty models folder retrains the shipped classifier from the corpus
+    and the real news: same version (named by the training-data hash), same metrics."""
     from duediligence.signals.training import train_signals_model
 
     shipped = load_model(models_dir, active_versions(models_dir)["signals"]).manifest
     fresh = train_signals_model(tmp_path / "models")
     assert fresh.version == shipped.version
     assert fresh.training_data_hash == shipped.training_data_hash
-    for key in ("macro_f1", "adverse_f1", "per_label_f1", "long_dev", "independent"):
+    keys = ("macro_f1", "adverse_f1", "per_label_f1", "long_dev", "independent", "roles")
+    for key in keys:
         assert fresh.metrics[key] == shipped.metrics[key], key
+    for key in ("f1", "brier", "naive_bayes_f1", "reliability", "f1_about_entity"):
+        assert fresh.metrics["real_news"][key] == pytest.approx(
+            shipped.metrics["real_news"][key], abs=1e-9
+        ), key
