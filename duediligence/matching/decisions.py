@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import logging
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
-from duediligence.db.enums import LinkStatus, MatchStatus, Severity, SignalKind
-from duediligence.db.models import ScreeningMatch, Signal, Watchlist, WatchlistSnapshot
+from duediligence.db.enums import DateBasis, LinkStatus, MatchStatus, Severity, SignalKind
+from duediligence.db.models import (
+    ScreeningMatch,
+    Signal,
+    Watchlist,
+    WatchlistEntity,
+    WatchlistSnapshot,
+)
+from duediligence.ingest.dates import (
+    DateRefused,
+    PublicationTime,
+    listing_time,
+    publication_time,
+)
 from duediligence.review.audit import record_event
 from duediligence.review.verdicts import MATCH_VERDICT, apply_verdict
+
+log = logging.getLogger(__name__)
 
 
 def decide_match(
@@ -21,8 +35,9 @@ def decide_match(
     """Confirm or dismiss a pending match, with a reason (audited).
 
     Confirming a match on a sanctions list records a ``sanction`` signal against the client,
-    dated when the listing became public (the entry's listing date when the list gives one,
-    else the date the list snapshot was imported).
+    dated when the listing became public: the entry's listing date under the date rule
+    (``duediligence.ingest.dates``) when the list gives one it accepts, else the date the
+    list snapshot was imported (flagged as estimated, ``published_basis`` ``snapshot``).
     """
     new_status = MatchStatus.CONFIRMED if confirm else MatchStatus.DISMISSED
     match = apply_verdict(
@@ -39,17 +54,27 @@ def decide_match(
     return match
 
 
+def listing_publication(
+    entity: WatchlistEntity, snapshot: WatchlistSnapshot | None
+) -> PublicationTime:
+    """When a list entry became public: its listing date (``raw["listed_on"]``, as the UN and
+    FtM parsers keep it) under the date rule, else the snapshot's import time, estimated."""
+    now = utcnow()
+    try:
+        listed = listing_time((entity.raw or {}).get("listed_on"), now=now)
+    except DateRefused as exc:
+        log.warning("entity %s: %s; dating by the snapshot import", entity.source_id, exc)
+        listed = None
+    if listed is not None:
+        return listed
+    imported = snapshot.imported_at if snapshot is not None else now
+    return publication_time(imported, now=now).as_estimate(DateBasis.SNAPSHOT)
+
+
 def _sanction_signal(session: Session, match: ScreeningMatch) -> Signal:
     entity = match.entity
     snapshot = session.get(WatchlistSnapshot, match.snapshot_id)
-    listed = (entity.raw or {}).get("listed_on")
-    published = (
-        date.fromisoformat(listed[:10])
-        if listed
-        else snapshot.imported_at.date()
-        if snapshot
-        else utcnow().date()
-    )
+    published = listing_publication(entity, snapshot)
     list_name = session.scalar(select(Watchlist.name).where(Watchlist.id == entity.watchlist_id))
     content_hash = hashlib.sha256(f"match:{match.id}".encode()).hexdigest()
     existing = session.scalar(select(Signal).where(Signal.content_hash == content_hash))
@@ -61,7 +86,10 @@ def _sanction_signal(session: Session, match: ScreeningMatch) -> Signal:
         title=f"Confirmed match: {match.subject_name} is listed on {list_name} as {entity.name}",
         text=f"Screening match {match.id} confirmed: {match.decision_reason}",
         source=list_name,
-        published_at=published,
+        published_at=published.utc_date,
+        published_original=published.original,
+        published_utc_offset=published.utc_offset_minutes,
+        published_basis=published.basis,
         content_hash=content_hash,
         subject_name=match.subject_name,
         severity=Severity.SANCTION,

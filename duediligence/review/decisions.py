@@ -250,7 +250,7 @@ def decide(
     if assessment is None:
         raise ConflictError(
             f"client {client.external_ref} has no assessment yet: score it first "
-            f"(duediligence risk score {client.external_ref})"
+            f"(duediligence assess {client.external_ref})"
         )
     pending = pending_decision(session, client.id)
     current = current_decision(session, client.id)

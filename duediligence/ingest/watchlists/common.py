@@ -64,6 +64,17 @@ class ParsedEntity:
         return sha256_text(canonical_json(self.content()))
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A list record that is not screened, and why; the import summary counts these by reason
+    (e.g. FtM ``Sanction`` or ``Ownership`` records, which describe entities but are none)."""
+
+    reason: str
+
+
+Parsed = ParsedEntity | Skipped
+
+
 def _unique(values: list[str]) -> list[str]:
     seen: set[str] = set()
     out = []

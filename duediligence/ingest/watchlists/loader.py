@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
@@ -27,15 +28,16 @@ from duediligence.db.models import (
     WatchlistSnapshot,
 )
 from duediligence.errors import InputError
+from duediligence.ingest.dates import DateRefused, listing_time
 from duediligence.ingest.watchlists import ftm, ofac, un
-from duediligence.ingest.watchlists.common import ParsedEntity
+from duediligence.ingest.watchlists.common import Parsed, ParsedEntity, Skipped
 from duediligence.jsonutil import sha256_file
 from duediligence.review.audit import record_event
 
 log = logging.getLogger(__name__)
 
 ListFormat = Literal["ofac", "un", "ftm"]
-PARSERS: dict[str, Callable[[Path], Iterator[ParsedEntity]]] = {
+PARSERS: dict[str, Callable[[Path], Iterator[Parsed]]] = {
     "ofac": ofac.parse,
     "un": un.parse,
     "ftm": ftm.parse,
@@ -57,6 +59,11 @@ class WatchlistImportResult:
     added: int = 0
     changed: int = 0
     removed: int = 0
+    # records of the file that are not screened, by reason (relations, no name, repeated id)
+    skipped: dict[str, int] = field(default_factory=dict)
+    # listing dates the date rule refused: the entity is kept, a confirmed match on it is
+    # dated by this snapshot's import instead
+    refused_dates: list[str] = field(default_factory=list)
 
 
 def source_sha256(path: Path, fmt: str) -> str:
@@ -71,7 +78,7 @@ def source_sha256(path: Path, fmt: str) -> str:
     return sha256_file(path)
 
 
-def _batches(items: Iterable[ParsedEntity], size: int) -> Iterator[list[ParsedEntity]]:
+def _batches(items: Iterable[Parsed], size: int) -> Iterator[list[Parsed]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -166,13 +173,23 @@ def import_watchlist(
         source_sha256=sha,
     )
     seen: set[str] = set()
+    skipped: Counter[str] = Counter()
     unchanged_ids: list[int] = []
+    now = utcnow()
     for batch in _batches(PARSERS[fmt](path), BATCH):
         new_rows, versions, updates = [], [], []
         for entity in batch:
+            if isinstance(entity, Skipped):
+                skipped[entity.reason] += 1
+                continue
             if not entity.source_id or entity.source_id in seen:
+                skipped["entry without an id" if not entity.source_id else "repeated id"] += 1
                 continue
             seen.add(entity.source_id)
+            try:
+                listing_time(entity.raw.get("listed_on"), now=now)
+            except DateRefused as exc:
+                result.refused_dates.append(f"{entity.source_id} ({entity.name[:60]}): {exc}")
             chash = entity.content_hash()
             prior = known.get(entity.source_id)
             if prior is None:
@@ -240,6 +257,14 @@ def import_watchlist(
         raise InputError(f"{path}: no list entries found (is it a {fmt} file?)")
     result.entity_count = len(seen)
     result.removed = len(set(known) - seen)
+    result.skipped = dict(sorted(skipped.items()))
+    if result.refused_dates:
+        log.warning(
+            "%s: %d listing date(s) refused by the date rule, e.g. %s",
+            list_name,
+            len(result.refused_dates),
+            result.refused_dates[0],
+        )
     snapshot.entity_count = result.entity_count
     snapshot.added_count = result.added
     snapshot.changed_count = result.changed
@@ -258,6 +283,8 @@ def import_watchlist(
             "added": result.added,
             "changed": result.changed,
             "removed": result.removed,
+            "skipped": result.skipped,
+            "refused_listing_dates": len(result.refused_dates),
         },
     )
     log.info(
