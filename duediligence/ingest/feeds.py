@@ -206,7 +206,8 @@ def _item(
     ] + [c.get("base") or "" for c in contents]
     href = entry.get("link")
     link = http_link(href, item_bases + channel_bases)
-    if href and link is None:
+    if href and link is None and not entry.get("guidislink"):
+        # (an RSS guid that is no URL is the item's id, kept as signal_id, not a lost link)
         read.notes[LINK_DROPPED] += 1
     return {
         "signal_id": (entry.get("id") or "").strip()[:200] or None,
