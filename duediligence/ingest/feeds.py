@@ -205,10 +205,14 @@ def _item(
         (entry.get(f"{key}_detail") or {}).get("base") or "" for key in ("title", "summary")
     ] + [c.get("base") or "" for c in contents]
     href = entry.get("link")
-    link = http_link(href, item_bases + channel_bases)
-    if href and link is None and not entry.get("guidislink"):
-        # (an RSS guid that is no URL is the item's id, kept as signal_id, not a lost link)
-        read.notes[LINK_DROPPED] += 1
+    if entry.get("guidislink"):
+        # No <link>: feedparser offers the RSS guid. It is a link only when it already is an
+        # absolute http(s) URL; an id like "n3" is kept as signal_id, never made into a URL.
+        link = href if _is_http(href) else None
+    else:
+        link = http_link(href, item_bases + channel_bases)
+        if href and link is None:
+            read.notes[LINK_DROPPED] += 1
     return {
         "signal_id": (entry.get("id") or "").strip()[:200] or None,
         "kind": SignalKind.NEWS.value,

@@ -17,10 +17,19 @@ from duediligence.config import get_settings
 from duediligence.db.enums import DateBasis
 from duediligence.db.models import Client, Signal
 
+MODELS = Path(__file__).resolve().parents[2] / "models"
 TRAFFICKING = (
     "Police raided the offices of Acme Escorts over sex trafficking; prosecutors charged "
     "its owners with trafficking minors"
 )
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from the test's folder: rejects reports go beside the working folder."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DD_MODELS_DIR", str(MODELS))
+    get_settings.cache_clear()
 
 
 def _write(path: Path, text: str) -> Path:
