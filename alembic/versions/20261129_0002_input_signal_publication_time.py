@@ -16,33 +16,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+BASES = ("date", "offset", "naive_utc", "item_updated", "channel", "retrieved", "snapshot")
+
+
 def upgrade() -> None:
     with op.batch_alter_table("signals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("published_original", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("published_utc_offset", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column(
-                "published_basis",
-                sa.Enum(
-                    "date",
-                    "offset",
-                    "naive_utc",
-                    "item_updated",
-                    "channel",
-                    "retrieved",
-                    "snapshot",
-                    name="date_basis",
-                    native_enum=False,
-                    create_constraint=True,
-                    length=32,
-                ),
-                nullable=True,
-            )
+        batch_op.add_column(sa.Column("published_basis", sa.String(length=32), nullable=True))
+        batch_op.create_check_constraint(
+            op.f("ck_signals_date_basis"),
+            "published_basis IN (" + ", ".join(f"'{b}'" for b in BASES) + ")",
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("signals", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_signals_date_basis"), type_="check")
         batch_op.drop_column("published_basis")
         batch_op.drop_column("published_utc_offset")
         batch_op.drop_column("published_original")
