@@ -8,6 +8,7 @@ Create Date: 2026-11-29 19:23:06.308010
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+
 from alembic import op
 
 revision: str = "0002_input"
