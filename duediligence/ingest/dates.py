@@ -20,6 +20,7 @@ call :func:`publication_time`, so the same instant gets the same date whichever 
 from __future__ import annotations
 
 import email.utils
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -114,12 +115,16 @@ def utc_date_of(text: str) -> date | None:
     return value
 
 
+@functools.lru_cache(maxsize=16)
+def _latest_day(now: datetime) -> date:
+    return (now.astimezone(UTC) + FUTURE_TOLERANCE).date()
+
+
 def check_date(day: date, *, now: datetime, what: str = "publication date") -> None:
     """Raise :class:`DateRefused` unless ``EARLIEST <= day <= (now + FUTURE_TOLERANCE)``."""
     if day < EARLIEST:
         raise DateRefused(f"{what} {day.isoformat()} is before {EARLIEST.year}")
-    latest = (now.astimezone(UTC) + FUTURE_TOLERANCE).date()
-    if day > latest:
+    if day > _latest_day(now):
         raise DateRefused(
             f"{what} {day.isoformat()} is after the import time "
             f"({now.astimezone(UTC):%Y-%m-%d %H:%M} UTC; a typo?)"
@@ -147,6 +152,14 @@ def publication_time(
         parsed, offset, original = value, None, value.isoformat()
     else:
         original = str(value).strip()
+        if len(original) == 10 and original[4] == "-" and original[7] == "-":
+            try:  # the common case, a plain ISO date: no regex
+                day = date.fromisoformat(original)
+            except ValueError:
+                pass
+            else:
+                check_date(day, now=now, what=what)
+                return PublicationTime(day, original, None, DateBasis.DATE)
         result = parse_time(original)
         if result is None:
             shown = original if len(original) <= 40 else original[:37] + "..."
