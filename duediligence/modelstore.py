@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ModelKind
 from duediligence.db.models import ModelVersion
-from duediligence.errors import IntegrityError, NotFoundError
+from duediligence.errors import ConfigError, IntegrityError, NotFoundError
 from duediligence.jsonutil import sha256_file
 from duediligence.review.audit import record_event
 
@@ -62,6 +62,21 @@ class LoadedModel:
     def version(self) -> str:
         """The model version string."""
         return self.manifest.version
+
+
+def require_models_dir(models_dir: Path) -> Path:
+    """``models_dir`` if it is a folder, else :class:`ConfigError` (exit 2) naming the absolute
+    path looked in. Every command that classifies or scores calls this first: with the default
+    relative ``DD_MODELS_DIR`` (``models``), running from another folder must not quietly leave
+    signals unclassified or score with fallback weights."""
+    if models_dir.is_dir():
+        return models_dir
+    shown = models_dir if models_dir.is_absolute() else f"{models_dir} (from {Path.cwd()})"
+    raise ConfigError(
+        f"models directory not found: {models_dir.resolve()} (DD_MODELS_DIR={shown}); set "
+        "DD_MODELS_DIR to the folder holding the trained models (the repository's models/), "
+        "or train new ones into it with `duediligence model train signals --activate`"
+    )
 
 
 def _manifest_path(models_dir: Path, version: str) -> Path:
@@ -192,8 +207,10 @@ def load_active(
     models_dir: Path, kind: ModelKind | str, session: Session | None = None
 ) -> LoadedModel:
     """Load the active model of ``kind``: from the database's record when a session is given
-    (its SHA-256 must match too), else from ``active.json``."""
+    (its SHA-256 must match too), else from ``active.json``. :class:`ConfigError` when
+    ``models_dir`` does not exist, :class:`NotFoundError` when no model is active."""
     kind = ModelKind(kind)
+    require_models_dir(models_dir)
     expected: str | None = None
     version: str | None = None
     if session is not None:

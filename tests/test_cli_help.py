@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import tokenize
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,3 +42,55 @@ def test_version() -> None:
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("duediligence ")
+
+
+PACKAGE = Path(__file__).resolve().parents[1] / "duediligence"
+# A command hint: `duediligence ...` in backticks or parentheses, after "run"/"use"/"see"/"$",
+# or at the start of an (indented) example line; not prose such as "duediligence web app on".
+MENTION = re.compile(
+    r"(?:`|\(|\$ |\brun |\buse |\bsee |\btry |^[ \t]*)duediligence((?:[ \t]+[a-z][a-z0-9-]*)+)",
+    re.MULTILINE,
+)
+
+
+def _literal_texts() -> list[tuple[str, str]]:
+    """``(where, text)`` of every string literal in the package (error messages, hints, help)
+    and of every report template."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        with path.open("rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                if token.type == tokenize.STRING:
+                    found.append((f"{path.relative_to(PACKAGE)}:{token.start[0]}", token.string))
+    for path in sorted(PACKAGE.rglob("*.html")):
+        found.append((str(path.relative_to(PACKAGE)), path.read_text("utf-8")))
+    return found
+
+
+def _resolves(words: list[str]) -> bool:
+    """Whether ``duediligence w1 w2 ...`` starts with a real command: each word after a
+    group must be one of its commands; words after a leaf command are its arguments."""
+    cmd: Any = typer.main.get_command(app)
+    for word in words:
+        if not hasattr(cmd, "commands"):
+            return True
+        if word not in cmd.commands:
+            return False
+        cmd = cmd.commands[word]
+    return True
+
+
+def test_every_command_named_in_a_message_exists() -> None:
+    """Hints like "run `duediligence model train signals`" name commands that exist (a hint
+    once pointed at `duediligence risk score`, which never did)."""
+    mentions = []
+    for where, text in _literal_texts():
+        for match in MENTION.finditer(text):
+            mentions.append((where, match.group(1).split()))
+    assert len(mentions) > 20  # the scan finds the hints (model train, assess, init ...)
+    wrong = [
+        f"{where}: duediligence {' '.join(words)}"
+        for where, words in mentions
+        if not _resolves(words)
+    ]
+    assert not wrong, wrong

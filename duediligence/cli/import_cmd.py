@@ -8,9 +8,12 @@ from typing import Any
 import typer
 
 from duediligence.cli.common import acting_user, db_session, err, out, print_json, progress_bar
-from duediligence.errors import ValidationFailed
+from duediligence.config import get_settings
+from duediligence.db.enums import DateBasis
+from duediligence.errors import RowProblem, ValidationFailed
 from duediligence.ingest.feeds import import_feed
 from duediligence.ingest.roster import ImportResult, Kind, import_file
+from duediligence.modelstore import require_models_dir
 
 import_app = typer.Typer(
     help=(
@@ -22,6 +25,11 @@ import_app = typer.Typer(
 
 FILE_ARG = typer.Argument(..., help="CSV, JSON (array) or JSON Lines file.", show_default=False)
 FORMAT_OPT = typer.Option(None, "--format", help="csv, json or jsonl (default: by extension).")
+DELIMITER_OPT = typer.Option(
+    None,
+    "--delimiter",
+    help="CSV cell delimiter (default ','): e.g. ';' or 'tab' for files exported that way.",
+)
 DRY_RUN_OPT = typer.Option(False, "--dry-run", help="Validate and count; write nothing.")
 SKIP_OPT = typer.Option(False, "--skip-invalid", help="Write the valid rows, report the rest.")
 REJECTS_OPT = typer.Option(
@@ -35,6 +43,7 @@ def _run(
     kind: Kind,
     path: Path,
     fmt: str | None,
+    delimiter: str | None,
     dry_run: bool,
     skip_invalid: bool,
     rejects: Path | None,
@@ -42,6 +51,10 @@ def _run(
     as_json: bool,
 ) -> None:
     rejects_path = rejects or Path(f"{path.name}.rejects.csv")
+    if kind == "signals" and not dry_run:
+        # New signals are classified after the import: a wrong DD_MODELS_DIR is an error
+        # before anything is written, not signals quietly left unclassified.
+        require_models_dir(get_settings().models_dir)
     try:
         with db_session() as session, progress_bar(f"importing {kind}") as update:
             result = import_file(
@@ -49,6 +62,7 @@ def _run(
                 path,
                 kind,
                 fmt=fmt,
+                delimiter=delimiter,
                 skip_invalid=skip_invalid,
                 rejects_path=rejects_path,
                 dry_run=dry_run,
@@ -56,12 +70,19 @@ def _run(
                 progress=update,
             )
     except ValidationFailed as exc:
-        for problem in exc.problems[:20]:
-            err.print(f"  {problem}", highlight=False, markup=False)
-        if len(exc.problems) > 20:
-            err.print(f"  ... and {len(exc.problems) - 20} more in {exc.rejects_path}")
+        _print_problems(exc.problems, exc.rejects_path)
         raise
+    if not as_json:
+        _print_problems(result.problems, result.rejects_path)
     _report(result, as_json, _classify_new(result, as_user))
+
+
+def _print_problems(problems: list[RowProblem], rejects_path: str | None) -> None:
+    for problem in problems[:20]:
+        err.print(f"  {problem}", highlight=False, markup=False)
+    if len(problems) > 20:
+        where = f" in {rejects_path}" if rejects_path else ""
+        err.print(f"  ... and {len(problems) - 20} more{where}", highlight=False, markup=False)
 
 
 def _classify_new(result: ImportResult, as_user: str | None) -> dict[str, Any] | None:
@@ -91,11 +112,13 @@ def _report(result: ImportResult, as_json: bool, classified: dict[str, Any] | No
         return
     verb = "would import" if result.dry_run else "imported"
     out.print(
-        f"{verb} {result.kind} from {result.path}: {result.rows} rows, "
+        f"{verb} {result.kind} from {result.path}: {result.rows} {result.unit}, "
         f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged, "
         f"{result.rejected} rejected",
         highlight=False,
     )
+    for line in summary_lines(result):
+        out.print(f"  {line}", highlight=False)
     if result.rejects_path:
         out.print(f"rejects report: {result.rejects_path}", highlight=False)
     if classified is not None:
@@ -109,6 +132,34 @@ def _report(result: ImportResult, as_json: bool, classified: dict[str, Any] | No
             out.print(f"new signals not classified: {classified['note']}", highlight=False)
 
 
+BASIS_WORDS = {
+    DateBasis.NAIVE_UTC: "timestamp(s) without a UTC offset, taken as UTC",
+    DateBasis.OFFSET: "timestamp(s) converted from their UTC offset to the UTC date",
+    DateBasis.ITEM_UPDATED: "date(s) estimated from the item's updated time (no usable "
+    "publication date)",
+    DateBasis.CHANNEL: "date(s) estimated from the feed's own date (no usable item date)",
+    DateBasis.RETRIEVED: "date(s) estimated as the retrieval time (no usable date at all)",
+}
+
+
+def summary_lines(result: ImportResult) -> list[str]:
+    """What the one-line summary does not say: passed-over lines and columns, how dates were
+    read, and what was changed on kept items (one line each, for the console)."""
+    lines = []
+    if result.blank_lines:
+        lines.append(f"{result.blank_lines} blank line(s) skipped")
+    if result.ignored_columns:
+        lines.append(
+            f"{len(result.ignored_columns)} empty column(s) without a header name ignored: "
+            + ", ".join(result.ignored_columns)
+        )
+    for basis, words in BASIS_WORDS.items():
+        if result.date_bases.get(basis):
+            lines.append(f"{result.date_bases[basis]} {words}")
+    lines.extend(f"{count} {note}" for note, count in result.notes.items())
+    return lines
+
+
 def _file_import(kind: Kind, help_text: str) -> None:
     """Register ``import <kind>``: one roster file through :func:`import_file`, with the same
     options for every kind and ``help_text`` (with its ``Example:``) as the command's help."""
@@ -116,13 +167,14 @@ def _file_import(kind: Kind, help_text: str) -> None:
     def command(
         path: Path = FILE_ARG,
         fmt: str | None = FORMAT_OPT,
+        delimiter: str | None = DELIMITER_OPT,
         dry_run: bool = DRY_RUN_OPT,
         skip_invalid: bool = SKIP_OPT,
         rejects: Path | None = REJECTS_OPT,
         as_user: str | None = AS_OPT,
         as_json: bool = JSON_OPT,
     ) -> None:
-        _run(kind, path, fmt, dry_run, skip_invalid, rejects, as_user, as_json)
+        _run(kind, path, fmt, delimiter, dry_run, skip_invalid, rejects, as_user, as_json)
 
     command.__name__ = command.__qualname__ = kind
     command.__doc__ = help_text
@@ -178,12 +230,20 @@ def feed(
 ) -> None:
     """Import the items of an RSS or Atom feed as (unlinked) news signals, and classify them.
 
+    Every item is counted: new, unchanged (already held) or refused one by one with the
+    reason; items without a usable date are kept with an estimated date (flagged), and the
+    summary says how many of each. Titles and text are stored as plain text; links are kept
+    only as absolute http(s) URLs.
+
     Example:
 
         duediligence import feed sample_data/examples/feed.xml
     """
+    require_models_dir(get_settings().models_dir)
     with db_session() as session:
         result = import_feed(session, source, actor=acting_user(as_user))
+    if not as_json:
+        _print_problems(result.problems, None)
     _report(result, as_json, _classify_new(result, as_user))
 
 

@@ -15,6 +15,7 @@ from duediligence.modelstore import (
     active_versions,
     list_manifests,
     load_model,
+    require_models_dir,
 )
 
 model_app = typer.Typer(
@@ -158,10 +159,12 @@ def evaluate_(
 
         duediligence model evaluate signals
     """
-    models_dir = _models_dir()
+    models_dir = require_models_dir(_models_dir())
     version = active_versions(models_dir).get(kind)
     if version is None:
-        raise InputError(f"no active {kind} model")
+        raise InputError(
+            f"no active {kind} model in {models_dir}: run `duediligence model train {kind}`"
+        )
     loaded = load_model(models_dir, version)
     if kind == "signals":
         from duediligence.sampledata.media_corpus import read_corpus

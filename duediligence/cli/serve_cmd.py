@@ -9,6 +9,7 @@ from duediligence.config import get_settings
 from duediligence.db.migrate import require_current
 from duediligence.db.session import get_engine
 from duediligence.errors import InputError
+from duediligence.modelstore import require_models_dir
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -47,6 +48,7 @@ def serve(
     from duediligence.web import create_app
 
     settings = get_settings()
+    require_models_dir(settings.models_dir)  # the app scores (screen a client, re-assess)
     engine = get_engine()
     require_current(engine)
     app = create_app(engine, reports_dir=settings.reports_dir, secure_cookies=secure_cookies)

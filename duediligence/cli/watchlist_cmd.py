@@ -80,6 +80,16 @@ def import_(
         f"published {result.published_on} ({result.published_source})",
         highlight=False,
     )
+    if result.skipped:
+        out.print(
+            f"  {sum(result.skipped.values())} record(s) not screened: "
+            + "; ".join(f"{n} {reason}" for reason, n in result.skipped.items()),
+            highlight=False,
+        )
+    for line in result.refused_dates[:20]:
+        out.print(f"  listing date refused, entity kept: {line}", highlight=False, markup=False)
+    if len(result.refused_dates) > 20:
+        out.print(f"  ... and {len(result.refused_dates) - 20} more refused listing dates")
 
 
 @watchlist_app.command("list")

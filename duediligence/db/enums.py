@@ -40,6 +40,18 @@ class SignalKind(StrEnum):
     INTERNAL = "internal"
 
 
+class DateBasis(StrEnum):
+    """How a signal's publication date was obtained (see ``duediligence.ingest.dates``)."""
+
+    DATE = "date"  # a calendar date, no time of day
+    OFFSET = "offset"  # a timestamp with a UTC offset, converted to UTC
+    NAIVE_UTC = "naive_utc"  # a timestamp without an offset, taken as UTC
+    ITEM_UPDATED = "item_updated"  # estimated: a feed item's updated time
+    CHANNEL = "channel"  # estimated: the feed's own (channel) date
+    RETRIEVED = "retrieved"  # estimated: when the item was retrieved (imported)
+    SNAPSHOT = "snapshot"  # estimated: when the list snapshot was imported
+
+
 class Severity(StrEnum):
     """How far a matter has progressed; later stages weigh more."""
 

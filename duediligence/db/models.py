@@ -30,6 +30,7 @@ from duediligence.db.enums import (
     AssessmentState,
     ChunkStatus,
     ClientStatus,
+    DateBasis,
     DecisionAction,
     DecisionStatus,
     EngagementKind,
@@ -144,7 +145,12 @@ class Signal(TimestampMixin, Base):
     text: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(300))
     url: Mapped[str | None] = mapped_column(String(2000))
-    published_at: Mapped[date] = mapped_column(Date, index=True)
+    published_at: Mapped[date] = mapped_column(Date, index=True)  # the UTC date (date rule)
+    # The publication time as the source wrote it, its UTC offset in minutes (None: it had
+    # none) and how published_at was obtained (None: stored before the rule was recorded).
+    published_original: Mapped[str | None] = mapped_column(String(100))
+    published_utc_offset: Mapped[int | None] = mapped_column(Integer)
+    published_basis: Mapped[DateBasis | None] = mapped_column(str_enum(DateBasis, "date_basis"))
     retrieved_at: Mapped[datetime | None] = mapped_column()
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     subject_name: Mapped[str | None] = mapped_column(String(300))  # the name the item is about

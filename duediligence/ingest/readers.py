@@ -14,7 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,6 +39,31 @@ class RowError:
 
 
 Record = dict[str, Any] | RowError
+
+
+@dataclass
+class ReadStats:
+    """What a reader passed over without yielding a record, so the caller can report it.
+
+    ``blank_lines``: empty lines (CSV rows whose cells are all blank, blank JSONL lines);
+    ``ignored_columns``: CSV columns without a header name that were empty in every row
+    (``"column 7"``, 1-based), as Excel writes them after a trailing delimiter."""
+
+    blank_lines: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def delimiter_from_option(value: str | None) -> str:
+    """The CSV delimiter from a ``--delimiter`` value: one character, or ``tab`` / ``\\t``.
+
+    Raises :class:`InputError` for anything else."""
+    if value is None or value == "":
+        return ","
+    if value.lower() in ("tab", "\\t", "\t"):
+        return "\t"
+    if len(value) != 1 or value in ('"', "\n", "\r"):
+        raise InputError(f"--delimiter must be one character (or 'tab'), got {value!r}")
+    return value
 
 
 def detect_format(path: Path, fmt: str | None = None) -> Format:
@@ -89,11 +114,40 @@ def _open_text(path: Path) -> io.TextIOWrapper:
     return path.open("r", encoding="utf-8-sig", newline="")
 
 
-def iter_csv(path: Path, allowed: set[str], required: set[str]) -> Iterator[tuple[str, Record]]:
-    """Rows of a CSV file with a header, as dicts; empty cells are omitted."""
+def _check_delimiter(path: Path, header_line: str, delimiter: str) -> None:
+    """Refuse a header that is clearly split by another delimiter than the one in use."""
+    if delimiter in header_line:
+        return
+    for other, name in (("\t", "tab"), (";", "`;`")):
+        if other != delimiter and other in header_line:
+            option = "tab" if other == "\t" else other
+            raise InputError(
+                f"{path}, line 1: this file looks {name}-separated; export as "
+                f"comma-separated UTF-8 CSV, or pass `--delimiter '{option}'`"
+            )
+
+
+def iter_csv(
+    path: Path,
+    allowed: set[str],
+    required: set[str],
+    *,
+    delimiter: str = ",",
+    stats: ReadStats | None = None,
+) -> Iterator[tuple[str, Record]]:
+    """Rows of a CSV file with a header, as dicts; empty cells are omitted.
+
+    As Excel writes them: columns without a header name are ignored while they are empty (a
+    value in one is a row error) and listed in ``stats.ignored_columns``; rows may lack or add
+    such trailing empty cells. Blank rows are counted in ``stats.blank_lines``. A header with
+    no ``delimiter`` but a ``;`` or a tab is refused with a message naming the delimiter."""
+    stats = stats if stats is not None else ReadStats()
     csv.field_size_limit(MAX_FIELD_CHARS + 1)
     with _open_text(path) as handle:
-        reader = csv.reader(handle, strict=True)
+        first_line = handle.readline()
+        handle.seek(0)
+        _check_delimiter(path, first_line, delimiter)
+        reader = csv.reader(handle, strict=True, delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:
@@ -103,18 +157,24 @@ def iter_csv(path: Path, allowed: set[str], required: set[str]) -> Iterator[tupl
         names = [h.strip() for h in header]
         if not any(names):
             raise InputError(f"{path}, line 1: the header row is empty")
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        named = [n for n in names if n]
+        dupes = sorted({n for n in named if named.count(n) > 1})
         if dupes:
             raise InputError(f"{path}, line 1: duplicate column(s) {', '.join(dupes)}")
-        unknown = [n for n in names if n not in allowed]
+        unknown = [n for n in named if n not in allowed]
         if unknown:
             raise InputError(
                 f"{path}, line 1: unknown column(s) {', '.join(map(repr, unknown))}; "
                 f"expected some of: {', '.join(sorted(allowed))}"
             )
-        missing = sorted(required - set(names))
+        missing = sorted(required - set(named))
         if missing:
             raise InputError(f"{path}, line 1: missing required column(s) {', '.join(missing)}")
+        unnamed = {i for i, n in enumerate(names) if not n}
+        # Excel may drop the trailing empty cells of a row: it may be as short as its last
+        # named column.
+        shortest = max(i for i, n in enumerate(names) if n) + 1
+        stats.ignored_columns = [f"column {i + 1}" for i in sorted(unnamed)]
         while True:
             line_no = reader.line_num + 1
             try:
@@ -126,9 +186,11 @@ def iter_csv(path: Path, allowed: set[str], required: set[str]) -> Iterator[tupl
                 # The csv module cannot resynchronise after e.g. an unterminated quote.
                 return
             if not row or all(not cell.strip() for cell in row):
+                stats.blank_lines += 1
                 continue
             location = f"line {reader.line_num}"
-            if len(row) != len(names):
+            extra = row[len(names) :]
+            if len(row) < shortest or any(cell.strip() for cell in extra):
                 yield (
                     location,
                     RowError(
@@ -138,14 +200,33 @@ def iter_csv(path: Path, allowed: set[str], required: set[str]) -> Iterator[tupl
                     ),
                 )
                 continue
-            yield location, {k: v for k, v in zip(names, row, strict=True) if v.strip() != ""}
+            filled = [i for i in unnamed if i < len(row) and row[i].strip()]
+            if filled:
+                yield (
+                    location,
+                    RowError(
+                        f"(column {filled[0] + 1})",
+                        f"a value in column {filled[0] + 1}, which has no name in the header",
+                    ),
+                )
+                continue
+            yield (
+                location,
+                {
+                    name: value
+                    for name, value in zip(names, row, strict=False)
+                    if name and value.strip() != ""
+                },
+            )
 
 
-def iter_jsonl(path: Path) -> Iterator[tuple[str, Record]]:
-    """Objects of a JSON Lines file, one per non-blank line."""
+def iter_jsonl(path: Path, stats: ReadStats | None = None) -> Iterator[tuple[str, Record]]:
+    """Objects of a JSON Lines file, one per non-blank line (blank ones counted in ``stats``)."""
     with _open_text(path) as handle:
         for n, line in enumerate(handle, start=1):
             if not line.strip():
+                if stats is not None:
+                    stats.blank_lines += 1
                 continue
             location = f"line {n}"
             try:
@@ -192,14 +273,22 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def iter_records(
-    path: Path, fmt: Format, *, allowed: set[str], required: set[str]
+    path: Path,
+    fmt: Format,
+    *,
+    allowed: set[str],
+    required: set[str],
+    delimiter: str = ",",
+    stats: ReadStats | None = None,
 ) -> Iterator[tuple[str, Record]]:
-    """Stream ``(location, record)`` pairs from ``path``; unknown fields are row errors in JSON."""
+    """Stream ``(location, record)`` pairs from ``path``; unknown fields are row errors in JSON.
+
+    ``delimiter`` applies to CSV only; what the reader passed over goes into ``stats``."""
     _check_text_file(path)
     if fmt == "csv":
-        yield from iter_csv(path, allowed, required)
+        yield from iter_csv(path, allowed, required, delimiter=delimiter, stats=stats)
         return
-    inner = iter_json(path) if fmt == "json" else iter_jsonl(path)
+    inner = iter_json(path) if fmt == "json" else iter_jsonl(path, stats)
     seen_any = False
     for location, record in inner:
         seen_any = True

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -27,7 +28,14 @@ from duediligence.db.enums import LinkStatus, SignalKind
 from duediligence.db.models import Client, Engagement, Party, Signal
 from duediligence.db.session import begin_savepoint
 from duediligence.errors import InputError, RowProblem, ValidationFailed
-from duediligence.ingest.readers import RowError, detect_format, iter_records
+from duediligence.ingest.readers import (
+    ReadStats,
+    Record,
+    RowError,
+    delimiter_from_option,
+    detect_format,
+    iter_records,
+)
 from duediligence.ingest.schemas import (
     ClientIn,
     EngagementIn,
@@ -71,6 +79,7 @@ class ImportResult:
 
     kind: str
     path: str
+    unit: str = "rows"  # what a row is called in summaries ("items" for feeds)
     rows: int = 0
     inserted: int = 0
     updated: int = 0
@@ -80,6 +89,13 @@ class ImportResult:
     problems: list[RowProblem] = field(default_factory=list)
     rejects_path: str | None = None
     inserted_signal_ids: list[int] = field(default_factory=list)
+    # passed over without being a row: blank lines, empty unnamed CSV columns (Excel)
+    blank_lines: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    # signals: valid rows by how their publication date was obtained (DateBasis values)
+    date_bases: dict[str, int] = field(default_factory=dict)
+    # feeds: what happened to items that were kept but changed (e.g. links dropped)
+    notes: dict[str, int] = field(default_factory=dict)
 
 
 def party_key(item: PartyIn) -> str:
@@ -106,7 +122,7 @@ def signal_content_hash(item: SignalIn) -> str:
         basis = f"id\x1f{item.signal_id}"
     else:
         basis = "\x1f".join(
-            [item.source or "", item.url or "", item.title, item.published_at.isoformat()]
+            [item.source or "", item.url or "", item.title, item.published_at.utc_date.isoformat()]
         )
     digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()
     item.__dict__["_content_hash"] = digest  # frozen model: memoise outside the fields
@@ -127,18 +143,39 @@ def _client_ids(session: Session) -> dict[str, int]:
     return {ref: cid for ref, cid in session.execute(select(Client.external_ref, Client.id))}
 
 
-def _validated(
-    path: Path, kind: str, fmt: str
-) -> Iterator[tuple[str, BaseModel | None, list[tuple[str, str]]]]:
+def read_rows(
+    path: Path,
+    kind: str,
+    fmt: str,
+    *,
+    delimiter: str = ",",
+    stats: ReadStats | None = None,
+) -> Iterator[tuple[str, Record]]:
+    """The raw ``(location, record)`` pairs of a roster file of ``kind`` (see ``readers``)."""
     schema = SCHEMAS[kind]
-    allowed = schema.field_names()  # type: ignore[attr-defined]
-    required = schema.required_names()  # type: ignore[attr-defined]
-    for location, record in iter_records(path, fmt, allowed=allowed, required=required):  # type: ignore[arg-type]
+    return iter_records(
+        path,
+        fmt,  # type: ignore[arg-type]
+        allowed=schema.field_names(),  # type: ignore[attr-defined]
+        required=schema.required_names(),  # type: ignore[attr-defined]
+        delimiter=delimiter,
+        stats=stats,
+    )
+
+
+def validate_rows(
+    records: Iterable[tuple[str, Record]], kind: str, *, now: datetime
+) -> Iterator[tuple[str, BaseModel | None, list[tuple[str, str]]]]:
+    """``(location, valid item or None, [(field, reason)])`` for each record, validated with
+    the schema of ``kind``; ``now`` is the import time the date rule checks against."""
+    schema = SCHEMAS[kind]
+    context = {"now": now}
+    for location, record in records:
         if isinstance(record, RowError):
             yield location, None, [(record.field, record.reason)]
             continue
         try:
-            yield location, schema.model_validate(record), []
+            yield location, schema.model_validate(record, context=context), []
         except ValidationError as exc:
             yield location, None, all_errors(exc)
 
@@ -159,24 +196,75 @@ def import_file(
     kind: Kind,
     *,
     fmt: str | None = None,
+    delimiter: str | None = None,
     skip_invalid: bool = False,
     rejects_path: str | Path | None = None,
     dry_run: bool = False,
     actor: str | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Validate and import one roster file of ``kind``.
+    """Validate and import one roster file of ``kind`` (CSV, JSON array or JSON Lines).
 
-    Raises :class:`ValidationFailed` (listing every bad row, and writing ``rejects_path`` when
-    given) if any row is invalid and ``skip_invalid`` is false; nothing is written then. With
-    ``skip_invalid`` the valid rows are written and the problems returned. ``dry_run`` validates
-    and counts without writing.
+    ``delimiter`` (CSV only; default ``,``, ``tab`` accepted) splits the cells. Raises
+    :class:`InputError` for an unreadable file and :class:`ValidationFailed` as
+    :func:`import_records` does; see there for ``skip_invalid``, ``dry_run`` and the result.
     """
     if kind not in KINDS:
         raise InputError(f"unknown import kind {kind!r}: use one of {', '.join(KINDS)}")
     path = Path(path)
     file_format = detect_format(path, fmt)
-    result = ImportResult(kind=kind, path=str(path), dry_run=dry_run)
+    stats = ReadStats()
+    records = read_rows(
+        path, kind, file_format, delimiter=delimiter_from_option(delimiter), stats=stats
+    )
+    return import_records(
+        session,
+        records,
+        kind,
+        source=str(path),
+        stats=stats,
+        audit_name=path.name,
+        audit_extra=lambda: {"sha256": sha256_file(path)},
+        skip_invalid=skip_invalid,
+        rejects_path=rejects_path,
+        dry_run=dry_run,
+        actor=actor,
+        progress=progress,
+    )
+
+
+def import_records(
+    session: Session,
+    records: Iterable[tuple[str, Record]],
+    kind: Kind,
+    *,
+    source: str,
+    stats: ReadStats | None = None,
+    audit_name: str | None = None,
+    audit_extra: Callable[[], dict[str, Any]] | None = None,
+    now: datetime | None = None,
+    skip_invalid: bool = False,
+    rejects_path: str | Path | None = None,
+    dry_run: bool = False,
+    actor: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Validate and import ``(location, record)`` pairs of ``kind`` read from ``source``.
+
+    Every record is counted in the result: new, updated, unchanged or rejected (with its
+    ``RowProblem``: location, field, reason); ``stats`` (blank lines, ignored columns) is
+    copied into it. Signals are dated by the date rule against ``now`` (default: the start of
+    the import). Raises :class:`ValidationFailed` (listing every bad row, and writing
+    ``rejects_path`` when given) if any row is invalid and ``skip_invalid`` is false; nothing
+    is written then. With ``skip_invalid`` the valid rows are written and the problems
+    returned. ``dry_run`` validates and counts without writing. One ``import.<kind>`` audit
+    event names ``audit_name`` (default ``source``) and records the counts, plus what
+    ``audit_extra()`` returns (e.g. the file's SHA-256).
+    """
+    if kind not in KINDS:
+        raise InputError(f"unknown import kind {kind!r}: use one of {', '.join(KINDS)}")
+    now = now or utcnow()
+    result = ImportResult(kind=kind, path=source, dry_run=dry_run)
     refs = _client_ids(session) if kind != "clients" else {}
 
     # One streaming pass inside a savepoint: validate every row and write the valid ones in
@@ -185,12 +273,13 @@ def import_file(
     writer = _WRITERS[kind]
     seen: dict[str, str] = {}
     bad_locations: set[str] = set()
+    bases: Counter[str] = Counter()
     batch: list[Any] = []
     done = 0
     write = not dry_run
     savepoint = begin_savepoint(session)
     try:
-        for location, item, errors in _validated(path, kind, file_format):
+        for location, item, errors in validate_rows(records, kind, now=now):
             result.rows += 1
             if item is not None:
                 client_ref = getattr(item, "client_ref", None)
@@ -207,10 +296,12 @@ def import_file(
             if errors:
                 bad_locations.add(location)
                 for fld, reason in errors:
-                    result.problems.append(RowProblem(str(path), location, fld, reason))
+                    result.problems.append(RowProblem(source, location, fld, reason))
                 if not skip_invalid:
                     write = False  # keep validating to report every bad row
                 continue
+            if kind == "signals":
+                bases[str(item.published_at.basis)] += 1  # type: ignore[union-attr]
             if write:
                 batch.append(item)
                 if len(batch) >= BATCH_SIZE:
@@ -228,13 +319,17 @@ def import_file(
         savepoint.rollback()
         raise
     del seen
+    if stats is not None:
+        result.blank_lines = stats.blank_lines
+        result.ignored_columns = list(stats.ignored_columns)
+    result.date_bases = dict(sorted(bases.items()))
     result.rejected = len(bad_locations)
     if result.rows == 0 or (result.problems and not skip_invalid) or dry_run:
         savepoint.rollback()
     else:
         savepoint.commit()
     if result.rows == 0:
-        raise InputError(f"{path}: no data rows after the header")
+        raise InputError(f"{source}: no data rows after the header")
     if result.problems and rejects_path is not None:
         write_rejects(Path(rejects_path), result.problems)
         result.rejects_path = str(rejects_path)
@@ -242,20 +337,22 @@ def import_file(
         raise ValidationFailed(problems=result.problems, rejects_path=result.rejects_path)
     if dry_run:
         return result
+    after: dict[str, Any] = {
+        "rows": result.rows,
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "rejected": result.rejected,
+    }
+    if audit_extra is not None:
+        after = {**audit_extra(), **after}
     record_event(
         session,
         actor=actor,
         action=f"import.{kind}",
         object_type="file",
-        object_id=path.name,
-        after={
-            "sha256": sha256_file(path),
-            "rows": result.rows,
-            "inserted": result.inserted,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "rejected": result.rejected,
-        },
+        object_id=(audit_name or source)[:100],
+        after=after,
     )
     if kind == "signals" and result.inserted_signal_ids:
         _after_signals_inserted(session, result.inserted_signal_ids, actor=actor)
@@ -473,7 +570,10 @@ def _write_signals(
                 "text": i.text,
                 "source": i.source,
                 "url": i.url,
-                "published_at": i.published_at,
+                "published_at": i.published_at.utc_date,
+                "published_original": i.published_at.original,
+                "published_utc_offset": i.published_at.utc_offset_minutes,
+                "published_basis": i.published_at.basis,
                 "retrieved_at": i.retrieved_at or now,
                 "content_hash": content_hash,
                 "subject_name": i.subject_name,

@@ -13,9 +13,11 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
+from duediligence.db.base import utcnow
 from duediligence.db.enums import (
     ClientStatus,
     EngagementKind,
@@ -24,6 +26,7 @@ from duediligence.db.enums import (
     Severity,
     SignalKind,
 )
+from duediligence.ingest.dates import PublicationTime, publication_time
 from duediligence.ingest.readers import MAX_FIELD_CHARS
 from duediligence.vocabulary import normalise_industry
 
@@ -139,10 +142,24 @@ class SignalIn(_Input):
     text: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
     source: str | None = Field(default=None, max_length=300)
     url: str | None = Field(default=None, max_length=2000)
-    published_at: date
+    published_at: PublicationTime
     retrieved_at: datetime | None = None
     severity: Severity | None = None
     credibility: float | None = Field(default=None, ge=0, le=1)
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    @field_validator("published_at", mode="before")
+    @classmethod
+    def _published(cls, value: Any, info: ValidationInfo) -> PublicationTime:
+        """The date rule (``duediligence.ingest.dates``), against the import time given as
+        ``context={"now": ...}`` (else now)."""
+        if isinstance(value, PublicationTime):
+            return value
+        if not isinstance(value, str | date | datetime):
+            raise ValueError("expected a date or timestamp text, e.g. 2021-03-04")
+        now = (info.context or {}).get("now") or utcnow()
+        return publication_time(value, now=now)
 
 
 def first_error(exc: ValidationError) -> tuple[str, str]:

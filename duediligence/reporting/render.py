@@ -21,7 +21,7 @@ from duediligence.db.enums import ReportFormat, ReportKind
 from duediligence.db.models import Assessment, RenderedReport
 from duediligence.db.queries import current_assessment, resolve_client
 from duediligence.errors import InputError
-from duediligence.reporting import charts
+from duediligence.reporting import charts, fonts
 from duediligence.reporting.context import client_report, exposure_report, roster_report
 from duediligence.reporting.integrity import record_report
 from duediligence.risk import assess_client
@@ -81,6 +81,10 @@ def _build_environment() -> Environment:
     env.filters["num"] = format_number
     env.filters["css_text"] = css_text
     env.filters["humanize"] = lambda value: str(value or "").replace("_", " ")
+    env.globals["report_font_family"] = fonts.font_family_css()
+    env.globals["report_mono_font_family"] = fonts.font_family_css(
+        fonts.REPORT_MONO_FONT_STACK, "monospace"
+    )
     return env
 
 
@@ -132,11 +136,14 @@ def report_charts(kind: str, ctx: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-def render_html(kind: str, ctx: dict[str, Any]) -> str:
-    """Self-contained HTML of a report context (``kind``: client, roster or exposure)."""
+def render_html(kind: str, ctx: dict[str, Any], font_note: str | None = None) -> str:
+    """Self-contained HTML of a report context (``kind``: client, roster or exposure);
+    ``font_note`` (PDF only, see :func:`fonts.checked_pdf`) goes in the report's footer."""
     if kind not in KINDS:
         raise InputError(f"unknown report kind {kind!r}")
-    return _env.get_template(f"{kind}.html").render(r=ctx, charts=report_charts(kind, ctx))
+    return _env.get_template(f"{kind}.html").render(
+        r=ctx, charts=report_charts(kind, ctx), font_note=font_note
+    )
 
 
 def render_pdf(html: str) -> bytes:
@@ -230,7 +237,7 @@ def render_bytes(kind: str, fmt: ReportFormat, ctx: dict[str, Any]) -> bytes:
             raise InputError("CSV is available for the exposure report only")
         return exposure_csv(ctx).encode("utf-8")
     if fmt == ReportFormat.PDF:
-        return render_pdf(render_html(kind, ctx))
+        return fonts.checked_pdf(lambda note: render_html(kind, ctx, note), render_pdf)
     return render_html(kind, ctx).encode("utf-8")
 
 

@@ -29,7 +29,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence.db.base import utcnow
-from duediligence.db.enums import LinkStatus, MatchStatus, ReviewStatus, Severity, SignalKind
+from duediligence.db.enums import (
+    DateBasis,
+    LinkStatus,
+    MatchStatus,
+    ReviewStatus,
+    Severity,
+    SignalKind,
+)
 from duediligence.db.models import (
     Assessment,
     ScreeningMatch,
@@ -205,7 +212,7 @@ def _match_signal(session: Session, match: ScreeningMatch, *, actor: str) -> Sig
     first = session.get(WatchlistSnapshot, entity.first_seen_snapshot_id)
     list_name = session.scalar(select(Watchlist.name).where(Watchlist.id == entity.watchlist_id))
     assert first is not None and list_name is not None
-    published, how = known_since(
+    published, how, estimated = known_since(
         entity.listed_on,
         entity.listed_on_source,
         first.published_on,
@@ -223,6 +230,8 @@ def _match_signal(session: Session, match: ScreeningMatch, *, actor: str) -> Sig
         f"Dated by the listing: {how}.",
         source=list_name,
         published_at=published,
+        published_original=published.isoformat(),
+        published_basis=DateBasis.SNAPSHOT if estimated else DateBasis.DATE,
         content_hash=hashlib.sha256(f"match:{match.id}".encode()).hexdigest(),
         subject_name=match.subject_name,
         severity=Severity.SANCTION,

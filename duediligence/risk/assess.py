@@ -32,7 +32,7 @@ from duediligence.db.models import Assessment
 from duediligence.db.queries import resolve_client, utc_today
 from duediligence.errors import InputError, IntegrityError, NotFoundError
 from duediligence.jsonutil import sha256_text
-from duediligence.modelstore import active_versions, load_active
+from duediligence.modelstore import active_versions, load_active, require_models_dir
 from duediligence.review.audit import PendingEvent, record_events
 from duediligence.risk.features import (
     FEATURE_NAMES,
@@ -75,11 +75,15 @@ def _refuse_delete(_mapper: Any, _connection: Any, target: Assessment) -> None:
 
 
 def load_scorer(session: Session | None = None, models_dir: Path | None = None) -> Scorer:
-    """The active risk model, or the transparent fallback when none is active."""
+    """The active risk model, or the transparent fallback when none is active.
+
+    Raises :class:`~duediligence.errors.ConfigError` when the models folder does not exist
+    (a wrong ``DD_MODELS_DIR`` must not silently score with the fallback weights)."""
     if models_dir is None:
         from duediligence.config import get_settings
 
         models_dir = get_settings().models_dir
+    require_models_dir(models_dir)
     if str(ModelKind.RISK) not in active_versions(models_dir) and session is None:
         return Scorer.fallback()
     try:

@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -132,6 +132,15 @@ def _day(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+class KnownSince(NamedTuple):
+    """When a listing became public, the sentence that says how we know, and whether the date
+    is only an estimate (the day a snapshot was imported)."""
+
+    day: date
+    how: str
+    estimated: bool
+
+
 def known_since(
     listed_on: date | None,
     listed_on_source: str | None,
@@ -139,24 +148,27 @@ def known_since(
     published_source: str | None,
     imported_at: datetime | date,
     list_name: str,
-) -> tuple[date, str]:
-    """When a listing became public, and the sentence that says how we know.
-
-    The entity's own listing date first; else the publication date of the first snapshot that
-    held it; else (a snapshot stored before publication dates were recorded) its import date.
-    """
+) -> KnownSince:
+    """When a listing became public: the entity's own listing date first; else the
+    publication date of the first snapshot that held it; else (a snapshot stored before
+    publication dates were recorded) its import date, as an estimate."""
     if listed_on is not None:
-        return listed_on, f"listed {listed_on.isoformat()} ({listed_on_source or 'the list'})"
+        how = f"listed {listed_on.isoformat()} ({listed_on_source or 'the list'})"
+        return KnownSince(listed_on, how, False)
     if published_on is not None:
         how = f"; {published_source}" if published_source else ""
-        return published_on, (
+        return KnownSince(
+            published_on,
             f"on the {list_name} list published {published_on.isoformat()}{how}; "
-            "the source gives no listing date"
+            "the source gives no listing date",
+            False,
         )
     day = _day(imported_at)
-    return day, (
+    return KnownSince(
+        day,
         f"on the {list_name} list imported {day.isoformat()}; the source gives no listing "
-        "date and the snapshot no publication date"
+        "date and the snapshot no publication date",
+        True,
     )
 
 
@@ -204,7 +216,7 @@ def load_facts(session: Session, client_ids: Sequence[int], until: date) -> list
     for row in session.execute(_MATCHES, {**params, "dismissed": MatchStatus.DISMISSED.value}):
         (mid, cid, status, score, created, subject, entity, topics, programs, source_id) = row[:10]
         listed, listed_source, list_name, published, published_source, imported = row[10:]
-        since, how = known_since(
+        since, how, _estimated = known_since(
             _day(listed) if listed is not None else None,
             listed_source,
             _day(published) if published is not None else None,

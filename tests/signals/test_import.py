@@ -73,7 +73,9 @@ def test_import_without_a_model_leaves_signals_unlabelled(  # type: ignore[no-un
 ) -> None:
     from duediligence.config import get_settings
 
-    monkeypatch.setenv("DD_MODELS_DIR", str(tmp_path / "no-models"))
+    empty = tmp_path / "no-models"
+    empty.mkdir()  # a models folder with no active model (a missing folder is an error)
+    monkeypatch.setenv("DD_MODELS_DIR", str(empty))
     get_settings.cache_clear()
     result = cli("import", "signals", str(_write(tmp_path)), "--as", "ana")
     assert result.exit_code == 0, result.output

@@ -9,6 +9,7 @@ from typing import Any
 
 import countrynames
 
+from duediligence.ingest.dates import utc_date_of
 from duediligence.jsonutil import canonical_json, sha256_text
 
 _MONTHS = {
@@ -67,6 +68,17 @@ class ParsedEntity:
         return sha256_text(canonical_json(self.content()))
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A list record that is not screened, and why; the import summary counts these by reason
+    (e.g. FtM ``Sanction`` or ``Ownership`` records, which describe entities but are none)."""
+
+    reason: str
+
+
+Parsed = ParsedEntity | Skipped
+
+
 def _unique(values: list[str]) -> list[str]:
     seen: set[str] = set()
     out = []
@@ -87,13 +99,13 @@ def country_code(value: str | None) -> str | None:
 
 
 def iso_day(value: str | None) -> str | None:
-    """The ``YYYY-MM-DD`` prefix of a full ISO date or timestamp, else None (partial or bad)."""
-    if not value:
+    """The ISO day the one date rule gives a list's date or timestamp
+    (:func:`duediligence.ingest.dates.utc_date_of`), else None (missing, partial or unreadable).
+    No range check here: the loader refuses impossible listing dates and says so."""
+    if not value or not str(value).strip():
         return None
-    try:
-        return datetime.strptime(value.strip()[:10], "%Y-%m-%d").date().isoformat()
-    except ValueError:
-        return None
+    day = utc_date_of(str(value).strip())
+    return day.isoformat() if day is not None else None
 
 
 def parse_loose_date(text: str) -> str | None:

@@ -3,7 +3,8 @@
 Listing dates: in FollowTheMoney a designation is a ``Sanction`` entity of its own whose
 ``entity`` property points at the listed party, with ``listingDate`` and ``startDate``
 (https://followthemoney.tech/explorer/schemata/Sanction/). An entity's listing date is the
-earliest of those over the sanctions pointing at it; without any, the source's ``first_seen``
+earliest ``listingDate`` over the sanctions pointing at it, else their earliest ``startDate``;
+without any, the source's ``first_seen``
 (when OpenSanctions first saw it listed). This takes a first pass over the file to collect the
 sanctions, as they may come after the entity.
 """
@@ -19,15 +20,14 @@ from followthemoney import model, registry
 from followthemoney.exc import InvalidData
 
 from duediligence.errors import InputError
-from duediligence.ingest.watchlists.common import ParsedEntity, iso_day
+from duediligence.ingest.watchlists.common import Parsed, ParsedEntity, Skipped, iso_day
 
 MATCHABLE = {"Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane", "PublicBody"}
-SANCTION_DATES = ("listingDate", "startDate")
 
 
-def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, JSON object)`` of every non-blank line; :class:`InputError` naming the
-    line for one that is not a JSON object."""
+def _lines(path: Path) -> Iterator[tuple[int, Any, dict[str, Any]]]:
+    """``(line number, FtM proxy, the line's JSON object)`` of every entity line;
+    :class:`InputError` naming the line for one that is not a FollowTheMoney entity."""
     with path.open("r", encoding="utf-8-sig") as handle:
         for n, line in enumerate(handle, start=1):
             if not line.strip():
@@ -41,39 +41,57 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     f"{path}, line {n}: not a FollowTheMoney entity: a JSON "
                     f"{type(data).__name__}, not an object"
                 )
-            yield n, data
+            try:
+                proxy = model.get_proxy(data)
+            except (ValueError, InvalidData, TypeError) as exc:
+                raise InputError(f"{path}, line {n}: not a FollowTheMoney entity: {exc}") from None
+            yield n, proxy, data
 
 
-def sanction_dates(path: Path) -> dict[str, str]:
-    """``{entity id: earliest listingDate/startDate (ISO day)}`` from the file's Sanctions."""
-    out: dict[str, str] = {}
-    for _n, data in _lines(path):
-        if data.get("schema") != "Sanction":
+def listing_dates(path: Path) -> dict[str, str]:
+    """``{entity id: listing date (ISO day)}`` from the file's ``Sanction`` records: the
+    earliest ``listingDate`` of the sanctions on an entity, else the earliest ``startDate``
+    (dates read under the one date rule; unreadable ones are passed over)."""
+    listed: dict[str, list[str]] = {}
+    started: dict[str, list[str]] = {}
+    for _n, proxy, _data in _lines(path):
+        if proxy.schema.name != "Sanction":
             continue
-        props = data.get("properties") or {}
-        days = [d for d in (iso_day(str(v)) for k in SANCTION_DATES for v in props.get(k, [])) if d]
-        if not days:
-            continue
-        for target in props.get("entity", []):
-            if isinstance(target, str):
-                out[target] = min([*days, out.get(target, days[0])])
+        for target in proxy.get("entity", quiet=True):
+            listed.setdefault(target, []).extend(
+                d for d in map(iso_day, proxy.get("listingDate", quiet=True)) if d
+            )
+            started.setdefault(target, []).extend(
+                d for d in map(iso_day, proxy.get("startDate", quiet=True)) if d
+            )
+    out = {}
+    for target in set(listed) | set(started):
+        candidates = listed.get(target) or started.get(target) or []
+        if candidates:
+            out[target] = min(candidates)
     return out
 
 
-def parse(path: Path) -> Iterator[ParsedEntity]:
-    """Parse matchable entities (persons, organisations, vessels ...) of an FtM JSONL file."""
+def parse(path: Path) -> Iterator[Parsed]:
+    """Parse matchable entities (persons, organisations, vessels ...) of an FtM JSONL file.
+
+    Other records (``Sanction``, ``Ownership``, ``Address`` ...) and entities without an id or
+    a name are yielded as :class:`Skipped`. An entity's listing date comes from its
+    ``Sanction`` records (:func:`listing_dates`, read in a first pass), else its
+    ``first_seen``."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    listed = sanction_dates(path)
-    for n, data in _lines(path):
-        try:
-            proxy = model.get_proxy(data)
-        except (ValueError, InvalidData, TypeError) as exc:
-            raise InputError(f"{path}, line {n}: not a FollowTheMoney entity: {exc}") from None
-        if proxy.schema.name not in MATCHABLE or proxy.id is None:
+    listed = listing_dates(path)
+    for _n, proxy, data in _lines(path):
+        if proxy.schema.name not in MATCHABLE:
+            yield Skipped(f"{proxy.schema.name} record (not a screenable entity)")
+            continue
+        if proxy.id is None:
+            yield Skipped("entity without an id")
             continue
         names = proxy.get_type_values(registry.name)
         if not names:
+            yield Skipped("entity without a name")
             continue
         yield ParsedEntity(
             source_id=proxy.id,

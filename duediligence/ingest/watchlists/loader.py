@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
@@ -28,15 +29,16 @@ from duediligence.db.models import (
     WatchlistSnapshot,
 )
 from duediligence.errors import InputError
+from duediligence.ingest.dates import DateRefused, listing_time
 from duediligence.ingest.watchlists import ftm, ofac, un
-from duediligence.ingest.watchlists.common import ParsedEntity
+from duediligence.ingest.watchlists.common import Parsed, ParsedEntity, Skipped
 from duediligence.jsonutil import sha256_file
 from duediligence.review.audit import record_event
 
 log = logging.getLogger(__name__)
 
 ListFormat = Literal["ofac", "un", "ftm"]
-PARSERS: dict[str, Callable[[Path], Iterator[ParsedEntity]]] = {
+PARSERS: dict[str, Callable[[Path], Iterator[Parsed]]] = {
     "ofac": ofac.parse,
     "un": un.parse,
     "ftm": ftm.parse,
@@ -60,6 +62,11 @@ class WatchlistImportResult:
     removed: int = 0
     published_on: date | None = None
     published_source: str | None = None
+    # records of the file that are not screened, by reason (relations, no name, repeated id)
+    skipped: dict[str, int] = field(default_factory=dict)
+    # listing dates the date rule refused: the entity is kept, a confirmed match on it is
+    # dated by this snapshot's import instead
+    refused_dates: list[str] = field(default_factory=list)
 
 
 def source_sha256(path: Path, fmt: str) -> str:
@@ -74,7 +81,7 @@ def source_sha256(path: Path, fmt: str) -> str:
     return sha256_file(path)
 
 
-def _batches(items: Iterable[ParsedEntity], size: int) -> Iterator[list[ParsedEntity]]:
+def _batches(items: Iterable[Parsed], size: int) -> Iterator[list[Parsed]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -206,13 +213,24 @@ def import_watchlist(
         published_source=published_source,
     )
     seen: set[str] = set()
+    skipped: Counter[str] = Counter()
     unchanged_ids: list[int] = []
+    now = utcnow()
     for batch in _batches(PARSERS[fmt](path), BATCH):
         new_rows, versions, updates, dated = [], [], [], []
         for entity in batch:
+            if isinstance(entity, Skipped):
+                skipped[entity.reason] += 1
+                continue
             if not entity.source_id or entity.source_id in seen:
+                skipped["entry without an id" if not entity.source_id else "repeated id"] += 1
                 continue
             seen.add(entity.source_id)
+            try:
+                listing_time(entity.listed_on, now=now)
+            except DateRefused as exc:
+                result.refused_dates.append(f"{entity.source_id} ({entity.name[:60]}): {exc}")
+                entity.listed_on = entity.listed_on_source = None
             chash = entity.content_hash()
             prior = known.get(entity.source_id)
             if prior is None:
@@ -290,6 +308,14 @@ def import_watchlist(
         raise InputError(f"{path}: no list entries found (is it a {fmt} file?)")
     result.entity_count = len(seen)
     result.removed = len(set(known) - seen)
+    result.skipped = dict(sorted(skipped.items()))
+    if result.refused_dates:
+        log.warning(
+            "%s: %d listing date(s) refused by the date rule, e.g. %s",
+            list_name,
+            len(result.refused_dates),
+            result.refused_dates[0],
+        )
     snapshot.entity_count = result.entity_count
     snapshot.added_count = result.added
     snapshot.changed_count = result.changed
@@ -310,6 +336,8 @@ def import_watchlist(
             "added": result.added,
             "changed": result.changed,
             "removed": result.removed,
+            "skipped": result.skipped,
+            "refused_listing_dates": len(result.refused_dates),
         },
     )
     log.info(

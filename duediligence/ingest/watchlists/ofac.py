@@ -14,7 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from duediligence.errors import InputError
-from duediligence.ingest.watchlists.common import ParsedEntity, country_code, parse_loose_date
+from duediligence.ingest.watchlists.common import (
+    Parsed,
+    ParsedEntity,
+    Skipped,
+    country_code,
+    parse_loose_date,
+)
 
 SCHEMAS = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane", "": "Organization"}
 FILES = ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv")
@@ -65,8 +71,10 @@ def _dates(remarks: str) -> list[str]:
     return out
 
 
-def parse(path: Path) -> Iterator[ParsedEntity]:
-    """Parse the OFAC files into entities (one per sdn.csv row)."""
+def parse(path: Path) -> Iterator[Parsed]:
+    """Parse the OFAC files into entities (one per sdn.csv row; a row without an entity
+    number or a name is yielded as :class:`Skipped`). OFAC's legacy files give no listing
+    date: a confirmed match is dated by the snapshot's import."""
     files = source_files(path)
     aliases: dict[str, list[str]] = defaultdict(list)
     alias_rows: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -90,6 +98,7 @@ def parse(path: Path) -> Iterator[ParsedEntity]:
             row = row + [""] * (12 - len(row))
         ent_num, name, sdn_type, program = row[0], row[1], row[2].lower(), row[3]
         if not ent_num or not name:
+            yield Skipped("entry without a number or a name")
             continue
         remarks = " ".join(filter(None, [row[11], comments.get(ent_num, "")]))
         countries = [country_code(a["country"]) for a in addresses[ent_num]]

@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from duediligence.errors import InputError
-from duediligence.ingest.watchlists.common import ParsedEntity, country_code, iso_day
+from duediligence.ingest.watchlists.common import (
+    Parsed,
+    ParsedEntity,
+    Skipped,
+    country_code,
+    iso_day,
+)
 
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 
@@ -126,17 +132,17 @@ def published_on(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def parse(path: Path) -> Iterator[ParsedEntity]:
-    """Parse the consolidated XML, streaming element by element."""
+def parse(path: Path) -> Iterator[Parsed]:
+    """Parse the consolidated XML, streaming element by element; an entry without a name is
+    yielded as :class:`Skipped`. ``raw["listed_on"]`` keeps ``LISTED_ON`` as written (an XML
+    Schema date, often with an offset: ``2015-04-07-04:00``)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
         for _event, el in ET.iterparse(path, events=("end",)):  # noqa: S314
-            if el.tag == "INDIVIDUAL":
-                yield _individual(el)
-                el.clear()
-            elif el.tag == "ENTITY":
-                yield _entity(el)
+            if el.tag in ("INDIVIDUAL", "ENTITY"):
+                entity = _individual(el) if el.tag == "INDIVIDUAL" else _entity(el)
+                yield entity if entity.name else Skipped("entry without a name")
                 el.clear()
     except ET.ParseError as exc:
         raise InputError(f"{path}: not a valid UN consolidated list XML: {exc}") from None
