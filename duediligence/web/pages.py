@@ -46,6 +46,7 @@ from duediligence.review.decisions import (
 from duediligence.review.users import Permission, authenticate, may, roles_for
 from duediligence.review.verdicts import Row, decide_match, review_signal
 from duediligence.risk.assess import assess_client
+from duediligence.risk.verdict import headline
 from duediligence.signals.classifier import confidence_band
 from duediligence.web import queries
 from duediligence.web.security import (
@@ -384,7 +385,9 @@ def assess(
 ) -> Response:
     """Score the client now (a new immutable assessment)."""
     a = assess_client(db, ref, actor=user.username)
-    flash(request, "ok", f"Assessed {ref}: {a.tier.value} ({a.probability:.0%}).")
+    flash(
+        request, "ok", f"Assessed {ref}: {headline(a.tier, a.state, a.probability, a.rule_hits)}."
+    )
     return _back(ref)
 
 
@@ -412,12 +415,8 @@ def match_decision(
         db, match_id, confirm=verdict == "confirm", reason=reason, actor=user.username
     )
     a = done.assessment
-    held = (
-        " — still on hold: other potential matches await review"
-        if a.state.value == "on_hold"
-        else ""
-    )
-    flash(request, "ok", f"Match {match_id} {verdict}ed; re-assessed {a.tier.value}{held}.")
+    now = headline(a.tier, a.state, a.probability, a.rule_hits)
+    flash(request, "ok", f"Match {match_id} {verdict}ed; {ref} re-assessed: {now}.")
     return _back(ref, "#review-matches")
 
 

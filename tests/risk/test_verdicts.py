@@ -145,6 +145,10 @@ def test_a_back_dated_assessment_is_historical_and_never_current(session: Sessio
     assert queued and all(i.assessment_id == current.id for i in queued)
     historical = client_report(session, what_if)
     assert historical["assessment"]["historical"] is True
+    # `report client` without --as-of renders the current assessment, not the newer what-if.
+    from duediligence.reporting.render import find_assessment
+
+    assert find_assessment(session, client.external_ref) == current
 
 
 def test_an_as_of_date_after_today_is_refused(session: Session) -> None:

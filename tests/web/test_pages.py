@@ -83,6 +83,25 @@ def test_client_page_shows_report_charts_timeline_and_actions(as_user: AsUser) -
     assert client.get("/clients/NOPE").status_code == 404
 
 
+def test_a_client_with_an_unresolved_hit_is_on_hold_on_its_page_and_in_the_queue(
+    as_user: AsUser,
+) -> None:
+    """The seeded list carries "Backpage.com LLC" (a sanctions entry): the hit is pending. The
+    seed's assessments are as of a past date, before the hit was raised; assessing today puts
+    the client on hold."""
+    client, csrf = as_user("rita")
+    done = client.post("/clients/CS-BACKPAGE/assess", data={"csrf_token": csrf})
+    assert done.status_code == 303
+    html = client.get(done.headers["location"]).text
+    assert "Assessed CS-BACKPAGE: POTENTIAL SANCTIONS MATCH — ON HOLD" in html  # the flash
+    assert 'id="hold-banner"' in html
+    assert "POTENTIAL SANCTIONS MATCH — ON HOLD" in html
+    assert "green" not in html.split('id="hold-banner"')[1][:400]
+    queue = client.get("/queue").text
+    section = queue.split('id="potential-matches"')[1].split("</table>")[0]
+    assert "CS-BACKPAGE" in section and "Backpage.com LLC" in section
+
+
 class _Scripts(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
