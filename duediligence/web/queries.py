@@ -32,6 +32,7 @@ from duediligence.db.models import (
 from duediligence.db.queries import current_assessment_ids
 from duediligence.errors import InputError
 from duediligence.matching.compare import DEFAULT_THRESHOLD
+from duediligence.risk.rules import describe_match
 
 log = logging.getLogger(__name__)
 
@@ -218,9 +219,14 @@ def alerts(session: Session, *, limit: int = 100, offset: int = 0) -> tuple[list
     )
     held: list[Alert] = []
     for m, c, e, list_name in pending:
-        programs = f", {', '.join(e.programs)}" if e.programs else ""
-        hit = (
-            f"{m.subject_name} ~ {e.name} ({list_name} {e.source_id}{programs}) score {m.score:.2f}"
+        hit = describe_match(
+            {
+                "subject": m.subject_name,
+                "entity": e.name,
+                "list": f"{list_name} {e.source_id}",
+                "programs": e.programs,
+                "score": m.score,
+            }
         )
         on_hold = m.score >= DEFAULT_THRESHOLD
         (held if on_hold else items).append(
