@@ -22,12 +22,12 @@ import skops.io as sio
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ModelKind
 from duediligence.db.models import ModelVersion
 from duediligence.errors import IntegrityError, NotFoundError
 from duediligence.jsonutil import sha256_file
-from duediligence.review.audit import record_event
 
 log = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ from rigour.text import ascii_text
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.enums import ClientStatus, LinkStatus, PartyKind, PartyRole, ReportFormat
 from duediligence.db.models import Client, Party, Signal
 from duediligence.errors import (
@@ -36,8 +37,8 @@ from duediligence.errors import (
 from duediligence.ingest.roster import party_key
 from duediligence.ingest.schemas import ClientIn, PartyIn, all_errors, normalise_country
 from duediligence.jsonutil import to_jsonable
+from duediligence.keys import Signer
 from duediligence.matching import link_signals, screen_clients
-from duediligence.review.audit import record_event
 from duediligence.risk import assess_client
 
 log = logging.getLogger(__name__)
@@ -257,6 +258,7 @@ def onboard(
     fmt: ReportFormat = ReportFormat.HTML,
     models_dir: Path | None = None,
     as_of: date | None = None,
+    signer: Signer | None = None,
 ) -> OnboardingResult:
     """Create, screen, link, assess and report on a new client in one step.
 
@@ -265,7 +267,8 @@ def onboard(
     3. link the signals already held that name it (unlinked ones, and ambiguous ones again, now
        with the prospect among the candidates), and classify them if needed;
     4. assess it as of ``as_of`` (default today) and store the assessment;
-    5. render its review report into ``reports_dir`` and record the file's SHA-256.
+    5. render its review report into ``reports_dir`` (signed by ``signer`` if given) and record
+       the file's SHA-256.
     """
     from duediligence.reporting.context import client_report
     from duediligence.reporting.render import render_client_report
@@ -298,6 +301,7 @@ def onboard(
         client.external_ref,
         fmt=fmt,
         reports_dir=reports_dir,
+        signer=signer,
         actor=actor,
         assessment=assessment,
         context=ctx,

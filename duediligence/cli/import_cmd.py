@@ -7,7 +7,15 @@ from typing import Any
 
 import typer
 
-from duediligence.cli.common import acting_user, db_session, err, out, print_json, progress_bar
+from duediligence.cli.common import (
+    acting_user,
+    checkpoint_chain,
+    db_session,
+    err,
+    out,
+    print_json,
+    progress_bar,
+)
 from duediligence.errors import ValidationFailed
 from duediligence.ingest.feeds import import_feed
 from duediligence.ingest.roster import ImportResult, Kind, import_file
@@ -42,6 +50,7 @@ def _run(
     as_json: bool,
 ) -> None:
     rejects_path = rejects or Path(f"{path.name}.rejects.csv")
+    actor = acting_user(as_user)
     try:
         with db_session() as session, progress_bar(f"importing {kind}") as update:
             result = import_file(
@@ -52,7 +61,7 @@ def _run(
                 skip_invalid=skip_invalid,
                 rejects_path=rejects_path,
                 dry_run=dry_run,
-                actor=acting_user(as_user),
+                actor=actor,
                 progress=update,
             )
     except ValidationFailed as exc:
@@ -61,7 +70,10 @@ def _run(
         if len(exc.problems) > 20:
             err.print(f"  ... and {len(exc.problems) - 20} more in {exc.rejects_path}")
         raise
-    _report(result, as_json, _classify_new(result, as_user))
+    classified = _classify_new(result, as_user)
+    if not dry_run:
+        checkpoint_chain(actor)
+    _report(result, as_json, classified)
 
 
 def _classify_new(result: ImportResult, as_user: str | None) -> dict[str, Any] | None:
@@ -182,9 +194,12 @@ def feed(
 
         duediligence import feed sample_data/examples/feed.xml
     """
+    actor = acting_user(as_user)
     with db_session() as session:
-        result = import_feed(session, source, actor=acting_user(as_user))
-    _report(result, as_json, _classify_new(result, as_user))
+        result = import_feed(session, source, actor=actor)
+    classified = _classify_new(result, as_user)
+    checkpoint_chain(actor)
+    _report(result, as_json, classified)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,12 +8,14 @@ from typing import Literal
 import typer
 from sqlalchemy.orm import Session
 
-from duediligence.cli.common import acting_user, db_session, out
+from duediligence.cli.common import acting_user, db_session, installation_signer, out, print_json
 from duediligence.cli.risk_cmd import parse_date
 from duediligence.config import get_settings
 from duediligence.db.enums import ReportFormat, Role
+from duediligence.keys import fingerprint, load_public_key, public_keys
 from duediligence.reporting.integrity import verify_report
 from duediligence.reporting.render import render_client_report, render_roster_report
+from duediligence.reporting.signing import NOT_SIGNED, describe, verify_with_keys
 from duediligence.review.users import check_actor
 
 report_app = typer.Typer(
@@ -55,6 +57,7 @@ def client(
             output=output,
             reports_dir=get_settings().reports_dir,
             actor=report_actor(session, as_user),
+            signer=installation_signer(),
         )
         _print_rendered(path, record.sha256)
 
@@ -71,6 +74,7 @@ def _roster_report(
             reports_dir=get_settings().reports_dir,
             actor=report_actor(session, as_user),
             kind=kind,
+            signer=installation_signer(),
         )
         _print_rendered(path, record.sha256)
 
@@ -110,18 +114,59 @@ def exposure(
 
 
 @report_app.command("verify")
-def verify(path: Path = typer.Argument(..., help="A rendered report file.")) -> None:
-    """Check a report file against the SHA-256 recorded when it was rendered: exit 0 when
-    intact, 1 when it was changed or this database never rendered it.
+def verify(
+    path: Path = typer.Argument(..., help="A rendered report file (HTML, PDF or JSON)."),
+    public_key: Path | None = typer.Option(
+        None,
+        "--public-key",
+        help="The signer's public key (PEM). Default: every key this installation has used "
+        "(DD_KEYS_DIR/public).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Check a report's signature offline, without the database: INTACT, CHANGED (a byte, the
+    embedded JSON form or the name as another client's report), NOT SIGNED BY THIS KEY, or NOT
+    SIGNED; says who signed, when, which client and assessment. Exit 0 only when INTACT.
+
+    A file without a signature (rendered before reports were signed) is checked against the
+    SHA-256 recorded in the database instead, unless --public-key is given.
 
     Example:
 
-        duediligence report verify reports/CS-BACKPAGE-303.html
+        duediligence report verify CS-BACKPAGE-300.pdf --public-key signing-key.pub.pem
     """
-    with db_session() as session:
-        result = verify_report(session, path)
-    out.print(result.message, highlight=False, markup=False)
-    if not result.intact:
+    keys = (
+        {fingerprint(k): k for k in [load_public_key(public_key)]}
+        if public_key is not None
+        else public_keys(get_settings().keys_dir)
+    )
+    check = verify_with_keys(path, keys)
+    if check.verdict == NOT_SIGNED and public_key is None:
+        with db_session() as session:
+            legacy = verify_report(session, path)
+        out.print(legacy.message, highlight=False, markup=False)
+        if not legacy.intact:
+            raise typer.Exit(1)
+        return
+    if as_json:
+        print_json(
+            {
+                "verdict": check.verdict,
+                "intact": check.intact,
+                "file": str(path),
+                "statement": check.statement,
+                "reasons": list(check.reasons),
+                "notes": list(check.notes),
+            }
+        )
+    else:
+        out.print(f"{check.verdict}: {path}", highlight=False, markup=False)
+        claims = describe(check)
+        if claims and not check.intact:
+            claims = ["what the file claims to be:", *(f"  {c}" for c in claims)]
+        for line in [*check.reasons, *claims, *check.notes]:
+            out.print(f"  {line}", highlight=False, markup=False)
+    if not check.intact:
         raise typer.Exit(1)
 
 

@@ -11,7 +11,14 @@ from pathlib import Path
 import typer
 
 from duediligence.batch import JoinSummary, RescoreOptions, RescoreSummary, join_run, rescore
-from duediligence.cli.common import acting_user, err, out, print_json, show_progress
+from duediligence.cli.common import (
+    acting_user,
+    checkpoint_chain,
+    err,
+    out,
+    print_json,
+    show_progress,
+)
 from duediligence.cli.risk_cmd import parse_date
 from duediligence.config import get_settings
 from duediligence.db.migrate import require_current
@@ -168,6 +175,7 @@ def rescore_(
     )
     with _progress("re-scoring") as update:
         summary = rescore(engine, options, progress=update)
+    checkpoint_chain(actor)
     if as_json:
         print_json(summary.as_dict())
     else:

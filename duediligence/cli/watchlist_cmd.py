@@ -8,7 +8,14 @@ from typing import cast
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, db_session, out, print_json, progress_bar
+from duediligence.cli.common import (
+    acting_user,
+    checkpoint_chain,
+    db_session,
+    out,
+    print_json,
+    progress_bar,
+)
 from duediligence.errors import InputError
 from duediligence.ingest.watchlists import import_watchlist, list_watchlists
 from duediligence.ingest.watchlists.loader import ListFormat
@@ -38,15 +45,18 @@ def import_(
     """
     if fmt not in ("ofac", "un", "ftm"):
         raise InputError(f"unknown list format {fmt!r}: use ofac, un or ftm")
+    actor = acting_user(as_user)
     with db_session() as session, progress_bar(f"importing {fmt} list") as update:
         result = import_watchlist(
             session,
             path,
             fmt=cast(ListFormat, fmt),
             name=name,
-            actor=acting_user(as_user),
+            actor=actor,
             progress=update,
         )
+    if result.created:
+        checkpoint_chain(actor)
     if as_json:
         print_json(vars(result))
         return

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import LinkStatus, MatchStatus, Severity, SignalKind
 from duediligence.db.models import ScreeningMatch, Signal, Watchlist, WatchlistSnapshot
-from duediligence.review.audit import record_event
 from duediligence.review.verdicts import MATCH_VERDICT, apply_verdict
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from duediligence.audit.trail import lock_chain, record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, Tier
 from duediligence.db.models import Assessment, Client, Decision
@@ -35,7 +36,6 @@ from duediligence.errors import (
     NotFoundError,
     PermissionDenied,
 )
-from duediligence.review.audit import lock_chain, record_event
 from duediligence.review.users import DECIDE_ROLES, require_acting
 
 log = logging.getLogger(__name__)

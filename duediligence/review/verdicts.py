@@ -15,11 +15,11 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ReviewStatus
 from duediligence.db.models import ScreeningMatch, Signal
 from duediligence.errors import ConflictError, InputError, NotFoundError
-from duediligence.review.audit import record_event
 
 Row = TypeVar("Row", ScreeningMatch, Signal)
 

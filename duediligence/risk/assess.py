@@ -7,7 +7,6 @@ with one audit event each; ``assess_client`` does both for one client.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ import numpy as np
 from sqlalchemy import Table, event, select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import PendingEvent, record_events
 from duediligence.db.base import utcnow
 from duediligence.db.bulk import bulk_insert
 from duediligence.db.enums import MatchStatus, ModelKind, PartyRole, ReviewStatus, Tier
@@ -33,9 +33,8 @@ from duediligence.db.models import (
     WatchlistEntity,
 )
 from duediligence.errors import IntegrityError, NotFoundError
-from duediligence.jsonutil import sha256_text
+from duediligence.jsonutil import sha256_canonical
 from duediligence.modelstore import active_versions, load_active
-from duediligence.review.audit import PendingEvent, record_events
 from duediligence.risk.features import (
     FEATURE_NAMES,
     ClientRecord,
@@ -240,8 +239,9 @@ def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> li
 
 
 def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str) -> str:
-    """SHA-256 of what the score considered (the same bytes ``canonical_json`` would give,
-    built from plain values directly because this runs for every client of every batch)."""
+    """SHA-256 of the RFC 8785 canonical JSON of what the score considered (client, as-of
+    date, profile version, signals with label and severity, confirmed matches, engagement
+    kinds, model version)."""
     payload = {
         "client": record.client_id,
         "as_of": record.as_of.isoformat(),
@@ -251,9 +251,7 @@ def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str
         "engagements": record.engagement_kinds,
         "model": scorer_version,
     }
-    return sha256_text(
-        json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    )
+    return sha256_canonical(payload)
 
 
 def score_records(

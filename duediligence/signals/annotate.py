@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.models import Signal
-from duediligence.review.audit import record_event
 from duediligence.signals.classifier import (
     Classification,
     active_signals_model,
