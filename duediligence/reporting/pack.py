@@ -128,7 +128,7 @@ def build_pack(
 
     Renders the signed HTML, PDF and JSON reports (recorded and audited like any rendering),
     signs a checkpoint of the audit chain (appended to ``checkpoint_file`` when the caller's
-    transaction commits), and writes the zip to ``output`` (a file or folder; default
+    transaction commits), and writes the zip to ``output`` (a ``.zip`` file, else a folder; default
     ``reports_dir/REF-ASSESSMENT-evidence.zip``). Raises :class:`NotFoundError` for an unknown
     client.
     """
@@ -184,7 +184,7 @@ def build_pack(
     files[MANIFEST] = _json(
         {"statement": statement, "signature": signer.sign(canonical_bytes(statement))}
     )
-    if output is None or output.is_dir():
+    if output is None or output.is_dir() or output.suffix.lower() != ".zip":
         target = report_path(output or reports_dir, f"{stem}-evidence.zip")
     else:
         target = output

@@ -38,6 +38,11 @@ SECTIONS = (
 
 @pytest.fixture
 def case_session(session: Session) -> Session:
+    """The case study loaded into the test's database (see :func:`load_case_study`)."""
+    return load_case_study(session)
+
+
+def load_case_study(session: Session) -> Session:
     """The three case-study clients, classified, screened, assessed; Backpage reviewed.
 
     A small sanctions list carries one of Backpage's owners (a confirmed hit, with a reason)
