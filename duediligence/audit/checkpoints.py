@@ -214,7 +214,8 @@ def _problem(report: ChainReport, problem: ChainProblem) -> ChainReport:
     """``report`` with ``problem`` if it is the earlier break (or the report had none)."""
     if report.problem is not None and report.problem.sequence <= problem.sequence:
         return report
-    return replace(report, problem=problem)
+    count = min(report.count, problem.sequence - 1) if problem.sequence > 0 else report.count
+    return replace(report, problem=problem, count=count)
 
 
 def verify_with_checkpoints(
