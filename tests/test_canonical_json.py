@@ -33,7 +33,7 @@ def test_rfc8785_examples() -> None:
     # RFC 8785 section 3.2.2/3.2.3: ECMAScript numbers, sorted keys, minimal escapes.
     value = {
         "numbers": [333333333.33333329, 1e30, 4.50, 2e-3, 0.000000000000000000000000001],
-        "string": "€$\u000f\nA'B\"\\\\\"/",
+        "string": '€$\u000f\nA\'B"\\\\"/',
         "literals": [None, True, False],
     }
     assert canonical_bytes(value) == (
