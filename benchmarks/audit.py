@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from benchmarks._common import fresh_sqlite, peak_rss_mb, postgres_scratch_engine, report
-from duediligence.review.audit import PendingEvent, export_events, record_events, verify_chain
+from duediligence.audit.trail import PendingEvent, export_events, record_events, verify_chain
 
 BATCH = 1000
 

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
     log_json: bool = False
     tiers_file: Path | None = None
+    # The installation's signing key (outside the database): signs reports and audit checkpoints.
+    keys_dir: Path = Path("keys")
+    # Append-only file of signed audit checkpoints (keep it on other storage than the database).
+    checkpoint_file: Path = Path("audit-checkpoints.jsonl")
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from duediligence.db.queries import utc_today
 from duediligence.db.session import session_scope
 from duediligence.ingest.roster import import_file
 from duediligence.ingest.watchlists import import_watchlist
+from duediligence.keys import installation_signer
 from duediligence.modelstore import activate_model, active_versions, sync_active_from_disk
 from duediligence.sampledata.paths import sample_data_dir, shared_data_dir
 from duediligence.sampledata.roster import IMPORT_ORDER
@@ -154,17 +155,27 @@ def _reports(engine: Engine) -> str:
     from duediligence.reporting.render import render_client_report, render_roster_report
 
     reports_dir = get_settings().reports_dir
+    signer = installation_signer(get_settings().keys_dir)
     paths = []
     with session_scope(engine) as session:
         for ref in CASE_STUDY:
-            path, _ = render_client_report(session, ref, reports_dir=reports_dir, actor=ACTOR)
+            path, _ = render_client_report(
+                session, ref, reports_dir=reports_dir, actor=ACTOR, signer=signer
+            )
             paths.append(path)
         path, _ = render_client_report(
-            session, CASE_STUDY[0], fmt=ReportFormat.PDF, reports_dir=reports_dir, actor=ACTOR
+            session,
+            CASE_STUDY[0],
+            fmt=ReportFormat.PDF,
+            reports_dir=reports_dir,
+            actor=ACTOR,
+            signer=signer,
         )
         paths.append(path)
         for kind in ("roster", "exposure"):
-            path, _ = render_roster_report(session, reports_dir=reports_dir, actor=ACTOR, kind=kind)
+            path, _ = render_roster_report(
+                session, reports_dir=reports_dir, actor=ACTOR, kind=kind, signer=signer
+            )
             paths.append(path)
     return f"{len(paths)} reports in {reports_dir}: " + ", ".join(p.name for p in paths)
 
@@ -172,6 +183,7 @@ def _reports(engine: Engine) -> str:
 def steps(engine: Engine, models_dir: Path) -> Iterator[tuple[str, Callable[[], str]]]:
     """The demo's steps, in order, as ``(name, run)`` pairs."""
     yield "database", lambda: f"at revision {_upgrade(engine)}"
+    yield "signing key", _signing_key
     yield "sample data", lambda: _import_sample(engine)
     yield "watch lists", lambda: _lists(engine)
     yield "models", lambda: _models(engine, models_dir)
@@ -197,11 +209,49 @@ def _review(engine: Engine) -> str:
         return seed_demo_review(session, CASE_STUDY[0])
 
 
-def _audit(engine: Engine) -> str:
-    from duediligence.review.audit import verify_chain
+def _signing_key() -> str:
+    from duediligence.config import get_settings
+    from duediligence.keys import PRIVATE_KEY_FILE, PUBLIC_DIR, init_key, key_info
 
+    keys_dir = get_settings().keys_dir
+    if not (keys_dir / PRIVATE_KEY_FILE).exists():
+        init_key(keys_dir)
+    info = key_info(keys_dir)
+    return (
+        f"{info.name}, key {info.short} in {keys_dir} (public key: "
+        f"{keys_dir / PUBLIC_DIR / (info.short + '.pem')})"
+    )
+
+
+def _audit(engine: Engine) -> str:
+    from duediligence.audit.checkpoints import (
+        checkpoint_on_commit,
+        read_checkpoint_file,
+        verify_with_checkpoints,
+    )
+    from duediligence.audit.trail import iter_stored
+    from duediligence.config import get_settings
+    from duediligence.keys import public_keys
+
+    settings = get_settings()
     with session_scope(engine) as session:
-        report = verify_chain(session)
+        checkpoint_on_commit(
+            session,
+            signer=installation_signer(settings.keys_dir),
+            path=settings.checkpoint_file,
+            actor=ACTOR,
+        )
+    with session_scope(engine) as session:
+        report, status = verify_with_checkpoints(
+            iter_stored(session),
+            public_keys=public_keys(settings.keys_dir),
+            file_checkpoints=read_checkpoint_file(settings.checkpoint_file),
+        )
     if report.problem is not None:
         return f"audit trail BROKEN at event {report.problem.sequence}: {report.problem.message}"
-    return f"audit trail intact: all {report.count} events verified"
+    text = f"audit trail intact: all {report.count} events verified"
+    if status.anchor is not None:
+        text += (
+            f"; signed checkpoint at event {status.anchor.sequence} in {settings.checkpoint_file}"
+        )
+    return text

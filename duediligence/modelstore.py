@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,12 +23,12 @@ import skops.io as sio
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ModelKind
 from duediligence.db.models import ModelVersion
 from duediligence.errors import ConfigError, IntegrityError, NotFoundError
 from duediligence.jsonutil import sha256_file
-from duediligence.review.audit import record_event
 
 log = logging.getLogger(__name__)
 
@@ -154,9 +155,11 @@ def set_active_on_disk(models_dir: Path, kind: ModelKind | str, version: str) ->
     read_manifest(models_dir, version)  # must exist
     active = active_versions(models_dir)
     active[str(ModelKind(kind))] = version
-    (models_dir / ACTIVE_FILE).write_text(
-        json.dumps(active, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    # Write and rename: a reader in another process never sees a half-written (empty) file.
+    path = models_dir / ACTIVE_FILE
+    temporary = path.with_name(f".{ACTIVE_FILE}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(active, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def verify_artifact(

@@ -24,6 +24,7 @@ from rigour.text import ascii_text
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.enums import ClientStatus, LinkStatus, PartyKind, PartyRole, ReportFormat
 from duediligence.db.models import Client, Party, Signal
 from duediligence.errors import (
@@ -42,8 +43,8 @@ from duediligence.ingest.schemas import (
     normalise_country,
 )
 from duediligence.jsonutil import to_jsonable
+from duediligence.keys import Signer
 from duediligence.matching import link_signals, screen_clients
-from duediligence.review.audit import record_event
 from duediligence.risk import assess_client
 
 log = logging.getLogger(__name__)
@@ -265,6 +266,7 @@ def onboard(
     fmt: ReportFormat = ReportFormat.HTML,
     models_dir: Path | None = None,
     as_of: date | None = None,
+    signer: Signer | None = None,
 ) -> OnboardingResult:
     """Create, screen, link, assess and report on a new client in one step.
 
@@ -273,7 +275,8 @@ def onboard(
     3. link the signals already held that name it (unlinked ones, and ambiguous ones again, now
        with the prospect among the candidates), and classify them if needed;
     4. assess it as of ``as_of`` (default today) and store the assessment;
-    5. render its review report into ``reports_dir`` and record the file's SHA-256.
+    5. render its review report into ``reports_dir`` (signed by ``signer`` if given) and record
+       the file's SHA-256.
     """
     from duediligence.reporting.context import client_report
     from duediligence.reporting.render import render_client_report
@@ -306,6 +309,7 @@ def onboard(
         client.external_ref,
         fmt=fmt,
         reports_dir=reports_dir,
+        signer=signer,
         actor=actor,
         assessment=assessment,
         context=ctx,

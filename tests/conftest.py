@@ -24,6 +24,7 @@ from duediligence.config import get_settings
 from duediligence.db import session as db_session
 from duediligence.db.base import Base
 from duediligence.db.session import make_engine, session_factory
+from duediligence.keys import init_key
 
 PG_URL = os.environ.get("DD_TEST_POSTGRES_URL")
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
@@ -101,6 +102,9 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callabl
         get_settings.cache_clear()
 
     monkeypatch.setenv("DD_REPORTS_DIR", str(tmp_path / "reports"))
+    monkeypatch.setenv("DD_KEYS_DIR", str(tmp_path / "keys"))
+    monkeypatch.setenv("DD_CHECKPOINT_FILE", str(tmp_path / "audit-checkpoints.jsonl"))
+    init_key(tmp_path / "keys", name="test installation")
     monkeypatch.delenv("DD_USER", raising=False)
     get_settings.cache_clear()
     yield use

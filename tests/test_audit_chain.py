@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import GENESIS_HASH, event_hash, record_event
 from duediligence.db.models import AuditEvent
-from duediligence.review.audit import GENESIS_HASH, event_hash, record_event
 
 
 def test_events_chain(session: Session) -> None:

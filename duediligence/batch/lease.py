@@ -19,11 +19,11 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.base import utcnow
 from duediligence.db.models import Lease
 from duediligence.db.session import session_factory
 from duediligence.errors import ConflictError
-from duediligence.review.audit import record_event
 
 log = logging.getLogger(__name__)
 

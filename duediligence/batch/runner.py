@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.batch.alerts import TierAlert, tier_changes, write_alerts
 from duediligence.batch.detect import ChangeSet, detect_changes, last_completed_run
 from duediligence.batch.lease import (
@@ -55,7 +56,6 @@ from duediligence.db.session import make_engine, session_factory
 from duediligence.errors import ConflictError, InputError, IntegrityError, NotFoundError
 from duediligence.jsonutil import to_jsonable
 from duediligence.modelstore import active_versions
-from duediligence.review.audit import record_event
 from duediligence.risk.assess import RiskResult, load_scorer, score_clients, store_results
 from duediligence.risk.model import Scorer
 

@@ -17,6 +17,7 @@ from duediligence.cli import (
     db_cmd,
     demo_cmd,
     import_cmd,
+    keys_cmd,
     model_cmd,
     onboard_cmd,
     report_cmd,
@@ -113,6 +114,7 @@ onboard_cmd.register(app)
 users_cmd.register(app)
 review_cmd.register(app)
 audit_cmd.register(app)
+keys_cmd.register(app)
 retention_cmd.register(app)
 serve_cmd.register(app)
 demo_cmd.register(app)

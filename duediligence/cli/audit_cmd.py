@@ -9,9 +9,12 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import db_session, err, out, print_json
+from duediligence.audit import trail as lib
+from duediligence.audit.checkpoints import read_checkpoint_file, verify_with_checkpoints
+from duediligence.cli.common import acting_user, checkpoint_chain, db_session, err, out, print_json
+from duediligence.config import get_settings
 from duediligence.jsonutil import canonical_json
-from duediligence.review import audit as lib
+from duediligence.keys import fingerprint, load_public_key, public_keys
 
 audit_app = typer.Typer(
     help=(
@@ -30,34 +33,111 @@ def verify(
     expect_head: str | None = typer.Option(
         None, "--expect-head", help="A head hash recorded earlier; detects a cut-off tail."
     ),
+    checkpoints: Path | None = typer.Option(
+        None,
+        "--checkpoints",
+        help="The signed checkpoint file (default: DD_CHECKPOINT_FILE; with --file, none).",
+    ),
+    public_key: list[Path] = typer.Option(
+        [],
+        "--public-key",
+        help="A PEM public key checkpoints may be signed with (repeatable; default: every key "
+        "in DD_KEYS_DIR/public).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Recompute the hash chain; report the first modified, deleted, inserted or reordered event.
+    """Recompute the hash chain and check it against the signed checkpoints; report the first
+    modified, deleted, inserted, reordered, rewritten or truncated event.
 
     Exit 0 when every event is intact, 1 at the first break.
 
     Example:
 
         duediligence audit verify
-        duediligence audit verify --file audit-2026.jsonl --expect-head 3f9a...
+        duediligence audit verify --file audit-2026.jsonl --checkpoints audit-checkpoints.jsonl \\
+            --public-key signing-key.pub.pem
     """
+    settings = get_settings()
+    keyring = (
+        {fingerprint(k): k for k in map(load_public_key, public_key)}
+        if public_key
+        else public_keys(settings.keys_dir)
+    )
+    cp_path = checkpoints or (None if file is not None else settings.checkpoint_file)
+    on_file = read_checkpoint_file(cp_path) if cp_path is not None else None
     if file is not None:
-        report = lib.verify_records(lib.read_export(file), expect_head=expect_head)
+        report, status = verify_with_checkpoints(
+            lib.read_export(file),
+            public_keys=keyring,
+            file_checkpoints=on_file,
+            expect_head=expect_head,
+        )
     else:
         with db_session() as session:
-            report = lib.verify_chain(session, expect_head=expect_head)
+            report, status = verify_with_checkpoints(
+                lib.iter_stored(session),
+                public_keys=keyring,
+                file_checkpoints=on_file,
+                expect_head=expect_head,
+            )
+    anchor = status.anchor
     if as_json:
-        print_json({"ok": report.ok, **asdict(report)})
+        print_json(
+            {
+                "ok": report.ok,
+                **asdict(report),
+                "checkpoint": anchor.as_dict() if anchor else None,
+                "checkpoint_source": status.anchor_source or None,
+                "warnings": status.warnings,
+            }
+        )
     elif report.problem is None:
         redacted = f" ({report.redacted} redacted by retention purges)" if report.redacted else ""
         out.print(f"audit trail intact: all {report.count} events verified{redacted}")
         out.print(f"head: event {report.head_sequence} {report.head_hash}")
+        if anchor is not None:
+            source = "checkpoint file" if status.anchor_source == "file" else "chain"
+            out.print(
+                f"signed checkpoint: event {anchor.sequence} at {anchor.time} by {anchor.signer} "
+                f"(key {anchor.key[:16]}), from the {source}; "
+                f"{status.file_checkpoints} in the file and {status.chain_checkpoints} in the "
+                "chain verified",
+                highlight=False,
+                markup=False,
+            )
+        else:
+            out.print(
+                "no signed checkpoint yet: events cut off the end would not be noticed "
+                "(run 'duediligence audit checkpoint')"
+            )
     else:
         p = report.problem
-        err.print(f"audit trail BROKEN at event {p.sequence} ({p.kind}): {p.message}")
+        at = f"event {p.sequence}" if p.sequence else "its checkpoints"
+        err.print(f"audit trail BROKEN at {at} ({p.kind}): {p.message}", markup=False)
         err.print(f"{report.count} events before it verified")
+    for warning in status.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
     if not report.ok:
         raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint(as_user: str | None = typer.Option(None, "--as", help="Acting user.")) -> None:
+    """Sign the chain head with the installation key; append it to the chain and to the
+    checkpoint file (DD_CHECKPOINT_FILE). Imports, re-scoring runs and decisions do this
+    automatically at their end.
+
+    Example:
+
+        duediligence audit checkpoint
+    """
+    cp = checkpoint_chain(acting_user(as_user, check=False))
+    out.print(
+        f"checkpoint: event {cp.sequence} {cp.hash} signed by {cp.signer} (key {cp.key[:16]}) "
+        f"at {cp.time}; appended to {get_settings().checkpoint_file}",
+        highlight=False,
+        markup=False,
+    )
 
 
 # Keys shown first in the one-line summary of an event's payload.

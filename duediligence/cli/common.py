@@ -12,11 +12,14 @@ from typing import Any
 from rich.console import Console
 from sqlalchemy.orm import Session
 
+from duediligence import keys
+from duediligence.audit.checkpoints import Checkpoint, checkpoint_on_commit
 from duediligence.config import get_settings
 from duediligence.db.migrate import require_current
 from duediligence.db.session import get_engine, session_scope
 from duediligence.errors import InputError
 from duediligence.jsonutil import to_jsonable
+from duediligence.keys import Signer
 
 # Results go to stdout; progress, warnings and errors to stderr.
 out = Console(soft_wrap=True, highlight=False)
@@ -92,3 +95,20 @@ def parse_date(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{option} {value!r}: use an ISO date like 2013-11-01") from None
+def installation_signer() -> Signer:
+    """The installation's signing key (``DD_KEYS_DIR``), created on first use."""
+    return keys.installation_signer(get_settings().keys_dir)
+
+
+def checkpoint_chain(actor: str | None) -> Checkpoint:
+    """Sign the audit chain's head: an ``audit.checkpoint`` event in its own transaction, then,
+    once committed, a line in the append-only checkpoint file (``DD_CHECKPOINT_FILE``).
+
+    Commands that change state call this at their end (imports, re-scoring runs, decisions),
+    so a cut-off or rewritten chain is caught by ``audit verify`` without a remembered head.
+    """
+    signer = installation_signer()
+    with db_session() as session:
+        return checkpoint_on_commit(
+            session, signer=signer, path=get_settings().checkpoint_file, actor=actor
+        )

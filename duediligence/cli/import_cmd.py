@@ -7,7 +7,15 @@ from typing import Any
 
 import typer
 
-from duediligence.cli.common import acting_user, db_session, err, out, print_json, progress_bar
+from duediligence.cli.common import (
+    acting_user,
+    checkpoint_chain,
+    db_session,
+    err,
+    out,
+    print_json,
+    progress_bar,
+)
 from duediligence.config import get_settings
 from duediligence.db.enums import DateBasis
 from duediligence.errors import RowProblem, ValidationFailed
@@ -55,6 +63,7 @@ def _run(
         # New signals are classified after the import: a wrong DD_MODELS_DIR is an error
         # before anything is written, not signals quietly left unclassified.
         require_models_dir(get_settings().models_dir)
+    actor = acting_user(as_user)
     try:
         with db_session() as session, progress_bar(f"importing {kind}") as update:
             result = import_file(
@@ -66,7 +75,7 @@ def _run(
                 skip_invalid=skip_invalid,
                 rejects_path=rejects_path,
                 dry_run=dry_run,
-                actor=acting_user(as_user),
+                actor=actor,
                 progress=update,
             )
     except ValidationFailed as exc:
@@ -74,7 +83,10 @@ def _run(
         raise
     if not as_json:
         _print_problems(result.problems, result.rejects_path)
-    _report(result, as_json, _classify_new(result, as_user))
+    classified = _classify_new(result, as_user)
+    if not dry_run:
+        checkpoint_chain(actor)
+    _report(result, as_json, classified)
 
 
 def _print_problems(problems: list[RowProblem], rejects_path: str | None) -> None:
@@ -240,11 +252,14 @@ def feed(
         duediligence import feed sample_data/examples/feed.xml
     """
     require_models_dir(get_settings().models_dir)
+    actor = acting_user(as_user)
     with db_session() as session:
-        result = import_feed(session, source, actor=acting_user(as_user))
+        result = import_feed(session, source, actor=actor)
     if not as_json:
         _print_problems(result.problems, None)
-    _report(result, as_json, _classify_new(result, as_user))
+    classified = _classify_new(result, as_user)
+    checkpoint_chain(actor)
+    _report(result, as_json, classified)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from duediligence.cli.common import acting_user, db_session, out, print_json
+from duediligence.cli.common import acting_user, db_session, installation_signer, out, print_json
 from duediligence.config import get_settings
 from duediligence.db.enums import ReportFormat
 from duediligence.errors import InputError
@@ -144,6 +144,7 @@ def onboard_command(
             actor=acting_user(as_user),
             reports_dir=get_settings().reports_dir,
             fmt=fmt,
+            signer=installation_signer(),
         )
     if as_json:
         print_json(result.as_dict())

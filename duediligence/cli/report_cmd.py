@@ -8,11 +8,21 @@ from typing import Literal
 import typer
 from sqlalchemy.orm import Session
 
-from duediligence.cli.common import acting_user, db_session, out, parse_date
+from duediligence.cli.common import (
+    acting_user,
+    db_session,
+    installation_signer,
+    out,
+    parse_date,
+    print_json,
+)
 from duediligence.config import get_settings
 from duediligence.db.enums import ReportFormat, Role
+from duediligence.keys import fingerprint, load_public_key, public_keys
 from duediligence.reporting.integrity import verify_report
+from duediligence.reporting.pack import build_pack, verify_pack
 from duediligence.reporting.render import render_client_report, render_roster_report
+from duediligence.reporting.signing import NOT_SIGNED, describe, verify_with_keys
 from duediligence.review.users import check_actor
 
 report_app = typer.Typer(
@@ -54,6 +64,7 @@ def client(
             output=output,
             reports_dir=get_settings().reports_dir,
             actor=report_actor(session, as_user),
+            signer=installation_signer(),
         )
         _print_rendered(path, record.sha256)
 
@@ -70,6 +81,7 @@ def _roster_report(
             reports_dir=get_settings().reports_dir,
             actor=report_actor(session, as_user),
             kind=kind,
+            signer=installation_signer(),
         )
         _print_rendered(path, record.sha256)
 
@@ -109,18 +121,145 @@ def exposure(
 
 
 @report_app.command("verify")
-def verify(path: Path = typer.Argument(..., help="A rendered report file.")) -> None:
-    """Check a report file against the SHA-256 recorded when it was rendered: exit 0 when
-    intact, 1 when it was changed or this database never rendered it.
+def verify(
+    path: Path = typer.Argument(..., help="A rendered report file (HTML, PDF or JSON)."),
+    public_key: Path | None = typer.Option(
+        None,
+        "--public-key",
+        help="The signer's public key (PEM). Default: every key this installation has used "
+        "(DD_KEYS_DIR/public).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Check a report's signature offline, without the database: INTACT, CHANGED (a byte, the
+    embedded JSON form or the name as another client's report), NOT SIGNED BY THIS KEY, or NOT
+    SIGNED; says who signed, when, which client and assessment. Exit 0 only when INTACT.
+
+    A file without a signature (rendered before reports were signed) is checked against the
+    SHA-256 recorded in the database instead, unless --public-key is given.
 
     Example:
 
-        duediligence report verify reports/CS-BACKPAGE-303.html
+        duediligence report verify CS-BACKPAGE-300.pdf --public-key signing-key.pub.pem
     """
+    keys = (
+        {fingerprint(k): k for k in [load_public_key(public_key)]}
+        if public_key is not None
+        else public_keys(get_settings().keys_dir)
+    )
+    check = verify_with_keys(path, keys)
+    if check.verdict == NOT_SIGNED and public_key is None:
+        with db_session() as session:
+            legacy = verify_report(session, path)
+        out.print(legacy.message, highlight=False, markup=False)
+        if not legacy.intact:
+            raise typer.Exit(1)
+        return
+    if as_json:
+        print_json(
+            {
+                "verdict": check.verdict,
+                "intact": check.intact,
+                "file": str(path),
+                "statement": check.statement,
+                "reasons": list(check.reasons),
+                "notes": list(check.notes),
+            }
+        )
+    else:
+        out.print(f"{check.verdict}: {path}", highlight=False, markup=False)
+        claims = describe(check)
+        if claims and not check.intact:
+            claims = ["what the file claims to be:", *(f"  {c}" for c in claims)]
+        for line in [*check.reasons, *claims, *check.notes]:
+            out.print(f"  {line}", highlight=False, markup=False)
+    if not check.intact:
+        raise typer.Exit(1)
+
+
+@report_app.command("pack")
+def pack(
+    client_ref: str = typer.Argument(..., metavar="CLIENT", help="The client's reference."),
+    as_of: str | None = typer.Option(None, "--as-of", help="The assessment as of DATE."),
+    output: Path | None = typer.Option(
+        None, "--output", help="Zip file or folder (default: DD_REPORTS_DIR)."
+    ),
+    as_user: str | None = AS_OPT,
+) -> None:
+    """Write one zip an auditor verifies offline: the signed HTML, PDF and JSON reports, the
+    list snapshots used, the client's audit events with the chain up to a signed checkpoint,
+    the model cards and artifact hashes, the public key and a README.
+
+    Example:
+
+        duediligence report pack CS-BACKPAGE --output evidence/
+    """
+    settings = get_settings()
+    signer = installation_signer()
     with db_session() as session:
-        result = verify_report(session, path)
-    out.print(result.message, highlight=False, markup=False)
-    if not result.intact:
+        result = build_pack(
+            session,
+            client_ref,
+            as_of=parse_date(as_of, "--as-of"),
+            output=output,
+            reports_dir=settings.reports_dir,
+            models_dir=settings.models_dir,
+            signer=signer,
+            checkpoint_file=settings.checkpoint_file,
+            actor=report_actor(session, as_user),
+        )
+    out.print(f"{result.path}  (sha256 {result.sha256})", highlight=False, markup=False)
+    out.print(
+        f"{result.files} files; audit chain of {result.events} events ({result.client_events} of "
+        f"the client) up to the checkpoint at event {result.checkpoint.sequence}; signed by "
+        f"{signer.name} (key {signer.fingerprint[:16]})",
+        highlight=False,
+        markup=False,
+    )
+
+
+@report_app.command("verify-pack")
+def verify_pack_(
+    path: Path = typer.Argument(..., help="An evidence pack (zip)."),
+    public_key: Path = typer.Option(
+        ..., "--public-key", help="The signer's public key (PEM), obtained from the vendor."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Check an evidence pack offline, without the database: every file's signed hash, the
+    reports' signatures, lists and models against the report, and the audit chain up to its
+    signed checkpoint. Exit 0 when everything verifies, 1 otherwise (every problem listed).
+
+    Example:
+
+        duediligence report verify-pack CS-BACKPAGE-300-evidence.zip --public-key KEY.pem
+    """
+    check = verify_pack(path, load_public_key(public_key))
+    if as_json:
+        print_json(
+            {
+                "ok": check.ok,
+                "statement": check.statement,
+                "problems": check.problems,
+                "checked": check.checked,
+            }
+        )
+    else:
+        s = check.statement or {}
+        verdict = "INTACT" if check.ok else "NOT VERIFIED"
+        out.print(f"{verdict}: {path}", highlight=False, markup=False)
+        if s:
+            out.print(
+                f"  evidence on {s.get('client')} ({s.get('client_name')}), assessment "
+                f"{s.get('assessment')} as of {s.get('as_of')}",
+                highlight=False,
+                markup=False,
+            )
+        for line in check.checked:
+            out.print(f"  verified: {line}", highlight=False, markup=False)
+        for line in check.problems:
+            out.print(f"  PROBLEM: {line}", highlight=False, markup=False)
+    if not check.ok:
         raise typer.Exit(1)
 
 

@@ -11,7 +11,15 @@ from pathlib import Path
 import typer
 
 from duediligence.batch import JoinSummary, RescoreOptions, RescoreSummary, join_run, rescore
-from duediligence.cli.common import acting_user, err, out, parse_date, print_json, show_progress
+from duediligence.cli.common import (
+    acting_user,
+    checkpoint_chain,
+    err,
+    out,
+    parse_date,
+    print_json,
+    show_progress,
+)
 from duediligence.config import get_settings
 from duediligence.db.migrate import require_current
 from duediligence.db.session import get_engine
@@ -167,6 +175,7 @@ def rescore_(
     )
     with _progress("re-scoring") as update:
         summary = rescore(engine, options, progress=update)
+    checkpoint_chain(actor)
     if as_json:
         print_json(summary.as_dict())
     else:

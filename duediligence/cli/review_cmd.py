@@ -7,7 +7,7 @@ from dataclasses import asdict
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, db_session, out, print_json
+from duediligence.cli.common import acting_user, checkpoint_chain, db_session, out, print_json
 from duediligence.db.enums import DecisionAction, Tier
 from duediligence.review import decisions as lib
 
@@ -59,6 +59,7 @@ def decide(
             assessment_id=assessment,
         )
         data = lib.decision_dict(decision)
+    checkpoint_chain(data["maker"])
     if as_json:
         print_json(data)
         return
@@ -88,6 +89,7 @@ def confirm(
         data = lib.decision_dict(
             lib.confirm(session, decision_id, actor=acting_user(as_user, check=False))
         )
+    checkpoint_chain(data["checker"])
     if as_json:
         print_json(data)
         return

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from duediligence.cli.common import (
     acting_user,
+    checkpoint_chain,
     db_session,
     out,
     parse_date,
@@ -54,16 +55,19 @@ def import_(
     if fmt not in ("ofac", "un", "ftm"):
         raise InputError(f"unknown list format {fmt!r}: use ofac, un or ftm")
     published_on = parse_date(published, "--published")
+    actor = acting_user(as_user)
     with db_session() as session, progress_bar(f"importing {fmt} list") as update:
         result = import_watchlist(
             session,
             path,
             fmt=cast(ListFormat, fmt),
             name=name,
-            actor=acting_user(as_user),
+            actor=actor,
             published=published_on,
             progress=update,
         )
+    if result.created:
+        checkpoint_chain(actor)
     if as_json:
         print_json(vars(result))
         return

@@ -19,9 +19,11 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -500,3 +502,6 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # 1: hashed with the legacy json.dumps encoding (events stored before RFC 8785 was adopted);
+    # 2: RFC 8785 canonical JSON. See duediligence.audit.trail.
+    hash_scheme: Mapped[int] = mapped_column(SmallInteger, default=2, server_default=text("1"))

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import PendingEvent, record_event, record_events
 from duediligence.db.base import utcnow
 from duediligence.db.bulk import bulk_insert
 from duediligence.db.enums import LinkStatus, SignalKind
@@ -44,7 +45,6 @@ from duediligence.ingest.schemas import (
     all_errors,
 )
 from duediligence.jsonutil import sha256_file, to_jsonable
-from duediligence.review.audit import PendingEvent, record_event, record_events
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ import countrynames
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import PendingEvent, record_events
 from duediligence.db.enums import LinkStatus
 from duediligence.db.models import Client, Signal
 from duediligence.matching.compare import DEFAULT_THRESHOLD
 from duediligence.matching.index import NameIndex
-from duediligence.review.audit import PendingEvent, record_events
 
 MARGIN = 0.05
 _COUNTRY_PHRASE = re.compile(

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import PendingEvent, record_events
 from duediligence.db.enums import MatchStatus, PartyKind
 from duediligence.db.models import Client, Party, ScreeningMatch, Watchlist, WatchlistEntity
 from duediligence.errors import InputError
@@ -32,7 +33,6 @@ from duediligence.ingest.watchlists.loader import current_snapshot_ids
 from duediligence.jsonutil import canonical_json, sha256_text
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
 from duediligence.matching.index import NameIndex, gc_paused
-from duediligence.review.audit import PendingEvent, record_events
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,8 @@ FONT = 'font-family="DejaVu Sans, Helvetica, Arial, sans-serif"'
 def _f(value: float) -> str:
     """A coordinate with at most one decimal (stable text, small files)."""
     text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    text = text[:-2] if text.endswith(".0") else text
+    return "0" if text == "-0" else text
 
 
 def _text(

@@ -41,7 +41,7 @@ from duediligence.db.models import (
 )
 from duediligence.db.queries import current_assessment_ids
 from duediligence.errors import IntegrityError, NotFoundError
-from duediligence.jsonutil import canonical_json, sha256_text, to_jsonable
+from duediligence.jsonutil import to_jsonable
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
 from duediligence.modelstore import load_model
 from duediligence.risk.knowability import Knowability, knowability
@@ -426,8 +426,16 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
             "assessment_inputs_hash": assessment.inputs_hash,
         },
     }
+    return _with_content_digest(context)
+
+
+def _with_content_digest(context: dict[str, Any]) -> dict[str, Any]:
+    """``context`` as plain JSON, with ``integrity.content_sha256`` set (see
+    :func:`duediligence.reporting.signing.content_digest`)."""
+    from duediligence.reporting.signing import content_digest
+
     context = to_jsonable(context)
-    context["integrity"]["content_sha256"] = sha256_text(canonical_json(context))
+    context["integrity"]["content_sha256"] = content_digest(context)
     return context
 
 
@@ -535,7 +543,7 @@ def roster_report(session: Session, top: int = 25) -> dict[str, Any]:
         if Tier(a.tier).rank >= Tier.MEDIUM.rank and a.id not in decided
     ]
     generated = max((a.created_at for a in latest.values()), default=None)
-    return to_jsonable(
+    return _with_content_digest(
         {
             "schema_version": SCHEMA_VERSION,
             "report": "roster",
@@ -602,7 +610,7 @@ def exposure_report(session: Session) -> dict[str, Any]:
             Assessment.id.in_(list(latest.values()) or [0])
         )
     )
-    return to_jsonable(
+    return _with_content_digest(
         {
             "schema_version": SCHEMA_VERSION,
             "report": "exposure",

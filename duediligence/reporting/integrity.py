@@ -8,11 +8,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.enums import ReportFormat, ReportKind
 from duediligence.db.models import RenderedReport
 from duediligence.errors import InputError
 from duediligence.jsonutil import sha256_file
-from duediligence.review.audit import record_event
 
 
 def record_report(

@@ -1,14 +1,34 @@
-"""Render report contexts as self-contained HTML, PDF (WeasyPrint) or JSON, deterministically."""
+"""Render report contexts as self-contained HTML, PDF (WeasyPrint) or JSON, deterministically,
+and signed with the installation key (:mod:`duediligence.reporting.signing`).
+
+Re-rendering a report gives the same bytes at any time, in any process, under any load. Every
+source of variation found is pinned:
+
+- document dates: the PDF's creation date (``dcterms.created``) and the embedded files' dates
+  are the time the report's content was fixed (the assessment's storage time), never "now";
+- fonts: WeasyPrint subsets fonts with HarfBuzz, or falls back to fontTools (when
+  libharfbuzz-subset is missing or fails, and always for variable or colour fonts), which
+  stamps the current time into each embedded font's ``head.modified``: rendering sets
+  ``SOURCE_DATE_EPOCH`` (which fontTools honours) to that same content time, under a lock so
+  concurrent renders in one process cannot see each other's value;
+- no PDF file identifier (WeasyPrint's default), no random XMP ids (no PDF/A-4 variant);
+- ordering: contexts are built from ordered queries, JSON keys are sorted, the PDF's embedded
+  files are written in name order by :func:`render_pdf` itself;
+- numbers: chart coordinates are printed with one decimal and ``-0`` as ``0``;
+- signatures: Ed25519 is deterministic (RFC 8032), and the signed statement carries no
+  render-time value.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import os
 import re
 import tempfile
+import threading
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +41,8 @@ from duediligence.db.enums import ReportFormat, ReportKind
 from duediligence.db.models import Assessment, RenderedReport
 from duediligence.db.queries import current_assessment, resolve_client
 from duediligence.errors import InputError
-from duediligence.reporting import charts, fonts
+from duediligence.keys import Signer
+from duediligence.reporting import charts, fonts, signing
 from duediligence.reporting.context import client_report, exposure_report, roster_report
 from duediligence.reporting.integrity import record_report
 from duediligence.risk import assess_client
@@ -136,24 +157,103 @@ def report_charts(kind: str, ctx: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-def render_html(kind: str, ctx: dict[str, Any], font_note: str | None = None) -> str:
-    """Self-contained HTML of a report context (``kind``: client, roster or exposure);
-    ``font_note`` (PDF only, see :func:`fonts.checked_pdf`) goes in the report's footer."""
+def content_time(ctx: dict[str, Any]) -> datetime:
+    """When a report's content was fixed (``integrity.generated_at``, UTC, whole seconds; the
+    Unix epoch for an empty roster): the only time written into its files."""
+    generated = (ctx.get("integrity") or {}).get("generated_at")
+    moment = datetime.fromisoformat(str(generated)) if generated else datetime(1970, 1, 1)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def render_html(
+    kind: str, ctx: dict[str, Any], signer: Signer | None = None, font_note: str | None = None
+) -> str:
+    """Self-contained HTML of a report context (``kind``: client, roster or exposure).
+
+    With ``signer`` the page names the signer and key and carries an empty signature
+    ``<meta>`` for :func:`duediligence.reporting.signing.sign_html` to fill. ``font_note``
+    (PDF only, see :func:`fonts.checked_pdf`) goes in the report's footer.
+    """
     if kind not in KINDS:
         raise InputError(f"unknown report kind {kind!r}")
+    signed = {"signer": signer.name, "key": signer.fingerprint} if signer is not None else None
     return _env.get_template(f"{kind}.html").render(
-        r=ctx, charts=report_charts(kind, ctx), font_note=font_note
+        r=ctx,
+        charts=report_charts(kind, ctx),
+        created=content_time(ctx).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        signed=signed,
+        font_note=font_note,
     )
 
 
-def render_pdf(html: str) -> bytes:
-    """PDF bytes of an HTML report (no network: the HTML is self-contained)."""
+# fontTools reads SOURCE_DATE_EPOCH from the process environment: one PDF render at a time.
+_pdf_lock = threading.Lock()
+
+
+def render_pdf(
+    html: str,
+    *,
+    created: datetime | None = None,
+    attachments: Sequence[tuple[str, bytes, bool]] = (),
+) -> bytes:
+    """PDF bytes of an HTML report (no network: the HTML is self-contained).
+
+    ``created`` (default: the Unix epoch) is the time written into the document: its creation
+    date comes from the HTML's ``dcterms.created``, and fonts that fontTools re-saves get it
+    as their modification time (``SOURCE_DATE_EPOCH``). ``attachments`` are embedded files
+    ``(name, bytes, compress)``, written in name order with no dates; an uncompressed one
+    appears verbatim in the file (the signature slot, the signed JSON form).
+    """
+    import pydyf
     from weasyprint import HTML
 
     def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
         raise ValueError(f"external resource refused: {url}")
 
-    pdf: bytes = HTML(string=html, url_fetcher=no_fetch).write_pdf()
+    def embed(_document: Any, pdf: Any) -> None:
+        if not attachments:
+            return
+        names = pydyf.Array()
+        for name, data, compress in sorted(attachments):
+            extra = pydyf.Dictionary(
+                {
+                    "Type": "/EmbeddedFile",
+                    "Subtype": "/application#2fjson",
+                    "Params": pydyf.Dictionary({"Size": len(data)}),
+                }
+            )
+            stream = pydyf.Stream([data], extra, compress=compress)
+            pdf.add_object(stream)
+            spec = pydyf.Dictionary(
+                {
+                    "Type": "/Filespec",
+                    "F": pydyf.String(name),
+                    "UF": pydyf.String(name),
+                    "EF": pydyf.Dictionary({"F": stream.reference}),
+                    "AFRelationship": "/Data",
+                }
+            )
+            pdf.add_object(spec)
+            names.extend([pydyf.String(name), spec.reference])
+        tree = pydyf.Dictionary({"Names": names})
+        pdf.add_object(tree)
+        if "Names" not in pdf.catalog:
+            pdf.catalog["Names"] = pydyf.Dictionary()
+        pdf.catalog["Names"]["EmbeddedFiles"] = tree.reference
+
+    epoch = int((created or datetime(1970, 1, 1, tzinfo=UTC)).timestamp())
+    with _pdf_lock:
+        saved = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(max(epoch, 0))
+        try:
+            pdf: bytes = HTML(string=html, url_fetcher=no_fetch).write_pdf(finisher=embed)
+        finally:
+            if saved is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = saved
     return pdf
 
 
@@ -228,17 +328,47 @@ def _target(output: Path | None, reports_dir: Path, name: str) -> Path:
     return output.resolve()
 
 
-def render_bytes(kind: str, fmt: ReportFormat, ctx: dict[str, Any]) -> bytes:
-    """The bytes of a report context in a format (deterministic: same context, same bytes)."""
-    if fmt == ReportFormat.JSON:
-        return (json.dumps(ctx, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+def render_bytes(
+    kind: str, fmt: ReportFormat, ctx: dict[str, Any], signer: Signer | None = None
+) -> bytes:
+    """The bytes of a report context in a format (deterministic: same context and key, same
+    bytes), signed when ``signer`` is given (CSV is never signed). A PDF embeds the JSON form
+    (signed too) as ``report.json``."""
     if fmt == ReportFormat.CSV:
         if kind != "exposure":
             raise InputError("CSV is available for the exposure report only")
         return exposure_csv(ctx).encode("utf-8")
+    if fmt == ReportFormat.JSON:
+        return signing.signed_json(ctx, signer) if signer else signing.json_bytes(ctx)
+    html = render_html(kind, ctx, signer)
     if fmt == ReportFormat.PDF:
-        return fonts.checked_pdf(lambda note: render_html(kind, ctx, note), render_pdf)
-    return render_html(kind, ctx).encode("utf-8")
+        created = content_time(ctx)
+        attachments: list[tuple[str, bytes, bool]] = []
+        attachment = b""
+        if signer is not None:
+            attachment = signing.signed_json(ctx, signer)
+            attachments = [
+                (signing.ATTACHMENT_NAME, attachment, False),
+                ("signature.json", signing.pdf_slot_content(), False),
+            ]
+        unsigned = fonts.checked_pdf(
+            lambda note: render_html(kind, ctx, signer, note),
+            lambda page: render_pdf(page, created=created, attachments=attachments),
+        )
+        if signer is None:
+            return unsigned
+        return signing.sign_pdf(unsigned, ctx, signer, attachment)
+    return signing.sign_html(html.encode("utf-8"), ctx, signer) if signer else html.encode()
+
+
+def report_stem(ctx: dict[str, Any]) -> str:
+    """A report's default file name without extension: ``REF-ASSESSMENT`` for a client report,
+    ``KIND-YYYYMMDDTHHMMSS`` (newest assessment time) for the roster and exposure reports."""
+    if ctx.get("report") == "client":
+        return f"{ctx['subject']['external_ref']}-{ctx['assessment']['id']}"
+    generated = str((ctx.get("integrity") or {}).get("generated_at") or "empty")
+    stamp = re.sub(r"[^0-9T]", "", generated[:19]) or "empty"
+    return f"{ctx.get('report')}-{stamp}"
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -288,6 +418,7 @@ def render_client_report(
     actor: str | None = None,
     assessment: Assessment | None = None,
     context: dict[str, Any] | None = None,
+    signer: Signer | None = None,
 ) -> tuple[Path, RenderedReport]:
     """Render the review report of a stored assessment and record the file's SHA-256 (audited).
 
@@ -295,7 +426,8 @@ def render_client_report(
     (or its newest at all), assessing the client first when there is none. The file goes to
     ``output`` (a file, or a folder), else to ``reports_dir`` as ``REF-ASSESSMENT.FORMAT``.
     ``context`` is that assessment's ``client_report`` when the caller has already built it
-    (it re-scores the record for knowability, so it is not built twice).
+    (it re-scores the record for knowability, so it is not built twice). ``signer`` signs the
+    file (the CLI and web app always pass the installation key).
     """
     row = resolve_client(session, client)
     if assessment is None:
@@ -303,8 +435,8 @@ def render_client_report(
     elif assessment.client_id != row.id:
         raise InputError(f"assessment {assessment.id} is not an assessment of {client!r}")
     ctx = context if context is not None else client_report(session, assessment)
-    path = _target(output, reports_dir, f"{row.external_ref}-{assessment.id}.{fmt.value}")
-    _write(path, render_bytes("client", fmt, ctx))
+    path = _target(output, reports_dir, f"{report_stem(ctx)}.{fmt.value}")
+    _write(path, render_bytes("client", fmt, ctx, signer))
     record = record_report(
         session,
         path,
@@ -326,15 +458,15 @@ def render_roster_report(
     reports_dir: Path,
     actor: str | None = None,
     kind: str = "roster",
+    signer: Signer | None = None,
 ) -> tuple[Path, RenderedReport]:
-    """Render the roster or the exposure report (``kind``) and record the file's SHA-256."""
+    """Render the roster or the exposure report (``kind``), signed by ``signer`` if given, and
+    record the file's SHA-256."""
     if kind not in ("roster", "exposure"):
         raise InputError(f"unknown roster-level report {kind!r}")
     ctx = roster_report(session) if kind == "roster" else exposure_report(session)
-    generated = str(ctx["integrity"]["generated_at"] or "empty")
-    stamp = re.sub(r"[^0-9T]", "", generated[:19]) or "empty"
-    path = _target(output, reports_dir, f"{kind}-{stamp}.{fmt.value}")
-    _write(path, render_bytes(kind, fmt, ctx))
+    path = _target(output, reports_dir, f"{report_stem(ctx)}.{fmt.value}")
+    _write(path, render_bytes(kind, fmt, ctx, signer))
     record = record_report(
         session, path, kind=ReportKind(kind), fmt=fmt, assessment_id=None, actor=actor
     )

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from duediligence.audit.trail import lock_chain, record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, MatchStatus, Tier
 from duediligence.db.models import (
@@ -49,7 +50,6 @@ from duediligence.errors import (
     PermissionDenied,
 )
 from duediligence.matching.compare import DEFAULT_THRESHOLD
-from duediligence.review.audit import lock_chain, record_event
 from duediligence.review.users import Permission, require_permission
 
 log = logging.getLogger(__name__)

@@ -22,11 +22,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import is_redacted, record_event, redaction_marker
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ClientStatus, PartyKind
 from duediligence.db.models import AuditEvent, Client, Party, ScreeningMatch, Signal
 from duediligence.jsonutil import canonical_json
-from duediligence.review.audit import is_redacted, record_event, redaction_marker
 from duediligence.review.users import Permission, require_permission
 
 log = logging.getLogger(__name__)
@@ -159,9 +159,9 @@ def purge_personal_data(
     for e in events:
         names = names_by_client[e.client_id or 0]
         if _mentions(e.before, names):
-            e.before = redaction_marker(e.before, PURGE_REASON)
+            e.before = redaction_marker(e.before, PURGE_REASON, e.hash_scheme)
         if _mentions(e.after, names):
-            e.after = redaction_marker(e.after, PURGE_REASON)
+            e.after = redaction_marker(e.after, PURGE_REASON, e.hash_scheme)
     for party in by_party.values():
         party.name = pseudonym(party.id)
         party.party_key = f"pseudonymised-{party.id}"

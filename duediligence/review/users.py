@@ -33,10 +33,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import SYSTEM_ACTOR, record_event
 from duediligence.db.enums import Role
 from duediligence.db.models import User
 from duediligence.errors import ConflictError, InputError, NotFoundError, PermissionDenied
-from duediligence.review.audit import SYSTEM_ACTOR, record_event
 
 log = logging.getLogger(__name__)
 

@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import (
     DateBasis,
@@ -45,7 +46,6 @@ from duediligence.db.models import (
     WatchlistSnapshot,
 )
 from duediligence.errors import ConflictError, InputError, NotFoundError
-from duediligence.review.audit import record_event
 from duediligence.review.users import Permission, require_permission
 
 Row = TypeVar("Row", ScreeningMatch, Signal)

@@ -14,7 +14,6 @@ assessment is *on hold* while a potential watch-list match awaits a reviewer
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,15 +24,15 @@ from typing import Any, cast
 from sqlalchemy import Table, event
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import PendingEvent, record_events
 from duediligence.db.base import utcnow
 from duediligence.db.bulk import bulk_insert
 from duediligence.db.enums import AssessmentState, ModelKind, Tier
 from duediligence.db.models import Assessment
 from duediligence.db.queries import resolve_client, utc_today
 from duediligence.errors import InputError, IntegrityError, NotFoundError
-from duediligence.jsonutil import sha256_text
+from duediligence.jsonutil import sha256_canonical
 from duediligence.modelstore import active_versions, load_active, require_models_dir
-from duediligence.review.audit import PendingEvent, record_events
 from duediligence.risk.features import (
     FEATURE_NAMES,
     ClientRecord,
@@ -94,8 +93,9 @@ def load_scorer(session: Session | None = None, models_dir: Path | None = None) 
 
 
 def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str) -> str:
-    """SHA-256 of what the score considered (the same bytes ``canonical_json`` would give,
-    built from plain values directly because this runs for every client of every batch)."""
+    """SHA-256 of the RFC 8785 canonical JSON of what the score considered (client, as-of
+    date, profile version, signals with label and severity, confirmed matches, engagement
+    kinds, model version)."""
     payload = {
         "client": record.client_id,
         "as_of": record.as_of.isoformat(),
@@ -106,9 +106,7 @@ def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str
         "engagements": record.engagement_kinds,
         "model": scorer_version,
     }
-    return sha256_text(
-        json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    )
+    return sha256_canonical(payload)
 
 
 def score_records(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from duediligence.db.enums import ModelKind
 from duediligence.db.models import Client
 from duediligence.errors import InputError
-from duediligence.jsonutil import canonical_json, sha256_file, sha256_text
+from duediligence.jsonutil import sha256_canonical, sha256_file, sha256_text
 from duediligence.modelstore import ModelManifest, save_model
 from duediligence.risk.features import FEATURE_NAMES, FEATURES, compute_features, feature_matrix
 from duediligence.risk.model import Scorer
@@ -172,15 +172,13 @@ def train_risk_model(
     model = pipeline.named_steps["model"]
     model.coef_ = model.coef_ * slope
     model.intercept_ = model.intercept_ * slope + offset
-    data_hash = sha256_text(
-        canonical_json(
-            {
-                "labels": sha256_file(labels_path),
-                "features": [
-                    [None if np.isnan(v) else round(float(v), 6) for v in row] for row in X_raw
-                ],
-            }
-        )
+    data_hash = sha256_canonical(
+        {
+            "labels": sha256_file(labels_path),
+            "features": [
+                [None if np.isnan(v) else round(float(v), 6) for v in row] for row in X_raw
+            ],
+        }
     )
     fit_hash = sha256_text(data_hash + METHOD)
     version = f"risk-{fit_hash[:8]}-sk{sklearn.__version__.replace('.', '')}"

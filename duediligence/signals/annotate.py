@@ -24,8 +24,8 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.models import Client, Party, Signal
-from duediligence.review.audit import record_event
 from duediligence.signals.classifier import (
     Classification,
     active_signals_model,

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from duediligence import __version__
+from duediligence.config import get_settings
 from duediligence.errors import (
     ConflictError,
     DueDiligenceError,
@@ -66,6 +67,8 @@ def create_app(
     engine: Engine,
     *,
     reports_dir: Path,
+    keys_dir: Path | None = None,
+    checkpoint_file: Path | None = None,
     secret_key: str | None = None,
     secure_cookies: bool = False,
     login_max_failures: int = 5,
@@ -75,7 +78,10 @@ def create_app(
 
     ``secret_key`` signs session cookies (default: ``DD_WEB_SECRET``, else a random key per
     process, so sessions end when the server restarts). ``secure_cookies`` adds the Secure flag
-    (set it when the app is served over HTTPS, e.g. behind a TLS proxy).
+    (set it when the app is served over HTTPS, e.g. behind a TLS proxy). ``keys_dir`` holds
+    the signing key for report downloads and audit checkpoints, ``checkpoint_file`` receives
+    the checkpoint signed after every decision (defaults: ``DD_KEYS_DIR``,
+    ``DD_CHECKPOINT_FILE``).
     """
     from duediligence.web import api, pages
 
@@ -100,6 +106,8 @@ def create_app(
     )
     app.state.engine = engine
     app.state.reports_dir = reports_dir
+    app.state.keys_dir = keys_dir or get_settings().keys_dir
+    app.state.checkpoint_file = checkpoint_file or get_settings().checkpoint_file
     app.state.sessions = SessionRegistry()
     app.state.session_max_age = SESSION_MAX_AGE
     app.state.login_limiter = LoginRateLimiter(login_max_failures, login_window)

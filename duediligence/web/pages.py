@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence import __version__
+from duediligence.audit.checkpoints import checkpoint_on_commit
 from duediligence.db.enums import (
     ClientStatus,
     DecisionAction,
@@ -32,6 +33,7 @@ from duediligence.db.enums import (
 from duediligence.db.models import Client, ScreeningMatch, Signal, User
 from duediligence.db.queries import current_assessment, resolve_client
 from duediligence.errors import ConflictError, InputError, NotFoundError
+from duediligence.keys import Signer, installation_signer
 from duediligence.onboarding import onboard
 from duediligence.reporting.context import client_report
 from duediligence.reporting.render import client_charts, environment, render_client_report
@@ -332,6 +334,22 @@ def roster(
     )
 
 
+# --------------------------------------------------------------------------- signing
+
+
+def _signer(request: Request) -> Signer:
+    """The installation key (created on first use) that signs reports and checkpoints."""
+    return installation_signer(request.app.state.keys_dir)
+
+
+def _checkpoint(request: Request, db: Session, actor: str) -> None:
+    """Sign the audit chain head after a decision: in the request's transaction, and in the
+    checkpoint file once it commits."""
+    checkpoint_on_commit(
+        db, signer=_signer(request), path=request.app.state.checkpoint_file, actor=actor
+    )
+
+
 # --------------------------------------------------------------------------- client page
 
 
@@ -449,6 +467,7 @@ def make_decision(
 ) -> Response:
     """Record a decision on the client's latest assessment (four-eyes for high tiers)."""
     d = decide(db, ref, action, reason, actor=user.username, supersedes=supersedes)
+    _checkpoint(request, db, user.username)
     if d.requires_second:
         flash(request, "ok", f"Decision {d.id} recorded; it awaits a second reviewer.")
     else:
@@ -466,6 +485,7 @@ def confirm_decision(
 ) -> Response:
     """Confirm another reviewer's decision (the four-eyes rule refuses your own)."""
     d = confirm(db, decision_id, actor=user.username)
+    _checkpoint(request, db, user.username)
     flash(request, "ok", f"Decision {d.id} confirmed: now in effect.")
     return RedirectResponse(_safe_next(next), status_code=303)
 
@@ -496,6 +516,7 @@ def download_report(
         reports_dir=request.app.state.reports_dir,
         actor=user.username,
         assessment=assessment,
+        signer=_signer(request),
     )
     media = mimetypes.types_map.get(f".{fmt}", "application/octet-stream")
     return FileResponse(
@@ -547,7 +568,11 @@ def screen_submit(
     }
     try:
         outcome = onboard(
-            db, prospect, actor=user.username, reports_dir=request.app.state.reports_dir
+            db,
+            prospect,
+            actor=user.username,
+            reports_dir=request.app.state.reports_dir,
+            signer=_signer(request),
         )
     except (InputError, ConflictError) as exc:
         db.rollback()

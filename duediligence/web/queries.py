@@ -301,7 +301,7 @@ def audit_page(
     per_page: int = 50,
 ) -> AuditPage:
     """Audit events, newest first, optionally of one client, action prefix or actor."""
-    from duediligence.review.audit import audit_query
+    from duediligence.audit.trail import audit_query
 
     query = audit_query(
         client_id=client_id,
@@ -333,7 +333,7 @@ class ChainStatus:
 
 def chain_status(session: Session) -> ChainStatus:
     """Verify the whole audit chain (read-only) and summarise the outcome in one line."""
-    from duediligence.review.audit import verify_chain
+    from duediligence.audit.trail import verify_chain
 
     report = verify_chain(session)
     if report.ok:

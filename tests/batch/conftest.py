@@ -55,6 +55,8 @@ def cli_subprocess(
         "DD_DATABASE_URL": db_url,
         "DD_MODELS_DIR": str(MODELS),
         "DD_REPORTS_DIR": str(tmp_path / "reports"),
+        "DD_KEYS_DIR": str(tmp_path / "keys"),
+        "DD_CHECKPOINT_FILE": str(tmp_path / "audit-checkpoints.jsonl"),
         "DD_LOG_JSON": "1",
         **(env or {}),
     }

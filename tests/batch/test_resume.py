@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import verify_chain
 from duediligence.batch import RescoreSummary
 from duediligence.batch.runner import current_versions, plan_run
 from duediligence.db.enums import ChunkStatus, RunStatus
@@ -27,7 +28,6 @@ from duediligence.db.models import (
 )
 from duediligence.db.session import session_factory
 from duediligence.ingest.roster import import_file
-from duediligence.review.audit import verify_chain
 from duediligence.sampledata.scale import generate_scale
 from tests.batch.conftest import MODELS, assessments_per_client, cli_subprocess
 

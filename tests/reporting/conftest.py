@@ -44,10 +44,18 @@ SECTIONS = (
 def case_session(
     session: Session, monkeypatch: pytest.MonkeyPatch, cli_env: Callable[[str], None]
 ) -> Session:
+    """The case study loaded into the test's database (see :func:`load_case_study`); CLI
+    commands act as ``analyst`` unless they say ``--as``."""
+    load_case_study(session)
+    monkeypatch.setenv("DD_USER", "analyst")
+    get_settings.cache_clear()
+    return session
+
+
+def load_case_study(session: Session) -> Session:
     """The three case-study clients, classified, screened, assessed; Backpage reviewed.
 
-    Users: ``admin``, ``reviewer`` (who confirmed the hit), ``analyst`` and ``auditor``; CLI
-    commands act as ``analyst`` unless they say ``--as``.
+    Users: ``admin``, ``reviewer`` (who confirmed the hit), ``analyst`` and ``auditor``.
 
     A small sanctions list carries one of Backpage's owners (a confirmed hit, with a reason)
     and a second list has nothing on it (a negative result). Backpage's newest assessment has
@@ -104,6 +112,4 @@ def case_session(
         )
     )
     session.commit()
-    monkeypatch.setenv("DD_USER", "analyst")
-    get_settings.cache_clear()
     return session

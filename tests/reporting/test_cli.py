@@ -103,6 +103,7 @@ def test_roster_report(cli: Any, case_session: Session, session: Session) -> Non
     assert {"tiers", "changes", "top-risks", "awaiting-review", "integrity"} <= ids
     assert "Rising Risk Ltd" in html and html.count("<svg") == 1
     data = json.loads(_path(cli("report", "roster", "--format", "json").output).read_text())
+    assert data.pop("signature")["statement"]["report"] == "roster"
     assert data == json.loads(json.dumps(ctx))
 
 

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import verify_chain
 from duediligence.db.enums import ReportFormat, ReportKind, Tier
 from duediligence.db.models import AuditEvent, ScreeningMatch
-from duediligence.review.audit import verify_chain
 from tests.factories import (
     make_assessment,
     make_client,

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from duediligence.db.models import AuditEvent
-from duediligence.review.audit import (
+from duediligence.audit.trail import (
     event_hash,
     export_events,
     read_export,
@@ -19,6 +18,7 @@ from duediligence.review.audit import (
     verify_chain,
     verify_records,
 )
+from duediligence.db.models import AuditEvent
 
 N = 6
 

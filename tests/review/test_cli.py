@@ -104,22 +104,26 @@ def test_users_review_audit_retention_end_to_end(
         ("rita", "sam", "effective")
     ]
 
-    # The audit trail: intact, readable per client, exportable and verifiable offline.
+    # The audit trail: intact, readable per client, exportable and verifiable offline; each
+    # decision was followed by a signed checkpoint (in the chain and in the checkpoint file).
     verified = _ok(cli("audit", "verify"))
-    assert "all 6 events verified" in verified.output
+    assert "all 8 events verified" in verified.output
+    assert "2 in the file and 2 in the chain verified" in verified.output
+    checkpoints = json.loads(_ok(cli("audit", "log", "--action", "audit.", "--json")).stdout)
+    assert [e["actor"] for e in checkpoints] == ["rita", "sam"]
     log = json.loads(_ok(cli("audit", "log", "--client", "C-1", "--json")).stdout)
     assert [(e["action"], e["actor"]) for e in log] == [
         ("decision.made", "rita"),
         ("decision.confirmed", "sam"),
     ]
     since = json.loads(_ok(cli("audit", "log", "--since", "2000-01-01", "--json")).stdout)
-    assert len(since) == 6
+    assert len(since) == 8
     assert json.loads(_ok(cli("audit", "log", "--since", "2999-01-01", "--json")).stdout) == []
     assert "2 events" in _ok(cli("audit", "log", "--action", "decision.")).output
     export = tmp_path / "audit.jsonl"
     _ok(cli("audit", "export", str(export)))
-    assert len(export.read_text().splitlines()) == 6
-    assert "all 6 events" in _ok(cli("audit", "verify", "--file", str(export))).output
+    assert len(export.read_text().splitlines()) == 8
+    assert "all 8 events" in _ok(cli("audit", "verify", "--file", str(export))).output
 
     # Retention: an old offboarded client's owner is pseudonymised by an admin only.
     old = make_client(
@@ -138,7 +142,7 @@ def test_users_review_audit_retention_end_to_end(
     purged = _ok(cli("retention", "purge", "--before", "2026-01-01", "--as", "alice"))
     assert "pseudonymised 1 person parties" in purged.output
     _ok(cli("users", "disable", "sam", "--as", "alice"))
-    assert "all 8 events verified" in _ok(cli("audit", "verify")).output
+    assert "all 10 events verified" in _ok(cli("audit", "verify")).output
 
     # Tampering with any stored event makes verify fail with exit 1 and name the event.
     session.execute(update(AuditEvent).where(AuditEvent.sequence == 5).values(actor="mallory"))

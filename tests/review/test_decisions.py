@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import verify_chain
 from duediligence.config import get_settings
 from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, Tier
 from duediligence.errors import (
@@ -17,7 +18,6 @@ from duediligence.errors import (
     NotFoundError,
     PermissionDenied,
 )
-from duediligence.review.audit import verify_chain
 from duediligence.review.decisions import (
     _intervals,
     client_decisions,

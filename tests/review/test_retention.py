@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import is_redacted, record_event, verify_chain
 from duediligence.db.enums import ClientStatus, PartyKind
 from duediligence.db.models import Assessment, AuditEvent, ScreeningMatch
 from duediligence.errors import PermissionDenied
 from duediligence.jsonutil import canonical_json
-from duediligence.review.audit import is_redacted, record_event, verify_chain
 from duediligence.review.retention import purge_personal_data, years_before
 from tests.factories import (
     make_assessment,

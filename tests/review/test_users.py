@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import verify_chain
 from duediligence.db.enums import Role
 from duediligence.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from duediligence.jsonutil import canonical_json
-from duediligence.review.audit import verify_chain
 from duediligence.review.users import (
     add_user,
     authenticate,

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from duediligence.db.base import Base
 from duediligence.db.session import make_engine
+from duediligence.keys import init_key
 from duediligence.web import create_app
 from tests.conftest import BACKENDS, empty_database
 from tests.web.seed import PASSWORD, seed
@@ -51,9 +52,13 @@ def tokens(seeded_url: tuple[str, dict[str, str]]) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def app(seeded_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     """The web app over the seeded database (a generous login limit: tests log in often)."""
+    keys = tmp_path_factory.mktemp("keys")
+    init_key(keys, name="web test installation")
     return create_app(
         seeded_engine,
         reports_dir=tmp_path_factory.mktemp("reports"),
+        keys_dir=keys,
+        checkpoint_file=keys / "audit-checkpoints.jsonl",
         secret_key=SECRET,
         login_max_failures=1000,
     )

@@ -63,6 +63,8 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             **os.environ,
             "DD_DATABASE_URL": url,
             "DD_REPORTS_DIR": str(tmp_path / "reports"),
+            "DD_KEYS_DIR": str(tmp_path / "keys"),
+            "DD_CHECKPOINT_FILE": str(tmp_path / "audit-checkpoints.jsonl"),
             "DD_WEB_SECRET": "browser-test-" + "s" * 40,
         }
         env.pop("DD_USER", None)

@@ -74,7 +74,7 @@ def test_alerts_are_pending_matches_and_undecided_high_risk(session: Session) ->
 
 
 def test_audit_page_filters(session: Session) -> None:
-    from duediligence.review.audit import record_event
+    from duediligence.audit.trail import record_event
 
     client = make_client(session)
     for n in range(3):

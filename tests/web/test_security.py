@@ -246,6 +246,8 @@ def test_login_rate_limit(seeded_engine: Engine, tmp_path: Path) -> None:
     app = create_app(
         seeded_engine,
         reports_dir=tmp_path,
+        keys_dir=tmp_path / "keys",
+        checkpoint_file=tmp_path / "checkpoints.jsonl",
         secret_key=SECRET,
         login_max_failures=3,
         login_window=60,
@@ -307,7 +309,14 @@ def test_session_cookie_flags_logout_and_disabled_users(
 
 
 def test_secure_cookies_option(seeded_engine: Engine, tmp_path: Path) -> None:
-    app = create_app(seeded_engine, reports_dir=tmp_path, secret_key=SECRET, secure_cookies=True)
+    app = create_app(
+        seeded_engine,
+        reports_dir=tmp_path,
+        keys_dir=tmp_path / "keys",
+        checkpoint_file=tmp_path / "checkpoints.jsonl",
+        secret_key=SECRET,
+        secure_cookies=True,
+    )
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
         response = client.get("/login")
         assert "secure" in response.headers["set-cookie"].lower()

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from duediligence.audit.trail import record_event
 from duediligence.db.base import utcnow
 from duediligence.db.models import (
     Watchlist,
@@ -33,7 +34,6 @@ from duediligence.ingest.dates import DateRefused, listing_time
 from duediligence.ingest.watchlists import ftm, ofac, un
 from duediligence.ingest.watchlists.common import Parsed, ParsedEntity, Skipped
 from duediligence.jsonutil import sha256_file
-from duediligence.review.audit import record_event
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,15 @@
 """The tamper-evident audit trail: one place appends events, inside the caller's transaction.
 
 Each event's hash covers its own content and the previous event's hash, so editing, deleting,
-inserting or reordering any event breaks the chain from that point on.
+inserting or reordering any event breaks the chain from that point on. Events cut off the end,
+or a chain rewritten wholesale, are caught against signed checkpoints
+(:mod:`duediligence.audit.checkpoints`).
+
+Hash schemes: an event records the ``hash_scheme`` its hash was computed with. Scheme 2 (every
+event appended by this version) hashes RFC 8785 canonical JSON and names the scheme inside the
+hashed content; scheme 1 (events recorded before) used Python's ``json.dumps`` encoding and is
+verified with it (:func:`duediligence.jsonutil.scheme_bytes`), so existing databases and
+exports still verify, and no stored hash is rewritten.
 """
 
 from __future__ import annotations
@@ -19,7 +27,15 @@ from sqlalchemy.orm import Session
 from duediligence.db.base import utcnow
 from duediligence.db.models import AuditEvent
 from duediligence.errors import InputError
-from duediligence.jsonutil import canonical_json, sha256_file, sha256_text, to_jsonable
+from duediligence.jsonutil import (
+    CURRENT_HASH_SCHEME,
+    HASH_SCHEME_LEGACY,
+    canonical_json,
+    scheme_bytes,
+    sha256_bytes,
+    sha256_file,
+    to_jsonable,
+)
 
 GENESIS_HASH = "0" * 64
 SYSTEM_ACTOR = "system"
@@ -35,26 +51,22 @@ def is_redacted(payload: Any) -> bool:
     return isinstance(payload, dict) and payload.get(REDACTED_KEY) is True and "sha256" in payload
 
 
-def _canonical(value: Any) -> str:
-    """:func:`canonical_json`, skipping the conversion walk when ``value`` is plain JSON already."""
-    try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    except TypeError:
-        return canonical_json(value)
-
-
-def payload_digest(payload: Any) -> str:
-    """SHA-256 of a before/after payload's canonical JSON (a marker carries the original's)."""
+def payload_digest(payload: Any, scheme: int = CURRENT_HASH_SCHEME) -> str:
+    """SHA-256 of a before/after payload's canonical JSON under hash ``scheme`` (a redaction
+    marker carries the original's digest)."""
     if is_redacted(payload):
         return str(payload["sha256"])
-    return sha256_text(_canonical(payload))
+    return sha256_bytes(scheme_bytes(payload, scheme))
 
 
-def redaction_marker(payload: Any, reason: str) -> dict[str, Any]:
-    """What replaces a payload holding personal data: its digest, and why it was removed."""
+def redaction_marker(
+    payload: Any, reason: str, scheme: int = CURRENT_HASH_SCHEME
+) -> dict[str, Any]:
+    """What replaces a payload holding personal data: its digest (under the event's hash
+    ``scheme``), and why it was removed."""
     if is_redacted(payload):
         return dict(payload)
-    return {REDACTED_KEY: True, "sha256": payload_digest(payload), "reason": reason}
+    return {REDACTED_KEY: True, "sha256": payload_digest(payload, scheme), "reason": reason}
 
 
 def event_hash(
@@ -69,14 +81,17 @@ def event_hash(
     before: Any,
     after: Any,
     prev_hash: str,
+    hash_scheme: int = CURRENT_HASH_SCHEME,
 ) -> str:
     """SHA-256 over an event's canonical content and its predecessor's hash.
 
     ``before`` and ``after`` enter the hash through their own SHA-256 (:func:`payload_digest`),
     so a retention purge can replace a payload holding personal data by a redaction marker that
-    keeps the digest, and the chain still verifies.
+    keeps the digest, and the chain still verifies. ``hash_scheme`` 2 (RFC 8785) is named in
+    the hashed content; scheme 1 (legacy) is not, as it was not when those events were stored.
     """
     return _chained_hash(
+        hash_scheme=hash_scheme,
         sequence=sequence,
         occurred_at=occurred_at,
         actor=actor,
@@ -84,14 +99,15 @@ def event_hash(
         object_type=object_type,
         object_id=object_id,
         client_id=client_id,
-        before_sha256=payload_digest(before),
-        after_sha256=payload_digest(after),
+        before_sha256=payload_digest(before, hash_scheme),
+        after_sha256=payload_digest(after, hash_scheme),
         prev_hash=prev_hash,
     )
 
 
 def _chained_hash(
     *,
+    hash_scheme: int,
     sequence: int,
     occurred_at: datetime,
     actor: str,
@@ -115,7 +131,9 @@ def _chained_hash(
         "after_sha256": after_sha256,
         "prev_hash": prev_hash,
     }
-    return sha256_text(_canonical(payload))
+    if hash_scheme != HASH_SCHEME_LEGACY:
+        payload["hash_scheme"] = hash_scheme
+    return sha256_bytes(scheme_bytes(payload, hash_scheme))
 
 
 @dataclass(frozen=True)
@@ -163,6 +181,7 @@ def _prepare(
     for pending in events:
         before, after = to_jsonable(pending.before), to_jsonable(pending.after)
         bodies.append((pending, before, after, payload_digest(before), payload_digest(after)))
+    scheme = CURRENT_HASH_SCHEME
     sequence, prev_hash = _lock_and_last(session)
     rows = []
     for pending, before, after, before_sha256, after_sha256 in bodies:
@@ -176,6 +195,7 @@ def _prepare(
             "object_id": None if pending.object_id is None else str(pending.object_id),
             "client_id": pending.client_id,
             "prev_hash": prev_hash,
+            "hash_scheme": scheme,
         }
         row["hash"] = prev_hash = _chained_hash(
             **row, before_sha256=before_sha256, after_sha256=after_sha256
@@ -268,6 +288,7 @@ _RECORD_FIELDS = (
     "after",
     "prev_hash",
     "hash",
+    "hash_scheme",
 )
 
 
@@ -276,10 +297,40 @@ def event_record(row: AuditEvent) -> dict[str, Any]:
     return {name: getattr(row, name) for name in _RECORD_FIELDS}
 
 
+def event_skeleton(rec: dict[str, Any]) -> dict[str, Any]:
+    """An event record with its payloads replaced by their digests (``before_sha256``,
+    ``after_sha256``): enough to recompute its hash and chain, nothing of what it recorded.
+    An evidence pack proves one client's events this way without disclosing other clients'."""
+    scheme = int(rec.get("hash_scheme") or HASH_SCHEME_LEGACY)
+    skeleton = {k: v for k, v in rec.items() if k not in ("before", "after")}
+    skeleton["before_sha256"] = payload_digest(rec.get("before"), scheme)
+    skeleton["after_sha256"] = payload_digest(rec.get("after"), scheme)
+    return skeleton
+
+
+def recompute_hash(rec: dict[str, Any]) -> str:
+    """The hash an event record (full, or a :func:`event_skeleton`) should carry."""
+    return _recompute(rec)
+
+
 def _recompute(rec: dict[str, Any], sequence: int | None = None) -> str:
     occurred = rec["occurred_at"]
     if isinstance(occurred, str):
         occurred = datetime.fromisoformat(occurred)
+    if "before" not in rec and "before_sha256" in rec:
+        return _chained_hash(
+            hash_scheme=int(rec.get("hash_scheme") or HASH_SCHEME_LEGACY),
+            sequence=rec["sequence"] if sequence is None else sequence,
+            occurred_at=occurred,
+            actor=rec["actor"],
+            action=rec["action"],
+            object_type=rec["object_type"],
+            object_id=rec["object_id"],
+            client_id=rec["client_id"],
+            before_sha256=str(rec["before_sha256"]),
+            after_sha256=str(rec["after_sha256"]),
+            prev_hash=rec["prev_hash"],
+        )
     return event_hash(
         sequence=rec["sequence"] if sequence is None else sequence,
         occurred_at=occurred,
@@ -291,6 +342,7 @@ def _recompute(rec: dict[str, Any], sequence: int | None = None) -> str:
         before=rec["before"],
         after=rec["after"],
         prev_hash=rec["prev_hash"],
+        hash_scheme=int(rec.get("hash_scheme") or HASH_SCHEME_LEGACY),
     )
 
 
@@ -442,13 +494,16 @@ def verify_records(
     return ChainReport(count, expected_seq - 1, head_hash, len(redacted), None)
 
 
-def iter_stored(session: Session, batch_size: int = 5000) -> Iterator[dict[str, Any]]:
-    """Every stored event as a record, in sequence order, read in batches (keyset paging).
+def iter_stored(
+    session: Session, batch_size: int = 5000, *, start_after: int = 0
+) -> Iterator[dict[str, Any]]:
+    """Every stored event after sequence ``start_after`` as a record, in sequence order, read
+    in batches (keyset paging).
 
     Reads plain rows, not ORM objects, so a long chain does not fill the session.
     """
     columns = [getattr(AuditEvent, name) for name in _RECORD_FIELDS]
-    last = 0
+    last = start_after
     while True:
         rows = session.execute(
             select(*columns)
