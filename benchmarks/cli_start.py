@@ -1,0 +1,103 @@
+"""How long a CLI call takes before it does its work: whole processes, timed from the outside.
+
+Each command runs ``--runs`` times (default 7) as a fresh ``python -m duediligence`` process on
+a small SQLite database (two clients, one import file) and the median and worst wall-clock
+times are printed beside the target. A command's own work here is a few milliseconds, so the
+figure is its start-up: interpreter, imports, settings, database check.
+
+Targets (issue "the house"): ``--help`` and ``--version`` ≤ 0.3 s; ``audit verify``,
+``review queue`` and ``import clients`` ≤ 0.8 s, on an idle machine. Also printed: the import
+time of the heaviest libraries, so a regression can be traced.
+
+    python benchmarks/cli_start.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TARGETS = {
+    "--help": 0.3,
+    "--version": 0.3,
+    "audit verify": 0.8,
+    "review queue": 0.8,
+    "import clients": 0.8,
+}
+HEAVY = ("sklearn", "weasyprint", "fastapi", "scipy", "rigour", "followthemoney", "skops")
+
+
+def _run(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "duediligence", *args],
+        env=env,
+        cwd=env["DD_BENCH_DIR"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed ({done.returncode}): {done.stderr[-500:]}")
+    return elapsed
+
+
+def _import_seconds(module: str) -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip())
+
+
+def main() -> None:
+    """Set up the small database, time each command, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="dd-clistart-"))
+    clients = folder / "clients.csv"
+    clients.write_text(
+        "external_ref,name,country,industry\nB-1,Alpha Tools Ltd,GB,retail\nB-2,Beta Ltd,IE,\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "DD_DATABASE_URL": f"sqlite:///{folder / 'cli.db'}",
+        "DD_REPORTS_DIR": str(folder / "reports"),
+        "DD_KEYS_DIR": str(folder / "keys"),
+        "DD_CHECKPOINT_FILE": str(folder / "checkpoints.jsonl"),
+        "DD_MODELS_DIR": str(REPO / "models"),
+        "DD_BENCH_DIR": str(folder),
+    }
+    _run(["init"], env)
+    commands = {
+        "--help": ["--help"],
+        "--version": ["--version"],
+        "audit verify": ["audit", "verify"],
+        "review queue": ["review", "queue"],
+        "import clients": ["import", "clients", str(clients)],
+    }
+    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores)", flush=True)
+    print(f"{'command':<16} {'median s':>9} {'worst s':>8} {'target s':>9}  met", flush=True)
+    for name, argv in commands.items():
+        times = [_run(argv, env) for _ in range(args.runs)]
+        median = statistics.median(times)
+        met = "yes" if median <= TARGETS[name] else "NO"
+        print(f"{name:<16} {median:>9.2f} {max(times):>8.2f} {TARGETS[name]:>9.1f}  {met}")
+    print("import time of heavy libraries (one process each):")
+    for module in HEAVY:
+        print(f"  {module:<16} {_import_seconds(module):.2f} s")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
