@@ -36,7 +36,7 @@ HEAVY = ("sklearn", "weasyprint", "fastapi", "scipy", "rigour", "followthemoney"
 
 def _run(args: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-m", "duediligence", *args],
         env=env,
         cwd=env["DD_BENCH_DIR"],
@@ -52,9 +52,7 @@ def _run(args: list[str], env: dict[str, str]) -> float:
 
 def _import_seconds(module: str) -> float:
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
 
 
