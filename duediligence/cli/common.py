@@ -95,6 +95,8 @@ def parse_date(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{option} {value!r}: use an ISO date like 2013-11-01") from None
+
+
 def installation_signer() -> Signer:
     """The installation's signing key (``DD_KEYS_DIR``), created on first use."""
     return keys.installation_signer(get_settings().keys_dir)
