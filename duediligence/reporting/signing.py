@@ -174,7 +174,9 @@ class SignatureCheck:
 def _slot(data: bytes, kind: str) -> tuple[dict[str, Any] | None, bytes | None, str | None]:
     """``(block, bytes with the slot emptied, problem)`` of an HTML or PDF file."""
     if kind == "html":
-        found = re.findall(re.escape(HTML_META) + rb'([A-Za-z0-9+/=]*)"', data)
+        # any value up to the quote: a changed byte inside the base64 is a changed file, not an
+        # unsigned one
+        found = re.findall(re.escape(HTML_META) + rb'([^"]*)"', data)
         if not found:
             return None, None, None
         if len(found) > 1:

@@ -178,8 +178,13 @@ def classify_signal_ids(
 
 
 def _needs_label() -> Any:
-    """Unlabelled, or linked to a client but classified without it (no role yet)."""
-    return or_(Signal.label.is_(None), Signal.client_id.is_not(None) & Signal.role.is_(None))
+    """Unlabelled, or linked to a client but classified by a model without it (no role yet).
+
+    A label a person gave (no ``model_version``) is never replaced by a model's."""
+    return or_(
+        Signal.label.is_(None),
+        Signal.client_id.is_not(None) & Signal.role.is_(None) & Signal.model_version.is_not(None),
+    )
 
 
 def classify_stored_signals(

@@ -166,6 +166,11 @@ ROLE_NOUN = (
     r"economist|investigators?|head of enforcement|regulator|spokes(?:man|woman|person)|counsel|"
     r"officer|auditor|whistleblower|campaigner|activist|director of public prosecutions)"
 )
+# verbs that report what someone says of another ("prosecutors said X ...")
+REPORTING_VERB = (
+    r"(?:said|say|says|saying|told|tell|tells|allege[sd]?|alleging|claim(?:s|ed)?|believe[sd]?|"
+    r"accuse[sd]?|charged|found|suspect(?:s|ed)?|stated?|states|added|argued?|wrote)"
+)
 MENTION_ACTIVE = (
     r"(?:join(?:s|ed|ing)?|launch(?:es|ed|ing)?|partner(?:s|ed|ing)?|help(?:s|ed|ing)?|"
     r"assist(?:s|ed|ing)?|works? with|worked with|report(?:s|ed|ing)?|alert(?:s|ed|ing)?|"
@@ -217,7 +222,7 @@ RULES: list[tuple[str, re.Pattern[str], str]] = [
     (
         SUBJECT,
         _c(
-            rf"{SA}{_gap(3)}{ENF}\s+(?:with|for|over|in connection|after|on suspicion|by|in|"
+            rf"{SA}{_gap(3)}{ENF}\s+(?:with|for|of|over|in connection|after|on suspicion|by|in|"
             rf"[$€£\d])"
         ),
         "accused/charged/sanctioned",
@@ -262,7 +267,13 @@ RULES: list[tuple[str, re.Pattern[str], str]] = [
     ),
     (VICTIM, _c(rf"\b{VICTIM_ACTIVE}{_gap(5)}{S}"), "suffered the offence"),
     (VICTIM, _c(rf"{S}(?:{_gap(4)})?{VICTIM_AFTER}"), "suffered the offence"),
-    (MENTIONED, _c(rf"\b{ROLE_NOUN}\s+(?:\w+\s+)?{S}"), "reports or acts against crime"),
+    # "prosecutor X charged ..." names X as the prosecutor; "prosecutors said X ..." reports
+    # what they say of X, which is no role of X's own.
+    (
+        MENTIONED,
+        _c(rf"\b{ROLE_NOUN}\s+(?:(?!{REPORTING_VERB}\b)\w+\s+)?{S}"),
+        "reports or acts against crime",
+    ),
     (
         MENTIONED,
         _c(rf"{S},\s+(?:(?:an?|the)\s+)?(?:[\w-]+\s+){{0,3}}{ROLE_NOUN}"),

@@ -39,7 +39,7 @@ def _render(tmp: Path, name: str, subsetter: str, tz: str, *extra: str) -> tuple
             "-m",
             "tests.reporting.pdf_child",
             str(tmp / "context.json"),
-            str(tmp / "keys"),
+            str(tmp / "pdf-keys"),
             str(out),
             subsetter,
             *extra,
@@ -66,7 +66,7 @@ def context_file(case_session: Session, tmp_path: Path) -> Path:
     assert newest is not None
     path = tmp_path / "context.json"
     path.write_text(json.dumps(client_report(case_session, newest)), encoding="utf-8")
-    init_key(tmp_path / "keys", name="reproducibility test")
+    init_key(tmp_path / "pdf-keys", name="reproducibility test")
     return path
 
 

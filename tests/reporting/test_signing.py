@@ -101,6 +101,10 @@ def test_signed_report_verifies_offline_and_fails_on_any_change(
         copy.write_bytes(bytes(tampered))
         check = verify_signed_report(copy, signer.public_key)
         assert check.verdict == CHANGED, (at, check)
+    if fmt == ReportFormat.HTML:  # a byte of the signature that is no longer base64
+        at = data.index(b"duediligence-signature") + 60
+        copy.write_bytes(data[:at] + b"!" + data[at + 1 :])
+        assert verify_signed_report(copy, signer.public_key).verdict == CHANGED
     # another key
     other = Signer.generate("Acme Corp compliance")
     assert verify_signed_report(path, other.public_key).verdict == NOT_SIGNED_BY_KEY
@@ -178,7 +182,7 @@ def test_key_rotation_keeps_old_reports_verifiable_with_the_old_public_key(
 ) -> None:
     from duediligence.keys import load_signer, public_keys
 
-    keys = tmp_path / "keys"
+    keys = tmp_path / "acme-keys"  # not the installation key the fixtures made
     init_key(keys, name="Acme")
     old = load_signer(keys)
     before = _render(case_session, tmp_path / "before", ReportFormat.PDF, old)

@@ -95,6 +95,10 @@ ADVERSE_ABOUT_ACME = [
     "A federal jury convicted Acme Corp of defrauding investors.",
     "The Treasury sanctioned Acme Corp for shipping oil to North Korea in breach of sanctions.",
     "Acme Corp pleaded guilty to smuggling migrants and agreed to pay a $5 million fine.",
+    # headline style, without the auxiliary
+    "Acme Corp accused of laundering money for a drug cartel",
+    # what prosecutors say of the subject is an accusation, not a prosecutor's own role
+    "Acme Corp under fire. Prosecutors said Acme Corp moved cartel cash through shell companies.",
 ]
 
 
