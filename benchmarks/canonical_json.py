@@ -32,7 +32,7 @@ PAYLOADS: dict[str, Any] = {
         "signals": [[1000 + i, "human_trafficking", "charge"] for i in range(10)],
         "matches": [17, 18],
         "engagements": ["contract", "custom_build", "consultation"],
-        "model": "risk-196a0898-sk191",
+        "model": "risk-de7cccec-sk191",
     },
     "audit outer": {
         "sequence": 1234567,

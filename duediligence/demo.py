@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -50,14 +51,26 @@ def _import_sample(engine: Engine) -> str:
 
 def _lists(engine: Engine) -> str:
     shared = shared_data_dir() / "watchlists"
-    sources = [(shared / "ofac-sdn-2021", "ofac"), (shared / "un" / "consolidated.xml", "un")]
+    # OFAC's legacy CSV carries no dates at all and the shared data names only the list's year,
+    # so the demo gives the last day of 2021: the earliest day on which the list can be shown to
+    # have been public. The UN XML carries its own dateGenerated and LISTED_ON dates.
+    sources = [
+        (shared / "ofac-sdn-2021", "ofac", date(2021, 12, 31)),
+        (shared / "un" / "consolidated.xml", "un", None),
+    ]
     done = []
-    for path, fmt in sources:
+    for path, fmt, published in sources:
         if not path.exists():
             done.append(f"{fmt}: not found at {path} (skipped)")
             continue
         with session_scope(engine) as session:
-            r = import_watchlist(session, path, fmt=fmt, actor=ACTOR)  # type: ignore[arg-type]
+            r = import_watchlist(
+                session,
+                path,
+                fmt=fmt,  # type: ignore[arg-type]
+                published=published,
+                actor=ACTOR,
+            )
         done.append(
             f"{r.watchlist}: {r.entity_count} entities"
             + ("" if r.created else " (already imported)")
