@@ -1,4 +1,8 @@
-"""The ``duediligence`` command: one Typer app, one module per command group."""
+"""The ``duediligence`` command: one Typer app, one module per command group.
+
+Importing this module (which ``--help`` and ``--version`` do) loads Typer and Rich only: each
+command imports the library it needs when it runs (``tests/test_cli_start.py``).
+"""
 
 from __future__ import annotations
 
@@ -33,9 +37,7 @@ from duediligence.cli import (
     watchlist_cmd,
 )
 from duediligence.cli.common import err
-from duediligence.config import get_settings
 from duediligence.errors import DueDiligenceError
-from duediligence.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,9 @@ def root(
 
         duediligence --debug db current
     """
+    from duediligence.config import get_settings
+    from duediligence.logs import configure_logging
+
     ctx.obj = {"debug": debug}
     try:
         settings = get_settings()

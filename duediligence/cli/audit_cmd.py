@@ -9,12 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from duediligence.audit import trail as lib
-from duediligence.audit.checkpoints import read_checkpoint_file, verify_with_checkpoints
 from duediligence.cli.common import acting_user, checkpoint_chain, db_session, err, out, print_json
-from duediligence.config import get_settings
-from duediligence.jsonutil import canonical_json
-from duediligence.keys import fingerprint, load_public_key, public_keys
 
 audit_app = typer.Typer(
     help=(
@@ -57,6 +52,11 @@ def verify(
         duediligence audit verify --file audit-2026.jsonl --checkpoints audit-checkpoints.jsonl \\
             --public-key signing-key.pub.pem
     """
+    from duediligence.audit import trail as lib
+    from duediligence.audit.checkpoints import read_checkpoint_file, verify_with_checkpoints
+    from duediligence.config import get_settings
+    from duediligence.keys import fingerprint, load_public_key, public_keys
+
     settings = get_settings()
     keyring = (
         {fingerprint(k): k for k in map(load_public_key, public_key)}
@@ -131,6 +131,8 @@ def checkpoint(as_user: str | None = typer.Option(None, "--as", help="Acting use
 
         duediligence audit checkpoint
     """
+    from duediligence.config import get_settings
+
     cp = checkpoint_chain(acting_user(as_user, check=False))
     out.print(
         f"checkpoint: event {cp.sequence} {cp.hash} signed by {cp.signer} (key {cp.key[:16]}) "
@@ -146,6 +148,9 @@ _SUMMARY_KEYS = ("action", "status", "tier", "role", "reason", "subject", "entit
 
 def _summary(payload: object) -> str:
     """A short, readable line for an event's before/after payload."""
+    from duediligence.audit import trail as lib
+    from duediligence.jsonutil import canonical_json
+
     if payload is None:
         return ""
     if not isinstance(payload, dict):
@@ -183,6 +188,8 @@ def log(
 
         duediligence audit log --client CS-BACKPAGE --since 2026-01-01 --json
     """
+    from duediligence.audit import trail as lib
+
     with db_session() as session:
         client_id = None
         if client is not None:
@@ -225,6 +232,8 @@ def export(path: Path = typer.Argument(..., help="The JSON Lines file to write."
 
         duediligence audit export audit-2026.jsonl
     """
+    from duediligence.audit import trail as lib
+
     with db_session() as session:
         result = lib.export_events(session, path)
     out.print(f"exported {result.count} events to {result.path}")

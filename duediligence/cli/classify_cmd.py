@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from duediligence.cli.common import out, print_json
 from duediligence.errors import InputError
-from duediligence.signals import classify_texts
-from duediligence.signals.mentions import Subject
+
+if TYPE_CHECKING:
+    from duediligence.signals.mentions import Subject
 
 
 def _read_texts(source: str) -> list[tuple[str, Subject | None]]:
+    from duediligence.signals.mentions import Subject
+
     handle = sys.stdin if source == "-" else None
     if handle is None:
         path = Path(source)
@@ -85,6 +89,9 @@ def classify(
         echo "Acme Corp named a victim of a ransomware attack" \\
             | duediligence classify - --subject "Acme Corp"
     """
+    from duediligence.signals import classify_texts
+    from duediligence.signals.mentions import Subject
+
     if stored:
         _classify_stored(relabel, as_user, as_json)
         return

@@ -6,10 +6,8 @@ from typing import Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from duediligence.cli.common import db_session, out, print_json
-from duediligence.db.models import Client
 
 clients_app = typer.Typer(
     help="The client roster.\n\nExample:\n\n    duediligence clients list", no_args_is_help=True
@@ -27,6 +25,10 @@ def list_(
 
         duediligence clients list --json --limit 5
     """
+    from sqlalchemy import select
+
+    from duediligence.db.models import Client
+
     with db_session() as session:
         query = select(Client).order_by(Client.external_ref)
         if limit:

@@ -1,4 +1,9 @@
-"""Helpers every command module shares: consoles, sessions, the acting user, JSON output."""
+"""Helpers every command module shares: consoles, sessions, the acting user, JSON output.
+
+Start-up time: every command module imports this one, and ``duediligence --help`` imports every
+command module, so the database, cryptography and JSON libraries are imported inside the helpers
+that use them (``benchmarks/cli_start.py``; ``tests/test_cli_start.py`` keeps it so).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from sqlalchemy.orm import Session
 
-from duediligence import keys
-from duediligence.audit.checkpoints import Checkpoint, checkpoint_on_commit
-from duediligence.config import get_settings
-from duediligence.db.migrate import require_current
-from duediligence.db.session import get_engine, session_scope
 from duediligence.errors import InputError
-from duediligence.jsonutil import to_jsonable
-from duediligence.keys import Signer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from duediligence.audit.checkpoints import Checkpoint
+    from duediligence.keys import Signer
 
 # Results go to stdout; progress, warnings and errors to stderr.
 out = Console(soft_wrap=True, highlight=False)
@@ -29,6 +32,9 @@ err = Console(stderr=True, soft_wrap=True, highlight=False)
 @contextmanager
 def db_session() -> Iterator[Session]:
     """A committed-or-rolled-back session on the configured database, checked to be at head."""
+    from duediligence.db.migrate import require_current
+    from duediligence.db.session import get_engine, session_scope
+
     engine = get_engine()
     require_current(engine)
     with session_scope(engine) as session:
@@ -41,6 +47,8 @@ def acting_user(as_user: str | None, *, check: bool = True) -> str:
     With ``check`` (the default), once users exist the name must be an active analyst,
     reviewer or admin (an auditor changes nothing); see ``review.users.check_actor``.
     """
+    from duediligence.config import get_settings
+
     name = as_user or get_settings().user or "system"
     if not check:
         return name
@@ -52,6 +60,8 @@ def acting_user(as_user: str | None, *, check: bool = True) -> str:
 
 def print_json(data: Any) -> None:
     """Write ``data`` as indented JSON to stdout (plain, so it can be piped)."""
+    from duediligence.jsonutil import to_jsonable
+
     sys.stdout.write(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
@@ -99,6 +109,9 @@ def parse_date(value: str | None, option: str) -> date | None:
 
 def installation_signer() -> Signer:
     """The installation's signing key (``DD_KEYS_DIR``), created on first use."""
+    from duediligence import keys
+    from duediligence.config import get_settings
+
     return keys.installation_signer(get_settings().keys_dir)
 
 
@@ -109,6 +122,9 @@ def checkpoint_chain(actor: str | None) -> Checkpoint:
     Commands that change state call this at their end (imports, re-scoring runs, decisions),
     so a cut-off or rewritten chain is caught by ``audit verify`` without a remembered head.
     """
+    from duediligence.audit.checkpoints import checkpoint_on_commit
+    from duediligence.config import get_settings
+
     signer = installation_signer()
     with db_session() as session:
         return checkpoint_on_commit(

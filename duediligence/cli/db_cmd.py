@@ -5,8 +5,6 @@ from __future__ import annotations
 import typer
 
 from duediligence.cli.common import out
-from duediligence.db import migrate
-from duediligence.db.session import get_engine
 
 db_app = typer.Typer(
     help="Database migrations.\n\nExample:\n\n    duediligence db current", no_args_is_help=True
@@ -20,6 +18,9 @@ def init() -> None:
 
         DD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/dd duediligence init
     """
+    from duediligence.db import migrate
+    from duediligence.db.session import get_engine
+
     engine = get_engine()
     migrate.upgrade(engine, "head")
     out.print(f"database ready at revision {migrate.current_revision(engine)}: {engine.url!r}")
@@ -33,6 +34,9 @@ def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> 
 
         duediligence db upgrade head
     """
+    from duediligence.db import migrate
+    from duediligence.db.session import get_engine
+
     engine = get_engine()
     migrate.upgrade(engine, revision)
     out.print(f"at revision {migrate.current_revision(engine)}")
@@ -46,6 +50,9 @@ def downgrade(revision: str = typer.Argument(..., help="Target revision, or 'bas
 
         duediligence db downgrade base
     """
+    from duediligence.db import migrate
+    from duediligence.db.session import get_engine
+
     engine = get_engine()
     migrate.downgrade(engine, revision)
     out.print(f"at revision {migrate.current_revision(engine) or 'base'}")
@@ -59,6 +66,9 @@ def current() -> None:
 
         duediligence db current
     """
+    from duediligence.db import migrate
+    from duediligence.db.session import get_engine
+
     engine = get_engine()
     out.print(f"current: {migrate.current_revision(engine) or 'none (not initialised)'}")
     out.print(f"head:    {migrate.head_revision(engine)}")

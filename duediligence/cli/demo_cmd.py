@@ -7,9 +7,6 @@ import time
 import typer
 
 from duediligence.cli.common import out
-from duediligence.config import get_settings
-from duediligence.db.session import get_engine
-from duediligence.demo import steps
 
 
 def demo() -> None:
@@ -21,6 +18,10 @@ def demo() -> None:
 
         duediligence demo
     """
+    from duediligence.config import get_settings
+    from duediligence.db.session import get_engine
+    from duediligence.demo import steps
+
     engine = get_engine()
     settings = get_settings()
     out.print(f"duediligence demo on {engine.url!r}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -16,12 +16,11 @@ from duediligence.cli.common import (
     print_json,
     progress_bar,
 )
-from duediligence.config import get_settings
 from duediligence.db.enums import DateBasis
 from duediligence.errors import RowProblem, ValidationFailed
-from duediligence.ingest.feeds import import_feed
-from duediligence.ingest.roster import ImportResult, Kind, import_file
-from duediligence.modelstore import require_models_dir
+
+if TYPE_CHECKING:
+    from duediligence.ingest.roster import ImportResult, Kind
 
 import_app = typer.Typer(
     help=(
@@ -58,6 +57,10 @@ def _run(
     as_user: str | None,
     as_json: bool,
 ) -> None:
+    from duediligence.config import get_settings
+    from duediligence.ingest.roster import import_file
+    from duediligence.modelstore import require_models_dir
+
     rejects_path = rejects or Path(f"{path.name}.rejects.csv")
     if kind == "signals" and not dry_run:
         # New signals are classified after the import: a wrong DD_MODELS_DIR is an error
@@ -251,6 +254,10 @@ def feed(
 
         duediligence import feed sample_data/examples/feed.xml
     """
+    from duediligence.config import get_settings
+    from duediligence.ingest.feeds import import_feed
+    from duediligence.modelstore import require_models_dir
+
     require_models_dir(get_settings().models_dir)
     actor = acting_user(as_user)
     with db_session() as session:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from duediligence import keys as lib
-from duediligence.audit.trail import record_event
 from duediligence.cli.common import acting_user, db_session, out
-from duediligence.config import get_settings
 from duediligence.db.enums import Role
-from duediligence.review.users import check_actor
+
+if TYPE_CHECKING:
+    from duediligence import keys as lib
 
 keys_app = typer.Typer(
     help=(
@@ -35,6 +36,9 @@ def _print(info: lib.KeyInfo, pem: bool) -> None:
 
 def _audit(action: str, after: dict[str, str], as_user: str | None) -> None:
     """Record a key change in the audit trail (admins only once users exist)."""
+    from duediligence.audit.trail import record_event
+    from duediligence.review.users import check_actor
+
     with db_session() as session:
         actor = check_actor(session, _name(as_user), (Role.ADMIN,))
         record_event(session, actor=actor, action=action, object_type="signing_key", after=after)
@@ -46,6 +50,8 @@ def _name(as_user: str | None) -> str | None:
 
 
 def _check_admin(as_user: str | None) -> None:
+    from duediligence.review.users import check_actor
+
     with db_session() as session:
         check_actor(session, _name(as_user), (Role.ADMIN,))
 
@@ -63,6 +69,9 @@ def init(
 
         duediligence keys init --name "Acme Corp compliance"
     """
+    from duediligence import keys as lib
+    from duediligence.config import get_settings
+
     _check_admin(as_user)
     info = lib.init_key(get_settings().keys_dir, name=name)
     _audit("key.created", {"fingerprint": info.fingerprint, "name": info.name}, as_user)
@@ -79,6 +88,9 @@ def show(
 
         duediligence keys show --pem > signing-key.pub.pem
     """
+    from duediligence import keys as lib
+    from duediligence.config import get_settings
+
     _print(lib.key_info(get_settings().keys_dir), pem)
 
 
@@ -94,6 +106,9 @@ def rotate(
 
         duediligence keys rotate --as admin
     """
+    from duediligence import keys as lib
+    from duediligence.config import get_settings
+
     _check_admin(as_user)
     old, new = lib.rotate_key(get_settings().keys_dir, name=name)
     _audit(

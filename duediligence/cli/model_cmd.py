@@ -8,15 +8,7 @@ import typer
 from rich.table import Table
 
 from duediligence.cli.common import acting_user, db_session, out, print_json
-from duediligence.config import get_settings
 from duediligence.errors import InputError
-from duediligence.modelstore import (
-    activate_model,
-    active_versions,
-    list_manifests,
-    load_model,
-    require_models_dir,
-)
 
 model_app = typer.Typer(
     help="Model registry.\n\nExample:\n\n    duediligence model list", no_args_is_help=True
@@ -24,6 +16,8 @@ model_app = typer.Typer(
 
 
 def _models_dir() -> Path:
+    from duediligence.config import get_settings
+
     return get_settings().models_dir
 
 
@@ -57,6 +51,8 @@ def train(
 
         duediligence model train signals --activate
     """
+    from duediligence.modelstore import activate_model
+
     models_dir = _models_dir()
     if kind == "signals":
         from duediligence.signals.training import train_signals_model
@@ -100,6 +96,8 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
 
         duediligence model list --json
     """
+    from duediligence.modelstore import active_versions, list_manifests
+
     models_dir = _models_dir()
     active = set(active_versions(models_dir).values())
     manifests = list_manifests(models_dir)
@@ -141,6 +139,8 @@ def activate_(
 
         duediligence model activate signals-e8260bc2-sk191
     """
+    from duediligence.modelstore import activate_model
+
     with db_session() as session:
         row = activate_model(session, _models_dir(), version, actor=acting_user(as_user))
     out.print(f"active {row.kind} model: {row.version}")
@@ -159,6 +159,8 @@ def evaluate_(
 
         duediligence model evaluate signals
     """
+    from duediligence.modelstore import active_versions, load_model, require_models_dir
+
     models_dir = require_models_dir(_models_dir())
     version = active_versions(models_dir).get(kind)
     if version is None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 
 from duediligence.cli.common import acting_user, db_session, installation_signer, out, print_json
-from duediligence.config import get_settings
 from duediligence.db.enums import ReportFormat
 from duediligence.errors import InputError
-from duediligence.onboarding import OnboardingResult, onboard, prospect_from_file, validate_prospect
+
+if TYPE_CHECKING:
+    from duediligence.onboarding import OnboardingResult
 
 TIER_STYLE = {"low": "green", "medium": "yellow", "high": "red", "prohibited": "magenta"}
 
@@ -117,6 +118,9 @@ def onboard_command(
 
         duediligence onboard --name "Acme Trading Ltd" --country GB --owner "Jane Doe"
     """
+    from duediligence.config import get_settings
+    from duediligence.onboarding import onboard, prospect_from_file, validate_prospect
+
     if file is not None:
         if name or country:
             raise InputError("give either --file or --name/--country, not both")

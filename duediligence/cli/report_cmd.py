@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
-from sqlalchemy.orm import Session
 
 from duediligence.cli.common import (
     acting_user,
@@ -16,14 +15,10 @@ from duediligence.cli.common import (
     parse_date,
     print_json,
 )
-from duediligence.config import get_settings
 from duediligence.db.enums import ReportFormat, Role
-from duediligence.keys import fingerprint, load_public_key, public_keys
-from duediligence.reporting.integrity import verify_report
-from duediligence.reporting.pack import build_pack, verify_pack
-from duediligence.reporting.render import render_client_report, render_roster_report
-from duediligence.reporting.signing import NOT_SIGNED, describe, verify_with_keys
-from duediligence.review.users import check_actor
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 report_app = typer.Typer(
     help="Review reports.\n\nExample:\n\n    duediligence report client CS-BACKPAGE --format pdf",
@@ -36,6 +31,8 @@ AS_OPT = typer.Option(None, "--as", help="Acting user (default: DD_USER).")
 
 def report_actor(session: Session, as_user: str | None) -> str:
     """Who renders the report: once users exist, any active user (auditors included)."""
+    from duediligence.review.users import check_actor
+
     name = acting_user(as_user, check=False)
     return check_actor(session, None if name == "system" else name, tuple(Role))
 
@@ -55,6 +52,9 @@ def client(
 
         duediligence report client CS-BACKPAGE --as-of 2013-11-01 --format pdf
     """
+    from duediligence.config import get_settings
+    from duediligence.reporting.render import render_client_report
+
     with db_session() as session:
         path, record = render_client_report(
             session,
@@ -73,6 +73,9 @@ def _roster_report(
     kind: Literal["roster", "exposure"], fmt: ReportFormat, output: Path | None, as_user: str | None
 ) -> None:
     """Render a report on the whole roster (``roster`` or ``exposure``) and print where it is."""
+    from duediligence.config import get_settings
+    from duediligence.reporting.render import render_roster_report
+
     with db_session() as session:
         path, record = render_roster_report(
             session,
@@ -142,6 +145,11 @@ def verify(
 
         duediligence report verify CS-BACKPAGE-300.pdf --public-key signing-key.pub.pem
     """
+    from duediligence.config import get_settings
+    from duediligence.keys import fingerprint, load_public_key, public_keys
+    from duediligence.reporting.integrity import verify_report
+    from duediligence.reporting.signing import NOT_SIGNED, describe, verify_with_keys
+
     keys = (
         {fingerprint(k): k for k in [load_public_key(public_key)]}
         if public_key is not None
@@ -194,6 +202,9 @@ def pack(
 
         duediligence report pack CS-BACKPAGE --output evidence/
     """
+    from duediligence.config import get_settings
+    from duediligence.reporting.pack import build_pack
+
     settings = get_settings()
     signer = installation_signer()
     with db_session() as session:
@@ -234,6 +245,9 @@ def verify_pack_(
 
         duediligence report verify-pack CS-BACKPAGE-300-evidence.zip --public-key KEY.pem
     """
+    from duediligence.keys import load_public_key
+    from duediligence.reporting.pack import verify_pack
+
     check = verify_pack(path, load_public_key(public_key))
     if as_json:
         print_json(

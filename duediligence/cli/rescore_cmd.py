@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from duediligence.batch import JoinSummary, RescoreOptions, RescoreSummary, join_run, rescore
 from duediligence.cli.common import (
     acting_user,
     checkpoint_chain,
@@ -20,9 +20,9 @@ from duediligence.cli.common import (
     print_json,
     show_progress,
 )
-from duediligence.config import get_settings
-from duediligence.db.migrate import require_current
-from duediligence.db.session import get_engine
+
+if TYPE_CHECKING:
+    from duediligence.batch import JoinSummary, RescoreSummary
 
 
 @contextmanager
@@ -150,6 +150,11 @@ def rescore_(
 
         duediligence rescore --workers 2 --alerts-dir /var/lib/dd/alerts --json
     """
+    from duediligence.batch import RescoreOptions, join_run, rescore
+    from duediligence.config import get_settings
+    from duediligence.db.migrate import require_current
+    from duediligence.db.session import get_engine
+
     when = parse_date(as_of, "--as-of")
     engine = get_engine()
     require_current(engine)

@@ -8,12 +8,12 @@ from datetime import datetime
 import typer
 
 from duediligence.cli.common import acting_user, db_session, out, print_json
-from duediligence.review import retention as lib
+from duediligence.defaults import RETENTION_YEARS
 
 retention_app = typer.Typer(
     help=(
         "Retention of personal data (parties of clients offboarded more than "
-        f"{lib.RETENTION_YEARS} years ago).\n\nExample:\n\n"
+        f"{RETENTION_YEARS} years ago).\n\nExample:\n\n"
         "    duediligence retention purge --before 2026-01-01 --dry-run"
     ),
     no_args_is_help=True,
@@ -41,6 +41,8 @@ def purge(
         duediligence retention purge --before 2026-01-01 --dry-run
         duediligence retention purge --before 2026-01-01 --as alice
     """
+    from duediligence.review import retention as lib
+
     with db_session() as session:
         result = lib.purge_personal_data(
             session, before=before.date(), dry_run=dry_run, actor=acting_user(as_user, check=False)

@@ -9,7 +9,6 @@ from rich.table import Table
 
 from duediligence.cli.common import acting_user, checkpoint_chain, db_session, out, print_json
 from duediligence.db.enums import DecisionAction, Tier
-from duediligence.review import decisions as lib
 
 review_app = typer.Typer(
     help=(
@@ -48,6 +47,8 @@ def decide(
 
         duediligence review decide CS-BACKPAGE --action offboard --reason "trafficking" --as rita
     """
+    from duediligence.review import decisions as lib
+
     with db_session() as session:
         decision = lib.decide(
             session,
@@ -85,6 +86,8 @@ def confirm(
 
         duediligence review confirm 12 --as sam
     """
+    from duediligence.review import decisions as lib
+
     with db_session() as session:
         data = lib.decision_dict(
             lib.confirm(session, decision_id, actor=acting_user(as_user, check=False))
@@ -117,6 +120,8 @@ def queue(
 
         duediligence review queue --json
     """
+    from duediligence.review import decisions as lib
+
     with db_session() as session:
         items = lib.review_queue(session, min_tier=min_tier)
     if as_json:
@@ -153,6 +158,8 @@ def history(
 
         duediligence review history CS-BACKPAGE
     """
+    from duediligence.review import decisions as lib
+
     with db_session() as session:
         rows = [lib.decision_dict(d) for d in lib.client_decisions(session, client)]
     if as_json:

@@ -8,8 +8,6 @@ import typer
 from rich.table import Table
 
 from duediligence.cli.common import acting_user, db_session, out, parse_date, print_json
-from duediligence.risk import assess_client, knowability
-from duediligence.risk.verdict import headline
 
 
 def assess(
@@ -30,6 +28,9 @@ def assess(
 
         duediligence assess CS-BACKPAGE --as-of 2013-11-01
     """
+    from duediligence.risk import assess_client
+    from duediligence.risk.verdict import headline
+
     when = parse_date(as_of, "--as-of")
     with db_session() as session:
         a = assess_client(session, client, as_of=when, actor=acting_user(as_user))
@@ -90,6 +91,8 @@ def knowability_(
 
         duediligence knowability CS-BACKPAGE --json
     """
+    from duediligence.risk import knowability
+
     with db_session() as session:
         k = knowability(session, client)
     if as_json:

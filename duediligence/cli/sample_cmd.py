@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from duediligence.cli.common import out
-from duediligence.sampledata.scale import generate_scale
 
 sample_app = typer.Typer(
     help="Sample and scale data.\n\nExample:\n\n    duediligence sample generate --clients 1000 "
@@ -32,6 +31,8 @@ def generate(
 
         duediligence sample generate --clients 100000 --signals-per-client 10 --output /tmp/scale
     """
+    from duediligence.sampledata.scale import generate_scale
+
     start = time.perf_counter()
     counts = generate_scale(
         output, clients=clients, signals_per_client=signals_per_client, seed=seed

@@ -11,15 +11,8 @@ from rich.table import Table
 
 from duediligence.cli.common import acting_user, db_session, err, out, print_json, progress_bar
 from duediligence.db.enums import MatchStatus
+from duediligence.defaults import MATCH_THRESHOLD
 from duediligence.errors import InputError
-from duediligence.matching import (
-    DEFAULT_THRESHOLD,
-    link_signals,
-    list_matches,
-    screen,
-    screen_batch,
-    screen_clients,
-)
 
 screen_app = typer.Typer(
     help=(
@@ -33,7 +26,7 @@ matches_app = typer.Typer(
     no_args_is_help=True,
 )
 THRESHOLD_OPT = typer.Option(
-    DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0, help="Minimum score of a hit."
+    MATCH_THRESHOLD, "--threshold", min=0.0, max=1.0, help="Minimum score of a hit."
 )
 
 
@@ -56,6 +49,8 @@ def screen_name(
 
         duediligence screen name "Usama bin Ladin" --schema Person --birth-date 1957
     """
+    from duediligence.matching import screen
+
     if birth_date:
         try:
             date.fromisoformat(birth_date) if len(birth_date) == 10 else int(birth_date[:4])
@@ -99,6 +94,8 @@ def batch(
 
         duediligence screen batch queries.csv --output hits.csv
     """
+    from duediligence.matching import screen_batch
+
     with db_session() as session, progress_bar("screening") as update:
         result = screen_batch(session, queries, output, threshold=threshold, progress=update)
     for problem in result.skipped[:10]:
@@ -120,6 +117,8 @@ def clients(
 
         duediligence screen clients
     """
+    from duediligence.matching import link_signals, screen_clients
+
     actor = acting_user(as_user)
     with db_session() as session, progress_bar("screening roster") as update:
         result = screen_clients(session, actor=actor, threshold=threshold, progress=update)
@@ -145,6 +144,8 @@ def matches_list(
 
         duediligence matches list --status pending --json
     """
+    from duediligence.matching import list_matches
+
     with db_session() as session:
         rows: list[dict[str, Any]] = [
             {

@@ -5,11 +5,7 @@ from __future__ import annotations
 import typer
 
 from duediligence.cli.common import err
-from duediligence.config import get_settings
-from duediligence.db.migrate import require_current
-from duediligence.db.session import get_engine
 from duediligence.errors import InputError
-from duediligence.modelstore import require_models_dir
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -41,6 +37,11 @@ def serve(
         DD_WEB_SECRET=$(openssl rand -hex 32) duediligence serve --host 127.0.0.1 --port 8000
     """
     import uvicorn
+
+    from duediligence.config import get_settings
+    from duediligence.db.migrate import require_current
+    from duediligence.db.session import get_engine
+    from duediligence.modelstore import require_models_dir
 
     if log_level not in LOG_LEVELS:
         raise InputError(f"--log-level {log_level!r}: use one of {', '.join(LOG_LEVELS)}")

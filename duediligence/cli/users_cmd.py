@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from duediligence.cli.common import acting_user, db_session, out, print_json
 from duediligence.db.enums import Role
-from duediligence.db.models import User
 from duediligence.errors import InputError
-from duediligence.review import users as lib
+
+if TYPE_CHECKING:
+    from duediligence.db.models import User
 
 users_app = typer.Typer(
     help=(
@@ -62,6 +63,8 @@ def add(
         duediligence users add alice --role admin
         echo 's3cret-pass' | duediligence users add bob --role reviewer --password-stdin --as alice
     """
+    from duediligence.review import users as lib
+
     password = _read_password() if password_stdin else None
     with db_session() as session:
         user = lib.add_user(
@@ -87,6 +90,8 @@ def list_(
 
         duediligence users list --json
     """
+    from duediligence.review import users as lib
+
     with db_session() as session:
         rows = [_row(u) for u in lib.list_users(session, include_disabled=not active_only)]
     if as_json:
@@ -116,6 +121,8 @@ def disable(
 
         duediligence users disable bob --as alice
     """
+    from duediligence.review import users as lib
+
     with db_session() as session:
         lib.disable_user(session, username, actor=acting_user(as_user, check=False))
     out.print(f"disabled {username}")
@@ -131,6 +138,8 @@ def enable(
 
         duediligence users enable bob --as alice
     """
+    from duediligence.review import users as lib
+
     with db_session() as session:
         lib.enable_user(session, username, actor=acting_user(as_user, check=False))
     out.print(f"enabled {username}")
@@ -148,6 +157,8 @@ def set_role(
 
         duediligence users set-role bob --role auditor --as alice
     """
+    from duediligence.review import users as lib
+
     with db_session() as session:
         lib.set_role(session, username, role, actor=acting_user(as_user, check=False))
     out.print(f"{username} is now {role.value}")
@@ -164,6 +175,8 @@ def set_password(
 
         echo 'n3w-passw0rd' | duediligence users set-password bob --as bob
     """
+    from duediligence.review import users as lib
+
     password = _read_password()
     with db_session() as session:
         lib.set_password(session, username, password, actor=acting_user(as_user, check=False))
@@ -182,6 +195,8 @@ def token(
 
         duediligence users token bob --as alice
     """
+    from duediligence.review import users as lib
+
     with db_session() as session:
         if revoke:
             lib.revoke_api_token(session, username, actor=acting_user(as_user, check=False))

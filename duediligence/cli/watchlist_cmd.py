@@ -18,8 +18,6 @@ from duediligence.cli.common import (
     progress_bar,
 )
 from duediligence.errors import InputError
-from duediligence.ingest.watchlists import import_watchlist, list_watchlists
-from duediligence.ingest.watchlists.loader import ListFormat
 
 watchlist_app = typer.Typer(
     help=(
@@ -52,6 +50,9 @@ def import_(
 
         duediligence watchlist import sdn-folder --format ofac --published 2021-03-01
     """
+    from duediligence.ingest.watchlists import import_watchlist
+    from duediligence.ingest.watchlists.loader import ListFormat
+
     if fmt not in ("ofac", "un", "ftm"):
         raise InputError(f"unknown list format {fmt!r}: use ofac, un or ftm")
     published_on = parse_date(published, "--published")
@@ -104,6 +105,8 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
 
         duediligence watchlist list --json
     """
+    from duediligence.ingest.watchlists import list_watchlists
+
     with db_session() as session:
         lists = list_watchlists(session)
     if as_json:

@@ -35,8 +35,10 @@ from rigour.names import NamePart, NamePartTag, NameTypeTag, analyze_names
 from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text, metaphone
 
+from duediligence.defaults import MATCH_THRESHOLD
+
 MATCHER_VERSION = "dd-names-2"
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = MATCH_THRESHOLD
 
 GENERIC_WEIGHT = 0.25
 INITIAL_SIMILARITY = 0.8

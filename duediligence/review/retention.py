@@ -26,12 +26,12 @@ from duediligence.audit.trail import is_redacted, record_event, redaction_marker
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ClientStatus, PartyKind
 from duediligence.db.models import AuditEvent, Client, Party, ScreeningMatch, Signal
+from duediligence.defaults import RETENTION_YEARS
 from duediligence.jsonutil import canonical_json
 from duediligence.review.users import Permission, require_permission
 
 log = logging.getLogger(__name__)
 
-RETENTION_YEARS = 5
 PURGE_REASON = "retention purge"
 
 

@@ -173,7 +173,9 @@ def test_shipped_classifier_is_reproducible(models_dir: Path, tmp_path: Path) ->
     keys = ("macro_f1", "adverse_f1", "per_label_f1", "long_dev", "independent", "roles")
     for key in keys:
         assert fresh.metrics[key] == shipped.metrics[key], key
-    for key in ("f1", "brier", "naive_bayes_f1", "reliability", "f1_about_entity"):
+    for key in ("f1", "brier", "naive_bayes_f1", "f1_about_entity"):
         assert fresh.metrics["real_news"][key] == pytest.approx(
             shipped.metrics["real_news"][key], abs=1e-9
         ), key
+    # the reliability table is rounded to 4 places when it is measured: equal as stored
+    assert fresh.metrics["real_news"]["reliability"] == shipped.metrics["real_news"]["reliability"]
