@@ -9,7 +9,11 @@ Targets (issue "the house"): ``--help`` and ``--version`` ≤ 0.3 s; ``audit ver
 ``review queue`` and ``import clients`` ≤ 0.8 s, on an idle machine. Also printed: the import
 time of the heaviest libraries, so a regression can be traced.
 
-    python benchmarks/cli_start.py [--runs 7]
+    python benchmarks/cli_start.py [--runs 7] [--compare DIR]
+
+``--compare DIR`` times the same commands, in the same run and interleaved, with the package of
+another source tree first on ``PYTHONPATH`` (e.g. a ``git worktree`` of an older commit), so the
+two columns share the machine's load.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ def main() -> None:
     """Set up the small database, time each command, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--compare", type=Path, help="another source tree to time side by side")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="dd-clistart-"))
     clients = folder / "clients.csv"
@@ -85,12 +90,22 @@ def main() -> None:
         "import clients": ["import", "clients", str(clients)],
     }
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores)", flush=True)
-    print(f"{'command':<16} {'median s':>9} {'worst s':>8} {'target s':>9}  met", flush=True)
+    other = {**env, "PYTHONPATH": str(args.compare.resolve())} if args.compare else None
+    header = f"{'command':<16} {'median s':>9} {'worst s':>8} {'target s':>9}  met"
+    print(header + (f"  {'compared median s':>17}  ratio" if other else ""), flush=True)
     for name, argv in commands.items():
-        times = [_run(argv, env) for _ in range(args.runs)]
+        times, before = [], []
+        for _ in range(args.runs):
+            times.append(_run(argv, env))
+            if other:
+                before.append(_run(argv, other))
         median = statistics.median(times)
         met = "yes" if median <= TARGETS[name] else "NO"
-        print(f"{name:<16} {median:>9.2f} {max(times):>8.2f} {TARGETS[name]:>9.1f}  {met}")
+        line = f"{name:<16} {median:>9.2f} {max(times):>8.2f} {TARGETS[name]:>9.1f}  {met:<3}"
+        if other:
+            was = statistics.median(before)
+            line += f"  {was:>17.2f}  {was / median:>4.1f}x"
+        print(line, flush=True)
     print("import time of heavy libraries (one process each):")
     for module in HEAVY:
         print(f"  {module:<16} {_import_seconds(module):.2f} s")
