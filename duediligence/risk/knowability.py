@@ -24,6 +24,7 @@ from duediligence.risk.assess import RiskResult, load_scorer, score_records
 from duediligence.risk.model import Scorer, tier_for
 from duediligence.risk.records import change_dates, load_facts, record_as_of
 from duediligence.risk.reference import listings
+from duediligence.risk.rules import HOLD_RULE
 
 # Factors of the client's own profile: what they say is dated by the profile, not by news.
 PROFILE_FACTORS = ("jurisdiction_risk", "industry_risk", "ownership_opacity", "product_exposure")
@@ -100,7 +101,8 @@ def _causes(crossed: RiskResult) -> tuple[list[dict[str, Any]], set[int]]:
             continue
         matches = hit.get("matches") or []
         for m in matches:
-            on = m["known_since"] if hit["rule"] == "confirmed_sanctions_match" else m["raised_on"]
+            confirmed = hit["rule"] != HOLD_RULE
+            on = m["known_since"] if confirmed else m["raised_on"]
             causes.append(
                 {
                     "kind": "match",
@@ -109,7 +111,7 @@ def _causes(crossed: RiskResult) -> tuple[list[dict[str, Any]], set[int]]:
                     f"({m['list']} {m['source_id']}, score {m['score']:.2f}); "
                     + (
                         m["known_since_source"]
-                        if hit["rule"] == "confirmed_sanctions_match"
+                        if confirmed
                         else f"raised {m['raised_on']}, awaiting review"
                     ),
                     "match_id": m["match_id"],
