@@ -48,7 +48,9 @@ def _read_password() -> str:
 @users_app.command("add")
 def add(
     username: str = typer.Argument(..., help="Login name (lower-case letters, digits, . _ -)."),
-    role: Role = typer.Option(..., "--role", help="analyst, reviewer, auditor or admin."),
+    role: Role = typer.Option(
+        ..., "--role", help="analyst, reviewer, auditor, admin or senior (signs off PEP decisions)."
+    ),
     display_name: str | None = typer.Option(None, "--name", help="Full name to display."),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read a password for the web app from standard input."
@@ -139,7 +141,9 @@ def enable(
 @users_app.command("set-role")
 def set_role(
     username: str = typer.Argument(..., help="The user whose role changes."),
-    role: Role = typer.Option(..., "--role", help="analyst, reviewer, auditor or admin."),
+    role: Role = typer.Option(
+        ..., "--role", help="analyst, reviewer, auditor, admin or senior (signs off PEP decisions)."
+    ),
     as_user: str | None = AS_OPT,
 ) -> None:
     """Change a user's role (admin only).

@@ -14,7 +14,7 @@ from typing import Any
 
 from duediligence.db.enums import DecisionAction, DecisionStatus
 from duediligence.db.models import Assessment, Decision
-from duediligence.risk.rules import PEP_RULE
+from duediligence.risk.pep import pep_hit, pep_summary
 
 APPROVALS = frozenset({DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_CONDITIONS})
 EDD_FIELDS = ("source_of_wealth", "source_of_funds", "edd_rationale")
@@ -25,24 +25,9 @@ EDD_LABELS = {
 }
 
 
-def pep_hit(rule_hits: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The stored ``politically_exposed_person`` rule hit, if any."""
-    return next((h for h in rule_hits if h.get("rule") == PEP_RULE), None)
-
-
 def needs_edd(assessment: Assessment) -> bool:
     """Whether the assessment found a politically exposed person on the client's file."""
     return pep_hit(assessment.rule_hits or []) is not None
-
-
-def pep_summary(rule_hits: list[dict[str, Any]]) -> str | None:
-    """``PEP (owner: Deputy Minister of Finance, MD)`` (several joined by ``; ``) for the
-    headline and lists; None when nobody on the file is politically exposed."""
-    hit = pep_hit(rule_hits)
-    if hit is None:
-        return None
-    shorts = list(dict.fromkeys(p.get("short", "PEP") for p in hit.get("pep") or []))
-    return "; ".join(shorts) or "PEP"
 
 
 def missing_edd_fields(values: dict[str, Any]) -> list[str]:

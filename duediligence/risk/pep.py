@@ -38,6 +38,7 @@ from typing import Any
 from duediligence.errors import ConfigError
 from duediligence.risk.topics import PEP_TOPICS, topic_rule
 
+PEP_RULE = "politically_exposed_person"  # the rule hit's name on an assessment
 DEFAULT_FORMER_PEP_MONTHS = 12
 DEFAULT_PEP_REVIEW_DAYS = 365
 KIND_BY_TOPIC = {"role.pep": "PEP", "role.pol": "politician", "role.rca": "RCA"}
@@ -320,3 +321,18 @@ def decay_dates(match: dict[str, Any], months: int) -> list[date]:
                 out.append(f.end + timedelta(days=1))
                 out.append(add_months(f.end, months) + timedelta(days=1))
     return out
+
+
+def pep_hit(rule_hits: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The stored ``politically_exposed_person`` rule hit of an assessment, if any."""
+    return next((h for h in rule_hits if h.get("rule") == PEP_RULE), None)
+
+
+def pep_summary(rule_hits: list[dict[str, Any]]) -> str | None:
+    """``PEP (owner: Deputy Minister of Finance, MD)`` (several joined by ``; ``) for
+    headlines and lists; None when nobody on the file is politically exposed."""
+    hit = pep_hit(rule_hits)
+    if hit is None:
+        return None
+    shorts = list(dict.fromkeys(p.get("short", "PEP") for p in hit.get("pep") or []))
+    return "; ".join(shorts) or "PEP"

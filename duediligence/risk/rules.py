@@ -29,7 +29,7 @@ from typing import Any
 from duediligence.db.enums import Tier
 from duediligence.matching.compare import DEFAULT_THRESHOLD
 from duediligence.risk.features import ClientRecord, Feature, effective_signals
-from duediligence.risk.pep import exposures
+from duediligence.risk.pep import PEP_RULE, exposures
 from duediligence.risk.reference import listings
 from duediligence.risk.topics import (
     PEP_SOURCE,
@@ -84,9 +84,6 @@ def is_sanction_match(match: dict[str, Any]) -> bool:
     """Whether a match evidence item is on a sanctioned entity, by the topic table (no topics
     counts as one; ``sanction.linked`` only under a named programme)."""
     return is_sanctioned(match.get("topics") or [], match.get("programs") or [])
-
-
-PEP_RULE = "politically_exposed_person"
 
 
 def _more(items: tuple[Any, ...] | list[Any]) -> str:
@@ -156,6 +153,19 @@ def _call_since(country: str | None, record: ClientRecord) -> str | None:
     return min(starts).isoformat() if starts else None
 
 
+def hold_kind(matches: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> str:
+    """``SANCTIONS`` when a pending hit is on a sanctioned entity, else ``PEP`` when one is on a
+    politically exposed one (or a PEP's relative), else ``WATCH-LIST``."""
+    if any(is_sanction_match(m) for m in matches):
+        return "SANCTIONS"
+    if any(
+        m.get("political") or set(m.get("topics") or []) & {"role.pep", "role.rca", "role.pol"}
+        for m in matches
+    ):
+        return "PEP"
+    return "WATCH-LIST"
+
+
 def potential_match_hold(record: ClientRecord) -> RuleHit | None:
     """The hold on a verdict while potential matches at or above the screening threshold await
     a reviewer (strongest first in the description); None when there are none."""
@@ -165,7 +175,7 @@ def potential_match_hold(record: ClientRecord) -> RuleHit | None:
     )
     if not pending:
         return None
-    kind = "sanctions" if any(is_sanction_match(m) for m in pending) else "watch-list"
+    kind = hold_kind(pending).lower().replace("pep", "PEP")
     more = f" and {len(pending) - 1} more" if len(pending) > 1 else ""
     return RuleHit(
         HOLD_RULE,

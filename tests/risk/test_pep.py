@@ -25,6 +25,11 @@ from duediligence.risk.topics import TOPIC_RULES, Consequence, rules_for, table,
 from tests.factories import make_client, make_entity, make_party, make_reviewer, make_watchlist
 
 FIXTURE = Path(__file__).resolve().parents[2] / "sample_data" / "examples" / "pep"
+EDD_EXAMPLE = {
+    "source_of_wealth": "salary as deputy minister (asset declarations 2019-2025), documented",
+    "source_of_funds": "the company's own revenue, paid from its account at a MD bank",
+    "edd_rationale": "ownership verified in the registry; no adverse media; low contract value",
+}
 
 
 def load_pep_fixture(session: Session) -> dict[str, Client]:
