@@ -236,8 +236,8 @@ def is_sanctioned(topics: Sequence[str], programs: Iterable[str] = ()) -> bool:
 
 
 def table() -> list[dict[str, str]]:
-    """The table as rows (topic, consequence, minimum tier, rule, label, source), for docs and
-    the ``duediligence risk topics`` command."""
+    """The table as rows (topic, consequence, minimum tier, rule, label, source), for the docs
+    and the README."""
     rows = [*TOPIC_RULES, SANCTION_LINKED_WITHOUT_PROGRAMME]
     return [
         {
