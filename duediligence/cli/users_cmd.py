@@ -16,8 +16,9 @@ from duediligence.review import users as lib
 
 users_app = typer.Typer(
     help=(
-        "Users and roles: analyst, reviewer, auditor, admin, senior (signs off PEP decisions). The first user must be an admin "
-        "and needs no acting user; after that only an admin (--as or DD_USER) manages users."
+        "Users and roles: analyst, reviewer, auditor, admin, senior (signs off PEP "
+        "decisions). The first user must be an admin and needs no acting user; after that "
+        "only an admin (--as or DD_USER) manages users."
         "\n\nExample:\n\n    duediligence users add alice --role admin"
     ),
     no_args_is_help=True,
