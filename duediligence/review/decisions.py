@@ -35,7 +35,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from duediligence.audit.trail import lock_chain, record_event
@@ -71,6 +71,7 @@ from duediligence.review.edd import (
     needs_edd,
 )
 from duediligence.review.users import Permission, require_permission
+from duediligence.risk.pep import PEP_RULE
 
 log = logging.getLogger(__name__)
 
@@ -647,7 +648,8 @@ def review_queue(
     Unresolved potential matches come first (oldest first), whatever the client's tier. Then a
     client needs a second review when a decision awaits confirmation, and a first review when
     its current assessment is at ``min_tier`` or above and no live decision covers it, or when
-    it was re-assessed at a higher tier than the decision in force was made on. Read-only.
+    it was re-assessed at a higher tier than the decision in force was made on, or became
+    politically exposed after it (the decision in force had no EDD). Read-only.
     """
     today = today or utc_today()
     current_ids = current_assessment_ids().subquery()
@@ -675,6 +677,15 @@ def review_queue(
         .order_by(Decision.id)
     ):
         live.setdefault(d.client_id, []).append(d)
+    # Current assessments that found a PEP (a text match on the stored rule hits: no JSON is
+    # loaded for the roster).
+    exposed = set(
+        session.scalars(
+            select(Assessment.client_id)
+            .join(current_ids, Assessment.id == current_ids.c.id)
+            .where(cast(Assessment.rule_hits, String).like(f"%{PEP_RULE}%"))
+        )
+    )
     items: list[QueueItem] = []
     for row in latest:
         client_id = row.client_id
@@ -727,7 +738,23 @@ def review_queue(
         if current.action in TERMINAL_ACTIONS:
             continue
         decided_tier = current.assessment.tier
-        if tier.rank > decided_tier.rank:
+        if row.client_id in exposed and not current.requires_senior:
+            note = (
+                f"politically exposed since decision {current.id}: enhanced due diligence and a "
+                "senior sign-off needed"
+            )
+            items.append(
+                _queue_item(
+                    "first_review",
+                    row,
+                    tier,
+                    row.assessment_id,
+                    current,
+                    row.created_at.date(),
+                    note,
+                )
+            )
+        elif tier.rank > decided_tier.rank:
             note = (
                 f"risk rose from {decided_tier.value} to {tier.value} since decision {current.id}"
             )

@@ -179,3 +179,29 @@ def test_end_to_end_on_the_pep_fixture(session: Session, seniors: dict) -> None:
     confirm(session, d.id, actor="sam")
     senior_approve(session, d.id, actor="sally")
     assert d.status == DecisionStatus.EFFECTIVE and d.assessment.tier == Tier.HIGH
+
+
+def test_a_client_that_becomes_politically_exposed_needs_a_new_decision(
+    session: Session, seniors: dict
+) -> None:
+    client = make_client(session, external_ref="C-7")
+    make_assessment(session, client, tier=Tier.HIGH)
+    session.commit()
+    d = decide(session, "C-7", A.APPROVE, "ok", actor="rita")
+    confirm(session, d.id, actor="sam")
+    assert d.status == DecisionStatus.EFFECTIVE
+    assert not any(i.client_ref == "C-7" for i in review_queue(session))
+    # Re-assessed at the same tier, but now an owner is a PEP: back in the queue.
+    make_assessment(session, client, tier=Tier.HIGH, rule_hits=[PEP_HIT])
+    session.commit()
+    item = next(i for i in review_queue(session) if i.client_ref == "C-7")
+    assert item.kind == "first_review" and "politically exposed since decision" in item.note
+    # A decision made before the client was a PEP can no longer be confirmed.
+    other = make_client(session, external_ref="C-8")
+    make_assessment(session, other, tier=Tier.HIGH)
+    session.commit()
+    stale = decide(session, "C-8", A.APPROVE, "ok", actor="rita")
+    make_assessment(session, other, tier=Tier.HIGH, rule_hits=[PEP_HIT])
+    session.commit()
+    with pytest.raises(ConflictError, match="became politically exposed"):
+        confirm(session, stale.id, actor="sam")
