@@ -17,7 +17,9 @@ from tests.risk.test_pep import EDD_EXAMPLE, load_pep_fixture
 AsUser = Callable[[str], tuple[TestClient, str]]
 
 
-def test_pep_client_page_edd_and_senior_sign_off(seeded_engine: Engine, as_user: AsUser) -> None:
+def test_pep_client_page_edd_and_senior_sign_off(
+    seeded_engine: Engine, as_user: AsUser, tokens: dict[str, str]
+) -> None:
     with session_scope(seeded_engine) as session:
         load_pep_fixture(session)
         client = session.scalars(select(Client).where(Client.external_ref == "PEP-001")).one()
@@ -66,3 +68,9 @@ def test_pep_client_page_edd_and_senior_sign_off(seeded_engine: Engine, as_user:
         assert d.senior_approver == "sally" and d.checker == "sam"
     page = rita.get("/clients/PEP-001").text
     assert "senior management approval: done" in page and "senior: sally" in page
+    api = rita.get(
+        "/api/clients/PEP-001/assessment", headers={"Authorization": f"Bearer {tokens['rita']}"}
+    ).json()
+    assert api["pep"] == "PEP (owner: Deputy Minister of Finance, MD)"
+    assert api["decision_in_force"]["senior_approver"] == "sally"
+    assert all(step["done"] for step in api["edd_steps"])
