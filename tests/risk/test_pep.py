@@ -25,6 +25,7 @@ from duediligence.risk.topics import TOPIC_RULES, Consequence, rules_for, table,
 from tests.factories import make_client, make_entity, make_party, make_reviewer, make_watchlist
 
 FIXTURE = Path(__file__).resolve().parents[2] / "sample_data" / "examples" / "pep"
+MODELS = Path(__file__).resolve().parents[2] / "models"
 EDD_EXAMPLE = {
     "source_of_wealth": "salary as deputy minister (asset declarations 2019-2025), documented",
     "source_of_funds": "the company's own revenue, paid from its account at a MD bank",
@@ -194,3 +195,43 @@ def test_a_sanctioned_owner_is_still_prohibited_even_when_also_a_pep(session: Se
     assert _hit(a, "politically_exposed_person") is not None
     b = assess_client(session, other.id, actor="system")
     assert b.tier == Tier.PROHIBITED and _hit(b, "politically_exposed_person") is None
+
+
+def test_onboarding_a_pep_owned_prospect_holds_then_names_the_pep(
+    session: Session, tmp_path: Path
+) -> None:
+    from duediligence.onboarding import onboard
+    from duediligence.reporting.context import client_report
+
+    import_watchlist(session, FIXTURE / "pep.ftm.json", fmt="ftm", name="pep-fixture")
+    session.commit()
+    first = onboard(
+        session,
+        {
+            "name": "Prut Data Services",
+            "country": "MD",
+            "owners": [{"name": "Viktor Andreyevich Morozov", "ownership_pct": 100}],
+        },
+        actor="system",
+        reports_dir=tmp_path,
+        models_dir=MODELS,
+    )
+    assert first.state == "on_hold"
+    assert first.headline.startswith("POTENTIAL PEP MATCH — ON HOLD: Viktor Andreyevich Morozov")
+    assert first.hits[0]["topics"] == ["role.pep"]
+    reviewer = make_reviewer(session)
+    done = decide_match(
+        session, first.hits[0]["id"], confirm=True, reason="same person", actor=reviewer
+    )
+    a = done.assessment
+    assert a is not None and a.tier == Tier.HIGH
+    ctx = client_report(session, a)
+    assert ctx["assessment"]["headline"].startswith("HIGH (p=")
+    assert ctx["assessment"]["headline"].endswith(
+        "— PEP (owner: Deputy Minister of Finance, MD): enhanced due diligence and senior "
+        "sign-off required"
+    )
+    assert ctx["pep"]["summary"] == "PEP (owner: Deputy Minister of Finance, MD)"
+    assert [s["step"] for s in ctx["pep"]["edd"] if not s["done"]][0] == (
+        "source of wealth established"
+    )
