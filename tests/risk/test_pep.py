@@ -232,6 +232,6 @@ def test_onboarding_a_pep_owned_prospect_holds_then_names_the_pep(
         "sign-off required"
     )
     assert ctx["pep"]["summary"] == "PEP (owner: Deputy Minister of Finance, MD)"
-    assert [s["step"] for s in ctx["pep"]["edd"] if not s["done"]][0] == (
+    assert next(s["step"] for s in ctx["pep"]["edd"] if not s["done"]) == (
         "source of wealth established"
     )
