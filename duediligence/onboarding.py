@@ -128,6 +128,8 @@ class OnboardingResult:
     report_path: Path
     report_sha256: str
     negative_results: list[str] = field(default_factory=list)
+    pep: str | None = None  # "PEP (owner: Deputy Minister of Finance, MD)" when exposed
+    edd_steps: list[dict[str, Any]] = field(default_factory=list)  # done and missing
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able view (for ``--json`` and the web app)."""
@@ -329,6 +331,7 @@ def onboard(
             "listed_on": h["listed_on"],
             "score": h["score"],
             "status": h["status"],
+            "topics": h["topics"],
             "explanation": h["explanation"],
         }
         for h in ctx["hits"]
@@ -357,4 +360,6 @@ def onboard(
         report_path=path,
         report_sha256=record.sha256,
         negative_results=[n["text"] for n in ctx["negative_results"]],
+        pep=ctx["pep"]["summary"] if ctx["pep"] else None,
+        edd_steps=ctx["pep"]["edd"] if ctx["pep"] else [],
     )

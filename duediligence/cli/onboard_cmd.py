@@ -47,12 +47,19 @@ def show(result: OnboardingResult) -> None:
         for h in result.hits:
             programs = f", {', '.join(h['programs'])}" if h["programs"] else ""
             listed = f", listed {h['listed_on']}" if h["listed_on"] else ""
+            topics = f" [{', '.join(h['topics'])}]" if h.get("topics") else ""
             out.print(
                 f"  - match {h['id']}: {h['subject']} ~ {h['entity']} ({h['list']} "
-                f"{h['source_id']}{programs}{listed}) score {h['score']:.2f}, {h['status']}",
+                f"{h['source_id']}{programs}{listed}){topics} score {h['score']:.2f}, "
+                f"{h['status']}",
                 highlight=False,
                 markup=False,
             )
+    if result.pep:
+        out.print(f"politically exposed: {result.pep}", highlight=False, markup=False)
+        missing = [s["step"] for s in result.edd_steps if not s["done"]]
+        if missing:
+            out.print(f"EDD missing: {'; '.join(missing)}", highlight=False, markup=False)
     out.print("why:", highlight=False)
     for reason in result.reasons:
         out.print(f"  - {reason}", highlight=False, markup=False)

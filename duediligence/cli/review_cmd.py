@@ -13,7 +13,8 @@ from duediligence.db.enums import DecisionAction, Tier
 review_app = typer.Typer(
     help=(
         "Reviewers' decisions on clients. High and prohibited tiers need a second, different "
-        "reviewer to confirm before a decision takes effect.\n\nExample:\n\n"
+        "reviewer to confirm before a decision takes effect; a politically exposed client's "
+        "also needs a senior approver's sign-off and, to approve, the EDD fields.\n\nExample:\n\n"
         "    duediligence review queue"
     ),
     no_args_is_help=True,
@@ -35,6 +36,15 @@ def decide(
         "--assessment",
         help="The assessment decided on (its id); refused unless it is the current one.",
     ),
+    source_of_wealth: str | None = typer.Option(
+        None, "--source-of-wealth", help="EDD: how the PEP's wealth was established."
+    ),
+    source_of_funds: str | None = typer.Option(
+        None, "--source-of-funds", help="EDD: where the funds of this relationship come from."
+    ),
+    edd_rationale: str | None = typer.Option(
+        None, "--edd-rationale", help="EDD: why the relationship may start or continue."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
     as_user: str | None = AS_OPT,
 ) -> None:
@@ -42,6 +52,11 @@ def decide(
 
     A historical (back-dated) assessment is never decided on: the decision always applies to
     the client's current assessment, and naming another with --assessment is refused.
+
+    A politically exposed client (FATF R.12) needs enhanced due diligence: approving it
+    requires --source-of-wealth, --source-of-funds and --edd-rationale, and the decision
+    takes effect only after a second reviewer confirms it AND a senior approver signs it off
+    (duediligence review sign-off ID --as SENIOR).
 
     Example:
 
@@ -58,6 +73,9 @@ def decide(
             actor=acting_user(as_user, check=False),
             supersedes=supersedes,
             assessment_id=assessment,
+            source_of_wealth=source_of_wealth,
+            source_of_funds=source_of_funds,
+            edd_rationale=edd_rationale,
         )
         data = lib.decision_dict(decision)
     checkpoint_chain(data["maker"])
@@ -67,11 +85,29 @@ def decide(
     if data["status"] == "effective":
         due = f"; next review {data['next_review_on']}" if data["next_review_on"] else ""
         out.print(f"decision {data['id']}: {data['action']} on {client} is effective{due}")
+    elif data["requires_senior"]:
+        out.print(
+            f"decision {data['id']}: {data['action']} on {client} (tier {data['tier']}, "
+            "politically exposed) awaits a second reviewer (duediligence review confirm "
+            f"{data['id']}) and a senior sign-off (duediligence review sign-off {data['id']})"
+        )
     else:
         out.print(
             f"decision {data['id']}: {data['action']} on {client} (tier {data['tier']}) awaits "
             f"confirmation by a second reviewer: duediligence review confirm {data['id']}"
         )
+
+
+def _outcome(data: dict[str, object]) -> str:
+    """``effective; next review D`` or what a PEP decision still awaits."""
+    if data["status"] == "effective":
+        due = f"; next review {data['next_review_on']}" if data["next_review_on"] else ""
+        return f"effective{due}"
+    wanted = [
+        *(["a second reviewer"] if not data["checker"] else []),
+        *(["a senior sign-off"] if data["requires_senior"] and not data["senior_approver"] else []),
+    ]
+    return f"awaits {' and '.join(wanted)}"
 
 
 @review_app.command("confirm")
@@ -96,11 +132,67 @@ def confirm(
     if as_json:
         print_json(data)
         return
-    due = f"; next review {data['next_review_on']}" if data["next_review_on"] else ""
     out.print(
         f"decision {decision_id}: {data['action']} confirmed by {data['checker']}, "
-        f"made by {data['maker']}; effective{due}"
+        f"made by {data['maker']}; {_outcome(data)}"
     )
+
+
+@review_app.command("sign-off")
+def sign_off(
+    decision_id: int = typer.Argument(..., help="The PEP decision awaiting a senior sign-off."),
+    as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
+    as_user: str | None = AS_OPT,
+) -> None:
+    """Sign off a decision on a politically exposed client (senior approvers only).
+
+    Senior management approval of a relationship with a PEP (FATF R.12(b)(i)). The decision
+    takes effect once a second reviewer has confirmed it too.
+
+    Example:
+
+        duediligence review sign-off 12 --as sally
+    """
+    from duediligence.review import decisions as lib
+
+    with db_session() as session:
+        data = lib.decision_dict(
+            lib.senior_approve(session, decision_id, actor=acting_user(as_user, check=False))
+        )
+    checkpoint_chain(data["senior_approver"])
+    if as_json:
+        print_json(data)
+        return
+    out.print(
+        f"decision {decision_id}: {data['action']} signed off by {data['senior_approver']} "
+        f"(senior), made by {data['maker']}; {_outcome(data)}"
+    )
+
+
+@review_app.command("edd")
+def edd(
+    client: str = typer.Argument(..., help="The client's external reference."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """The enhanced-due-diligence steps of a politically exposed client: done and missing.
+
+    Example:
+
+        duediligence review edd PEP-001
+    """
+    from duediligence.review import decisions as lib
+
+    with db_session() as session:
+        steps = lib.edd_status(session, client)
+    if as_json:
+        print_json(steps)
+        return
+    if not steps:
+        out.print(f"{client}: not politically exposed on its current assessment; no EDD needed")
+        return
+    for s in steps:
+        mark = "done   " if s["done"] else "MISSING"
+        out.print(f"  {mark} {s['step']}" + (f": {s['detail']}" if s["detail"] else ""))
 
 
 @review_app.command("queue")
@@ -131,6 +223,7 @@ def queue(
     labels = {
         "potential_match": "match review",
         "second_review": "2nd reviewer",
+        "senior_signoff": "PEP sign-off",
         "first_review": "1st review",
         "review_due": "review due",
     }
@@ -165,7 +258,9 @@ def history(
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "action", "tier", "status", "maker", "checker", "supersedes", "reason")
+    table = Table(
+        "id", "action", "tier", "status", "maker", "checker", "senior", "supersedes", "reason"
+    )
     for r in rows:
         table.add_row(
             str(r["id"]),
@@ -174,6 +269,7 @@ def history(
             r["status"],
             r["maker"],
             r["checker"] or "",
+            r["senior_approver"] or ("needed" if r["requires_senior"] else ""),
             str(r["supersedes_id"] or ""),
             r["reason"],
         )

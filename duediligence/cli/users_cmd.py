@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 users_app = typer.Typer(
     help=(
-        "Users and roles: analyst, reviewer, auditor, admin. The first user must be an admin "
-        "and needs no acting user; after that only an admin (--as or DD_USER) manages users."
+        "Users and roles: analyst, reviewer, auditor, admin, senior (signs off PEP "
+        "decisions). The first user must be an admin and needs no acting user; after that "
+        "only an admin (--as or DD_USER) manages users."
         "\n\nExample:\n\n    duediligence users add alice --role admin"
     ),
     no_args_is_help=True,
@@ -49,7 +50,9 @@ def _read_password() -> str:
 @users_app.command("add")
 def add(
     username: str = typer.Argument(..., help="Login name (lower-case letters, digits, . _ -)."),
-    role: Role = typer.Option(..., "--role", help="analyst, reviewer, auditor or admin."),
+    role: Role = typer.Option(
+        ..., "--role", help="analyst, reviewer, auditor, admin or senior (signs off PEP decisions)."
+    ),
     display_name: str | None = typer.Option(None, "--name", help="Full name to display."),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read a password for the web app from standard input."
@@ -148,7 +151,9 @@ def enable(
 @users_app.command("set-role")
 def set_role(
     username: str = typer.Argument(..., help="The user whose role changes."),
-    role: Role = typer.Option(..., "--role", help="analyst, reviewer, auditor or admin."),
+    role: Role = typer.Option(
+        ..., "--role", help="analyst, reviewer, auditor, admin or senior (signs off PEP decisions)."
+    ),
     as_user: str | None = AS_OPT,
 ) -> None:
     """Change a user's role (admin only).

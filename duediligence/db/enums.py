@@ -139,6 +139,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    SENIOR = "senior"  # senior management: signs off relationships with PEPs (FATF R.12)
 
 
 class ReportFormat(StrEnum):

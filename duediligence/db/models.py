@@ -466,6 +466,14 @@ class Decision(Base):
     checked_at: Mapped[datetime | None] = mapped_column()
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     next_review_on: Mapped[date | None] = mapped_column(Date)
+    # Enhanced due diligence (a politically exposed client, FATF R.12): the decision also needs
+    # a senior approver's sign-off, and an approval needs the EDD fields.
+    requires_senior: Mapped[bool] = mapped_column(Boolean, default=False)
+    senior_approver: Mapped[str | None] = mapped_column(String(100))
+    senior_approved_at: Mapped[datetime | None] = mapped_column()
+    source_of_wealth: Mapped[str | None] = mapped_column(Text)
+    source_of_funds: Mapped[str | None] = mapped_column(Text)
+    edd_rationale: Mapped[str | None] = mapped_column(Text)
 
     assessment: Mapped[Assessment] = relationship()
 

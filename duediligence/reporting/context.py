@@ -6,11 +6,18 @@ JSON layout is documented in docs/report-json.md.
 A client report shows what its assessment saw: signals published by the assessment's as-of
 date and recorded before it was created, the list snapshots and screening matches that existed
 when it was created. Reviewers' resolutions and decisions are shown as they stand when the
-report is rendered, and ``integrity.review_record_as_of`` names the newest of them. The
-knowability section re-scores the record as now held (news published before the as-of date but
-recorded later was knowable then too) with the assessment's own risk model when it can still be
-loaded. Two renderings of one assessment therefore give the same
-bytes unless the review record or the client's record up to the as-of date changed in between.
+report is rendered, and ``integrity.review_record_as_of`` names the newest of them. News
+published before the as-of date but recorded after the assessment is not in it: a new
+assessment takes it in. Two renderings of one assessment therefore give the same bytes unless
+the review record changed in between.
+
+One verdict per report: the verdict box, the tier band, the knowable-since sentence and the
+factors all come from the one stored assessment. The band re-scores the record *as the
+assessment saw it* (signals and matches recorded by its creation, verdicts given by then) with
+the assessment's own model version, and its point at the as-of date is the stored assessment
+itself (:func:`duediligence.risk.knowability.knowability` with ``assessment=``). Should the
+re-scored record no longer give the stored inputs hash (a model that cannot be loaded, a signal
+re-classified since), ``knowability.consistent`` is false and the report says so.
 """
 
 from __future__ import annotations
@@ -44,8 +51,10 @@ from duediligence.errors import IntegrityError, NotFoundError
 from duediligence.jsonutil import to_jsonable
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
 from duediligence.modelstore import load_model
-from duediligence.risk.knowability import Knowability, knowability
+from duediligence.review.edd import edd_steps
+from duediligence.risk.knowability import Knowability, band_at, knowability
 from duediligence.risk.model import FALLBACK_VERSION, Scorer
+from duediligence.risk.pep import pep_hit, pep_summary
 from duediligence.risk.reference import tier_thresholds
 from duediligence.risk.verdict import headline, hold_hit
 from duediligence.signals.taxonomy import TAXONOMY
@@ -277,8 +286,8 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
     know = knowability(
         session,
         client.id,
-        until=as_of,
         model=scorer_for_version(session, assessment.risk_model_version),
+        assessment=assessment,
     )
     scope = _scope(session, assessment, know)
     hits = []
@@ -335,6 +344,11 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
         }
         for f in assessment.explanation.get("factors", [])
     ]
+    pep = pep_hit(assessment.rule_hits or [])
+    edd_decision = next(
+        (d for d in reversed(decisions) if d.assessment_id == assessment.id and d.requires_senior),
+        None,
+    )
     context: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "report": "client",
@@ -388,6 +402,19 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
             for p in parties
         ],
         "hits": hits,
+        # Political exposure (FATF R.12) and the EDD steps done and missing, for this
+        # assessment's decision as the review record stands.
+        "pep": (
+            {
+                "summary": pep_summary(assessment.rule_hits or []),
+                "description": pep["description"],
+                "exposures": pep.get("pep", []),
+                "source": pep.get("source"),
+                "edd": edd_steps(assessment, edd_decision),
+            }
+            if pep is not None
+            else None
+        ),
         "negative_results": negative,
         "adverse_media": dict(sorted(adverse.items())),
         "legal_actions": actions,
@@ -399,6 +426,10 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
             "tipped_by": know.tipped_by,
             "engagements_after": engagements_after,
             "timeline": know.timeline,
+            # One verdict per report: the band's value at the as-of date is the assessment's.
+            "band_at_as_of": band_at(know.timeline, as_of),
+            "consistent": know.consistent,
+            "recomputed_tier": know.recomputed_tier,
         },
         "timeline_signals": [
             {"published_at": s.published_at, "adverse": s.label not in (None, "none")}
@@ -416,6 +447,12 @@ def client_report(session: Session, assessment: Assessment) -> dict[str, Any]:
                 "checker": d.checker,
                 "checked_at": d.checked_at,
                 "assessment_id": d.assessment_id,
+                "requires_senior": d.requires_senior,
+                "senior_approver": d.senior_approver,
+                "senior_approved_at": d.senior_approved_at,
+                "source_of_wealth": d.source_of_wealth,
+                "source_of_funds": d.source_of_funds,
+                "edd_rationale": d.edd_rationale,
             }
             for d in decisions
         ],

@@ -10,6 +10,19 @@ date; each such change is one audit event.
 
 A decision that takes effect sets the next-review date from the assessed tier (see
 :func:`review_intervals`). An effective ``offboard`` decision marks the client offboarded.
+
+**Politically exposed clients (enhanced due diligence).** When the assessment carries the
+``politically_exposed_person`` rule (:mod:`duediligence.risk.pep`), a decision needs, besides
+a second reviewer, the sign-off of a *senior approver* — a user with the ``senior`` role
+(senior management: FATF Recommendation 12(b)(i); EU Directive 2015/849 art. 20(b)(i); UK MLRs
+2017 reg. 35(5)(a)), who may sign off nothing else and decide nothing (see ``PERMISSIONS`` in
+:mod:`duediligence.review.users`), so maker, checker and approver are three people. An
+approval (``approve``, ``approve_with_conditions``) is refused without the EDD fields — the
+source of wealth, the source of funds (R.12(b)(ii); AMLD art. 20(b)(ii); MLRs reg. 35(5)(b))
+and the EDD rationale. The decision takes effect once both the second review and the senior
+sign-off are recorded, in either order; each is one audit event, and the decision's audit
+record carries the EDD fields and the approver. Such a decision's next review comes after
+``review_days`` of the ``[pep]`` table of ``DD_TIERS_FILE`` (enhanced ongoing monitoring).
 """
 
 from __future__ import annotations
@@ -22,7 +35,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from duediligence.audit.trail import lock_chain, record_event
@@ -50,7 +63,15 @@ from duediligence.errors import (
     PermissionDenied,
 )
 from duediligence.matching.compare import DEFAULT_THRESHOLD
+from duediligence.review.edd import (
+    APPROVALS,
+    EDD_FIELDS,
+    edd_steps,
+    missing_edd_fields,
+    needs_edd,
+)
 from duediligence.review.users import Permission, require_permission
+from duediligence.risk.pep import PEP_RULE
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +117,20 @@ def review_intervals() -> dict[Tier, int]:
     return _intervals(str(path) if path else None)
 
 
-def next_review_date(tier: Tier, action: DecisionAction, effective_on: date) -> date | None:
-    """When a decision taking effect on ``effective_on`` is due for review (None if terminal)."""
+def next_review_date(
+    tier: Tier, action: DecisionAction, effective_on: date, *, pep: bool = False
+) -> date | None:
+    """When a decision taking effect on ``effective_on`` is due for review (None if terminal);
+    for a politically exposed client (``pep``) the sooner of the tier's interval and the PEP
+    review interval (``[pep] review_days``)."""
     if action in TERMINAL_ACTIONS:
         return None
-    return effective_on + timedelta(days=review_intervals()[tier])
+    days = review_intervals()[tier]
+    if pep:
+        from duediligence.risk.pep import pep_settings
+
+        days = min(days, pep_settings().review_days)
+    return effective_on + timedelta(days=days)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -168,6 +198,12 @@ def decision_dict(decision: Decision) -> dict[str, Any]:
         "checked_at": decision.checked_at,
         "supersedes_id": decision.supersedes_id,
         "next_review_on": decision.next_review_on,
+        "requires_senior": decision.requires_senior,
+        "senior_approver": decision.senior_approver,
+        "senior_approved_at": decision.senior_approved_at,
+        "source_of_wealth": decision.source_of_wealth,
+        "source_of_funds": decision.source_of_funds,
+        "edd_rationale": decision.edd_rationale,
     }
 
 
@@ -176,7 +212,7 @@ def _take_effect(session: Session, decision: Decision, when: datetime) -> dict[s
     changes: dict[str, Any] = {}
     decision.status = DecisionStatus.EFFECTIVE
     decision.next_review_on = next_review_date(
-        decision.assessment.tier, decision.action, when.date()
+        decision.assessment.tier, decision.action, when.date(), pep=decision.requires_senior
     )
     older = list(
         session.scalars(
@@ -239,6 +275,9 @@ def decide(
     actor: str | None,
     supersedes: int | None = None,
     assessment_id: int | None = None,
+    source_of_wealth: str | None = None,
+    source_of_funds: str | None = None,
+    edd_rationale: str | None = None,
 ) -> Decision:
     """Record a reviewer's decision on the client's current assessment.
 
@@ -249,6 +288,11 @@ def decide(
     (:func:`confirm`); otherwise it takes effect at once. While a decision of the client awaits
     confirmation, a new one is refused unless it names that decision in ``supersedes`` (a
     correction). Records one ``decision.made`` event.
+
+    On a politically exposed client's assessment the decision also awaits a senior approver
+    (:func:`senior_approve`), and an approval without ``source_of_wealth``,
+    ``source_of_funds`` and ``edd_rationale`` is an :class:`InputError` naming what is missing
+    (see the module docstring). The EDD fields are stored on any decision that gives them.
     """
     maker = require_permission(session, actor, Permission.DECIDE)
     lock_chain(session)  # serialise concurrent decisions before reading what is pending
@@ -300,8 +344,21 @@ def decide(
             )
         pending.status = DecisionStatus.SUPERSEDED
         superseded_now.append(pending.id)
+    edd = {
+        "source_of_wealth": (source_of_wealth or "").strip() or None,
+        "source_of_funds": (source_of_funds or "").strip() or None,
+        "edd_rationale": (edd_rationale or "").strip() or None,
+    }
+    requires_senior = needs_edd(assessment)
+    if requires_senior and action in APPROVALS:
+        missing = missing_edd_fields(edd)
+        if missing:
+            raise InputError(
+                f"{client.external_ref} is a politically exposed client: approving it needs "
+                f"enhanced due diligence — {', '.join(missing)} missing (FATF R.12)"
+            )
     now = utcnow()
-    requires_second = assessment.tier in FOUR_EYES_TIERS
+    requires_second = assessment.tier in FOUR_EYES_TIERS or requires_senior
     decision = Decision(
         assessment_id=assessment.id,
         client_id=client.id,
@@ -312,6 +369,8 @@ def decide(
         maker=maker.username,
         made_at=now,
         supersedes_id=refers_to.id if refers_to is not None else None,
+        requires_senior=requires_senior,
+        **edd,
     )
     decision.assessment = assessment
     session.add(decision)
@@ -353,17 +412,15 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
         raise PermissionDenied(
             f"four-eyes rule: {checker.username} made decision {decision_id} and cannot confirm it"
         )
-    latest = current_assessment(session, client_id=decision.client_id)
-    if latest is not None and latest.tier.rank > decision.assessment.tier.rank:
-        raise ConflictError(
-            f"the client was re-assessed at tier {latest.tier.value} after decision "
-            f"{decision_id} was made on tier {decision.assessment.tier.value}: make a new decision"
-        )
+    _refuse_if_stale(session, decision)
     before = {"status": decision.status.value}
     now = utcnow()
     decision.checker = checker.username
     decision.checked_at = now
-    changes = _take_effect(session, decision, now)
+    if decision.requires_senior and decision.senior_approver is None:
+        changes: dict[str, Any] = {"awaiting": "senior sign-off"}
+    else:
+        changes = _take_effect(session, decision, now)
     session.flush()
     client_ref = session.scalar(select(Client.external_ref).where(Client.id == decision.client_id))
     _record_decision_event(
@@ -378,6 +435,95 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     return decision
 
 
+def _refuse_if_stale(session: Session, decision: Decision) -> None:
+    """:class:`ConflictError` when the client was re-assessed at a higher tier since the
+    decision was made, or became politically exposed since (the decision's facts are stale)."""
+    latest = current_assessment(session, client_id=decision.client_id)
+    if latest is None:
+        return
+    if latest.tier.rank > decision.assessment.tier.rank:
+        raise ConflictError(
+            f"the client was re-assessed at tier {latest.tier.value} after decision "
+            f"{decision.id} was made on tier {decision.assessment.tier.value}: make a new decision"
+        )
+    if needs_edd(latest) and not decision.requires_senior:
+        raise ConflictError(
+            f"the client became politically exposed after decision {decision.id} was made: "
+            "make a new decision (it needs enhanced due diligence and a senior sign-off)"
+        )
+
+
+def senior_approve(session: Session, decision_id: int, *, actor: str | None) -> Decision:
+    """A senior approver's sign-off on a politically exposed client's decision.
+
+    ``actor`` must be an active user with the ``senior`` role (:class:`PermissionDenied`
+    otherwise, naming the role). Refused (:class:`ConflictError`) when the decision does not
+    need a senior sign-off, is not awaiting, is already signed off, or its facts are stale;
+    an approval still lacking an EDD field is an :class:`InputError`. The decision takes effect
+    when its second review is recorded too. Records one ``decision.senior_approved`` event.
+    """
+    approver = require_permission(session, actor, Permission.SENIOR_APPROVAL)
+    lock_chain(session)
+    decision = session.get(Decision, decision_id, populate_existing=True)
+    if decision is None:
+        raise NotFoundError(f"no decision {decision_id}")
+    if not decision.requires_senior:
+        raise ConflictError(f"decision {decision_id} does not need a senior sign-off")
+    if decision.status != DecisionStatus.AWAITING_CONFIRMATION:
+        raise ConflictError(f"decision {decision_id} is {decision.status.value}, not awaiting")
+    if decision.senior_approver is not None:
+        raise ConflictError(
+            f"decision {decision_id} was signed off by {decision.senior_approver} already"
+        )
+    if approver.username in (decision.maker, decision.checker):
+        raise PermissionDenied(
+            f"{approver.username} took part in decision {decision_id} and cannot sign it off"
+        )
+    if decision.action in APPROVALS:
+        missing = missing_edd_fields({f: getattr(decision, f) for f in EDD_FIELDS})
+        if missing:
+            raise InputError(f"decision {decision_id} lacks {', '.join(missing)}")
+    _refuse_if_stale(session, decision)
+    before = {"status": decision.status.value, "senior_approver": None}
+    now = utcnow()
+    decision.senior_approver = approver.username
+    decision.senior_approved_at = now
+    if decision.checker is not None:
+        changes = _take_effect(session, decision, now)
+    else:
+        changes = {"awaiting": "second reviewer"}
+    session.flush()
+    client_ref = session.scalar(select(Client.external_ref).where(Client.id == decision.client_id))
+    _record_decision_event(
+        session,
+        decision,
+        client_ref,
+        "senior_approved",
+        actor=approver.username,
+        changes=changes,
+        before=before,
+    )
+    return decision
+
+
+def edd_status(session: Session, client_ref: str | int) -> list[dict[str, Any]]:
+    """The enhanced-due-diligence steps of a politically exposed client, done and missing,
+    for its current assessment and the decision awaiting (else in force); empty when the
+    current assessment is not a PEP's (see :func:`duediligence.review.edd.edd_steps`)."""
+    client = _client(session, client_ref)
+    assessment = current_assessment(session, client_id=client.id)
+    if assessment is None or not needs_edd(assessment):
+        return []
+    decision = pending_decision(session, client.id) or current_decision(session, client.id)
+    if (
+        decision is not None
+        and decision.assessment_id != assessment.id
+        and not (decision.requires_senior)
+    ):
+        decision = None  # a decision made before the client was a PEP covers none of it
+    return edd_steps(assessment, decision)
+
+
 # --------------------------------------------------------------------------- the queue
 
 
@@ -388,6 +534,8 @@ class QueueItem:
     ``kind`` is ``potential_match`` (a watch-list hit at or above the screening threshold that
     no reviewer has confirmed or dismissed: the client's verdict is on hold; ``match_id`` names
     it), ``second_review`` (a decision awaiting confirmation by someone other than ``maker``),
+    ``senior_signoff`` (a politically exposed client's decision awaiting a second reviewer
+    and/or a senior approver's sign-off, the note says which),
     ``first_review`` (a client assessed at ``tier`` with no decision covering it), or
     ``review_due`` (the decision in force reached its next-review date). ``tier`` and
     ``assessment_id`` are the client's current assessment (None if it has none yet).
@@ -406,7 +554,13 @@ class QueueItem:
     match_id: int | None = None
 
 
-QUEUE_ORDER = {"potential_match": 0, "second_review": 1, "first_review": 2, "review_due": 3}
+QUEUE_ORDER = {
+    "potential_match": 0,
+    "senior_signoff": 1,
+    "second_review": 1,
+    "first_review": 2,
+    "review_due": 3,
+}
 
 
 def _queue_item(
@@ -494,7 +648,8 @@ def review_queue(
     Unresolved potential matches come first (oldest first), whatever the client's tier. Then a
     client needs a second review when a decision awaits confirmation, and a first review when
     its current assessment is at ``min_tier`` or above and no live decision covers it, or when
-    it was re-assessed at a higher tier than the decision in force was made on. Read-only.
+    it was re-assessed at a higher tier than the decision in force was made on, or became
+    politically exposed after it (the decision in force had no EDD). Read-only.
     """
     today = today or utc_today()
     current_ids = current_assessment_ids().subquery()
@@ -522,6 +677,15 @@ def review_queue(
         .order_by(Decision.id)
     ):
         live.setdefault(d.client_id, []).append(d)
+    # Current assessments that found a PEP (a text match on the stored rule hits: no JSON is
+    # loaded for the roster).
+    exposed = set(
+        session.scalars(
+            select(Assessment.client_id)
+            .join(current_ids, Assessment.id == current_ids.c.id)
+            .where(cast(Assessment.rule_hits, String).like(f"%{PEP_RULE}%"))
+        )
+    )
     items: list[QueueItem] = []
     for row in latest:
         client_id = row.client_id
@@ -530,9 +694,21 @@ def review_queue(
         effective = [d for d in decisions if d.status == DecisionStatus.EFFECTIVE]
         for d in pending:
             note = f"{d.action.value} by {d.maker}; needs another reviewer"
+            kind = "second_review"
+            if d.requires_senior:
+                kind = "senior_signoff"
+                wanted = [
+                    *(["another reviewer"] if d.checker is None else []),
+                    *(["a senior sign-off"] if d.senior_approver is None else []),
+                ]
+                done = f"; confirmed by {d.checker}" if d.checker else ""
+                note = (
+                    f"PEP {d.action.value} by {d.maker}{done}; awaits {' and '.join(wanted)} "
+                    "(enhanced due diligence)"
+                )
             items.append(
                 _queue_item(
-                    "second_review",
+                    kind,
                     row,
                     d.assessment.tier,
                     d.assessment_id,
@@ -562,7 +738,23 @@ def review_queue(
         if current.action in TERMINAL_ACTIONS:
             continue
         decided_tier = current.assessment.tier
-        if tier.rank > decided_tier.rank:
+        if row.client_id in exposed and not current.requires_senior:
+            note = (
+                f"politically exposed since decision {current.id}: enhanced due diligence and a "
+                "senior sign-off needed"
+            )
+            items.append(
+                _queue_item(
+                    "first_review",
+                    row,
+                    tier,
+                    row.assessment_id,
+                    current,
+                    row.created_at.date(),
+                    note,
+                )
+            )
+        elif tier.rank > decided_tier.rank:
             note = (
                 f"risk rose from {decided_tier.value} to {tier.value} since decision {current.id}"
             )

@@ -6,6 +6,10 @@ Roles:
 - ``reviewer``: everything an analyst does, plus review decisions (four-eyes).
 - ``auditor``: reads everything, changes nothing.
 - ``admin``: manages users and runs retention purges; does not decide on clients.
+- ``senior``: senior management. Signs off decisions on politically exposed clients (FATF
+  R.12(b)(i): senior management approval to start or continue a relationship with a PEP) and
+  reads the review queue; decides nothing itself and clears no hit, so the maker, the second
+  reviewer and the senior approver of a PEP decision are three different people.
 
 Passwords are hashed with Argon2id (argon2-cffi). API tokens are random 256-bit strings shown
 once; only their SHA-256 is stored (a slow hash is pointless for random tokens and would make
@@ -147,6 +151,7 @@ class Permission(StrEnum):
     REVIEW_SIGNAL = "confirm or dismiss a signal"
     DECIDE = "record a decision on a client"
     CONFIRM_DECISION = "confirm another reviewer's decision"
+    SENIOR_APPROVAL = "sign off a decision on a politically exposed client (senior management)"
     READ_QUEUE = "read the review queue"
     READ_AUDIT_LOG = "read the audit log in the web app"
     MANAGE_USERS = "manage users"
@@ -163,7 +168,8 @@ PERMISSIONS: dict[Permission, tuple[Role, ...]] = {
     Permission.REVIEW_SIGNAL: (Role.REVIEWER,),
     Permission.DECIDE: (Role.REVIEWER,),
     Permission.CONFIRM_DECISION: (Role.REVIEWER,),
-    Permission.READ_QUEUE: (Role.REVIEWER, Role.AUDITOR, Role.ADMIN),
+    Permission.SENIOR_APPROVAL: (Role.SENIOR,),
+    Permission.READ_QUEUE: (Role.REVIEWER, Role.AUDITOR, Role.ADMIN, Role.SENIOR),
     Permission.READ_AUDIT_LOG: (Role.AUDITOR, Role.ADMIN),
     Permission.MANAGE_USERS: (Role.ADMIN,),
     Permission.PURGE_PERSONAL_DATA: (Role.ADMIN,),

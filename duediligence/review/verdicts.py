@@ -8,7 +8,8 @@ event records the change. :func:`apply_verdict` is that common step; :func:`deci
 
 A verdict on a match also:
 
-- records, when a match on a sanctioned entity is confirmed, a ``sanction`` signal against the
+- records, when a match on a sanctioned entity (by the topic table of
+  :mod:`duediligence.risk.topics`) is confirmed, a ``sanction`` signal against the
   client dated by when the listing became public (the entry's listing date, else the
   publication date of the first list snapshot that held it — see
   :func:`duediligence.risk.records.known_since`). That signal is the dated public record of the
@@ -47,6 +48,7 @@ from duediligence.db.models import (
 )
 from duediligence.errors import ConflictError, InputError, NotFoundError
 from duediligence.review.users import Permission, require_permission
+from duediligence.risk.topics import is_sanctioned
 
 Row = TypeVar("Row", ScreeningMatch, Signal)
 
@@ -186,10 +188,6 @@ def decide_match(
     return MatchVerdict(match, assessment, signal)
 
 
-def _is_sanction(topics: list[str] | None) -> bool:
-    return not topics or any(t == "sanction" or t.startswith("sanction.") for t in topics)
-
-
 def _match_signal(session: Session, match: ScreeningMatch, *, actor: str) -> Signal | None:
     """Keep the sanction signal of a match in step with its verdict (see the module docstring).
 
@@ -207,8 +205,8 @@ def _match_signal(session: Session, match: ScreeningMatch, *, actor: str) -> Sig
             _follow(session, signal, ReviewStatus.CONFIRMED, match, actor)
         return signal
     entity = match.entity
-    if not _is_sanction(entity.topics):
-        return None
+    if not is_sanctioned(entity.topics or [], entity.programs or []):
+        return None  # a PEP, crime or debarment match is no sanction (the topic table)
     first = session.get(WatchlistSnapshot, entity.first_seen_snapshot_id)
     list_name = session.scalar(select(Watchlist.name).where(Watchlist.id == entity.watchlist_id))
     assert first is not None and list_name is not None

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from duediligence.risk.reference import industry_risk, lists_for, product_risk
+from duediligence.risk.topics import is_sanctioned
 
 # Credibility of a signal whose source was not rated on import (between a blog and a newspaper).
 DEFAULT_CREDIBILITY = 0.6
@@ -230,8 +231,15 @@ def distinct_sources(record: ClientRecord) -> Feature:
 
 
 def sanctions_match(record: ClientRecord) -> Feature:
-    """Confirmed matches of the client or its parties on a sanctions or watch list."""
-    return Feature(float(len(record.confirmed_matches)), record.confirmed_matches[:5])
+    """Confirmed matches of the client or its parties on sanctioned list entities (by the topic
+    table of :mod:`duediligence.risk.topics`: a PEP, crime or debarment match has its own rule,
+    not this feature)."""
+    matches = [
+        m
+        for m in record.confirmed_matches
+        if is_sanctioned(m.get("topics") or [], m.get("programs") or [])
+    ]
+    return Feature(float(len(matches)), matches[:5])
 
 
 def unresolved_hits(record: ClientRecord) -> Feature:

@@ -18,12 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence.db.enums import Tier
-from duediligence.db.models import Engagement, Signal
+from duediligence.db.models import Assessment, Engagement, Signal
 from duediligence.db.queries import resolve_client, utc_today
 from duediligence.risk.assess import RiskResult, load_scorer, score_records
 from duediligence.risk.model import Scorer, tier_for
 from duediligence.risk.records import change_dates, load_facts, record_as_of
 from duediligence.risk.reference import listings
+from duediligence.risk.rules import HOLD_RULE
 
 # Factors of the client's own profile: what they say is dated by the profile, not by news.
 PROFILE_FACTORS = ("jurisdiction_risk", "industry_risk", "ownership_opacity", "product_exposure")
@@ -47,6 +48,20 @@ class Knowability:
     engagements_after: list[dict[str, Any]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     model_version: str = ""
+    # For one stored assessment (see knowability(assessment=...)): the band's point at the
+    # assessment's date is the assessment itself; ``recomputed_tier`` is what re-scoring the
+    # record as the assessment saw it gives, and ``consistent`` whether its inputs hash equals
+    # the stored one (False: the stored verdict rests on inputs that have since changed).
+    assessment_id: int | None = None
+    recomputed_tier: str | None = None
+    consistent: bool | None = None
+
+
+def band_at(timeline: list[dict[str, Any]], day: date) -> str | None:
+    """The tier the band shows on ``day``: the last point dated on or before it (None when
+    the band starts later). Points are ``{"date", "tier"}``; the tier holds from its date on."""
+    before = [t for t in timeline if t["date"] <= day]
+    return max(before, key=lambda t: t["date"])["tier"] if before else None
 
 
 def _listing_since(country: str | None, lists: list[str], as_of: date) -> date | None:
@@ -100,7 +115,8 @@ def _causes(crossed: RiskResult) -> tuple[list[dict[str, Any]], set[int]]:
             continue
         matches = hit.get("matches") or []
         for m in matches:
-            on = m["known_since"] if hit["rule"] == "confirmed_sanctions_match" else m["raised_on"]
+            confirmed = hit["rule"] != HOLD_RULE
+            on = m["known_since"] if confirmed else m["raised_on"]
             causes.append(
                 {
                     "kind": "match",
@@ -109,7 +125,7 @@ def _causes(crossed: RiskResult) -> tuple[list[dict[str, Any]], set[int]]:
                     f"({m['list']} {m['source_id']}, score {m['score']:.2f}); "
                     + (
                         m["known_since_source"]
-                        if hit["rule"] == "confirmed_sanctions_match"
+                        if confirmed
                         else f"raised {m['raised_on']}, awaiting review"
                     ),
                     "match_id": m["match_id"],
@@ -129,29 +145,62 @@ def _causes(crossed: RiskResult) -> tuple[list[dict[str, Any]], set[int]]:
     return causes, signal_ids
 
 
+def _stored(assessment: Assessment) -> RiskResult:
+    """A stored assessment as a scoring result (the band's point at its date)."""
+    return RiskResult(
+        client_id=assessment.client_id,
+        as_of=assessment.as_of,
+        probability=assessment.probability,
+        tier=Tier(assessment.tier),
+        rule_hits=list(assessment.rule_hits or []),
+        features=dict(assessment.features or {}),
+        explanation=dict(assessment.explanation or {}),
+        inputs_hash=assessment.inputs_hash,
+        risk_model_version=assessment.risk_model_version or "",
+        signal_model_version=assessment.signal_model_version,
+    )
+
+
 def knowability(
     session: Session,
     client: str | int,
     *,
     until: date | None = None,
     model: Scorer | None = None,
+    assessment: Assessment | None = None,
 ) -> Knowability:
     """Score the client at every date its public record changed and find when it became high.
 
     ``until`` is the last date considered (default today, UTC); ``model`` the risk model to
     score with (default: the active one). :class:`NotFoundError` for an unknown client.
+
+    With ``assessment`` (a report's), the answer is that assessment's: the record is taken as
+    the database held it when the assessment was made (``load_facts(seen_by=...)``), up to its
+    as-of date, scored with ``model`` (the caller passes the assessment's own model version),
+    and the band's point at the as-of date *is* the stored assessment — so the verdict, the
+    band's value at the assessment date and the knowable-since date cannot disagree.
     """
     row = resolve_client(session, client)
+    if assessment is not None:
+        until = assessment.as_of
     until = until or utc_today()
     scorer = model or load_scorer(session)
-    facts = load_facts(session, [row.id], until)[0]
-    results = score_records([record_as_of(facts, d) for d in change_dates(facts)], scorer)
+    seen_by = assessment.created_at if assessment is not None else None
+    facts = load_facts(session, [row.id], until, seen_by=seen_by)[0]
+    days = change_dates(facts)
+    if assessment is not None and until not in days:
+        days.append(until)
+    results = score_records([record_as_of(facts, d) for d in days], scorer)
+    recomputed: RiskResult | None = None
+    if assessment is not None:
+        recomputed = results[-1]
+        results[-1] = _stored(assessment)
     timeline = [
         {
             "date": r.as_of,
             "tier": r.tier.value,
             "probability": round(r.probability, 4),
-            "summary": r.explanation["summary"],
+            "summary": r.explanation.get("summary", ""),
         }
         for r in results
     ]
@@ -159,6 +208,10 @@ def knowability(
     answer = Knowability(
         row.external_ref, row.name, None, None, timeline=timeline, model_version=scorer.version
     )
+    if assessment is not None and recomputed is not None:
+        answer.assessment_id = assessment.id
+        answer.recomputed_tier = recomputed.tier.value
+        answer.consistent = recomputed.inputs_hash == assessment.inputs_hash
     if crossed is None:
         return answer
     answer.knowable_since = crossed.as_of

@@ -36,9 +36,12 @@ from sqlalchemy.orm import Session
 from duediligence.db.enums import MatchStatus, PartyRole, ReviewStatus
 from duediligence.errors import NotFoundError
 from duediligence.risk.features import DEFAULT_CREDIBILITY, ClientRecord, SignalFact
+from duediligence.risk.pep import decay_dates, pep_settings, political_evidence
+from duediligence.risk.topics import counts as topic_counts
 
-# Topics of list entities whose matches count in scoring (entities without topics count too).
-LISTED_TOPICS = frozenset({"sanction", "role.pep", "crime"})
+# Which list entities' matches count in scoring, and what they lead to: the one topic table
+# of duediligence.risk.topics (entities without topics count as sanctioned). A match also
+# counts when the entity is linked to a PEP (duediligence.risk.pep).
 
 _CLIENTS = text(
     "SELECT id, country, industry, products, profile_version FROM clients WHERE id IN :ids"
@@ -46,21 +49,33 @@ _CLIENTS = text(
 _OWNERS = text(
     "SELECT client_id, kind, role, country FROM parties WHERE client_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
-_SIGNALS = text(
+_SIGNAL_COLUMNS = (
     "SELECT id, client_id, title, kind, published_at, source, severity, credibility, label, "
-    "label_probabilities, role, adverse_probability FROM signals "
-    "WHERE client_id IN :ids AND published_at <= :until "
-    "AND review_status != :dismissed AND screening_match_id IS NULL ORDER BY published_at, id"
+    "label_probabilities, role, adverse_probability, created_at, review_status, reviewed_at "
+    "FROM signals WHERE client_id IN :ids AND published_at <= :until "
+    "AND screening_match_id IS NULL "
+)
+_SIGNALS = text(
+    _SIGNAL_COLUMNS + "AND review_status != :dismissed ORDER BY published_at, id"
 ).bindparams(bindparam("ids", expanding=True))
-_MATCHES = text(
+# As seen at a moment: dismissed ones too (they may have been dismissed after it).
+_SIGNALS_ALL = text(_SIGNAL_COLUMNS + "ORDER BY published_at, id").bindparams(
+    bindparam("ids", expanding=True)
+)
+_MATCH_COLUMNS = (
     "SELECT m.id, m.client_id, m.status, m.score, m.created_at, m.subject_name, e.name, "
     "e.topics, e.programs, e.source_id, e.listed_on, e.listed_on_source, w.name, "
-    "s.published_on, s.published_source, s.imported_at "
+    "s.published_on, s.published_source, s.imported_at, p.role, e.raw, m.decided_at "
     "FROM screening_matches m JOIN watchlist_entities e ON e.id = m.entity_id "
+    "LEFT JOIN parties p ON p.id = m.party_id "
     "JOIN watchlists w ON w.id = e.watchlist_id "
     "JOIN watchlist_snapshots s ON s.id = e.first_seen_snapshot_id "
-    "WHERE m.client_id IN :ids AND m.status != :dismissed ORDER BY m.id"
-).bindparams(bindparam("ids", expanding=True))
+    "WHERE m.client_id IN :ids "
+)
+_MATCHES = text(_MATCH_COLUMNS + "AND m.status != :dismissed ORDER BY m.id").bindparams(
+    bindparam("ids", expanding=True)
+)
+_MATCHES_ALL = text(_MATCH_COLUMNS + "ORDER BY m.id").bindparams(bindparam("ids", expanding=True))
 _ENGAGEMENTS = text(
     "SELECT client_id, date, kind FROM engagements WHERE client_id IN :ids AND date <= :until"
 ).bindparams(bindparam("ids", expanding=True))
@@ -82,10 +97,13 @@ class MatchFact:
     source_id: str
     programs: tuple[str, ...]
     topics: tuple[str, ...]
+    relation: str = "client"  # who matched: the client, or a party's role (owner, director ...)
+    political: dict[str, Any] | None = None  # the entity's PEP functions and PEP relatives
 
     def counts(self) -> bool:
-        """Whether the entity's topics make the match count in scoring (no topics: it does)."""
-        return not self.topics or bool(LISTED_TOPICS & set(self.topics))
+        """Whether the match counts in scoring: the entity's topics have a rule in the topic
+        table (no topics: sanctioned), or it is linked to a PEP."""
+        return topic_counts(self.topics, self.programs) or self.political is not None
 
     def evidence(self) -> dict[str, Any]:
         """The JSON-able evidence item features, rules and reports show."""
@@ -101,6 +119,8 @@ class MatchFact:
             "raised_on": self.raised_on.isoformat(),
             "known_since": self.known_since.isoformat(),
             "known_since_source": self.known_since_source,
+            "relation": self.relation,
+            **({"political": self.political} if self.political is not None else {}),
         }
 
 
@@ -172,11 +192,31 @@ def known_since(
     )
 
 
-def load_facts(session: Session, client_ids: Sequence[int], until: date) -> list[ClientFacts]:
+def _moment(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def load_facts(
+    session: Session,
+    client_ids: Sequence[int],
+    until: date,
+    *,
+    seen_by: datetime | None = None,
+) -> list[ClientFacts]:
     """The dated facts of each client up to ``until``, in the order of ``client_ids``.
 
-    One query per table for the whole chunk. :class:`NotFoundError` names a missing client.
+    ``seen_by`` (a stored assessment's creation time) limits them to what the database held at
+    that moment: signals and screening matches recorded by then, with the reviewers' verdicts
+    given by then (a match confirmed or dismissed later was pending then; a signal dismissed
+    later still counted). One query per table for the whole chunk. :class:`NotFoundError`
+    names a missing client.
     """
+    seen = _moment(seen_by)
     ids = list(client_ids)
     if not ids:
         return []
@@ -192,11 +232,20 @@ def load_facts(session: Session, client_ids: Sequence[int], until: date) -> list
     # SQLite stores dates as ISO text, so compare as text there; PostgreSQL takes a date.
     day: Any = until.isoformat() if session.get_bind().dialect.name == "sqlite" else until
     signals: dict[int, list[SignalFact]] = defaultdict(list)
+    signal_query = _SIGNALS if seen is None else _SIGNALS_ALL
     for row in session.execute(
-        _SIGNALS, {**params, "until": day, "dismissed": ReviewStatus.DISMISSED.value}
+        signal_query, {**params, "until": day, "dismissed": ReviewStatus.DISMISSED.value}
     ):
         sid, cid, title, kind, published, source, severity, credibility, label, probs = row[:10]
-        role, adverse_probability = row[10:]
+        role, adverse_probability, created, review_status, reviewed = row[10:]
+        if seen is not None:
+            reviewed_at = _moment(reviewed)
+            if (_moment(created) or seen) > seen:
+                continue  # recorded after the moment
+            if review_status == ReviewStatus.DISMISSED.value and (
+                reviewed_at is None or reviewed_at <= seen
+            ):
+                continue  # dismissed by then
         signals[cid].append(
             SignalFact(
                 sid,
@@ -213,9 +262,20 @@ def load_facts(session: Session, client_ids: Sequence[int], until: date) -> list
             )
         )
     matches: dict[int, list[MatchFact]] = defaultdict(list)
-    for row in session.execute(_MATCHES, {**params, "dismissed": MatchStatus.DISMISSED.value}):
+    match_query = _MATCHES if seen is None else _MATCHES_ALL
+    for row in session.execute(match_query, {**params, "dismissed": MatchStatus.DISMISSED.value}):
         (mid, cid, status, score, created, subject, entity, topics, programs, source_id) = row[:10]
-        listed, listed_source, list_name, published, published_source, imported = row[10:]
+        listed, listed_source, list_name, published, published_source, imported = row[10:16]
+        party_role, raw, decided = row[16:]
+        if seen is not None:
+            if (_moment(created) or seen) > seen:
+                continue  # raised after the moment
+            decided_at = _moment(decided)
+            if decided_at is not None and decided_at > seen:
+                status = MatchStatus.PENDING.value  # the verdict came later
+            if status == MatchStatus.DISMISSED.value:
+                continue
+        topic_list = list(_json(topics) or ())
         since, how, _estimated = known_since(
             _day(listed) if listed is not None else None,
             listed_source,
@@ -237,7 +297,9 @@ def load_facts(session: Session, client_ids: Sequence[int], until: date) -> list
                 list_name=list_name,
                 source_id=source_id,
                 programs=tuple(_json(programs) or ()),
-                topics=tuple(_json(topics) or ()),
+                topics=tuple(topic_list),
+                relation=str(party_role) if party_role else "client",
+                political=political_evidence(_json(raw) or {}, topic_list),
             )
         )
     engagements: dict[int, list[tuple[date, str]]] = defaultdict(list)
@@ -294,15 +356,20 @@ def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> li
 
 def change_dates(facts: ClientFacts) -> list[date]:
     """Every date up to ``facts.until`` on which the client's record as scored could change:
-    signals published, listings of confirmed matches made public, potential matches raised, and
-    the client's or its owners' countries put on (or taken off) a jurisdiction list."""
+    signals published, listings of confirmed matches made public, potential matches raised, a
+    listed PEP taking office or a former PEP's period ending (:func:`~duediligence.risk.pep.
+    decay_dates`), and the client's or its owners' countries put on (or taken off) a
+    jurisdiction list."""
     from duediligence.risk.reference import listings
 
     until = facts.until
     dates = {s.published_at for s in facts.signals}
+    months = pep_settings().former_pep_months
     for m in facts.matches:
         if m.counts():
             dates.add(m.known_since if m.confirmed else m.raised_on)
+            if m.confirmed and m.political is not None:  # a PEP taking office or decaying
+                dates.update(d for d in decay_dates(m.evidence(), months) if d > m.known_since)
     countries = {facts.country} | {o.get("country") for o in facts.owners}
     for listing in listings():
         if listing.country in countries:

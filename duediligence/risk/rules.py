@@ -6,7 +6,16 @@
   is not "low risk": dealing with a designated person is prohibited (e.g. the OFAC blocking
   regulations of 31 CFR chapter V; EU Regulation 269/2014 art. 2), so the relationship waits
   for the review.
-- ``confirmed_sanctions_match``: a confirmed match on a list entity → ``prohibited``.
+- confirmed matches: what a confirmed match leads to follows the list entity's FollowTheMoney
+  topics, by the one table of :mod:`duediligence.risk.topics` (each rule with its source):
+  ``sanction`` (and ``sanction.linked`` under a named programme) → ``confirmed_sanctions_match``,
+  ``prohibited``; ``crime.*``, ``export.control``, ``debarment`` → ``high``; ``poi``,
+  ``corp.disqual`` … → ``medium``. One hit per rule, naming its first match.
+- ``politically_exposed_person``: the client, an owner, a director or an officer is a PEP, a
+  politician, or a relative or close associate of one (:mod:`duediligence.risk.pep`) → ``high``
+  with the reason "politically exposed person: …"; never ``prohibited`` by itself: FATF R.12
+  asks for enhanced due diligence and senior approval (:mod:`duediligence.review.decisions`).
+  A former PEP counts until the configured period after leaving office ends.
 - ``call_for_action_jurisdiction``: the client or an owner in a FATF call-for-action
   jurisdiction → ``high`` (FATF Recommendation 19).
 - ``serious_conviction`` and ``official_trafficking_finding`` → ``high``.
@@ -20,7 +29,15 @@ from typing import Any
 from duediligence.db.enums import Tier
 from duediligence.matching.compare import DEFAULT_THRESHOLD
 from duediligence.risk.features import ClientRecord, Feature, effective_signals
+from duediligence.risk.pep import PEP_RULE, exposures
 from duediligence.risk.reference import listings
+from duediligence.risk.topics import (
+    PEP_SOURCE,
+    Consequence,
+    TopicRule,
+    is_sanctioned,
+    rules_for,
+)
 
 SERIOUS_LABELS = {"human_trafficking", "forced_labour", "terrorism"}
 HOLD_RULE = "potential_match_on_hold"
@@ -36,10 +53,12 @@ class RuleHit:
     evidence: tuple[int, ...] = ()  # signal ids
     matches: tuple[dict[str, Any], ...] = ()  # screening-match evidence items
     since: str | None = None  # ISO date the finding dates from, when it is not a signal's
+    source: str | None = None  # the rule's source (law, regulation), for topic rules
+    pep: tuple[dict[str, Any], ...] = ()  # PEP exposures (politically_exposed_person only)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form stored on the assessment."""
-        return {
+        out: dict[str, Any] = {
             "rule": self.rule,
             "description": self.description,
             "min_tier": self.min_tier.value,
@@ -47,6 +66,11 @@ class RuleHit:
             "matches": list(self.matches),
             "since": self.since,
         }
+        if self.source:
+            out["source"] = self.source
+        if self.pep:
+            out["pep"] = list(self.pep)
+        return out
 
 
 def describe_match(match: dict[str, Any]) -> str:
@@ -57,9 +81,64 @@ def describe_match(match: dict[str, Any]) -> str:
 
 
 def is_sanction_match(match: dict[str, Any]) -> bool:
-    """Whether a match evidence item is on a sanctioned entity (no topics counts as one)."""
-    topics = match.get("topics") or []
-    return not topics or any(t == "sanction" or t.startswith("sanction.") for t in topics)
+    """Whether a match evidence item is on a sanctioned entity, by the topic table (no topics
+    counts as one; ``sanction.linked`` only under a named programme)."""
+    return is_sanctioned(match.get("topics") or [], match.get("programs") or [])
+
+
+def _more(items: tuple[Any, ...] | list[Any]) -> str:
+    return f" and {len(items) - 1} more" if len(items) > 1 else ""
+
+
+def confirmed_match_hits(record: ClientRecord) -> list[RuleHit]:
+    """The topic rules the record's confirmed matches trigger (one hit per rule, most severe
+    first), and the PEP rule when anyone on the file is politically exposed as of the record's
+    date."""
+    by_rule: dict[str, tuple[TopicRule, list[dict[str, Any]]]] = {}
+    for m in record.confirmed_matches:
+        for rule in rules_for(m.get("topics") or [], m.get("programs") or []):
+            if rule.consequence == Consequence.PEP:
+                continue  # the PEP rule below: it needs the functions and their dates
+            kept = by_rule.setdefault(rule.rule, (rule, []))
+            if rule.min_tier.rank > kept[0].min_tier.rank:
+                by_rule[rule.rule] = (rule, kept[1])
+            by_rule[rule.rule][1].append(m)
+    hits = []
+    for rule, matches in sorted(by_rule.values(), key=lambda v: (-v[0].min_tier.rank, v[0].rule)):
+        first = min(matches, key=lambda m: (m["known_since"], m["match_id"]))
+        what = (
+            "Confirmed match on a sanctions or watch list"
+            if rule.rule == "confirmed_sanctions_match"
+            else f"Confirmed match on a list entity tagged {rule.label.lower()}"
+        )
+        hits.append(
+            RuleHit(
+                rule.rule,
+                f"{what}: {describe_match(first)}; {first['known_since_source']}{_more(matches)}",
+                rule.min_tier,
+                matches=tuple(matches),
+                source=rule.source,
+            )
+        )
+    peps = [e for m in record.confirmed_matches for e in exposures(m, record.as_of)]
+    if peps:
+        pep_matches = tuple(
+            m for m in record.confirmed_matches if m["match_id"] in {e.match_id for e in peps}
+        )
+        hits.append(
+            RuleHit(
+                PEP_RULE,
+                "politically exposed person: "
+                + "; ".join(e.describe() for e in peps)
+                + " — enhanced due diligence and senior management approval required",
+                Tier.HIGH,
+                matches=pep_matches,
+                since=min(e.since for e in peps).isoformat(),
+                source=PEP_SOURCE,
+                pep=tuple(e.as_dict() for e in peps),
+            )
+        )
+    return hits
 
 
 def _call_since(country: str | None, record: ClientRecord) -> str | None:
@@ -74,6 +153,19 @@ def _call_since(country: str | None, record: ClientRecord) -> str | None:
     return min(starts).isoformat() if starts else None
 
 
+def hold_kind(matches: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> str:
+    """``SANCTIONS`` when a pending hit is on a sanctioned entity, else ``PEP`` when one is on a
+    politically exposed one (or a PEP's relative), else ``WATCH-LIST``."""
+    if any(is_sanction_match(m) for m in matches):
+        return "SANCTIONS"
+    if any(
+        m.get("political") or set(m.get("topics") or []) & {"role.pep", "role.rca", "role.pol"}
+        for m in matches
+    ):
+        return "PEP"
+    return "WATCH-LIST"
+
+
 def potential_match_hold(record: ClientRecord) -> RuleHit | None:
     """The hold on a verdict while potential matches at or above the screening threshold await
     a reviewer (strongest first in the description); None when there are none."""
@@ -83,7 +175,7 @@ def potential_match_hold(record: ClientRecord) -> RuleHit | None:
     )
     if not pending:
         return None
-    kind = "sanctions" if any(is_sanction_match(m) for m in pending) else "watch-list"
+    kind = hold_kind(pending).lower().replace("pep", "PEP")
     more = f" and {len(pending) - 1} more" if len(pending) > 1 else ""
     return RuleHit(
         HOLD_RULE,
@@ -100,22 +192,7 @@ def apply_rules(record: ClientRecord, features: dict[str, Feature]) -> list[Rule
     hold = potential_match_hold(record)
     if hold is not None:
         hits.append(hold)
-    if record.confirmed_matches:
-        first = min(record.confirmed_matches, key=lambda m: (m["known_since"], m["match_id"]))
-        more = (
-            f" and {len(record.confirmed_matches) - 1} more"
-            if len(record.confirmed_matches) > 1
-            else ""
-        )
-        hits.append(
-            RuleHit(
-                "confirmed_sanctions_match",
-                f"Confirmed match on a sanctions or watch list: {describe_match(first)}; "
-                f"{first['known_since_source']}{more}",
-                Tier.PROHIBITED,
-                matches=tuple(record.confirmed_matches),
-            )
-        )
+    hits.extend(confirmed_match_hits(record))
     if features["jurisdiction_risk"].value >= 1.0:
         listed = [
             (e["who"], e["country"], _call_since(e["country"], record))

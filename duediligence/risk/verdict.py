@@ -1,7 +1,9 @@
 """The one-line verdict every surface leads with (CLI, web banner, onboarding, alerts, reports).
 
 While a potential watch-list match is unresolved the verdict says so first, with the hit, and
-never reads as a plain tier: "HIGH — ON HOLD: potential sanctions match …".
+never reads as a plain tier: "HIGH — ON HOLD: potential sanctions match …". A politically
+exposed client's verdict names the PEP and what it calls for: "HIGH (p=0.12) — PEP (owner:
+Deputy Minister of Finance, MD): enhanced due diligence and senior sign-off required".
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from duediligence.db.enums import AssessmentState, Tier
-from duediligence.risk.rules import HOLD_RULE, describe_match, is_sanction_match
+from duediligence.risk.pep import pep_summary
+from duediligence.risk.rules import HOLD_RULE, describe_match, hold_kind
 
 
 def hold_hit(rule_hits: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -30,15 +33,24 @@ def headline(
     hold = hold_hit(rule_hits)
     if AssessmentState(state) == AssessmentState.ON_HOLD and hold and hold.get("matches"):
         matches = hold["matches"]
-        kind = "SANCTIONS" if any(is_sanction_match(m) for m in matches) else "WATCH-LIST"
+        kind = hold_kind(matches)
         more = f" (and {len(matches) - 1} more)" if len(matches) > 1 else ""
         if Tier(tier).rank > Tier.HIGH.rank:  # prohibited by a finding; a hit still waits
             return (
-                f"{tier_text} — and a potential {kind.lower()} match awaits review: "
+                f"{tier_text} — and a potential {kind.lower().replace('pep', 'PEP')} match "
+                "awaits review: "
                 f"{describe_match(matches[0])}{more}"
             )
         return (
             f"POTENTIAL {kind} MATCH — ON HOLD: {describe_match(matches[0])}{more} — "
             f"{tier_text} until a reviewer confirms or dismisses it"
+        )
+    pep = pep_summary(rule_hits)
+    if pep is not None and Tier(tier).rank > Tier.HIGH.rank:  # prohibited by another finding
+        return f"{tier_text} (p={probability:.2f}) — also {pep}"
+    if pep is not None:
+        return (
+            f"{tier_text} (p={probability:.2f}) — {pep}: enhanced due diligence and senior "
+            "sign-off required"
         )
     return f"{tier_text} (p={probability:.2f})"

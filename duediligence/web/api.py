@@ -23,7 +23,8 @@ from duediligence.db.queries import current_assessment, resolve_client
 from duediligence.errors import NotFoundError
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
 from duediligence.matching.screening import Hit, get_index, screen_with
-from duediligence.review.decisions import current_decision, pending_decision
+from duediligence.review.decisions import current_decision, edd_status, pending_decision
+from duediligence.risk.pep import pep_summary
 from duediligence.web import queries
 from duediligence.web.security import ALL_ROLES, ApiGuard, DocsGuard, Viewer, get_db
 
@@ -308,6 +309,17 @@ class DecisionState(BaseModel):
     checker: str | None
     checked_at: datetime | None
     next_review_on: date | None
+    requires_senior: bool = False  # a politically exposed client's: senior sign-off needed
+    senior_approver: str | None = None
+    senior_approved_at: datetime | None = None
+
+
+class EddStep(BaseModel):
+    """One enhanced-due-diligence step of a politically exposed client (FATF R.12)."""
+
+    step: str = Field(..., examples=["senior management approval"])
+    done: bool
+    detail: str | None
 
 
 class AssessmentResponse(BaseModel):
@@ -330,6 +342,14 @@ class AssessmentResponse(BaseModel):
     created_by: str | None
     decision_in_force: DecisionState | None
     decision_awaiting_confirmation: DecisionState | None
+    pep: str | None = Field(
+        None,
+        examples=["PEP (owner: Deputy Minister of Finance, MD)"],
+        description="political exposure found by the assessment (None: none)",
+    )
+    edd_steps: list[EddStep] = Field(
+        default_factory=list, description="EDD steps done and missing (PEP clients only)"
+    )
     report_url: str = Field(..., examples=["/clients/CS-BACKPAGE/report.json"])
 
 
@@ -369,6 +389,9 @@ def _decision_state(d: Any) -> DecisionState | None:
         checker=d.checker,
         checked_at=d.checked_at,
         next_review_on=d.next_review_on,
+        requires_senior=bool(d.requires_senior),
+        senior_approver=d.senior_approver,
+        senior_approved_at=d.senior_approved_at,
     )
 
 
@@ -439,6 +462,8 @@ def client_assessment(
         created_by=a.created_by,
         decision_in_force=_decision_state(current_decision(db, client.id)),
         decision_awaiting_confirmation=_decision_state(pending_decision(db, client.id)),
+        pep=pep_summary(a.rule_hits or []),
+        edd_steps=[EddStep.model_validate(s) for s in edd_status(db, client.id)],
         report_url=f"/clients/{client.external_ref}/report.json",
     )
 

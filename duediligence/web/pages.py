@@ -26,6 +26,7 @@ from duediligence.audit.checkpoints import checkpoint_on_commit
 from duediligence.db.enums import (
     ClientStatus,
     DecisionAction,
+    DecisionStatus,
     ReportFormat,
     Role,
     Tier,
@@ -42,8 +43,10 @@ from duediligence.review.decisions import (
     confirm,
     decide,
     decision_dict,
+    edd_status,
     pending_decision,
     review_queue,
+    senior_approve,
 )
 from duediligence.review.users import Permission, authenticate, may, roles_for
 from duediligence.review.verdicts import Row, decide_match, review_signal
@@ -75,6 +78,7 @@ MATCH_REVIEWERS = PageGuard(roles_for(Permission.REVIEW_MATCH))
 SIGNAL_REVIEWERS = PageGuard(roles_for(Permission.REVIEW_SIGNAL))
 DECIDERS = PageGuard(roles_for(Permission.DECIDE))
 CHECKERS = PageGuard(roles_for(Permission.CONFIRM_DECISION))
+SENIORS = PageGuard(roles_for(Permission.SENIOR_APPROVAL))
 QUEUE_READERS = PageGuard(roles_for(Permission.READ_QUEUE))
 AUDITORS = PageGuard(roles_for(Permission.READ_AUDIT_LOG))
 
@@ -157,6 +161,7 @@ def render(
         can_decide=may(user, Permission.DECIDE),
         can_review=may(user, Permission.REVIEW_MATCH),
         can_confirm=may(user, Permission.CONFIRM_DECISION),
+        can_sign_off=may(user, Permission.SENIOR_APPROVAL),
         can_edit=may(user, Permission.CHANGE_DATA),
         can_audit=may(user, Permission.READ_AUDIT_LOG),
         can_queue=may(user, Permission.READ_QUEUE),
@@ -380,6 +385,7 @@ def client_page(
     ).all()
     decisions = [decision_dict(d) for d in client_decisions(db, client.id)]
     pending = pending_decision(db, client.id)
+    pep = ctx["pep"] if ctx else None
     return render(
         request,
         "web/client.html",
@@ -392,6 +398,8 @@ def client_page(
         signals=signals,
         decisions=list(reversed(decisions)),
         pending=decision_dict(pending) if pending else None,
+        pep=pep,
+        edd=edd_status(db, client.id) if pep else [],
         actions=[a.value for a in DecisionAction],
         formats=[f.value for f in (ReportFormat.HTML, ReportFormat.PDF, ReportFormat.JSON)],
     )
@@ -462,13 +470,34 @@ def make_decision(
     action: str = Form(..., max_length=40),
     reason: str = Form(..., max_length=4000),
     supersedes: int | None = Form(None),
+    source_of_wealth: str | None = Form(None, max_length=4000),
+    source_of_funds: str | None = Form(None, max_length=4000),
+    edd_rationale: str | None = Form(None, max_length=4000),
     user: User = Depends(DECIDERS),
     db: Session = Depends(get_db),
 ) -> Response:
-    """Record a decision on the client's latest assessment (four-eyes for high tiers)."""
-    d = decide(db, ref, action, reason, actor=user.username, supersedes=supersedes)
+    """Record a decision on the client's latest assessment (four-eyes for high tiers; for a
+    politically exposed client also a senior sign-off, and the EDD fields to approve)."""
+    d = decide(
+        db,
+        ref,
+        action,
+        reason,
+        actor=user.username,
+        supersedes=supersedes,
+        source_of_wealth=source_of_wealth,
+        source_of_funds=source_of_funds,
+        edd_rationale=edd_rationale,
+    )
     _checkpoint(request, db, user.username)
-    if d.requires_second:
+    if d.requires_senior:
+        flash(
+            request,
+            "ok",
+            f"Decision {d.id} recorded; it awaits a second reviewer and a senior sign-off "
+            "(politically exposed client).",
+        )
+    elif d.requires_second:
         flash(request, "ok", f"Decision {d.id} recorded; it awaits a second reviewer.")
     else:
         flash(request, "ok", f"Decision {d.id} recorded and in effect.")
@@ -486,7 +515,28 @@ def confirm_decision(
     """Confirm another reviewer's decision (the four-eyes rule refuses your own)."""
     d = confirm(db, decision_id, actor=user.username)
     _checkpoint(request, db, user.username)
-    flash(request, "ok", f"Decision {d.id} confirmed: now in effect.")
+    if d.status == DecisionStatus.EFFECTIVE:
+        flash(request, "ok", f"Decision {d.id} confirmed: now in effect.")
+    else:
+        flash(request, "ok", f"Decision {d.id} confirmed; it awaits a senior sign-off.")
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/decisions/{decision_id}/sign-off", dependencies=[Depends(verify_csrf)])
+def sign_off_decision(
+    request: Request,
+    decision_id: int,
+    next: str = Form("/queue", max_length=2000),
+    user: User = Depends(SENIORS),
+    db: Session = Depends(get_db),
+) -> Response:
+    """A senior approver's sign-off on a politically exposed client's decision (FATF R.12)."""
+    d = senior_approve(db, decision_id, actor=user.username)
+    _checkpoint(request, db, user.username)
+    if d.status == DecisionStatus.EFFECTIVE:
+        flash(request, "ok", f"Decision {d.id} signed off: now in effect.")
+    else:
+        flash(request, "ok", f"Decision {d.id} signed off; it awaits a second reviewer.")
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -606,6 +656,7 @@ def queue(
         "web/queue.html",
         matches=[i for i in items if i.kind == "potential_match"],
         second=[i for i in items if i.kind == "second_review"],
+        senior=[i for i in items if i.kind == "senior_signoff"],
         first=[i for i in items if i.kind in ("first_review", "review_due")],
     )
 

@@ -35,6 +35,7 @@ USERS = {
     "rita": Role.REVIEWER,
     "sam": Role.REVIEWER,
     "audrey": Role.AUDITOR,
+    "sally": Role.SENIOR,
 }
 AS_OF = date(2024, 6, 30)
 

@@ -25,7 +25,8 @@ ALL = frozenset(Role)
 PUBLIC: frozenset[Role] | None = None
 DATA = frozenset({Role.ANALYST, Role.REVIEWER, Role.ADMIN})
 REVIEWER = frozenset({Role.REVIEWER})
-QUEUE = frozenset({Role.REVIEWER, Role.AUDITOR, Role.ADMIN})
+QUEUE = frozenset({Role.REVIEWER, Role.AUDITOR, Role.ADMIN, Role.SENIOR})
+SENIOR = frozenset({Role.SENIOR})
 AUDIT = frozenset({Role.AUDITOR, Role.ADMIN})
 
 # The policy, written out independently of the code: a new route fails the walk until added.
@@ -42,6 +43,7 @@ POLICY: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/clients/{ref}/signals/{signal_id}"): REVIEWER,
     ("POST", "/clients/{ref}/decisions"): REVIEWER,
     ("POST", "/decisions/{decision_id}/confirm"): REVIEWER,
+    ("POST", "/decisions/{decision_id}/sign-off"): SENIOR,
     ("GET", "/screen"): DATA,
     ("POST", "/screen"): DATA,
     ("GET", "/queue"): QUEUE,

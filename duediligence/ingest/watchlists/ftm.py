@@ -7,6 +7,17 @@ earliest ``listingDate`` over the sanctions pointing at it, else their earliest 
 without any, the source's ``first_seen``
 (when OpenSanctions first saw it listed). This takes a first pass over the file to collect the
 sanctions, as they may come after the entity.
+
+Political exposure: a PEP's functions are ``Occupancy`` entities (``holder`` → ``post``, with
+``startDate``, ``endDate`` and ``status``) pointing at ``Position`` entities (``name``,
+``country``), and family members and close associates are ``Family`` (``person`` /
+``relative``) and ``Associate`` (``person`` / ``associate``) entities
+(https://followthemoney.tech/explorer/schemata/Occupancy/). The first pass collects them too,
+and each screenable entity's stored ``raw`` gains a ``context`` object (only when there is
+something to say): ``occupancies`` — ``{function, country, start_date, end_date, status}`` —
+and ``relatives`` — ``{id, name, relationship, link, topics, occupancies, positions}`` of every
+entity it is linked to by a family or associate link, so that an RCA's PEP, and that PEP's
+functions, are known from the match alone (:mod:`duediligence.risk.pep`).
 """
 
 from __future__ import annotations
@@ -72,6 +83,84 @@ def listing_dates(path: Path) -> dict[str, str]:
     return out
 
 
+def _first(proxy: Any, prop: str) -> str | None:
+    values = proxy.get(prop, quiet=True)
+    return str(values[0]) if values else None
+
+
+def political_context(path: Path) -> dict[str, dict[str, Any]]:
+    """``{entity id: context}`` of the file's occupancies and family/associate links (see the
+    module docstring); entities with neither are absent."""
+    positions: dict[str, dict[str, Any]] = {}
+    occupancies: dict[str, list[dict[str, Any]]] = {}
+    links: list[tuple[str, str, str, str]] = []  # (a, b, relationship, link schema)
+    people: dict[str, dict[str, Any]] = {}
+    for _n, proxy, _data in _lines(path):
+        schema = proxy.schema.name
+        if schema == "Position" and proxy.id:
+            positions[proxy.id] = {
+                "function": proxy.caption,
+                "country": next(iter(c.upper() for c in proxy.get("country", quiet=True)), None),
+            }
+        elif schema == "Occupancy":
+            for holder in proxy.get("holder", quiet=True):
+                occupancies.setdefault(holder, []).append(
+                    {
+                        "post": _first(proxy, "post"),
+                        "start_date": iso_day(_first(proxy, "startDate")),
+                        "end_date": iso_day(_first(proxy, "endDate")),
+                        "status": _first(proxy, "status"),
+                    }
+                )
+        elif schema in ("Family", "Associate"):
+            other = "relative" if schema == "Family" else "associate"
+            relationship = _first(proxy, "relationship") or schema.lower()
+            for a in proxy.get("person", quiet=True):
+                for b in proxy.get(other, quiet=True):
+                    links.append((a, b, relationship, schema))
+        elif proxy.id and proxy.schema.name in MATCHABLE:
+            people[proxy.id] = {
+                "name": proxy.caption,
+                "topics": list(proxy.get("topics", quiet=True)),
+                "positions": list(proxy.get("position", quiet=True)),
+            }
+
+    def functions(entity_id: str) -> list[dict[str, Any]]:
+        out = []
+        for occ in occupancies.get(entity_id, []):
+            post = positions.get(occ["post"] or "", {})
+            out.append(
+                {
+                    "function": post.get("function") or occ["post"],
+                    "country": post.get("country"),
+                    "start_date": occ["start_date"],
+                    "end_date": occ["end_date"],
+                    "status": occ["status"],
+                }
+            )
+        return out
+
+    context: dict[str, dict[str, Any]] = {}
+    for entity_id in occupancies:
+        if functions(entity_id):
+            context.setdefault(entity_id, {})["occupancies"] = functions(entity_id)
+    for a, b, relationship, schema in links:
+        for me, them in ((a, b), (b, a)):
+            info = people.get(them, {})
+            context.setdefault(me, {}).setdefault("relatives", []).append(
+                {
+                    "id": them,
+                    "name": info.get("name") or them,
+                    "relationship": relationship,
+                    "link": schema.lower(),
+                    "topics": info.get("topics", []),
+                    "occupancies": functions(them),
+                    "positions": info.get("positions", []),
+                }
+            )
+    return context
+
+
 def parse(path: Path) -> Iterator[Parsed]:
     """Parse matchable entities (persons, organisations, vessels ...) of an FtM JSONL file.
 
@@ -82,6 +171,7 @@ def parse(path: Path) -> Iterator[Parsed]:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     listed = listing_dates(path)
+    context = political_context(path)
     for _n, proxy, data in _lines(path):
         if proxy.schema.name not in MATCHABLE:
             yield Skipped(f"{proxy.schema.name} record (not a screenable entity)")
@@ -101,11 +191,35 @@ def parse(path: Path) -> Iterator[Parsed]:
             countries=[c.upper() for c in proxy.get_type_values(registry.country)],
             identifiers=list(proxy.get_type_values(registry.identifier)),
             birth_dates=list(proxy.get("birthDate", quiet=True)),
-            topics=list(proxy.get("topics", quiet=True)) or ["sanction"],
+            topics=_topics(proxy, context.get(proxy.id)),
             programs=list(proxy.get("program", quiet=True)),
-            raw=proxy.to_dict(),
+            raw=_raw(proxy, context.get(proxy.id)),
             **_listing(proxy.id, data, listed),
         ).finish()
+
+
+PEP_TOPICS = ("role.pep", "role.pol", "role.rca")
+
+
+def _topics(proxy: Any, context: dict[str, Any] | None) -> list[str]:
+    """The entity's topics. Without any: ``role.rca`` when a family or associate link ties it
+    to a PEP (it is on the list as the PEP's relative or close associate, as OpenSanctions
+    itself tags them), else ``sanction`` (an untagged entry of a sanctions export)."""
+    topics = list(proxy.get("topics", quiet=True))
+    if topics:
+        return topics
+    relatives = (context or {}).get("relatives") or []
+    if any(t in PEP_TOPICS for r in relatives for t in r.get("topics") or []):
+        return ["role.rca"]
+    return ["sanction"]
+
+
+def _raw(proxy: Any, context: dict[str, Any] | None) -> dict[str, Any]:
+    """The entity as FtM gives it, plus its political ``context`` when it has one."""
+    raw: dict[str, Any] = proxy.to_dict()
+    if context:
+        raw["context"] = context
+    return raw
 
 
 def _listing(entity_id: str, data: dict[str, Any], listed: dict[str, str]) -> dict[str, Any]:
