@@ -78,6 +78,14 @@ class IntegrityError(DueDiligenceError):
     exit_code = 1
 
 
+class ModelArtifactError(IntegrityError):
+    """The artifact of a model that must be used is missing, changed or unreadable.
+
+    Exit 2 like a configuration error: scoring never falls back to other weights."""
+
+    exit_code = 2
+
+
 class DatabaseError(DueDiligenceError):
     """The database is unreachable or not initialised."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,7 @@ def _run(
 ) -> None:
     rejects_path = rejects or Path(f"{path.name}.rejects.csv")
     if kind == "signals" and not dry_run:
-        # New signals are classified after the import: a wrong DD_MODELS_DIR is an error
-        # before anything is written, not signals quietly left unclassified.
-        require_models_dir(get_settings().models_dir)
+        _check_signals_model()
     actor = acting_user(as_user)
     try:
         with db_session() as session, progress_bar(f"importing {kind}") as update:
@@ -87,6 +86,20 @@ def _run(
     if not dry_run:
         checkpoint_chain(actor)
     _report(result, as_json, classified)
+
+
+def _check_signals_model() -> None:
+    """Before anything is written: new signals are classified after the import, so a wrong
+    ``DD_MODELS_DIR`` (:class:`ConfigError`) or a missing or changed artifact of the active
+    model (:class:`ModelArtifactError`, exit 2) stops the import here, instead of signals being
+    stored and then quietly left unclassified. No active model at all is allowed (the summary
+    says the new signals were not classified)."""
+    from duediligence.errors import NotFoundError
+    from duediligence.signals.classifier import active_signals_model
+
+    require_models_dir(get_settings().models_dir)
+    with contextlib.suppress(NotFoundError):  # no active model: allowed, see above
+        active_signals_model()
 
 
 def _print_problems(problems: list[RowProblem], rejects_path: str | None) -> None:
@@ -251,7 +264,7 @@ def feed(
 
         duediligence import feed sample_data/examples/feed.xml
     """
-    require_models_dir(get_settings().models_dir)
+    _check_signals_model()
     actor = acting_user(as_user)
     with db_session() as session:
         result = import_feed(session, source, actor=actor)
