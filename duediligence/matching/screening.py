@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence import csvutil
 from duediligence.audit.trail import PendingEvent, record_events
 from duediligence.db.enums import MatchStatus, PartyKind
 from duediligence.db.models import Client, Party, ScreeningMatch, Watchlist, WatchlistEntity
@@ -364,7 +365,7 @@ def _write_batch_hits(
     progress: Callable[[int], None] | None,
 ) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csvutil.writer(handle)
         writer.writerow(BATCH_COLUMNS)
         for line, row in _batch_rows(queries):
             name = (row.get("name") or "").strip()
