@@ -11,6 +11,7 @@ from rich.table import Table
 
 from duediligence.cli.common import out, print_json
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.signals import classify_texts
 from duediligence.signals.mentions import Subject
 
@@ -19,8 +20,7 @@ def _read_texts(source: str) -> list[tuple[str, Subject | None]]:
     handle = sys.stdin if source == "-" else None
     if handle is None:
         path = Path(source)
-        if not path.is_file():
-            raise InputError(f"{source}: no such file")
+        require_file(path, source)
         try:
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except UnicodeDecodeError:

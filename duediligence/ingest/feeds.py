@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from duediligence.db.base import utcnow
 from duediligence.db.enums import DateBasis, SignalKind
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.ingest.dates import (
     DateRefused,
     PublicationTime,
@@ -159,8 +160,7 @@ def _feed_bytes(source: str, is_url: bool) -> bytes:
             raise InputError(f"{source}: cannot fetch the feed ({exc})") from None
     else:
         path = Path(source)
-        if not path.is_file():
-            raise InputError(f"{source}: " + ("not a file" if path.exists() else "no such file"))
+        require_file(path, source)
         with path.open("rb") as handle:
             data = handle.read(MAX_FEED_BYTES + 1)
     if len(data) > MAX_FEED_BYTES:

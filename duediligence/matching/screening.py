@@ -30,6 +30,7 @@ from duediligence.audit.trail import PendingEvent, record_events
 from duediligence.db.enums import MatchStatus, PartyKind
 from duediligence.db.models import Client, Party, ScreeningMatch, Watchlist, WatchlistEntity
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.ingest.watchlists.loader import current_snapshot_ids
 from duediligence.jsonutil import canonical_json, sha256_text
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
@@ -297,6 +298,7 @@ BATCH_COLUMNS = [
 
 
 def _batch_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    require_file(path)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:

@@ -20,6 +20,7 @@ from followthemoney import model, registry
 from followthemoney.exc import InvalidData
 
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.ingest.watchlists.common import Parsed, ParsedEntity, Skipped, iso_day
 
 MATCHABLE = {"Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane", "PublicBody"}
@@ -118,8 +119,7 @@ def parse(path: Path) -> Iterator[Parsed]:
     a name are yielded as :class:`Skipped`. An entity's listing date comes from its
     ``Sanction`` records (:func:`listing_dates`, read in a first pass), else its
     ``first_seen``."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_file(path)
     listed = listing_dates(path)
     for _n, proxy, data in _lines(path):
         if proxy.schema.name not in MATCHABLE:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.ingest.hostile import PROLOG_MAX, refuse_xml_declarations
 from duediligence.ingest.watchlists.common import (
     Parsed,
@@ -145,8 +146,7 @@ def parse(path: Path) -> Iterator[Parsed]:
     """Parse the consolidated XML, streaming element by element; an entry without a name is
     yielded as :class:`Skipped`. ``raw["listed_on"]`` keeps ``LISTED_ON`` as written (an XML
     Schema date, often with an offset: ``2015-04-07-04:00``)."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_file(path)
     _refuse_declarations(path)
     try:
         for _event, el in ET.iterparse(path, events=("end",)):  # noqa: S314
