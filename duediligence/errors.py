@@ -72,10 +72,26 @@ class ConflictError(DueDiligenceError):
     exit_code = 1
 
 
+class StaleStateError(ConflictError):
+    """The object is no longer in the state the action needs: typically a race lost to a
+    colleague (a decision another reviewer confirmed first). Exit 2, like the other refusals
+    of a request that cannot be carried out as given."""
+
+    exit_code = 2
+
+
 class IntegrityError(DueDiligenceError):
     """Stored data or an artifact failed an integrity check (hash mismatch)."""
 
     exit_code = 1
+
+
+class ModelArtifactError(IntegrityError):
+    """The artifact of a model that must be used is missing, changed or unreadable.
+
+    Exit 2 like a configuration error: scoring never falls back to other weights."""
+
+    exit_code = 2
 
 
 class DatabaseError(DueDiligenceError):

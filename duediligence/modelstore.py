@@ -4,8 +4,12 @@ An artifact is a scikit-learn object serialised with ``skops`` (no pickle), save
 manifest (JSON) and a model card (Markdown). The manifest records the SHA-256 of the artifact,
 the scikit-learn version, the feature list, the training-data hash and the metrics. Loading
 recomputes the SHA-256 and refuses a changed file or an incompatible scikit-learn version
-*before* deserialising anything. ``models/active.json`` names the active version of each kind,
-so the classifier works without a database; the database keeps the same records for audit.
+*before* deserialising anything. ``models/active.json`` names the active version of each kind
+*and the SHA-256 of its artifact*, so the classifier works without a database and still trusts
+only a hash recorded away from the artifact (a changed artifact with an edited manifest beside
+it is refused); the database keeps the same records for audit and its hash is checked too.
+A missing or changed artifact of the active model is refused (:class:`ModelArtifactError`,
+exit 2): scoring never falls back to other weights.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from duediligence.audit.trail import record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ModelKind
 from duediligence.db.models import ModelVersion
-from duediligence.errors import ConfigError, IntegrityError, NotFoundError
+from duediligence.errors import ConfigError, IntegrityError, ModelArtifactError, NotFoundError
 from duediligence.jsonutil import sha256_file
 
 log = logging.getLogger(__name__)
@@ -141,20 +145,51 @@ def list_manifests(models_dir: Path) -> list[ModelManifest]:
     return sorted(manifests, key=lambda m: m.created_at)
 
 
-def active_versions(models_dir: Path) -> dict[str, str]:
-    """``{kind: version}`` from ``active.json`` (empty when nothing was activated)."""
+def _active_entries(models_dir: Path) -> dict[str, dict[str, str]]:
+    """``{kind: {"version": ..., "sha256": ...}}`` from ``active.json``; the older form
+    ``{kind: version}`` gives entries without ``sha256``. :class:`ConfigError` when the file
+    is not such an object."""
     path = models_dir / ACTIVE_FILE
     if not path.is_file():
         return {}
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected an object {{kind: {{version, sha256}}}}")
+    entries: dict[str, dict[str, str]] = {}
+    for kind, value in data.items():
+        if isinstance(value, str):
+            entries[str(kind)] = {"version": value}
+        elif isinstance(value, dict) and isinstance(value.get("version"), str):
+            entries[str(kind)] = {k: str(v) for k, v in value.items() if k in ("version", "sha256")}
+        else:
+            raise ConfigError(f"{path}: entry {kind!r} is not {{version, sha256}}")
+    return entries
+
+
+def active_versions(models_dir: Path) -> dict[str, str]:
+    """``{kind: version}`` from ``active.json`` (empty when nothing was activated)."""
+    return {kind: entry["version"] for kind, entry in _active_entries(models_dir).items()}
+
+
+def trusted_sha256(models_dir: Path, version: str) -> str | None:
+    """The SHA-256 that ``active.json`` records for ``version`` (None when it names another
+    version, or only the version in the older form). This, not the manifest beside the
+    artifact, is what a load without a database trusts."""
+    for entry in _active_entries(models_dir).values():
+        if entry["version"] == version:
+            return entry.get("sha256")
+    return None
 
 
 def set_active_on_disk(models_dir: Path, kind: ModelKind | str, version: str) -> None:
-    """Record ``version`` as the active model of ``kind`` in ``active.json``."""
-    read_manifest(models_dir, version)  # must exist
-    active = active_versions(models_dir)
-    active[str(ModelKind(kind))] = version
+    """Record ``version`` and its artifact's SHA-256 (from its verified manifest) as the
+    active model of ``kind`` in ``active.json``."""
+    manifest = read_manifest(models_dir, version)  # must exist
+    active: dict[str, Any] = dict(_active_entries(models_dir))
+    active[str(ModelKind(kind))] = {"version": version, "sha256": manifest.artifact_sha256}
     # Write and rename: a reader in another process never sees a half-written (empty) file.
     path = models_dir / ACTIVE_FILE
     temporary = path.with_name(f".{ACTIVE_FILE}.{os.getpid()}.tmp")
@@ -165,20 +200,28 @@ def set_active_on_disk(models_dir: Path, kind: ModelKind | str, version: str) ->
 def verify_artifact(
     models_dir: Path, manifest: ModelManifest, expected_sha256: str | None = None
 ) -> None:
-    """Raise :class:`IntegrityError` unless the artifact's bytes and sklearn version match."""
+    """Raise :class:`ModelArtifactError` (exit 2) unless the artifact exists and its bytes
+    match the manifest, ``expected_sha256`` (the database's record) and the SHA-256 that
+    ``active.json`` records for this version; :class:`IntegrityError` for another
+    scikit-learn version."""
     artifact = models_dir / manifest.artifact
     if not artifact.is_file():
-        raise NotFoundError(f"model artifact {artifact} is missing")
+        raise ModelArtifactError(
+            f"model artifact {artifact} of {manifest.version} is missing; refusing to score "
+            "with anything else: restore it (the repository's models/) or activate another "
+            "model with `duediligence model activate`"
+        )
     actual = sha256_file(artifact)
-    for expected in {manifest.artifact_sha256, expected_sha256} - {None}:
+    trusted = trusted_sha256(models_dir, manifest.version)
+    for expected in {manifest.artifact_sha256, expected_sha256, trusted} - {None}:
         if actual != expected:
-            raise IntegrityError(
+            raise ModelArtifactError(
                 f"model artifact {artifact} was changed: SHA-256 {actual[:12]}… "
                 f"does not match the recorded {str(expected)[:12]}…; refusing to load it"
             )
     major_minor = ".".join(sklearn.__version__.split(".")[:2])
     if ".".join(manifest.sklearn_version.split(".")[:2]) != major_minor:
-        raise IntegrityError(
+        raise ModelArtifactError(
             f"model {manifest.version} was trained with scikit-learn {manifest.sklearn_version}, "
             f"this is {sklearn.__version__}: retrain it "
             f"(`duediligence model train {manifest.kind}`)"
@@ -200,7 +243,13 @@ def load_model(models_dir: Path, version: str, expected_sha256: str | None = Non
     cached = _LOADED.get(key)
     if cached is not None and cached[0] == manifest.artifact_sha256:
         return LoadedModel(manifest=manifest, model=cached[1].model)
-    model = sio.load(models_dir / manifest.artifact, trusted=manifest.trusted_types)
+    try:
+        model = sio.load(models_dir / manifest.artifact, trusted=manifest.trusted_types)
+    except Exception as exc:  # skops raises many types for a file it cannot read
+        raise ModelArtifactError(
+            f"model artifact {models_dir / manifest.artifact} cannot be loaded: "
+            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        ) from exc
     loaded = LoadedModel(manifest=manifest, model=model)
     _LOADED[key] = (manifest.artifact_sha256, loaded)
     return loaded
@@ -210,8 +259,10 @@ def load_active(
     models_dir: Path, kind: ModelKind | str, session: Session | None = None
 ) -> LoadedModel:
     """Load the active model of ``kind``: from the database's record when a session is given
-    (its SHA-256 must match too), else from ``active.json``. :class:`ConfigError` when
-    ``models_dir`` does not exist, :class:`NotFoundError` when no model is active."""
+    (its SHA-256 must match too), else from ``active.json``, whose recorded SHA-256 must
+    match (an entry without one is refused: re-activate the model). :class:`ConfigError`
+    when ``models_dir`` does not exist, :class:`NotFoundError` when no model is active,
+    :class:`ModelArtifactError` (exit 2) when its artifact is missing or changed."""
     kind = ModelKind(kind)
     require_models_dir(models_dir)
     expected: str | None = None
@@ -227,6 +278,17 @@ def load_active(
     if version is None:
         raise NotFoundError(
             f"no active {kind} model in {models_dir}: run `duediligence model train {kind}`"
+        )
+    if not _manifest_path(models_dir, version).is_file():
+        raise ModelArtifactError(
+            f"the active {kind} model {version} has no manifest in {models_dir}; refusing to "
+            "score with anything else: restore it or activate another model"
+        )
+    if expected is None and trusted_sha256(models_dir, version) is None:
+        raise ModelArtifactError(
+            f"{models_dir / ACTIVE_FILE} names {version} without the SHA-256 of its artifact, "
+            "and no database record vouches for it; refusing to trust the manifest beside the "
+            f"file: re-activate it (`duediligence model activate {version}`)"
         )
     return load_model(models_dir, version, expected)
 

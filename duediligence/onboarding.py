@@ -34,6 +34,7 @@ from duediligence.errors import (
     RowProblem,
     ValidationFailed,
 )
+from duediligence.files import require_file
 from duediligence.ingest.roster import party_key
 from duediligence.ingest.schemas import (
     ClientIn,
@@ -142,6 +143,7 @@ class OnboardingResult:
 
 def prospect_from_file(path: Path) -> ProspectIn:
     """Read and validate a prospect JSON file; errors name the file and the field."""
+    require_file(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

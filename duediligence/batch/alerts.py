@@ -3,7 +3,6 @@ verdict went on hold for an unresolved potential watch-list match (those lead th
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -14,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from duediligence import csvutil
 from duediligence.db.base import utcnow
 from duediligence.db.enums import AssessmentState, Tier
 from duediligence.db.models import Assessment, Client
@@ -222,7 +222,7 @@ def write_alerts(
     json_path = directory / f"rescore-{run_id}-alerts.json"
     tmp_csv = csv_path.with_suffix(".csv.tmp")
     with tmp_csv.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=ALERT_COLUMNS)
+        writer = csvutil.dict_writer(f, fieldnames=ALERT_COLUMNS)
         writer.writeheader()
         for alert in alerts:
             row: dict[str, Any] = asdict(alert)

@@ -18,13 +18,13 @@ if TYPE_CHECKING:
 
 
 def _read_texts(source: str) -> list[tuple[str, Subject | None]]:
+    from duediligence.files import require_file
     from duediligence.signals.mentions import Subject
 
     handle = sys.stdin if source == "-" else None
     if handle is None:
         path = Path(source)
-        if not path.is_file():
-            raise InputError(f"{source}: no such file")
+        require_file(path, source)
         try:
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except UnicodeDecodeError:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +24,8 @@ from duediligence.errors import RowProblem, ValidationFailed
 
 if TYPE_CHECKING:
     from duediligence.ingest.roster import ImportResult, Kind
+
+log = logging.getLogger(__name__)
 
 import_app = typer.Typer(
     help=(
@@ -57,19 +62,17 @@ def _run(
     as_user: str | None,
     as_json: bool,
 ) -> None:
-    from duediligence.config import get_settings
     from duediligence.ingest.roster import import_file
-    from duediligence.modelstore import require_models_dir
 
-    rejects_path = rejects or Path(f"{path.name}.rejects.csv")
+    # Beside the input (not in the working folder), so it is found with the file it reports on.
+    rejects_path = rejects or path.with_name(f"{path.name}.rejects.csv")
     if kind == "signals" and not dry_run:
-        # New signals are classified after the import: a wrong DD_MODELS_DIR is an error
-        # before anything is written, not signals quietly left unclassified.
-        require_models_dir(get_settings().models_dir)
+        _check_signals_model()
     actor = acting_user(as_user)
-    try:
+
+    def attempt() -> ImportResult:
         with db_session() as session, progress_bar(f"importing {kind}") as update:
-            result = import_file(
+            return import_file(
                 session,
                 path,
                 kind,
@@ -81,6 +84,9 @@ def _run(
                 actor=actor,
                 progress=update,
             )
+
+    try:
+        result = _race_safe(str(path), attempt)
     except ValidationFailed as exc:
         _print_problems(exc.problems, exc.rejects_path)
         raise
@@ -90,6 +96,50 @@ def _run(
     if not dry_run:
         checkpoint_chain(actor)
     _report(result, as_json, classified)
+
+
+RACE_ATTEMPTS = 3
+
+
+def _race_safe(source: str, attempt: Callable[[], ImportResult]) -> ImportResult:
+    """Run an import transaction; when the database refuses it because a concurrent import of
+    the same rows committed first (a unique key, on PostgreSQL), nothing of it was written:
+    run it again, and then the other import's rows read as unchanged. After ``RACE_ATTEMPTS``
+    lost races, :class:`StaleStateError` (exit 2) with one line, never a traceback."""
+    from sqlalchemy.exc import IntegrityError as UniqueViolation
+
+    from duediligence.errors import StaleStateError
+
+    for n in range(1, RACE_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except UniqueViolation as exc:
+            log.info(
+                "import of %s lost a race to a concurrent import (attempt %d): %s",
+                source,
+                n,
+                exc.orig,
+            )
+    raise StaleStateError(
+        f"{source}: another import wrote the same rows at the same time and committed first, "
+        f"{RACE_ATTEMPTS} times; nothing from this run was written: run it again"
+    )
+
+
+def _check_signals_model() -> None:
+    """Before anything is written: new signals are classified after the import, so a wrong
+    ``DD_MODELS_DIR`` (:class:`ConfigError`) or a missing or changed artifact of the active
+    model (:class:`ModelArtifactError`, exit 2) stops the import here, instead of signals being
+    stored and then quietly left unclassified. No active model at all is allowed (the summary
+    says the new signals were not classified)."""
+    from duediligence.config import get_settings
+    from duediligence.errors import NotFoundError
+    from duediligence.modelstore import require_models_dir
+    from duediligence.signals.classifier import active_signals_model
+
+    require_models_dir(get_settings().models_dir)
+    with contextlib.suppress(NotFoundError):  # no active model: allowed, see above
+        active_signals_model()
 
 
 def _print_problems(problems: list[RowProblem], rejects_path: str | None) -> None:
@@ -102,20 +152,54 @@ def _print_problems(problems: list[RowProblem], rejects_path: str | None) -> Non
 
 def _classify_new(result: ImportResult, as_user: str | None) -> dict[str, Any] | None:
     """Classify the signals an import just stored (label, probabilities, model version), in a
-    transaction of its own so a large import is committed first; None when nothing to do."""
-    if result.dry_run or result.kind != "signals" or not result.inserted_signal_ids:
+    transaction of its own so a large import is committed first; None when nothing to do.
+
+    Any import (of any kind, or the same file again) also completes the classification of
+    signals an earlier import stored but did not classify (killed between its commit and its
+    classification, or run while no model was active): ``completed`` in the result counts them.
+    """
+    if result.dry_run:
         return None
-    from duediligence.errors import NotFoundError
+    from sqlalchemy import select
+
+    from duediligence.db.models import Signal
+    from duediligence.errors import DueDiligenceError, NotFoundError
     from duediligence.signals.annotate import classify_signal_ids
     from duediligence.signals.classifier import active_signals_model
 
+    new_ids = list(result.inserted_signal_ids) if result.kind == "signals" else []
+    fresh = set(new_ids)
+    with db_session() as session:
+        leftover = [
+            i
+            for i in session.scalars(
+                select(Signal.id)
+                .where(Signal.label.is_(None), Signal.screening_match_id.is_(None))
+                .order_by(Signal.id)
+            )
+            if i not in fresh
+        ]
+    if not new_ids and not leftover:
+        return None
     try:
         version = active_signals_model().version
     except NotFoundError as exc:
+        if not new_ids:
+            return None  # nothing new, and nothing to classify the old ones with
         return {"classified": 0, "model_version": None, "note": str(exc)}
-    with db_session() as session, progress_bar("classifying signals"):
-        n = classify_signal_ids(session, result.inserted_signal_ids, actor=acting_user(as_user))
-    return {"classified": n, "model_version": version}
+    except DueDiligenceError as exc:
+        if new_ids:
+            raise
+        return {"classified": 0, "model_version": None, "completed": 0, "note": str(exc)}
+    actor = acting_user(as_user)
+    done: dict[str, Any] = {"model_version": version}
+    if new_ids:
+        with db_session() as session, progress_bar("classifying signals"):
+            done["classified"] = classify_signal_ids(session, new_ids, actor=actor)
+    if leftover:
+        with db_session() as session, progress_bar("completing an interrupted classification"):
+            done["completed"] = classify_signal_ids(session, leftover, actor=actor)
+    return done
 
 
 def _report(result: ImportResult, as_json: bool, classified: dict[str, Any] | None = None) -> None:
@@ -138,9 +222,23 @@ def _report(result: ImportResult, as_json: bool, classified: dict[str, Any] | No
         out.print(f"rejects report: {result.rejects_path}", highlight=False)
     if classified is not None:
         if classified["model_version"]:
+            if "classified" in classified:
+                out.print(
+                    f"classified {classified['classified']} new signals with "
+                    f"{classified['model_version']}",
+                    highlight=False,
+                )
+            if classified.get("completed"):
+                out.print(
+                    f"completed an interrupted classification: {classified['completed']} "
+                    f"signal(s) stored earlier without a label classified with "
+                    f"{classified['model_version']}",
+                    highlight=False,
+                )
+        elif "completed" in classified:
             out.print(
-                f"classified {classified['classified']} new signals with "
-                f"{classified['model_version']}",
+                f"signals stored earlier without a label are still unclassified: "
+                f"{classified['note']}",
                 highlight=False,
             )
         else:
@@ -254,14 +352,16 @@ def feed(
 
         duediligence import feed sample_data/examples/feed.xml
     """
-    from duediligence.config import get_settings
-    from duediligence.ingest.feeds import import_feed
-    from duediligence.modelstore import require_models_dir
-
-    require_models_dir(get_settings().models_dir)
+    _check_signals_model()
     actor = acting_user(as_user)
-    with db_session() as session:
-        result = import_feed(session, source, actor=actor)
+
+    def attempt() -> ImportResult:
+        from duediligence.ingest.feeds import import_feed
+
+        with db_session() as session:
+            return import_feed(session, source, actor=actor)
+
+    result = _race_safe(source, attempt)
     if not as_json:
         _print_problems(result.problems, None)
     classified = _classify_new(result, as_user)

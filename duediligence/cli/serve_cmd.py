@@ -8,6 +8,7 @@ from duediligence.cli.common import err
 from duediligence.errors import InputError
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+SWITCH_INTERVAL = 0.001  # seconds
 
 
 def serve(
@@ -23,6 +24,13 @@ def serve(
         "--log-level",
         help="uvicorn log level: debug, info, warning, error.",
     ),
+    forwarded_allow_ips: str | None = typer.Option(
+        None,
+        "--forwarded-allow-ips",
+        help="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are trusted (e.g. 127.0.0.1 behind a local nginx). Without "
+        "it no proxy header is trusted: the login rate limit counts the connection's address.",
+    ),
 ) -> None:
     """Serve the reviewer web app (roster, client review, queue, audit log) and the JSON API.
 
@@ -35,13 +43,22 @@ def serve(
     Example:
 
         DD_WEB_SECRET=$(openssl rand -hex 32) duediligence serve --host 127.0.0.1 --port 8000
+
+        duediligence serve --port 8000 --forwarded-allow-ips 127.0.0.1   # behind a local proxy
     """
+    import sys
+
     import uvicorn
 
     from duediligence.config import get_settings
     from duediligence.db.migrate import require_current
     from duediligence.db.session import get_engine
     from duediligence.modelstore import require_models_dir
+
+    # Matching is CPU-bound Python in worker threads; hand the interpreter lock over every
+    # millisecond (default 5 ms) so the event loop and light pages such as /login stay
+    # responsive while a large match batch is served (issue 19).
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
     if log_level not in LOG_LEVELS:
         raise InputError(f"--log-level {log_level!r}: use one of {', '.join(LOG_LEVELS)}")
@@ -54,7 +71,18 @@ def serve(
     require_current(engine)
     app = create_app(engine, reports_dir=settings.reports_dir, secure_cookies=secure_cookies)
     err.print(f"duediligence web app on http://{host}:{port}/  (Ctrl-C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    # uvicorn trusts X-Forwarded-For from 127.0.0.1 (or $FORWARDED_ALLOW_IPS) by default, which
+    # let anyone on the machine pick the address the login rate limit counts: off unless asked.
+    proxies = [ip.strip() for ip in (forwarded_allow_ips or "").split(",") if ip.strip()]
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from duediligence.db.base import utcnow
 from duediligence.db.enums import DateBasis, SignalKind
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.ingest.dates import (
     DateRefused,
     PublicationTime,
@@ -41,6 +42,7 @@ from duediligence.ingest.dates import (
     publication_time,
     retrieval_estimate,
 )
+from duediligence.ingest.hostile import refuse_xml_declarations
 from duediligence.ingest.readers import Record, RowError
 from duediligence.ingest.roster import ImportResult, import_records
 from duediligence.jsonutil import sha256_file
@@ -142,6 +144,30 @@ class FeedRead:
     notes: Counter[str] = field(default_factory=Counter)
 
 
+MAX_FEED_BYTES = 50 << 20
+
+
+def _feed_bytes(source: str, is_url: bool) -> bytes:
+    """The feed's bytes (at most ``MAX_FEED_BYTES``) from a file or an http(s) URL, so the
+    declarations check sees exactly what the parser will."""
+    if is_url:
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(source, timeout=30) as response:  # noqa: S310 - http(s) only
+                data: bytes = response.read(MAX_FEED_BYTES + 1)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{source}: cannot fetch the feed ({exc})") from None
+    else:
+        path = Path(source)
+        require_file(path, source)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FEED_BYTES + 1)
+    if len(data) > MAX_FEED_BYTES:
+        raise InputError(f"{source}: larger than {MAX_FEED_BYTES >> 20} MB; refusing it")
+    return data
+
+
 def read_feed(source: str, *, now: datetime) -> FeedRead:
     """Parse the feed at ``source`` (a path or an http(s) URL) into signal records.
 
@@ -149,9 +175,11 @@ def read_feed(source: str, *, now: datetime) -> FeedRead:
     no title and no text, or a publication date the date rule refuses. ``now`` is the
     retrieval time. Raises :class:`InputError` when ``source`` is missing or not a feed."""
     is_url = _is_http(source)
-    if not is_url and not Path(source).is_file():
-        raise InputError(f"{source}: no such file")
-    parsed = feedparser.parse(source)
+    data = _feed_bytes(source, is_url)
+    refuse_xml_declarations(data, source)
+    parsed = feedparser.parse(
+        data, response_headers={"content-location": source} if is_url else None
+    )
     if parsed.bozo and not parsed.entries:
         raise InputError(f"{source}: not a readable RSS/Atom feed ({parsed.get('bozo_exception')})")
     channel = parsed.feed

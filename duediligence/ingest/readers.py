@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from duediligence.errors import InputError
+from duediligence.files import require_file
 
 Format = Literal["csv", "json", "jsonl"]
 MAX_FIELD_CHARS = 1_000_000
@@ -83,8 +84,7 @@ def detect_format(path: Path, fmt: str | None = None) -> Format:
 
 def _check_text_file(path: Path) -> None:
     """Refuse files that are missing, empty, binary or not UTF-8, with a clear message."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_file(path)
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     with path.open("rb") as handle:
         offset = 0

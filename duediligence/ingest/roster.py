@@ -8,7 +8,6 @@ from the file is written. Re-importing the same file changes nothing.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 from collections import Counter
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from duediligence import csvutil
 from duediligence.audit.trail import PendingEvent, record_event, record_events
 from duediligence.db.base import utcnow
 from duediligence.db.bulk import bulk_insert
@@ -184,7 +184,7 @@ def write_rejects(path: Path, problems: Iterable[RowProblem]) -> None:
     """Write a rejects report (CSV: source, location, field, reason)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csvutil.writer(handle)
         writer.writerow(["source", "location", "field", "reason"])
         for p in problems:
             writer.writerow([p.source, p.location, p.field, p.reason])

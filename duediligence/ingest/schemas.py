@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import countrynames
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,6 +28,7 @@ from duediligence.db.enums import (
     SignalKind,
 )
 from duediligence.ingest.dates import PublicationTime, publication_time
+from duediligence.ingest.hostile import is_http_url, reference_problem
 from duediligence.ingest.readers import MAX_FIELD_CHARS
 from duediligence.vocabulary import normalise_industry
 
@@ -57,11 +59,30 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _reference(value: str | None) -> str | None:
+    """A client reference: report file names and URLs are built from it, so no path
+    separators, ``..`` or control characters (``ValueError`` naming the problem)."""
+    if value is not None:
+        problem = reference_problem(value)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+def _http_url(value: str | None) -> str | None:
+    """Only absolute http(s) URLs with a valid host (no ``javascript:``, ``data:`` ...)."""
+    if value and not is_http_url(value):
+        raise ValueError("must be an absolute http(s) URL")
+    return value or None
+
+
 Country = Annotated[str | None, BeforeValidator(normalise_country)]
 # An industry of the vocabulary (or a documented synonym); anything else is refused.
 Industry = Annotated[str | None, BeforeValidator(normalise_industry)]
 StrList = Annotated[list[Annotated[str, Field(max_length=300)]], BeforeValidator(_split_list)]
 Text = Annotated[str, BeforeValidator(_strip)]
+Reference = Annotated[str, BeforeValidator(_strip), AfterValidator(_reference)]
+HttpUrl = Annotated[str | None, AfterValidator(_http_url)]
 
 
 class _Input(BaseModel):
@@ -81,7 +102,7 @@ class _Input(BaseModel):
 class ClientIn(_Input):
     """One client row."""
 
-    external_ref: Text = Field(min_length=1, max_length=64)
+    external_ref: Reference = Field(min_length=1, max_length=64)
     name: Text = Field(min_length=1, max_length=300)
     aliases: StrList = Field(default_factory=list, max_length=50)
     legal_form: str | None = Field(default=None, max_length=100)
@@ -100,17 +121,21 @@ class ClientIn(_Input):
     @field_validator("website")
     @classmethod
     def _website(cls, value: str | None) -> str | None:
+        """An http(s) URL, or a bare domain taken as ``https://``; anything else (a
+        ``javascript:`` or ``data:`` URL, a host that is not a host name) is refused."""
         if value and not value.lower().startswith(("http://", "https://")):
             if "://" in value or " " in value:
                 raise ValueError("must be an http(s) URL or a bare domain")
             value = "https://" + value
+        if value and not is_http_url(value):
+            raise ValueError("must be an http(s) URL or a bare domain")
         return value
 
 
 class PartyIn(_Input):
     """One owner, director or officer of a client."""
 
-    client_ref: Text = Field(min_length=1, max_length=64)
+    client_ref: Reference = Field(min_length=1, max_length=64)
     party_id: str | None = Field(default=None, max_length=100)
     name: Text = Field(min_length=1, max_length=300)
     kind: PartyKind
@@ -123,7 +148,7 @@ class PartyIn(_Input):
 class EngagementIn(_Input):
     """One engagement of the vendor with a client."""
 
-    client_ref: Text = Field(min_length=1, max_length=64)
+    client_ref: Reference = Field(min_length=1, max_length=64)
     engagement_id: str | None = Field(default=None, max_length=100)
     date: date
     kind: EngagementKind
@@ -135,13 +160,15 @@ class SignalIn(_Input):
     """One red-flag signal (news item, legal or regulatory action, list hit)."""
 
     signal_id: str | None = Field(default=None, max_length=200)
-    client_ref: str | None = Field(default=None, max_length=64)
+    client_ref: Annotated[str | None, AfterValidator(_reference)] = Field(
+        default=None, max_length=64
+    )
     subject_name: str | None = Field(default=None, max_length=300)
     kind: SignalKind
     title: Text = Field(min_length=1, max_length=1000)
     text: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
     source: str | None = Field(default=None, max_length=300)
-    url: str | None = Field(default=None, max_length=2000)
+    url: HttpUrl = Field(default=None, max_length=2000)
     published_at: PublicationTime
     retrieved_at: datetime | None = None
     severity: Severity | None = None

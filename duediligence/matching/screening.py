@@ -25,10 +25,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence import csvutil
 from duediligence.audit.trail import PendingEvent, record_events
 from duediligence.db.enums import MatchStatus, PartyKind
 from duediligence.db.models import Client, Party, ScreeningMatch, Watchlist, WatchlistEntity
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.ingest.watchlists.loader import current_snapshot_ids
 from duediligence.jsonutil import canonical_json, sha256_text
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
@@ -296,6 +298,7 @@ BATCH_COLUMNS = [
 
 
 def _batch_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    require_file(path)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -364,7 +367,7 @@ def _write_batch_hits(
     progress: Callable[[int], None] | None,
 ) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csvutil.writer(handle)
         writer.writerow(BATCH_COLUMNS)
         for line, row in _batch_rows(queries):
             name = (row.get("name") or "").strip()

@@ -46,6 +46,7 @@ from duediligence.audit.trail import event_skeleton, iter_stored, recompute_hash
 from duediligence.db.enums import ReportFormat
 from duediligence.db.models import AuditEvent, ModelVersion
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.jsonutil import canonical_bytes, canonical_json, sha256_bytes
 from duediligence.keys import Signer, fingerprint, public_pem, verify_signature
 from duediligence.reporting.context import client_report
@@ -259,8 +260,7 @@ class PackCheck:
 
 
 def _read_zip(path: Path) -> dict[str, bytes]:
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_file(path)
     try:
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if not n.endswith("/")]

@@ -21,7 +21,6 @@ source of variation found is pinned:
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import os
@@ -37,6 +36,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence import csvutil
+from duediligence.csvutil import neutralise as neutralise
 from duediligence.db.enums import ReportFormat, ReportKind
 from duediligence.db.models import Assessment, RenderedReport
 from duediligence.db.queries import current_assessment, resolve_client
@@ -50,8 +51,6 @@ from duediligence.risk import assess_client
 log = logging.getLogger(__name__)
 
 KINDS = ("client", "roster", "exposure")
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 
 def format_timestamp(value: Any) -> str:
@@ -257,16 +256,10 @@ def render_pdf(
     return pdf
 
 
-def neutralise(value: Any) -> str:
-    """A CSV cell that spreadsheets will not run as a formula (OWASP CSV injection advice)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.lstrip(" ").startswith(FORMULA_PREFIXES) else text
-
-
 def exposure_csv(ctx: dict[str, Any]) -> str:
     """The exposure report as CSV (one row per engagement), formulas neutralised."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csvutil.writer(buffer, lineterminator="\r\n")
     writer.writerow(
         [
             "client",
@@ -285,18 +278,15 @@ def exposure_csv(ctx: dict[str, Any]) -> str:
         for e in c["engagements"]:
             writer.writerow(
                 [
-                    neutralise(v)
-                    for v in (
-                        c["client"],
-                        c["name"],
-                        c["knowable_since"],
-                        c["tier_then"],
-                        e["date"],
-                        e["kind"],
-                        e["description"],
-                        e.get("value"),
-                        tipping,
-                    )
+                    c["client"],
+                    c["name"],
+                    c["knowable_since"],
+                    c["tier_then"],
+                    e["date"],
+                    e["kind"],
+                    e["description"],
+                    e.get("value"),
+                    tipping,
                 ]
             )
     return buffer.getvalue()

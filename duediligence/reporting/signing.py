@@ -41,6 +41,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.jsonutil import canonical_bytes, sha256_bytes, sha256_canonical
 from duediligence.keys import Signer, fingerprint, verify_signature
 
@@ -236,8 +237,7 @@ def verify_signed_report(path: Path, public_key: Ed25519PublicKey) -> SignatureC
     THIS KEY: a valid-looking signature by another key. NOT SIGNED: no signature at all.
     Raises :class:`InputError` when the file is missing or not a report.
     """
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_file(path)
     data = path.read_bytes()
     kind = _format_of(path, data)
     if kind == "json":

@@ -61,6 +61,7 @@ from duediligence.errors import (
     InputError,
     NotFoundError,
     PermissionDenied,
+    StaleStateError,
 )
 from duediligence.matching.compare import DEFAULT_THRESHOLD
 from duediligence.review.edd import (
@@ -407,7 +408,10 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     if decision is None:
         raise NotFoundError(f"no decision {decision_id}")
     if decision.status != DecisionStatus.AWAITING_CONFIRMATION:
-        raise ConflictError(f"decision {decision_id} is {decision.status.value}, not awaiting")
+        who = f" (confirmed by {decision.checker})" if decision.checker else ""
+        raise StaleStateError(
+            f"decision {decision_id} is {decision.status.value}{who}, not awaiting confirmation"
+        )
     if checker.username == decision.maker:
         raise PermissionDenied(
             f"four-eyes rule: {checker.username} made decision {decision_id} and cannot confirm it"

@@ -29,6 +29,7 @@ import hmac
 import logging
 import re
 import secrets
+import unicodedata
 from enum import StrEnum
 from typing import Any
 
@@ -51,6 +52,16 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 RESERVED_USERNAMES = frozenset({SYSTEM_ACTOR, "demo", "batch", "anonymous"})
 
 _hasher = PasswordHasher()
+
+
+# --------------------------------------------------------------------------- usernames
+
+
+def normalise_username(username: str | None) -> str:
+    """The one form of a username, used everywhere a name is stored, looked up, logged in or
+    rate-limited: Unicode NFKC, surrounding white space removed, lower case. So `` RITA ``,
+    ``rita`` and fullwidth ``ｒｉｔａ`` are one user and one rate-limit counter."""
+    return unicodedata.normalize("NFKC", username or "").strip().lower()
 
 
 # --------------------------------------------------------------------------- hashing
@@ -98,7 +109,7 @@ def _public(user: User) -> dict[str, object]:
 
 def get_user(session: Session, username: str) -> User:
     """The user called ``username`` (active or not); :class:`NotFoundError` if none."""
-    user = session.scalar(select(User).where(User.username == username))
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None:
         raise NotFoundError(f"no user {username!r}")
     return user
@@ -115,7 +126,7 @@ def get_active_user(session: Session, username: str | None) -> User:
     Raises :class:`PermissionDenied` when no user is given (or only the ``system`` default),
     when the user does not exist, or when it is disabled.
     """
-    username = (username or "").strip().lower()
+    username = normalise_username(username)
     if not username or username == SYSTEM_ACTOR:
         raise PermissionDenied("this action needs an acting user: pass --as USER or set DD_USER")
     user = session.scalar(select(User).where(User.username == username))
@@ -238,7 +249,7 @@ def add_user(
     ``actor`` must be an active admin, except for the very first user, which anyone may create
     and which must be an admin (bootstrap). Records ``user.created``.
     """
-    username = username.strip().lower()
+    username = normalise_username(username)
     if not _USERNAME.match(username):
         raise InputError(
             f"invalid username {username!r}: lower-case letters, digits, '.', '_' or '-'"
@@ -427,7 +438,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
     Read-only: records no audit event (a login is not a change of state).
     """
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None or user.password_hash is None:
         verify_password(_DUMMY_HASH, password)
         return None

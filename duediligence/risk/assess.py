@@ -74,10 +74,12 @@ def _refuse_delete(_mapper: Any, _connection: Any, target: Assessment) -> None:
 
 
 def load_scorer(session: Session | None = None, models_dir: Path | None = None) -> Scorer:
-    """The active risk model, or the transparent fallback when none is active.
+    """The active risk model, or the transparent fallback when *no* model is active.
 
     Raises :class:`~duediligence.errors.ConfigError` when the models folder does not exist
-    (a wrong ``DD_MODELS_DIR`` must not silently score with the fallback weights)."""
+    (a wrong ``DD_MODELS_DIR`` must not silently score with the fallback weights) and
+    :class:`~duediligence.errors.ModelArtifactError` (exit 2) when a model is active but its
+    artifact is missing or changed: the fallback is never a stand-in for a broken model."""
     if models_dir is None:
         from duediligence.config import get_settings
 

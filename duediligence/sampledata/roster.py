@@ -12,13 +12,13 @@ The outcome label of each client is what a careful senior reviewer would decide 
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from duediligence import csvutil
 from duediligence.sampledata import case_study
 from duediligence.sampledata.texts import LABELS, article
 
@@ -755,7 +755,7 @@ def write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> Non
     """Write rows with a header, in a stable column order."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="raise")
+        writer = csvutil.dict_writer(handle, fieldnames=columns, extrasaction="raise")
         writer.writeheader()
         for row in rows:
             writer.writerow({c: row.get(c, "") for c in columns})

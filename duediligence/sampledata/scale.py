@@ -6,12 +6,12 @@ articles, and rows are written with the csv module without per-row validation.
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from duediligence import csvutil
 from duediligence.sampledata.roster import (
     CLIENT_COLUMNS,
     COUNTRIES,
@@ -59,7 +59,7 @@ def generate_scale(
         (output / "engagements.csv").open("w", newline="", encoding="utf-8") as fe,
         (output / "signals.csv").open("w", newline="", encoding="utf-8") as fs,
     ):
-        wc, wp, we, ws = (csv.writer(f) for f in (fc, fp, fe, fs))
+        wc, wp, we, ws = (csvutil.writer(f) for f in (fc, fp, fe, fs))
         wc.writerow(CLIENT_COLUMNS)
         wp.writerow(PARTY_COLUMNS)
         we.writerow(ENGAGEMENT_COLUMNS)

@@ -9,8 +9,9 @@ of FollowTheMoney-style example entities in, scored candidate entities out. Auth
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -33,6 +34,13 @@ log = logging.getLogger(__name__)
 API_USER = ApiGuard(ALL_ROLES)
 DOCS_USER = DocsGuard()
 MAX_QUERIES = 100
+# Bounded work per request (issue 19): the same limits as the web forms (a name is at most 300
+# characters there), a few values per property, and a time budget after which the remaining
+# queries of the batch are answered with status 503 instead of being run.
+MAX_VALUE_CHARS = 300
+MAX_VALUES = 20
+MAX_PROPERTIES = 40
+MATCH_TIME_BUDGET = 10.0  # seconds per request
 ID_PROPERTIES = ("idNumber", "registrationNumber", "taxNumber", "innCode", "ogrnCode",
                  "leiCode", "swiftBic", "imoNumber", "passportNumber", "vatCode")  # fmt: skip
 
@@ -58,6 +66,11 @@ for _code in (401, 403):
 MatchableSchema = Literal["Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane"]
 
 
+PropertyName = Annotated[str, Field(max_length=100)]
+PropertyValue = Annotated[str, Field(max_length=MAX_VALUE_CHARS)]
+PropertyValues = Annotated[list[PropertyValue], Field(max_length=MAX_VALUES)]
+
+
 class EntityExample(BaseModel):
     """An example entity to match: a FollowTheMoney schema and properties (lists of strings)."""
 
@@ -65,9 +78,14 @@ class EntityExample(BaseModel):
 
     id: str | None = Field(None, max_length=200, examples=["my-entity-id"])
     schema_: MatchableSchema = Field(..., alias="schema", examples=["Person"])
-    properties: dict[str, str | list[str]] = Field(
+    properties: dict[PropertyName, PropertyValue | PropertyValues] = Field(
         ...,
+        max_length=MAX_PROPERTIES,
         examples=[{"name": ["Usama bin Ladin"], "birthDate": ["1957"], "country": ["sa"]}],
+        description=(
+            f"At most {MAX_PROPERTIES} properties of at most {MAX_VALUES} values, each at most "
+            f"{MAX_VALUE_CHARS} characters (the web form's limit for a name)."
+        ),
     )
 
 
@@ -195,12 +213,16 @@ def match_entities(
     limit: int,
     threshold: float,
     cutoff: float,
+    time_budget: float = MATCH_TIME_BUDGET,
 ) -> EntityMatchResponse:
     """Score every query of ``body`` against the active lists of ``dataset``.
 
     ``dataset`` is ``default`` (every active list) or one list's name. A result's ``match`` is
-    true when its score reaches ``threshold``; results below ``cutoff`` are left out.
+    true when its score reaches ``threshold``; results below ``cutoff`` are left out. Once
+    ``time_budget`` seconds are spent, the remaining queries are not run: each gets status 503
+    and a ``detail`` saying so (send them again in a smaller batch).
     """
+    deadline = time.monotonic() + time_budget
     lists = {_dataset_slug(n): n for n in session.scalars(select(Watchlist.name))}
     if dataset not in ("default", "sanctions") and dataset not in lists:
         raise NotFoundError(
@@ -212,6 +234,16 @@ def match_entities(
     for key, example in body.queries.items():
         schema = example.schema_
         props = example.properties
+        if time.monotonic() > deadline:
+            responses[key] = EntityMatches(
+                status=503,
+                results=[],
+                total=TotalSpec(value=0),
+                query=example,
+                detail=f"not run: the request's time budget of {time_budget:g} s was spent on "
+                "the queries before it; send it again in a smaller batch",
+            )
+            continue
         names = _values(props, "name") + _values(props, "alias")
         if not names:
             responses[key] = EntityMatches(

@@ -46,6 +46,11 @@ CSP = (
 )
 
 
+# The largest request body read (forms and API alike): FastAPI's own limit refuses a larger
+# Content-Length with 413 before reading, and counts a chunked body as it arrives.
+MAX_BODY_BYTES = 1 << 20
+
+
 def status_for(exc: DueDiligenceError) -> int:
     """The HTTP status of a domain error."""
     if isinstance(exc, NotFoundError):
@@ -103,6 +108,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        max_body_size=MAX_BODY_BYTES,
     )
     app.state.engine = engine
     app.state.reports_dir = reports_dir

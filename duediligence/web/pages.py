@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
@@ -223,7 +224,22 @@ def login_form(
     return render(request, "web/login.html", next=_safe_next(next), username="")
 
 
-@router.post("/login", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)])
+async def login_slowdown(request: Request, username: str = Form("", max_length=100)) -> None:
+    """The global slowdown of the login rate limit: wait (without holding a worker thread)
+    before a username with many recent failures, from anywhere, is checked again."""
+    limiter = request.app.state.login_limiter
+    address = request.client.host if request.client else "unknown"
+    if not limiter.retry_after(address, username):
+        wait = limiter.delay(username)
+        if wait:
+            await anyio.sleep(wait)
+
+
+@router.post(
+    "/login",
+    response_class=HTMLResponse,
+    dependencies=[Depends(verify_csrf), Depends(login_slowdown)],
+)
 def login(
     request: Request,
     username: str = Form("", max_length=100),
@@ -231,7 +247,8 @@ def login(
     next: str = Form("/", max_length=2000),
     db: Session = Depends(get_db),
 ) -> Response:
-    """Check the password (Argon2) under a per-address and per-username rate limit."""
+    """Check the password (Argon2) under the login rate limit (lock-out per username and
+    address, a limit per address, a global slowdown per username: ``LoginRateLimiter``)."""
     limiter = request.app.state.login_limiter
     address = request.client.host if request.client else "unknown"
     wait = limiter.retry_after(address, username)
@@ -257,7 +274,7 @@ def login(
             username=username,
             error="Unknown username or wrong password.",
         )
-    limiter.succeeded(username)
+    limiter.succeeded(address, username)
     start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from duediligence.db.enums import Role
 from duediligence.db.models import User
 from duediligence.db.session import session_scope
-from duediligence.review.users import user_for_token
+from duediligence.review.users import normalise_username, user_for_token
 
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
 CSRF_FIELD = "csrf_token"
@@ -238,14 +238,30 @@ class DocsGuard:
 
 
 class LoginRateLimiter:
-    """Sliding-window limit on failed logins, per client address and per username.
+    """Sliding-window limits on failed logins that an attacker cannot turn against others.
 
-    After ``max_failures`` failures within ``window`` seconds, further attempts from that
-    address or for that username are refused (429) until the oldest failure ages out. A
-    successful login clears the username's failures.
+    - **Lock-out by (username, address)**: after ``max_failures`` failures within ``window``
+      seconds, that address may not try that username again (429) until the oldest failure
+      ages out. Guessing from one address is stopped; the user still logs in from elsewhere.
+    - **Per address**: ``ADDRESS_FACTOR`` times as many failures (any usernames) lock the
+      address out, so one address cannot spray passwords over many users.
+    - **Global slowdown per username**: past ``max_failures`` failures for a username from
+      all addresses together, every attempt for it waits :meth:`delay` seconds (growing to
+      ``MAX_DELAY``) before the password is checked: distributed guessing is slowed, but
+      nobody can lock a user out.
+
+    Usernames go through :func:`~duediligence.review.users.normalise_username` (the one used
+    to log in), so padded or upper-case variants count as the same user. The address is the
+    connection's peer; ``serve`` trusts ``X-Forwarded-For`` only from ``--forwarded-allow-ips``.
+    A successful login clears the (username, address) pair and the username's count.
     """
 
+    ADDRESS_FACTOR = 4
+    MAX_DELAY = 3.0
+    MAX_KEYS = 100_000  # past this many counters, empty ones are dropped
+
     def __init__(self, max_failures: int = 5, window: float = 300.0) -> None:
+        """Allow ``max_failures`` failures per (username, address) in ``window`` seconds."""
         self.max_failures = max_failures
         self.window = window
         self._failures: dict[str, deque[float]] = {}
@@ -257,25 +273,50 @@ class LoginRateLimiter:
             q.popleft()
         return q
 
+    @staticmethod
+    def _keys(address: str, username: str) -> tuple[str, str, str]:
+        user = normalise_username(username)
+        return f"pair:{user}\n{address}", f"ip:{address}", f"user:{user}"
+
     def retry_after(self, address: str, username: str) -> int:
-        """Seconds until another attempt is allowed (0 when allowed now)."""
+        """Seconds until ``address`` may try ``username`` again (0 when allowed now)."""
         now = time.monotonic()
+        pair, ip, _user = self._keys(address, username)
         with self._lock:
             waits = []
-            for key in (f"ip:{address}", f"user:{username.lower()}"):
+            for key, limit in (
+                (pair, self.max_failures),
+                (ip, self.max_failures * self.ADDRESS_FACTOR),
+            ):
                 q = self._recent(key, now)
-                if len(q) >= self.max_failures:
-                    waits.append(int(q[0] + self.window - now) + 1)
+                if len(q) >= limit:
+                    waits.append(int(q[-limit] + self.window - now) + 1)
             return max(waits, default=0)
+
+    def delay(self, username: str) -> float:
+        """Seconds an attempt for ``username`` waits before its password is checked: 0 up to
+        ``max_failures`` recent failures from all addresses, then 0.5 s more per failure, at
+        most ``MAX_DELAY``."""
+        now = time.monotonic()
+        with self._lock:
+            excess = len(self._recent(self._keys("", username)[2], now)) - self.max_failures
+        return 0.0 if excess < 0 else min(self.MAX_DELAY, 0.5 * (excess + 1))
 
     def failed(self, address: str, username: str) -> None:
         """Count one failed attempt."""
         now = time.monotonic()
         with self._lock:
-            for key in (f"ip:{address}", f"user:{username.lower()}"):
+            if len(self._failures) > self.MAX_KEYS:
+                for key in [
+                    k for k, q in self._failures.items() if not q or q[-1] <= now - self.window
+                ]:
+                    del self._failures[key]
+            for key in self._keys(address, username):
                 self._recent(key, now).append(now)
 
-    def succeeded(self, username: str) -> None:
-        """Forget the username's failures after a successful login."""
+    def succeeded(self, address: str, username: str) -> None:
+        """Forget the pair's and the username's failures after a successful login."""
+        pair, _ip, user = self._keys(address, username)
         with self._lock:
-            self._failures.pop(f"user:{username.lower()}", None)
+            self._failures.pop(pair, None)
+            self._failures.pop(user, None)

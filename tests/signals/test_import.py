@@ -100,11 +100,11 @@ def test_import_refuses_a_changed_model(  # type: ignore[no-untyped-def]
     data[-10] ^= 0xFF
     artifact.write_bytes(bytes(data))
     result = cli("import", "signals", str(_write(tmp_path)), "--as", "ana")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "was changed" in result.output
     session.expire_all()
-    # the import itself was committed; nothing was labelled by the refused model
-    assert session.scalars(select(Signal.label)).all() == [None, None]
+    # refused before anything was written (issue 19): no signals left unlabelled
+    assert session.scalars(select(Signal.label)).all() == []
 
 
 def test_annotate_and_bulk_classify(session: Session, models_dir: Path) -> None:

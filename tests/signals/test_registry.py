@@ -56,7 +56,9 @@ def test_database_hash_guards_a_swapped_artifact(session: Session, models_copy: 
     data = json.loads(manifest.read_text())
     data["artifact_sha256"] = sha256_file(artifact)
     manifest.write_text(json.dumps(data))
-    assert load_active(models_copy, "risk").version == version  # disk alone cannot tell
+    # active.json records the hash at activation: disk alone tells too (issue 19)
+    with pytest.raises(IntegrityError, match="was changed"):
+        load_active(models_copy, "risk")
     with pytest.raises(IntegrityError, match="was changed"):
         load_active(models_copy, "risk", session=session)
 

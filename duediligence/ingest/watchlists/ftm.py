@@ -31,20 +31,57 @@ from followthemoney import model, registry
 from followthemoney.exc import InvalidData
 
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.ingest.watchlists.common import Parsed, ParsedEntity, Skipped, iso_day
 
 MATCHABLE = {"Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane", "PublicBody"}
 
 
+MAX_LINE_BYTES = 10 << 20  # one entity; OpenSanctions' largest are well under 1 MB
+
+
+def _shape_problem(data: dict[str, Any]) -> str | None:
+    """Why ``data`` is not shaped like an FtM entity (``None`` when it is): ``id`` and
+    ``schema`` strings, ``properties`` an object of strings or lists of strings."""
+    if not isinstance(data.get("id", ""), str | None):
+        return "'id' is not a string"
+    if not isinstance(data.get("schema"), str):
+        return "'schema' is missing or not a string"
+    properties = data.get("properties", {})
+    if not isinstance(properties, dict):
+        return "'properties' is not an object"
+    for key, values in properties.items():
+        items = values if isinstance(values, list) else [values]
+        if not all(isinstance(v, str) for v in items):
+            return f"property {key!r} holds something other than strings"
+    return None
+
+
 def _lines(path: Path) -> Iterator[tuple[int, Any, dict[str, Any]]]:
     """``(line number, FtM proxy, the line's JSON object)`` of every entity line;
-    :class:`InputError` naming the line for one that is not a FollowTheMoney entity."""
-    with path.open("r", encoding="utf-8-sig") as handle:
-        for n, line in enumerate(handle, start=1):
+    :class:`InputError` naming the file and line for one that is not a FollowTheMoney entity
+    (not UTF-8, not JSON, not an object, nested too deeply, wrongly shaped, too long)."""
+    with path.open("rb") as handle:
+        for n, raw in enumerate(handle, start=1):
+            if len(raw) > MAX_LINE_BYTES:
+                raise InputError(
+                    f"{path}, line {n}: not a FollowTheMoney entity: longer than "
+                    f"{MAX_LINE_BYTES:,} bytes"
+                )
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}, line {n}: not valid UTF-8 (byte {exc.start + 1} of the line)"
+                ) from None
             if not line.strip():
                 continue
             try:
                 data = json.loads(line)
+            except RecursionError:
+                raise InputError(
+                    f"{path}, line {n}: not a FollowTheMoney entity: JSON nested too deeply"
+                ) from None
             except ValueError as exc:
                 raise InputError(f"{path}, line {n}: not a FollowTheMoney entity: {exc}") from None
             if not isinstance(data, dict):
@@ -52,9 +89,12 @@ def _lines(path: Path) -> Iterator[tuple[int, Any, dict[str, Any]]]:
                     f"{path}, line {n}: not a FollowTheMoney entity: a JSON "
                     f"{type(data).__name__}, not an object"
                 )
+            problem = _shape_problem(data)
+            if problem:
+                raise InputError(f"{path}, line {n}: not a FollowTheMoney entity: {problem}")
             try:
                 proxy = model.get_proxy(data)
-            except (ValueError, InvalidData, TypeError) as exc:
+            except (ValueError, InvalidData, TypeError, AttributeError, RecursionError) as exc:
                 raise InputError(f"{path}, line {n}: not a FollowTheMoney entity: {exc}") from None
             yield n, proxy, data
 
@@ -168,8 +208,7 @@ def parse(path: Path) -> Iterator[Parsed]:
     a name are yielded as :class:`Skipped`. An entity's listing date comes from its
     ``Sanction`` records (:func:`listing_dates`, read in a first pass), else its
     ``first_seen``."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_file(path)
     listed = listing_dates(path)
     context = political_context(path)
     for _n, proxy, data in _lines(path):

@@ -30,6 +30,7 @@ from duediligence.db.models import (
     WatchlistSnapshot,
 )
 from duediligence.errors import InputError
+from duediligence.files import require_file
 from duediligence.ingest.dates import DateRefused, listing_time
 from duediligence.ingest.watchlists import ftm, ofac, un
 from duediligence.ingest.watchlists.common import Parsed, ParsedEntity, Skipped
@@ -76,8 +77,7 @@ def source_sha256(path: Path, fmt: str) -> str:
         for name, file in sorted(ofac.source_files(path).items()):
             digest.update(f"{name}:{sha256_file(file)}\n".encode())
         return digest.hexdigest()
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_file(path)
     return sha256_file(path)
 
 

@@ -8,6 +8,7 @@ that we parse into birth dates, countries and identifiers.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -53,12 +54,49 @@ def source_files(path: Path) -> dict[str, Path]:
     return files
 
 
+# Columns per file (OFAC's legacy layout) and the longest cell accepted. OFAC's own cells stay
+# far below (names under 400 characters, remarks cut at 1,000, comments a few thousand).
+COLUMNS = {"sdn.csv": 12, "alt.csv": 5, "add.csv": 6, "sdn_comments.csv": 2}
+MAX_NAME_CHARS = 1_000
+MAX_CELL_CHARS = 20_000
+_NAME_COLUMNS = {"sdn.csv": 1, "alt.csv": 3}
+
+
 def _rows(path: Path) -> Iterator[list[str]]:
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
-        for row in csv.reader(handle):
-            if len(row) <= 1:  # the Ctrl-Z end marker or a blank line
+    """The cells of every row (``-0-`` read as empty), after checking the file: no NUL byte,
+    the file's number of columns, no overlong cell. :class:`InputError` naming the file and
+    line otherwise; blank lines and the trailing Ctrl-Z end marker are passed over."""
+    data = path.read_bytes()
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise InputError(f"{path}, line {line}: NUL byte (a binary or corrupted file)")
+    expected = COLUMNS.get(path.name)
+    name_column = _NAME_COLUMNS.get(path.name)
+    text = data.decode("utf-8-sig", errors="replace")
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS * 10))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    try:
+        for row in reader:
+            if not row or row == ["\x1a"] or (len(row) == 1 and not row[0].strip("\x1a \r\n")):
+                line = reader.line_num + 1
                 continue
+            if expected is not None and len(row) != expected:
+                raise InputError(
+                    f"{path}, line {line}: {len(row)} column(s), OFAC's {path.name} has "
+                    f"{expected}; is this the right file?"
+                )
+            for i, cell in enumerate(row):
+                limit = MAX_NAME_CHARS if i == name_column else MAX_CELL_CHARS
+                if len(cell) > limit:
+                    raise InputError(
+                        f"{path}, line {line}: column {i + 1} is {len(cell):,} characters "
+                        f"long (at most {limit:,})"
+                    )
             yield [("" if c.strip() == "-0-" else c.strip()) for c in row]
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{path}, line {line}: unreadable CSV ({exc})") from None
 
 
 def _dates(remarks: str) -> list[str]:

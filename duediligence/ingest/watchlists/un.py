@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from duediligence.errors import InputError
+from duediligence.files import require_file
+from duediligence.ingest.hostile import PROLOG_MAX, refuse_xml_declarations
 from duediligence.ingest.watchlists.common import (
     Parsed,
     ParsedEntity,
@@ -120,9 +122,17 @@ def _entity(el: ET.Element) -> ParsedEntity:
     ).finish()
 
 
+def _refuse_declarations(path: Path) -> None:
+    """No DOCTYPE or ENTITY declaration before the root element (see ``ingest.hostile``)."""
+    with path.open("rb") as handle:
+        refuse_xml_declarations(handle.read(PROLOG_MAX), str(path))
+
+
 def published_on(path: Path) -> tuple[str, str] | None:
     """The list's own publication date: the root element's ``dateGenerated`` (ISO day, and the
-    field that said it), or None when the file does not carry one."""
+    field that said it), or None when the file does not carry one. :class:`InputError` for a
+    file that declares a document type or entities."""
+    _refuse_declarations(path)
     try:
         for _event, el in ET.iterparse(path, events=("start",)):  # noqa: S314
             day = iso_day(el.get("dateGenerated"))
@@ -136,8 +146,8 @@ def parse(path: Path) -> Iterator[Parsed]:
     """Parse the consolidated XML, streaming element by element; an entry without a name is
     yielded as :class:`Skipped`. ``raw["listed_on"]`` keeps ``LISTED_ON`` as written (an XML
     Schema date, often with an offset: ``2015-04-07-04:00``)."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    require_file(path)
+    _refuse_declarations(path)
     try:
         for _event, el in ET.iterparse(path, events=("end",)):  # noqa: S314
             if el.tag in ("INDIVIDUAL", "ENTITY"):
