@@ -3,7 +3,8 @@
 Every ``import`` counts, at the top of a module or inside a function (an import inside a function
 is still an arrow between layers, only a later one). The layers, lowest first:
 
-0. foundations: errors, defaults, config, logs, jsonutil, keys, vocabulary, sampledata
+0. foundations: errors, defaults, config, logs, jsonutil, csvutil, files, keys, vocabulary,
+   sampledata
 1. db — the schema and sessions
 2. audit — the tamper-evident trail every layer writes to
 3. ingest, modelstore
@@ -31,6 +32,8 @@ PACKAGE = Path(duediligence.__file__).parent
 LAYERS: dict[str, int] = {
     "errors": 0,
     "defaults": 0,
+    "csvutil": 0,
+    "files": 0,
     "config": 0,
     "logs": 0,
     "jsonutil": 0,
