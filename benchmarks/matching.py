@@ -23,7 +23,7 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +34,10 @@ from _common import SHARED_DATA, fresh_sqlite, peak_rss_mb, report
 from duediligence.db.session import session_scope
 from duediligence.ingest.watchlists import import_watchlist
 from duediligence.matching import DEFAULT_THRESHOLD, compare_names, screen
-from duediligence.matching.compare import _token, _token_similarity, prepare_name
+from duediligence.matching.compare import _token, prepare_name
 from duediligence.matching.index import NameIndex, _token_keys
 from duediligence.matching.screening import build_index, get_index, screen_batch, screen_with
-from duediligence.sampledata.name_pairs import NamePair, f1_report, generate_name_pairs
+from duediligence.sampledata.name_devset import KINDS, DevPair, build_devset
 
 # yente's default match threshold for LogicV2 scores.
 LOGIC_V2_THRESHOLD = 0.7
@@ -56,124 +56,118 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def group(pairs: list[NamePair], schema: str) -> list[int]:
-    """Positions of the pairs of one group: persons (with person-vs-company) or companies."""
-    wanted = {"Person", "LegalEntity"} if schema == "Person" else {"Company"}
-    return [i for i, p in enumerate(pairs) if p.schema in wanted]
-
-
-def f1_line(label: str, pairs: list[NamePair], scores: list[float], threshold: float) -> str:
-    """One line of precision / recall / F1 per group."""
-    parts = []
-    for schema in ("Person", "Company"):
-        idx = group(pairs, schema)
-        r = f1_report([pairs[i] for i in idx], [scores[i] for i in idx], threshold)
-        parts.append(
-            f"{'persons' if schema == 'Person' else 'companies'} n={r['n']:,} "
-            f"P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f}"
-        )
-    return f"{label}: " + "; ".join(parts)
-
-
-def time_pairs(func: Callable[[int], float], n: int) -> tuple[list[float], list[float]]:
-    """Call ``func(i)`` for every pair; return the scores and the per-call times in us."""
-    scores, times = [], []
-    clock = time.perf_counter_ns
-    for i in range(n):
-        t = clock()
-        scores.append(func(i))
-        times.append((clock() - t) / 1000)
-    return scores, times
-
-
 # ----------------------------------------------------------------------------- pairs
 
 
-def bench_pairs(with_nomenklatura: bool) -> None:
-    """F1 on both halves of the dev set; compare_names vs LogicV2 speed on the same pairs."""
-    pairs = generate_name_pairs()
-    report(f"name pairs (OFAC-derived): {len(pairs):,} ({sum(p.match for p in pairs):,} matches)")
-    prepare_name.cache_clear()
-    _token.cache_clear()
-    _token_similarity.cache_clear()
+def kind_report(pairs: list[DevPair], scores: list[float], threshold: float) -> dict[str, Any]:
+    """Precision / recall / F1 per kind and overall of ``scores >= threshold``."""
+    out: dict[str, Any] = {}
+    for kind in (*KINDS, "all"):
+        idx = [i for i, p in enumerate(pairs) if kind in ("all", p.kind)]
+        tp = sum(1 for i in idx if pairs[i].match and scores[i] >= threshold)
+        fp = sum(1 for i in idx if not pairs[i].match and scores[i] >= threshold)
+        fn = sum(1 for i in idx if pairs[i].match and scores[i] < threshold)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[kind] = (len(idx), precision, recall, f1, fp, fn)
+    return out
 
-    def ours(i: int) -> float:
-        p = pairs[i]
-        return compare_names(p.left, p.right, p.schema).score
 
-    scores, cold = time_pairs(ours, len(pairs))
-    _, warm = time_pairs(ours, len(pairs))
-    for split in ("dev", "test"):
-        idx = [i for i, p in enumerate(pairs) if p.split == split]
-        report(
-            f1_line(
-                f"  dd {split:4} half @ {DEFAULT_THRESHOLD}",
-                [pairs[i] for i in idx],
-                [scores[i] for i in idx],
-                DEFAULT_THRESHOLD,
-            )
-        )
-    cross = [i for i, p in enumerate(pairs) if p.kind.startswith("cross-script")]
-    cross_recall = sum(scores[i] >= DEFAULT_THRESHOLD for i in cross) / len(cross)
-    report(f"  dd cross-script pairs matched: {cross_recall:.3f} of {len(cross):,}")
-    report(
-        f"  compare_names: median {statistics.median(cold):.1f} us/pair first pass (both names "
-        f"analysed), {statistics.median(warm):.1f} us/pair second pass (analysis and word "
-        "similarities cached) (target <= 20 us)"
-    )
-    if not with_nomenklatura:
-        return
-    try:
-        from followthemoney import model
-        from nomenklatura.matching import LogicV2
-    except ImportError:
-        report("  nomenklatura not installed (dev dependency): LogicV2 comparison skipped")
-        return
-    config = LogicV2.default_config()
-
-    def entity(name: str, schema: str, key: str) -> Any:
-        proxy = model.make_entity(schema)
-        proxy.id = key  # LogicV2 caches name analysis per entity id: one id per entity
-        proxy.add("name", name)
-        return proxy
-
-    entities = [
-        (entity(p.left, p.schema, f"l{i}"), entity(p.right, p.schema, f"r{i}"))
-        for i, p in enumerate(pairs)
+def fresh_pairs(n: int, seed: int = 31) -> list[tuple[str, str, str]]:
+    """``n`` pairs of names never seen before in the process: a generated name and a perturbed
+    copy (every name unique, so no cache of either matcher has seen it)."""
+    rng = random.Random(seed)
+    rows = generate_names(n, seed=seed)
+    return [
+        (name, perturb(rng, name) + " " + str(k), schema)
+        for k, (_, name, schema) in enumerate(rows)
     ]
-    t = time.perf_counter()
-    LogicV2.compare(
-        entity("John Smith", "Person", "w1"), entity("Jon Smith", "Person", "w2"), config
+
+
+def bench_pairs(with_nomenklatura: bool, fresh: int = 2000) -> None:
+    """Per-kind P/R/F1 on the development set side by side with LogicV2; per-pair time
+    on fresh names side by side with LogicV2 in the same run."""
+    try:
+        pairs = build_devset()
+    except FileNotFoundError as exc:
+        report(f"development set not built: the real lists are missing ({exc})")
+        return
+    report(
+        f"development set (name_devset.build_devset, seed 15): {len(pairs):,} pairs "
+        f"({sum(p.match for p in pairs):,} matches)"
     )
-    report(f"  LogicV2 reference data loaded in {time.perf_counter() - t:.1f} s (not timed below)")
+    ours = [compare_names(p.left, p.right, p.schema).score for p in pairs]
+    mine = kind_report(pairs, ours, DEFAULT_THRESHOLD)
+    theirs_rep: dict[str, Any] | None = None
+    LogicV2: Any = None
+    if with_nomenklatura:
+        try:
+            from followthemoney import model
+            from nomenklatura.matching import LogicV2
+        except ImportError:
+            report("  nomenklatura not installed (dev dependency): LogicV2 comparison skipped")
+            with_nomenklatura = False
+    if with_nomenklatura:
+        config = LogicV2.default_config()
+        counter = itertools.count()
 
-    def theirs(i: int) -> float:
-        left, right = entities[i]
-        return float(LogicV2.compare(left, right, config).score)
+        def entity(name: str, schema: str) -> Any:
+            proxy = model.make_entity(schema if schema != "Vessel" else "Vessel")
+            proxy.id = f"e{next(counter)}"  # LogicV2 caches name analysis per entity id
+            proxy.add("name", name)
+            return proxy
 
-    nk_scores, nk_cold = time_pairs(theirs, len(pairs))
-    _, nk_warm = time_pairs(theirs, len(pairs))
-    for split in ("dev", "test"):
-        idx = [i for i, p in enumerate(pairs) if p.split == split]
-        report(
-            f1_line(
-                f"  LogicV2 {split:4} half @ {LOGIC_V2_THRESHOLD}",
-                [pairs[i] for i in idx],
-                [nk_scores[i] for i in idx],
-                LOGIC_V2_THRESHOLD,
-            )
+        def logic(left: str, right: str, schema: str) -> float:
+            return float(LogicV2.compare(entity(left, schema), entity(right, schema), config).score)
+
+        t = time.perf_counter()
+        logic("John Smith", "Jon Smith", "Person")
+        report(f"  LogicV2 reference data loaded in {time.perf_counter() - t:.1f} s (not timed)")
+        theirs = [logic(p.left, p.right, p.schema) for p in pairs]
+        theirs_rep = kind_report(pairs, theirs, LOGIC_V2_THRESHOLD)
+    cols = f"{'P':>5} {'R':>5} {'F1':>5} {'FP':>4} {'FN':>4}"
+    header = f"  {'kind':15} {'n':>5}  dd @ {DEFAULT_THRESHOLD}: {cols}"
+    if theirs_rep:
+        header += (
+            f"   LogicV2 @ {LOGIC_V2_THRESHOLD}: {'P':>5} {'R':>5} {'F1':>5} {'FP':>4} {'FN':>4}"
         )
-    nk_cross = sum(nk_scores[i] >= LOGIC_V2_THRESHOLD for i in cross) / len(cross)
-    report(f"  LogicV2 cross-script pairs matched: {nk_cross:.3f}")
+    report(header)
+    for kind in (*KINDS, "all"):
+        n, p, r, f, fp, fn = mine[kind]
+        line = f"  {kind:15} {n:5}  {'':9}{p:5.3f} {r:5.3f} {f:5.3f} {fp:4} {fn:4}"
+        if theirs_rep:
+            _, p2, r2, f2, fp2, fn2 = theirs_rep[kind]
+            line += f"   {'':14}{p2:5.3f} {r2:5.3f} {f2:5.3f} {fp2:4} {fn2:4}"
+        report(line)
+    # Speed on fresh names: every name is new to the process (and to LogicV2: new entity ids).
+    sample = fresh_pairs(fresh)
+    clock = time.perf_counter_ns
+    dd_times = []
+    for left, right, schema in sample:
+        t0 = clock()
+        compare_names(left, right, schema)
+        dd_times.append((clock() - t0) / 1000)
     report(
-        f"  LogicV2: median {statistics.median(nk_cold):.1f} us/pair first pass, "
-        f"{statistics.median(nk_warm):.1f} us/pair second pass"
+        f"  compare_names on {len(sample):,} fresh pairs: median {statistics.median(dd_times):.1f} "
+        f"us/pair, mean {statistics.fmean(dd_times):.1f} us/pair"
     )
-    report(
-        f"  speed ratio (LogicV2 / compare_names, median): first pass "
-        f"{statistics.median(nk_cold) / statistics.median(cold):.1f}x, second pass "
-        f"{statistics.median(nk_warm) / statistics.median(warm):.1f}x (target >= 10x)"
-    )
+    if with_nomenklatura:
+        nk_times = []
+        for left, right, schema in sample:
+            a, b = entity(left, schema), entity(right, schema)
+            t0 = clock()
+            LogicV2.compare(a, b, config)
+            nk_times.append((clock() - t0) / 1000)
+        report(
+            f"  LogicV2 on the same fresh pairs: median {statistics.median(nk_times):.1f} us/pair, "
+            f"mean {statistics.fmean(nk_times):.1f} us/pair"
+        )
+        report(
+            f"  speed ratio LogicV2 / compare_names on fresh names: median "
+            f"{statistics.median(nk_times) / statistics.median(dd_times):.1f}x, mean "
+            f"{statistics.fmean(nk_times) / statistics.fmean(dd_times):.1f}x (target >= 10x)"
+        )
 
 
 # ----------------------------------------------------------------------------- queries

@@ -41,6 +41,9 @@ def import_(
     ),
     as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    debug: bool = typer.Option(
+        False, "--debug", help="List every person of the list without a birth date, and why."
+    ),
 ) -> None:
     """Import a list file as a new snapshot (a no-op when the same file was imported before).
 
@@ -91,6 +94,16 @@ def import_(
             + "; ".join(f"{n} {reason}" for reason, n in result.skipped.items()),
             highlight=False,
         )
+    unread = sum("not read" in line for line in result.no_birth_date)
+    if result.no_birth_date:
+        out.print(
+            f"  {len(result.no_birth_date)} person(s) without a birth date ({unread} with a "
+            "birth date the parser could not read)" + ("" if debug else "; --debug lists them"),
+            highlight=False,
+        )
+    if debug:
+        for line in result.no_birth_date:
+            out.print(f"  no birth date: {line}", highlight=False, markup=False)
     for line in result.refused_dates[:20]:
         out.print(f"  listing date refused, entity kept: {line}", highlight=False, markup=False)
     if len(result.refused_dates) > 20:

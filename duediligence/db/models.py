@@ -246,6 +246,9 @@ class WatchlistEntity(Base):
     schema: Mapped[str] = mapped_column(String(40))  # FtM schema: Person, Company, Vessel ...
     name: Mapped[str] = mapped_column(String(500))  # primary name (caption)
     names: Mapped[list[str]] = mapped_column(JSONType, default=list)  # all names incl. aliases
+    # Weak aliases (OFAC remarks a.k.a., UN QUALITY Low, FtM weakAlias): screened, but a hit
+    # through one alone stays below the threshold unless something else corroborates it.
+    weak_names: Mapped[list[str]] = mapped_column(JSONType, default=list)
     countries: Mapped[list[str]] = mapped_column(JSONType, default=list)
     identifiers: Mapped[list[str]] = mapped_column(JSONType, default=list)
     birth_dates: Mapped[list[str]] = mapped_column(JSONType, default=list)

@@ -26,6 +26,7 @@ screener:
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +37,9 @@ from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text, metaphone
 
 from duediligence.defaults import MATCH_THRESHOLD
+from duediligence.matching import vocab
 
-MATCHER_VERSION = "dd-names-2"
+MATCHER_VERSION = "dd-names-3"
 DEFAULT_THRESHOLD = MATCH_THRESHOLD
 
 GENERIC_WEIGHT = 0.25
@@ -46,6 +48,11 @@ PHONETIC_SIMILARITY = 0.85
 MIN_TOKEN_SIMILARITY = 0.72
 COMPOUND_SIMILARITY = 0.85
 CONFLICT_FACTOR = 0.95
+SHORT_FORM_SIMILARITY = 0.8
+KOREAN_SIMILARITY = 0.95
+ABJAD_SAME_SIMILARITY = 0.92  # same consonants, one side written without vowels
+SOUND_ONLY_CAP = 0.7
+JOINED_PARTICLE_SIMILARITY = 0.95
 
 GENERIC_WORDS = frozenset(
     [
@@ -178,6 +185,9 @@ class Token:
     numeric: bool
     skeleton: str = ""  # consonants only, for scripts written without vowels (Arabic, Hebrew)
     folded: str = ""  # spelling folded across transliteration conventions (dzh/j, c/k, ph/f ...)
+    acronym: bool = False  # initials written together (K.L.M. / KLM): must be equal to match
+    core: str = ""  # the word without a particle written onto it (vanderberg -> berg)
+    korean: str = ""  # a Hangul syllable: its romanisation folded across conventions
 
 
 @dataclass(slots=True)
@@ -190,6 +200,9 @@ class PreparedName:
     numbers: frozenset[str]
     has_legal_form: bool
     total_weight: float  # sum of the token weights
+    # Positions of the family-name words of a person written "FAMILY, Given" (as the lists
+    # write them): a family name is never a mere extra name.
+    family: frozenset[int] = frozenset()
 
 
 class NameMatch:
@@ -238,6 +251,166 @@ class NameMatch:
         return f"NameMatch(score={self.score}, explanation={self.explanation!r})"
 
 
+# (form, latin, abjad, legal form, acronym): one word of a name on its way to a Token.
+Piece = tuple[str, str, bool, bool, bool]
+
+_INITIALS = re.compile(
+    r"(?<!\w)[^\W\d_](?:\s*[.\-]\s*[^\W\d_](?!\w))+|(?<!\w)[^\W\d_](?:\s+[^\W\d_](?!\w))+"
+)
+_MAYBE_INITIALS = re.compile(r"(?<!\w)\w(?!\w)")  # a one-letter word somewhere
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th|e|er|eme|o|a|\.)$")
+_ROMAN = re.compile(r"^(xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+
+
+def _roman_value(text: str) -> int | None:
+    """Value of a Roman numeral up to 89 (i, v, x, l only), else None."""
+    if not text or not _ROMAN.match(text):
+        return None
+    total = 0
+    for k, ch in enumerate(text):
+        value = _ROMAN_VALUES[ch]
+        if k + 1 < len(text) and _ROMAN_VALUES[text[k + 1]] > value:
+            total -= value
+        else:
+            total += value
+    return total
+
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_KHMER = re.compile("[\u1780-\u17ff]")
+
+
+def _has_hangul(text: str) -> bool:
+    return _HANGUL.search(text) is not None
+
+
+def _latin_words(text: str) -> list[str]:
+    """Words of a name in another script, in Latin letters (ʿayn and hamza, which rigour
+    writes as '?', are dropped: the Latin forms of Arabic names mostly omit them)."""
+    if _has_hangul(text):
+        return vocab.romanise_hangul(text)
+    if _KHMER.search(text):
+        return vocab.romanise_khmer(text)
+    return ascii_text(text).replace("?", "").lower().split()
+
+
+def _read_words(pieces: list[Piece], person: bool) -> list[Piece]:
+    """Read the words of a name as a screener does (data in ``matching/data``).
+
+    - digits written for letters inside a word are letters ("V1adimir", "0sama");
+    - in names of companies, vessels ...: a number is its value whatever its spelling ("7",
+      "VII", "seven", "7th", "seventh"; "twenty five" is 25); a Roman numeral is read only as
+      the last word (before legal forms), so initials stay initials; single letters in a row
+      are one set of initials ("K L M" = "K.L.M." = "KLM"); abbreviated company words are the
+      word they stand for ("MFG" = "manufacturing");
+    - particles (van, der, von ...) before another word are left out ("van der Berg").
+    """
+    table = vocab.deobfuscation()
+    out: list[Piece] = []
+    for form, latin, abjad, legal, acronym in pieces:
+        if (
+            not latin.isalpha()
+            and not latin.isdigit()
+            and any(ch.isdigit() for ch in latin)
+            and sum(ch.isalpha() for ch in latin) >= 2
+            and not _ORDINAL_DIGITS.match(latin)
+        ):
+            latin = latin.translate(table)
+        out.append((form, latin, abjad, legal, acronym))
+    if not person:
+        out = _read_numbers(out)
+        out = _merge_initials(out)
+        words = {p[1] for p in out}
+        abbreviations = vocab.abbreviations()
+        expanded = []
+        for form, latin, abjad, legal, acronym in out:
+            entry = abbreviations.get(latin)
+            if entry is not None and (not entry[1] or entry[1] & words):
+                latin = entry[0]
+            expanded.append((form, latin, abjad, legal, acronym))
+        out = expanded
+    particles = vocab.dropped_particles()
+    kept = [
+        p
+        for k, p in enumerate(out)
+        if not (p[1] in particles and k + 1 < len(out) and not out[k + 1][3])
+        and not (len(p[1]) == 1 and p[1] in STOP_WORDS and not person)  # Spanish "y"
+    ]
+    return kept if kept else out
+
+
+def _legal_or_initials(pieces: list[Piece]) -> list[Piece]:
+    """Initials that spell a legal form are one only at the end of the name ("S.A."); a legal
+    form first in a name that ends with another one is a word ("AG Karima Corp")."""
+    out: list[Piece] = []
+    for k, (form, latin, abjad, legal, acronym) in enumerate(pieces):
+        at_end = all(p[3] for p in pieces[k + 1 :])
+        if acronym and legal and not at_end:
+            legal = False
+        elif acronym and legal:
+            acronym = False
+        elif legal and k == 0 and len(pieces) > 2 and pieces[-1][3] and len(latin) <= 3:
+            legal, acronym = False, True
+        out.append((form, latin, abjad, legal, acronym))
+    return out
+
+
+def _read_numbers(pieces: list[Piece]) -> list[Piece]:
+    words = vocab.number_words()
+    last = max((k for k, p in enumerate(pieces) if not p[3]), default=-1)
+    out: list[Piece] = []
+    for k, (form, latin, abjad, legal, acronym) in enumerate(pieces):
+        value: int | None = None
+        if latin.isdigit():
+            value = int(latin)
+        elif (m := _ORDINAL_DIGITS.match(latin)) is not None:
+            value = int(m.group(1))
+        elif latin in words:
+            value = words[latin]
+        elif k == last and k > 0 and not legal and len(pieces[k - 1][1]) > 1:
+            value = _roman_value(latin)
+        if value is None:
+            out.append((form, latin, abjad, legal, acronym))
+            continue
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev[1].isdigit()
+            and int(prev[1]) % 10 == 0
+            and 20 <= int(prev[1]) <= 90
+            and 1 <= value <= 9
+            and latin in words
+            and prev[0].isalpha()
+        ):  # "twenty five" / "twenty-five" is 25
+            out[-1] = (f"{prev[0]} {form}", str(int(prev[1]) + value), abjad, legal, acronym)
+            continue
+        out.append((form, str(value), abjad, legal, acronym))
+    return out
+
+
+def _merge_initials(pieces: list[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    run: list[Piece] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            letters = "".join(p[1] for p in run)
+            out.append((letters, letters, run[0][2], False, True))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for piece in pieces:
+        if len(piece[1]) == 1 and piece[1].isalpha() and not piece[3]:
+            run.append(piece)
+        else:
+            flush()
+            out.append(piece)
+    flush()
+    return out
+
+
 @functools.lru_cache(maxsize=200_000)
 def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     """Analyse ``name`` with rigour into weighted tokens (cached)."""
@@ -260,36 +433,65 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
                 w for _, target in extract_org_types(ascii_text(folded)) for w in target.split()
             }
     person = type_tag == NameTypeTag.PER
-    tokens: list[Token] = []
-    dropped: list[Token] = []  # legal forms, kept when the name is nothing else ("AB")
-    legal = False
+    # Initials written dotted, hyphenated or spaced ("A.T.", "K-L-M", "K L M") are one word of
+    # a company's name, never a stop word or a legal form ("A.G." is not AG, "A.T." not "at").
+    initials = (
+        {
+            "".join(ch for ch in m.group() if ch.isalpha())
+            for m in _INITIALS.finditer(name.casefold())
+        }
+        if not person
+        else set()
+    )
+    pieces_all: list[Piece] = []
     for part in parts:
         tag = part.tag
-        if tag == NamePartTag.STOP and not person:
-            continue  # in a person's name only our particle list is dropped (Kim Jong Un)
         form = part.form
+        if tag == NamePartTag.STOP and not person and len(form) > 1 and form not in initials:
+            continue  # in a person's name only our particle list is dropped (Kim Jong Un)
         comparable = part.comparable or form
-        if comparable.isascii():
+        if not form.isascii() and _has_hangul(form):
+            syllables = [ch for ch in form if _has_hangul(ch)]
+            pieces = list(zip(syllables, vocab.romanise_hangul(form), strict=True))
+            abjad = False
+        elif comparable.isascii():
             pieces = [(form, comparable)]
             abjad = False
         else:
             # Other scripts are compared in Latin transliteration; CJK names may split into
             # several syllable-words (李伟 -> li wei).
-            words = ascii_text(comparable).lower().split()
+            words = _latin_words(comparable)
             pieces = [(form if len(words) == 1 else w, w) for w in words]
             abjad = _is_abjad(comparable)
         for word, latin in pieces:
-            if not latin or latin in STOP_WORDS:
+            # A single letter is kept here: an initial (a person's "Y."; "A" of "A B C").
+            if not latin or (latin in STOP_WORDS and len(latin) > 1):
                 continue
-            token = _token(word, latin, abjad)
-            if tag == NamePartTag.LEGAL or latin in LEGAL_FORMS or latin in found:
-                legal = True
-                dropped.append(token)
-                continue
-            tokens.append(token)
+            legal = tag == NamePartTag.LEGAL or latin in LEGAL_FORMS or latin in found
+            pieces_all.append((word, latin, abjad, legal, latin in initials))
+    pieces_all = _legal_or_initials(pieces_all)
+    pieces_all = _read_words(pieces_all, person)
+    tokens: list[Token] = []
+    dropped: list[Token] = []  # legal forms, kept when the name is nothing else ("AB")
+    legal = False
+    for word, latin, abjad, is_legal, acronym in pieces_all:
+        if not person and not acronym and len(latin) <= 4 and latin.isalpha():
+            acronym = not any(ch in "aeiouy" for ch in latin)  # KLM, HSBC: initials
+        token = _token(word, latin, abjad, acronym)
+        if is_legal:
+            legal = True
+            dropped.append(token)
+            continue
+        tokens.append(token)
     if not tokens and dropped:
         tokens, legal = dropped, False
     numbers = {t.latin for t in tokens if t.numeric}
+    family: frozenset[int] = frozenset()
+    if person and "," in name:
+        family_words = set(re.findall(r"[^\W\d_]+", name.split(",", 1)[0].casefold()))
+        family = frozenset(
+            k for k, t in enumerate(tokens) if t.text in family_words or t.latin in family_words
+        )
     return PreparedName(
         name,
         schema,
@@ -297,6 +499,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
         frozenset(numbers) if numbers else _NO_NUMBERS,
         legal,
         sum(t.weight for t in tokens),
+        family,
     )
 
 
@@ -304,7 +507,7 @@ _NO_NUMBERS: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=1_000_000)
-def _token(form: str, latin: str, abjad: bool) -> Token:
+def _token(form: str, latin: str, abjad: bool, acronym: bool = False) -> Token:
     """One token object per distinct spelling (shared by every name that uses it).
 
     The phonetic key is rigour's metaphone, computed here once per spelling rather than by
@@ -313,11 +516,44 @@ def _token(form: str, latin: str, abjad: bool) -> Token:
     phonetic = (metaphone(latin) or None) if len(latin) > 2 else None
     numeric = any(ch.isdigit() for ch in latin)
     weight = GENERIC_WEIGHT if latin in GENERIC_WORDS else 1.0
-    skeleton = _skeleton(latin) if abjad else ""
-    return Token(form, latin, phonetic, weight, numeric, skeleton, _fold(latin))
+    core = vocab.joined_prefix().sub("", latin) if not numeric else latin
+    skeleton = _skeleton(core) if abjad else ""
+    korean = _korean_fold(latin) if not form.isascii() and _has_hangul(form) else ""
+    return Token(
+        form, latin, phonetic, weight, numeric, skeleton, _fold(latin), acronym, core, korean
+    )
+
+
+_KOREAN_FOLDS = [
+    ("eo", "o"),
+    ("eu", "u"),
+    ("oe", "oi"),
+    ("ae", "e"),
+    ("ee", "i"),
+    ("kh", "k"),
+    ("th", "t"),
+    ("ph", "p"),
+    ("ch", "j"),
+    ("g", "k"),
+    ("d", "t"),
+    ("b", "p"),
+    ("r", "l"),
+    ("'", ""),
+    ("-", ""),
+]
+
+
+def _korean_fold(latin: str) -> str:
+    """A romanised Korean syllable with the differences of McCune-Reischauer, the DPRK's and
+    the Revised Romanisation folded away (k/g, t/d, p/b, ch/j, r/l, eo/o, eu/u, oe/oi)."""
+    for a, b in _KOREAN_FOLDS:
+        latin = latin.replace(a, b)
+    return latin
 
 
 _FOLDS = [
+    ("eo", "o"),  # Korean: Revised Romanisation eo / eu where the lists write o / u
+    ("eu", "u"),
     ("dzh", "j"),
     ("dj", "j"),
     ("zh", "j"),
@@ -345,12 +581,27 @@ def _fold(latin: str) -> str:
 _VOWELS = str.maketrans("", "", "aeiouyw'")
 
 
+_ABJAD_FOLDS = [("th", "t"), ("dh", "d"), ("kh", "h"), ("gh", "g"), ("sh", "s"), ("ch", "s")]
+_ABJAD_LETTERS = str.maketrans({"q": "k", "c": "k", "z": "d", "j": "g", "p": "b", "v": "f"})
+
+
 def _skeleton(latin: str) -> str:
-    return latin.translate(_VOWELS)
+    """Consonants only, doubled ones once (Arabic writes no short vowels and no doubling),
+    with the letters transliterations spell differently folded together (th/t, kh/h, q/k,
+    z/d: ذ is written dh, z or d)."""
+    for a, b in _ABJAD_FOLDS:
+        latin = latin.replace(a, b)
+    out = latin.translate(_VOWELS).translate(_ABJAD_LETTERS)
+    return re.sub(r"(.)\1+", r"\1", out)
 
 
 def _is_abjad(text: str) -> bool:
-    return any("\u0590" <= ch <= "\u08ff" for ch in text)  # Hebrew, Arabic, Syriac, Thaana
+    """Scripts compared by their consonants: Hebrew, Arabic, Syriac, Thaana (no short vowels
+    written); Thai and Khmer (vowels written around the consonants, romanised by sound)."""
+    return any(
+        "\u0590" <= ch <= "\u08ff" or "\u0e00" <= ch <= "\u0e7f" or "\u1780" <= ch <= "\u17ff"
+        for ch in text
+    )
 
 
 @functools.lru_cache(maxsize=500_000)
@@ -360,6 +611,30 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
         return 1.0, "same" if a.text.isascii() == b.text.isascii() else "same in Latin script"
     if a.numeric or b.numeric:
         return 0.0, "different number"
+    if a.acronym or b.acronym:
+        return 0.0, "different initials"
+    if a.korean or b.korean:
+        # A Hangul syllable against a romanised one: same syllable in another convention?
+        surnames = vocab.korean_surnames()
+        if b.latin in surnames.get(a.text, ()) or a.latin in surnames.get(b.text, ()):
+            return KOREAN_SIMILARITY, "same Korean syllable (usual spelling)"
+        ka, kb = a.korean or _korean_fold(a.latin), b.korean or _korean_fold(b.latin)
+        if ka == kb:
+            return KOREAN_SIMILARITY, "same Korean syllable"
+        if len(ka) > 2 and len(kb) > 2 and OSA.normalized_similarity(ka, kb) >= 0.75:
+            return 0.85, "Korean syllable variant"
+    groups = vocab.particle_groups()
+    if a.latin in groups or b.latin in groups:
+        if groups.get(a.latin) == groups.get(b.latin):
+            return 1.0, "same particle"
+        return 0.0, "different particle"
+    if person and b.latin in vocab.short_forms().get(a.latin, ()):
+        return SHORT_FORM_SIMILARITY, "short form"
+    if person and min(len(a.latin), len(b.latin)) >= 3:
+        shorter, longer = sorted((a.latin, b.latin), key=len)
+        if len(longer) - len(shorter) >= 2 and longer.startswith(shorter):
+            # Petrov / Petrovsky, Abdul / Abdullah: another ending is another name, not a typo.
+            return 0.0, "different ending"
     if person and (len(a.latin) == 1 or len(b.latin) == 1):
         short, long_ = (a, b) if len(a.latin) == 1 else (b, a)
         if long_.latin.startswith(short.latin):
@@ -377,13 +652,19 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
         phon = 0.9 * OSA.normalized_similarity(a.phonetic, b.phonetic)
         if phon >= 0.8 * 0.9 and phon > sim:
             sim, how = phon, "sounds alike"
-    if (a.skeleton or b.skeleton) and len(a.latin) > 2 and len(b.latin) > 2:
-        # One side is in a script written without vowels: compare the consonants.
-        skel = OSA.normalized_similarity(
-            a.skeleton or _skeleton(a.latin), b.skeleton or _skeleton(b.latin)
-        )
-        if skel >= 0.75 and 0.85 * skel > sim:
-            sim, how = 0.85 * skel, "same consonants (transliterated)"
+    if (a.skeleton or b.skeleton) and len(a.latin) > 1 and len(b.latin) > 1:
+        # One side is in a script written without vowels: compare the consonants (of the
+        # word without its article: al-Tikriti / التكريتي).
+        skel_a = a.skeleton or _skeleton(a.core)
+        skel_b = b.skeleton or _skeleton(b.core)
+        skel = OSA.normalized_similarity(skel_a, skel_b)
+        if skel < 1.0 and (skel_a + "l" == skel_b or skel_b + "l" == skel_a):
+            skel = 1.0  # "Abdul" / "Abd": the article's l written onto the word
+        # Two consonants say little (سيد "Sayyid" and As'ad are both s-d): a lower score.
+        same = ABJAD_SAME_SIMILARITY if min(len(skel_a), len(skel_b)) >= 3 else 0.85
+        value = same if skel == 1.0 else 0.85 * skel
+        if skel >= 0.75 and value > sim:
+            sim, how = value, "same consonants (transliterated)"
     # Same phonetic key counts only when the spellings are not far apart: metaphone alone
     # equates too much (grand/garnet, rossi/rizo).
     if (
@@ -394,6 +675,10 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
         and sim < PHONETIC_SIMILARITY
     ):
         sim, how = PHONETIC_SIMILARITY, "sounds the same"
+    if a.core != a.latin or b.core != b.latin:
+        core = OSA.normalized_similarity(a.core, b.core)
+        if core >= COMPOUND_SIMILARITY and JOINED_PARTICLE_SIMILARITY * core > sim:
+            sim, how = JOINED_PARTICLE_SIMILARITY * core, "particle written together"
     return (sim, how) if sim >= MIN_TOKEN_SIMILARITY else (0.0, "different")
 
 
@@ -423,6 +708,35 @@ def _align(
     return pairs
 
 
+def _missing_family(name: PreparedName, explained: dict[int, float]) -> str:
+    """The family name of ``name`` when none of its words is explained (empty otherwise: one
+    of two Spanish family names is enough, "Miguel Rodriguez" / "RODRIGUEZ OREJUELA, Miguel")."""
+    if not name.family or any(k in explained for k in name.family):
+        return ""
+    return " ".join(name.tokens[k].text for k in sorted(name.family))
+
+
+def _drop_lone_initials(
+    left: PreparedName, right: PreparedName, pairs: list[tuple[int, int, float, str]]
+) -> list[tuple[int, int, float, str]]:
+    """Unmatch an initial that stands for a full name when its own side has a full name left
+    unexplained: "JONES, John S." is not "John Smith" (S. is not Smith when Jones is there)."""
+    if not any(how == "initial" for *_, how in pairs):
+        return pairs
+    used_l = {i for i, _, _, _ in pairs}
+    used_r = {j for _, j, _, _ in pairs}
+    free_full_l = any(len(t.latin) > 1 for k, t in enumerate(left.tokens) if k not in used_l)
+    free_full_r = any(len(t.latin) > 1 for k, t in enumerate(right.tokens) if k not in used_r)
+    kept = []
+    for i, j, sim, how in pairs:
+        if how == "initial":
+            initial_left = len(left.tokens[i].latin) == 1
+            if free_full_l if initial_left else free_full_r:
+                continue
+        kept.append((i, j, sim, how))
+    return kept
+
+
 def _compounds(
     split: PreparedName,
     joined: PreparedName,
@@ -450,7 +764,8 @@ def _compounds(
         for j in free:
             other = joined.tokens[j].latin
             # Written together, the words keep their first letter and about their length.
-            if other[0] != together[0] or abs(len(other) - size) > 2:
+            abjad = a.skeleton or joined.tokens[j].skeleton
+            if not abjad and (other[0] != together[0] or abs(len(other) - size) > 2):
                 continue
             sim = OSA.normalized_similarity(together, other)
             if sim < COMPOUND_SIMILARITY and _skeleton(together) == _skeleton(other):
@@ -480,6 +795,16 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
         return NameMatch(0.0, "one of the names has no comparable words")
     person = left.schema == "Person" or right.schema == "Person"
     pairs = _align(left, right, person)
+    dropped_initials: list[str] = []
+    if person:
+        kept = _drop_lone_initials(left, right, pairs)
+        if len(kept) < len(pairs):
+            dropped_initials = [
+                f"{left.tokens[i].text} / {right.tokens[j].text}"
+                for i, j, sim, how in pairs
+                if (i, j, sim, how) not in kept
+            ]
+        pairs = kept
     explained_l = {i: sim for i, _, sim, _ in pairs}
     explained_r = {j: sim for _, j, sim, _ in pairs}
     # Words written together on one side and apart on the other (HADDAD-ADEL / HADDADADEL,
@@ -495,13 +820,18 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
     # A missing middle name or patronymic is cheap: when every word of the shorter person name
     # is explained and it has at least two words, the longer side's extra words count half.
     extra = ""
+    family_missing = ""
     if person and min(len(lt), len(rt)) >= 2:
         if not missing_l and cov_l >= 0.8 and missing_r:
-            cov_r += (1 - cov_r) * 0.5
-            extra = "right"
+            family_missing = _missing_family(right, explained_r)
+            if not family_missing:
+                cov_r += (1 - cov_r) * 0.5
+                extra = "right"
         elif not missing_r and cov_r >= 0.8 and missing_l:
-            cov_l += (1 - cov_l) * 0.5
-            extra = "left"
+            family_missing = _missing_family(left, explained_l)
+            if not family_missing:
+                cov_l += (1 - cov_l) * 0.5
+                extra = "left"
     score = (cov_l + cov_r) / 2
     # Each side has a word the other lacks: a conflict, not an omission (brothers share every
     # name but the first; "Cobalt Capital" is not "International Cobalt").
@@ -519,6 +849,18 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
         ):
             score *= 0.6
             company_vs_person = True
+    sound_only = (
+        len(lt) == 1
+        and len(rt) == 1
+        and bool(pairs)
+        and pairs[0][3] in ("sounds the same", "sounds alike")
+        and min(len(lt[0].latin), len(rt[0].latin)) <= 5
+    )
+    initials_only = bool(pairs) and all(how == "initial" for *_, how in pairs)
+    if initials_only:  # "MOMO" / "EL M": nothing but initials in common
+        score = min(score, SOUND_ONLY_CAP)
+    if sound_only:  # one short word against one word: sounding alike is not enough
+        score = min(score, SOUND_ONLY_CAP)
     score = round(max(0.0, min(1.0, score)), 4)
 
     def build() -> tuple[str, dict[str, Any]]:
@@ -552,6 +894,18 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
             )
         if company_vs_person:
             notes.append("a company name compared with a person's name")
+        if family_missing:
+            notes.append(f"family name {family_missing} unexplained: not a mere extra name")
+        if initials_only:
+            notes.append(f"only initials in common (at most {SOUND_ONLY_CAP})")
+        if sound_only:
+            notes.append(f"one word that only sounds alike (at most {SOUND_ONLY_CAP})")
+        if dropped_initials:
+            notes.append(
+                "an initial does not stand in for a full name present on the same side ("
+                + ", ".join(dropped_initials)
+                + ")"
+            )
         if not explained_l:
             notes.append("no word in common")
         elif (unmatched_l or unmatched_r) and not extra and not conflict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import math
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -17,14 +18,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz.distance import OSA
+
 from duediligence.matching.compare import (
+    MIN_TOKEN_SIMILARITY,
     NameMatch,
     PreparedName,
+    _skeleton,
     compare_prepared,
     prepare_name,
 )
 
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 60
+TYPO_KEY_WEIGHT = 1.0
 # A key shared by more names than this is too common to select candidates on its own.
 COMMON_KEY = 20_000
 
@@ -48,6 +54,7 @@ class IndexedName:
     record: int  # position of the record (entity or client) the name belongs to
     name: str
     schema: str
+    weak: bool = False  # a weak alias (OFAC remarks a.k.a., UN QUALITY Low, FtM weakAlias)
 
 
 @functools.lru_cache(maxsize=1_000_000)
@@ -61,6 +68,12 @@ def _token_keys(folded: str, phonetic: str | None, skeleton: str) -> tuple[tuple
     if len(folded) > 5:
         keys.append(("x:" + folded[:5], 0.5))
     return tuple(keys)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _deletes(word: str) -> tuple[str, ...]:
+    """``word`` with one letter dropped, every way (symmetric-delete spelling keys)."""
+    return tuple(dict.fromkeys(word[:i] + word[i + 1 :] for i in range(len(word))))
 
 
 def _keys(prepared: PreparedName) -> list[tuple[str, float]]:
@@ -88,6 +101,10 @@ class NameIndex:
         self._names: list[str] = []
         self._schemas: list[str] = []
         self._prepared: list[PreparedName] = []
+        self._weak: set[int] = set()  # positions of weak aliases
+        self._sizes: array[int] = array("i")  # comparable words per name
+        # one-letter deletions of the indexed words (4+ letters) -> the words
+        self._deletions: dict[str, list[str]] = {}
         self._postings: dict[str, array[int]] = {}
 
     def __len__(self) -> int:
@@ -100,10 +117,16 @@ class NameIndex:
 
     def name_at(self, position: int) -> IndexedName:
         """The indexed name at ``position``."""
-        return IndexedName(self._records[position], self._names[position], self._schemas[position])
+        return IndexedName(
+            self._records[position],
+            self._names[position],
+            self._schemas[position],
+            position in self._weak,
+        )
 
-    def add(self, record: int, name: str, schema: str) -> None:
-        """Index ``name`` (of ``schema``) for the record at position ``record``."""
+    def add(self, record: int, name: str, schema: str, *, weak: bool = False) -> None:
+        """Index ``name`` (of ``schema``) for the record at position ``record``; ``weak`` marks
+        a weak alias."""
         prepared = prepare_name(name, schema)
         if not prepared.tokens:
             return
@@ -112,11 +135,18 @@ class NameIndex:
         self._names.append(name)
         self._schemas.append(prepared.schema)
         self._prepared.append(prepared)
+        self._sizes.append(max(1, round(prepared.total_weight)))
+        if weak:
+            self._weak.add(position)
         postings = self._postings
         for key, _weight in _keys(prepared):
             posting = postings.get(key)
             if posting is None:
                 postings[key] = array("i", (position,))
+                if key.startswith("f:") and len(key) >= 6:  # a new word of 4+ letters
+                    word = key[2:]
+                    for deleted in _deletes(word):
+                        self._deletions.setdefault(deleted, []).append(word)
             else:
                 posting.append(position)
 
@@ -132,34 +162,114 @@ class NameIndex:
                 self.add(record, name, schema)
 
     def candidates(self, query: PreparedName, limit: int = MAX_CANDIDATES) -> list[int]:
-        """Positions of the names most likely to match ``query``."""
+        """Positions of the names most likely to match ``query``.
+
+        Each word of the query counts once per candidate, by its best key there (its spelling,
+        sound, consonants, prefix, or a spelling a typo away), weighted by the key's rarity:
+        a common word matched by three keys does not outweigh a rare word matched by one.
+        """
+        postings = self._postings
+        total = len(self._names) + 1
         scores: dict[int, float] = defaultdict(float)
-        keys = _keys(query)
-        usable = [(k, w) for k, w in keys if k in self._postings]
-        rare = [(k, w) for k, w in usable if len(self._postings[k]) <= COMMON_KEY]
-        for key, weight in rare or usable[:1]:
-            for position in self._postings[key]:
+        fallback: tuple[str, float] | None = None
+        for group in self._key_groups(query):
+            best: dict[int, float] = {}
+            for key, weight in group:
+                posting = postings.get(key)
+                if posting is None:
+                    continue
+                if len(posting) > COMMON_KEY:
+                    fallback = fallback or (key, weight)
+                    continue
+                # Rare keys say more than common ones (Asir than Abu): weight by rarity.
+                weight *= math.log(1 + total / len(posting))
+                for position in posting:
+                    if weight > best.get(position, 0.0):
+                        best[position] = weight
+            for position, weight in best.items():
                 scores[position] += weight
+        if not scores and fallback is not None:
+            for position in postings[fallback[0]]:
+                scores[position] += fallback[1]
         if not scores:
             return []
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        # Shared weight per word of the candidate: a short list name whose words the query has
+        # ("JANAN AGHA" for "Agha Haji Abdul Manan") ranks above long names sharing only common
+        # words.
+        sizes = self._sizes
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1] / math.sqrt(sizes[kv[0]] or 1))
         return [position for position, _ in ranked[:limit]]
+
+    def _key_groups(self, query: PreparedName) -> list[list[tuple[str, float]]]:
+        """The blocking keys of each word of the query (and of each two words written
+        together), with the spelling keys of the index's words one or two edits away: words
+        the comparer accepts as typos ("Asim" / "Asir") share no key of their own. They are
+        found through the words' one-letter deletions (symmetric delete), kept once per
+        distinct word, not per name."""
+        postings = self._postings
+        tokens = query.tokens
+        single = len(tokens) == 1
+        groups: list[list[tuple[str, float]]] = []
+        words: list[tuple[str, list[tuple[str, float]]]] = []
+        for t in tokens:
+            if t.weight < 1.0 and not single:
+                continue  # generic words do not select candidates
+            group = list(_token_keys(t.folded, t.phonetic, t.skeleton))
+            if not t.skeleton and not t.numeric and len(t.latin) > 2:
+                # A Latin word against a name written without vowels (Arabic ...): the
+                # consonant keys such names are indexed under.
+                group.append(("s:" + _skeleton(t.core), 0.7))
+            groups.append(group)
+            if not (t.numeric or t.acronym):
+                words.append((t.folded, group))
+        # Two words of the query written together ("Abd al" / "Abdul") are a word too.
+        for k in range(len(tokens) - 1):
+            if not (tokens[k].numeric or tokens[k + 1].numeric):
+                together = tokens[k].folded + tokens[k + 1].folded
+                joined: list[tuple[str, float]] = [("f:" + together, 1.0)]
+                groups.append(joined)
+                words.append((together, joined))
+        deletions = self._deletions
+        for word, group in words:
+            if len(word) < 4:
+                continue
+            near: set[str] = set()
+            for variant in (word, *_deletes(word)):
+                if "f:" + variant in postings:
+                    near.add(variant)
+                near.update(deletions.get(variant, ()))
+            for other in near:
+                # Only the words the comparer could accept, weighted by how close they are.
+                sim = OSA.normalized_similarity(word, other)
+                if sim >= MIN_TOKEN_SIMILARITY and other != word:
+                    group.append(("f:" + other, TYPO_KEY_WEIGHT * sim))
+        return groups
 
     def search(
         self, name: str, schema: str, *, limit: int = MAX_CANDIDATES
     ) -> list[tuple[IndexedName, NameMatch]]:
-        """Fully compare ``name`` with its candidates; best first, one result per record."""
+        """Fully compare ``name`` with its candidates; best first, at most one result per record
+        and kind of name: a record's best full name, and its best weak alias when that scores
+        higher (the caller decides what a weak alias alone is worth)."""
         query = prepare_name(name, schema)
         if not query.tokens:
             return []
-        best: dict[int, tuple[IndexedName, NameMatch]] = {}
+        best: dict[tuple[int, bool], tuple[IndexedName, NameMatch]] = {}
         for position in self.candidates(query, limit):
             indexed = self.name_at(position)
             match = compare_prepared(query, self._prepared[position])
-            current = best.get(indexed.record)
+            key = (indexed.record, indexed.weak)
+            current = best.get(key)
             if current is None or match.score > current[1].score:
-                best[indexed.record] = (indexed, match)
-        return sorted(best.values(), key=lambda item: -item[1].score)
+                best[key] = (indexed, match)
+        results = []
+        for (record, weak), item in best.items():
+            if weak:
+                strong = best.get((record, False))
+                if strong is not None and strong[1].score >= item[1].score:
+                    continue
+            results.append(item)
+        return sorted(results, key=lambda item: -item[1].score)
 
     def stats(self) -> dict[str, Any]:
         """Size figures of the index."""

@@ -7,6 +7,12 @@ then falls below the default threshold), a matching one raises it by 0.05; a cou
 gives raises it by 0.03 (another country is not evidence either way: people move). The raises
 only rank names that match on their own: a birth year never turns a weak name match (a
 one-word alias such as "OMAR") into a hit.
+
+Weak aliases (OFAC's remarks a.k.a.s, UN aliases of ``QUALITY`` Low, FtM ``weakAlias``) are
+screened too, but a hit through a weak alias alone is a weak hit: its score is capped at
+:data:`WEAK_ALIAS_CAP`, below the default threshold, unless a birth date (year within one), a
+nationality or country, or an identifier of the query agrees with the entry; the explanation
+says which.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ COMPATIBLE: dict[str, set[str]] = {
 }
 SCHEMAS = tuple(COMPATIBLE)
 BIRTH_YEAR_PENALTY = 0.25
+WEAK_ALIAS_CAP = 0.7
 FREEZE_MIN_NAMES = 20_000
 
 
@@ -84,6 +91,7 @@ class Hit:
     adjustments: list[str] = field(default_factory=list)
     snapshot_id: int = 0
     topics: list[str] = field(default_factory=list)
+    weak_alias: bool = False  # matched through a weak alias only
 
 
 class WatchlistIndex:
@@ -122,6 +130,7 @@ def build_index(session: Session) -> WatchlistIndex:
                 WatchlistEntity.schema,
                 WatchlistEntity.name,
                 WatchlistEntity.names,
+                WatchlistEntity.weak_names,
                 WatchlistEntity.countries,
                 WatchlistEntity.birth_dates,
                 WatchlistEntity.identifiers,
@@ -151,6 +160,8 @@ def build_index(session: Session) -> WatchlistIndex:
             )
             for alias in row.names or [row.name]:
                 names.add(position, alias, row.schema)
+            for alias in row.weak_names or []:
+                names.add(position, alias, row.schema, weak=True)
     key = tuple(sorted(snapshots.values()))
     log.info("screening index: %d entities, %s", len(records), names.stats())
     return WatchlistIndex(records, names, key)
@@ -214,6 +225,24 @@ def _adjust(
         hit.adjustments.append(f"country {country.upper()} matches (+0.03)")
 
 
+def _corroboration(
+    record: EntityRecord,
+    country: str | None,
+    birth_date: date | str | None,
+    identifiers: list[str] | None,
+) -> str | None:
+    """What of the query, besides the name, agrees with the listed entry (or None)."""
+    if identifiers and {_norm_id(i) for i in identifiers} & record.identifiers:
+        return "an identifier"
+    if birth_date and record.birth_years:
+        year = int(str(birth_date)[:4])
+        if any(abs(year - y) <= 1 for y in record.birth_years):
+            return f"birth year {year}"
+    if country and country.upper() in record.countries:
+        return f"country {country.upper()}"
+    return None
+
+
 def screen_with(
     index: WatchlistIndex,
     name: str,
@@ -246,13 +275,30 @@ def screen_with(
             explanation="",
             snapshot_id=record.snapshot_id,
             topics=record.topics,
+            weak_alias=indexed.weak,
         )
+        if indexed.weak:
+            corroborated = _corroboration(record, country, birth_date, identifiers)
+            if corroborated is None:
+                hit.score = hit.name_score = min(hit.score, WEAK_ALIAS_CAP)
+                hit.adjustments.append(
+                    f"through the weak alias '{indexed.name}' only: a weak hit, at most "
+                    f"{WEAK_ALIAS_CAP} unless a birth date, nationality or identifier agrees"
+                )
+            else:
+                hit.adjustments.append(
+                    f"through the weak alias '{indexed.name}', corroborated by {corroborated}"
+                )
         _adjust(hit, record, country, birth_date, identifiers, threshold)
         hit.score = round(hit.score, 4)
         if hit.score >= threshold:
             hit.explanation = match.explanation  # written only for the hits a reviewer sees
             hits.append(hit)
-    hits.sort(key=lambda h: -h.score)
+    best: dict[int, Hit] = {}
+    for hit in hits:  # a full name and a weak alias of one entity: keep the better hit
+        if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
+            best[hit.entity_id] = hit
+    hits = sorted(best.values(), key=lambda h: -h.score)
     return hits[:limit]
 
 
@@ -320,6 +366,8 @@ def _batch_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 def _via(hit: Hit) -> str:
     """'via alias ...: ' when the hit matched one of the entity's other names."""
+    if hit.weak_alias:
+        return f"via weak alias {hit.matched_name!r}: "
     return f"via alias {hit.matched_name!r}: " if hit.matched_name != hit.entity_name else ""
 
 

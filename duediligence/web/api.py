@@ -289,6 +289,7 @@ def match_entities(
             entity = entities[hit.entity_id]
             properties = {
                 "name": list(entity.names or [entity.name]),
+                "weakAlias": list(entity.weak_names or []),
                 "country": [c.lower() for c in entity.countries or []],
                 "birthDate": list(entity.birth_dates or []),
                 "idNumber": list(entity.identifiers or []),

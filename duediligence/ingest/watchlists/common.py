@@ -29,6 +29,9 @@ class ParsedEntity:
     schema: str
     name: str
     names: list[str] = field(default_factory=list)
+    # Weak aliases (OFAC remarks a.k.a., UN QUALITY Low, FtM weakAlias): kept and screened, but
+    # a hit through one of them alone is a weak hit (see duediligence.matching.screening).
+    weak_names: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     identifiers: list[str] = field(default_factory=list)
     birth_dates: list[str] = field(default_factory=list)
@@ -38,10 +41,14 @@ class ParsedEntity:
     # The date the entry was listed (ISO) where the source gives one, and the field that said it.
     listed_on: str | None = None
     listed_on_source: str | None = None
+    # Birth-date texts of the source that no date could be read from (not part of content).
+    unread_birth_dates: list[str] = field(default_factory=list)
 
     def finish(self) -> ParsedEntity:
         """De-duplicate lists (keeping order) and make sure the primary name is in ``names``."""
         self.names = _unique([self.name, *self.names])
+        strong = set(self.names)
+        self.weak_names = [n for n in _unique(self.weak_names) if n not in strong]
         self.countries = _unique(self.countries)
         self.identifiers = _unique(self.identifiers)
         self.birth_dates = _unique(self.birth_dates)
@@ -51,7 +58,7 @@ class ParsedEntity:
 
     def content(self) -> dict[str, Any]:
         """The comparable content (what a change of the entry means)."""
-        return {
+        content = {
             "schema": self.schema,
             "name": self.name,
             "names": self.names,
@@ -62,6 +69,9 @@ class ParsedEntity:
             "programs": self.programs,
             "raw": self.raw,
         }
+        if self.weak_names:  # absent when empty: entries without weak aliases keep their hash
+            content["weak_names"] = self.weak_names
+        return content
 
     def content_hash(self) -> str:
         """SHA-256 of :meth:`content`."""

@@ -218,7 +218,8 @@ def parse(path: Path) -> Iterator[Parsed]:
         if proxy.id is None:
             yield Skipped("entity without an id")
             continue
-        names = proxy.get_type_values(registry.name)
+        weak = list(proxy.get("weakAlias", quiet=True))
+        names = [n for n in proxy.get_type_values(registry.name) if n not in weak]
         if not names:
             yield Skipped("entity without a name")
             continue
@@ -227,6 +228,7 @@ def parse(path: Path) -> Iterator[Parsed]:
             schema=proxy.schema.name,
             name=proxy.caption,
             names=list(names),
+            weak_names=weak,
             countries=[c.upper() for c in proxy.get_type_values(registry.country)],
             identifiers=list(proxy.get_type_values(registry.identifier)),
             birth_dates=list(proxy.get("birthDate", quiet=True)),

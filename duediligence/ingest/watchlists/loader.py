@@ -68,6 +68,9 @@ class WatchlistImportResult:
     # listing dates the date rule refused: the entity is kept, a confirmed match on it is
     # dated by this snapshot's import instead
     refused_dates: list[str] = field(default_factory=list)
+    # persons with no birth date read from the list: "id (name): why" (a DOB text not read, or
+    # none given); counted in the summary, listed with ``watchlist import --debug``
+    no_birth_date: list[str] = field(default_factory=list)
 
 
 def source_sha256(path: Path, fmt: str) -> str:
@@ -116,6 +119,7 @@ def _entity_values(e: ParsedEntity) -> dict[str, Any]:
         "schema": e.schema,
         "name": e.name[:500],
         "names": e.names,
+        "weak_names": e.weak_names,
         "countries": e.countries,
         "identifiers": e.identifiers,
         "birth_dates": e.birth_dates,
@@ -226,6 +230,14 @@ def import_watchlist(
                 skipped["entry without an id" if not entity.source_id else "repeated id"] += 1
                 continue
             seen.add(entity.source_id)
+            if entity.schema == "Person" and not entity.birth_dates:
+                why = (
+                    "birth date not read from "
+                    + "; ".join(repr(t) for t in entity.unread_birth_dates)
+                    if entity.unread_birth_dates
+                    else "no birth date given"
+                )
+                result.no_birth_date.append(f"{entity.source_id} ({entity.name[:60]}): {why}")
             try:
                 listing_time(entity.listed_on, now=now)
             except DateRefused as exc:
@@ -338,6 +350,7 @@ def import_watchlist(
             "removed": result.removed,
             "skipped": result.skipped,
             "refused_listing_dates": len(result.refused_dates),
+            "persons_without_birth_date": len(result.no_birth_date),
         },
     )
     log.info(

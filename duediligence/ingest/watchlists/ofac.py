@@ -42,7 +42,12 @@ _ID_PATTERNS = [
 _ID_RE = re.compile("|".join(f"(?:{p})" for p in _ID_PATTERNS))
 _DOB_RE = re.compile(r"DOB ([^;]+)")
 _NAT_RE = re.compile(r"(?:nationality|citizen|Citizen) ([A-Za-z ,'\-]+?)(?:;|\.|$)")
-_AKA_RE = re.compile(r"a\.k\.a\. '([^']+)'")
+# One remark is one ';'-separated part: "a.k.a. 'SA'ID, Abu'." keeps its inner apostrophes
+# (the last apostrophe of the part closes the alias) and the remarks' final '.'.
+_AKA_RE = re.compile(r"^a\.k\.a\.\s+'(.+)'\s*\.?$")
+_CIRCA_RE = re.compile(r"^(?:circa|approximately|approx\.|about|c\.)\s+", re.IGNORECASE)
+_YEAR_RANGE_RE = re.compile(r"^(\d{4})\s*(?:-|to)\s*(\d{4})$")
+MAX_YEAR_RANGE = 20  # a birth-year range wider than this is not a birth date we can use
 
 
 def source_files(path: Path) -> dict[str, Path]:
@@ -99,11 +104,41 @@ def _rows(path: Path) -> Iterator[list[str]]:
         raise InputError(f"{path}, line {line}: unreadable CSV ({exc})") from None
 
 
-def _dates(remarks: str) -> list[str]:
+def weak_aliases(remarks: str) -> list[str]:
+    """The weak a.k.a.s of OFAC remarks: ``a.k.a. 'NAME'`` parts, inner apostrophes kept
+    ("a.k.a. 'ABU-'UMAR'." -> ``ABU-'UMAR``), a name quoted twice unquoted once."""
     out = []
-    for match in _DOB_RE.findall(remarks):
-        for part in re.split(r" to |, ", match):
-            iso = parse_loose_date(part)
+    for part in remarks.split(";"):
+        match = _AKA_RE.match(part.strip())
+        if match:
+            name = match.group(1).strip()
+            if len(name) > 2 and name[0] == name[-1] == "'":
+                name = name[1:-1].strip()
+            if name:
+                out.append(name)
+    return out
+
+
+def birth_date_texts(remarks: str) -> list[str]:
+    """The text of every ``DOB`` and ``alt. DOB`` remark (without the final '.')."""
+    return [m.strip().rstrip(".").strip() for m in _DOB_RE.findall(remarks)]
+
+
+def _dates(remarks: str) -> list[str]:
+    """Birth dates of OFAC remarks as ISO days, months or years: ``DOB 12 Jan 1960``,
+    ``alt. DOB 1961``, ``DOB circa 1979``, ``DOB 1984 to 1986`` and ``circa 1979-1982`` (every
+    year of the range), ``DOB 01 Jan 1973 to 31 Dec 1973``; a final '.' is ignored."""
+    out: list[str] = []
+    for text in birth_date_texts(remarks):
+        text = _CIRCA_RE.sub("", text).strip()
+        years = _YEAR_RANGE_RE.match(text)
+        if years:
+            first, last = int(years.group(1)), int(years.group(2))
+            if 0 <= last - first <= MAX_YEAR_RANGE:
+                out.extend(str(y) for y in range(first, last + 1))
+            continue
+        for part in re.split(r"\s+to\s+|,\s+", text):
+            iso = parse_loose_date(_CIRCA_RE.sub("", part.strip().rstrip(".")))
             if iso:
                 out.append(iso)
     return out
@@ -146,14 +181,17 @@ def parse(path: Path) -> Iterator[Parsed]:
         identifiers = [next(g for g in m if g) for m in _ID_RE.findall(remarks)]
         if row[5]:
             identifiers.append(row[5])  # call sign
+        birth_dates = _dates(remarks)
         entity = ParsedEntity(
             source_id=ent_num,
             schema=SCHEMAS.get(sdn_type, "LegalEntity"),
             name=name,
-            names=aliases[ent_num] + _AKA_RE.findall(remarks),
+            names=aliases[ent_num],
+            weak_names=weak_aliases(remarks),
             countries=[c for c in countries if c],
             identifiers=identifiers,
-            birth_dates=_dates(remarks),
+            birth_dates=birth_dates,
+            unread_birth_dates=[] if birth_dates else birth_date_texts(remarks),
             programs=[p.strip("[] ") for p in program.split("] [") if p.strip("[] ")],
             raw={
                 "ent_num": ent_num,

@@ -36,15 +36,18 @@ def _values(el: ET.Element, tag: str) -> list[str]:
     ]
 
 
-def _aliases(el: ET.Element, tag: str) -> tuple[list[str], list[dict[str, str]]]:
-    names, raw = [], []
+def _aliases(el: ET.Element, tag: str) -> tuple[list[str], list[str], list[dict[str, str]]]:
+    """(good aliases, low-quality aliases, raw): the UN marks weak aliases ``QUALITY`` Low."""
+    names: list[str] = []
+    weak: list[str] = []
+    raw: list[dict[str, str]] = []
     for alias in el.findall(tag):
         name = _text(alias, "ALIAS_NAME")
         if name:
             quality = _text(alias, "QUALITY")
-            names.append(name)
+            (weak if quality.strip().lower() == "low" else names).append(name)
             raw.append({"name": name, "quality": quality})
-    return names, raw
+    return names, weak, raw
 
 
 def _birth_dates(el: ET.Element) -> list[str]:
@@ -64,7 +67,7 @@ def _birth_dates(el: ET.Element) -> list[str]:
 
 def _individual(el: ET.Element) -> ParsedEntity:
     name = " ".join(p for p in (_text(el, t) for t in NAME_PARTS) if p)
-    aliases, alias_raw = _aliases(el, "INDIVIDUAL_ALIAS")
+    aliases, weak, alias_raw = _aliases(el, "INDIVIDUAL_ALIAS")
     original = _text(el, "NAME_ORIGINAL_SCRIPT")
     countries = [country_code(n) for n in _values(el, "NATIONALITY")]
     countries += [country_code(_text(a, "COUNTRY")) for a in el.findall("INDIVIDUAL_ADDRESS")]
@@ -78,6 +81,7 @@ def _individual(el: ET.Element) -> ParsedEntity:
         schema="Person",
         name=name,
         names=[*aliases, *([original] if original else [])],
+        weak_names=weak,
         countries=[c for c in countries if c],
         identifiers=[d["number"] for d in documents],
         birth_dates=_birth_dates(el),
@@ -101,13 +105,14 @@ def _individual(el: ET.Element) -> ParsedEntity:
 
 def _entity(el: ET.Element) -> ParsedEntity:
     name = _text(el, "FIRST_NAME")
-    aliases, alias_raw = _aliases(el, "ENTITY_ALIAS")
+    aliases, weak, alias_raw = _aliases(el, "ENTITY_ALIAS")
     countries = [country_code(_text(a, "COUNTRY")) for a in el.findall("ENTITY_ADDRESS")]
     return ParsedEntity(
         source_id=_text(el, "DATAID"),
         schema="Organization",
         name=name,
         names=aliases,
+        weak_names=weak,
         countries=[c for c in countries if c],
         programs=[_text(el, "UN_LIST_TYPE")],
         listed_on=iso_day(_text(el, "LISTED_ON")),

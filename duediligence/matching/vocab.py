@@ -1,0 +1,142 @@
+"""Our own knowledge of names, kept as data files in ``duediligence/matching/data``.
+
+rigour knows legal forms, stop words and transliteration; these files add what it lacks:
+
+- ``numbers.csv``: number words and ordinals (English, Spanish, French, German, Russian in
+  Latin letters) with their value;
+- ``abbreviations.csv``: abbreviated company words and the word they stand for; ``needs``
+  lists words of which one must also be in the name (Turkish "SAN." is "Sanayi" only beside
+  "VE", "TIC." ...; otherwise "San" is a saint);
+- ``short_forms.csv``: common short forms of given names (Bill = William);
+- ``particles.csv``: name particles: dropped ones (van, der, von ...) and equivalent ones
+  (bin = ibn, al = el);
+- ``obfuscation.csv``: digits written for letters (0 = o, 1 = i, 3 = e ...);
+- ``korean_surnames.csv``: the usual Latin spellings of Korean family names (이 = Lee);
+- ``khmer.csv``: the Latin letters of Khmer consonants and independent vowels;
+- ``hangul.csv``: the Latin letters of each Hangul initial, vowel and final (jamo), as the
+  UN and OFAC lists write Korean names (the DPRK's own romanisation, close to
+  McCune-Reischauer without its marks: 최룡해 = Choe Ryong Hae).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections import defaultdict
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@functools.cache
+def number_words() -> dict[str, int]:
+    """Number word or ordinal -> value."""
+    return {r["word"]: int(r["value"]) for r in _rows("numbers.csv")}
+
+
+@functools.cache
+def abbreviations() -> dict[str, tuple[str, frozenset[str]]]:
+    """Abbreviated company word -> (full word, words one of which the name must contain)."""
+    return {
+        r["abbreviation"]: (r["full"], frozenset(r["needs"].split()))
+        for r in _rows("abbreviations.csv")
+    }
+
+
+@functools.cache
+def short_forms() -> dict[str, frozenset[str]]:
+    """Given name -> its short forms and full forms (both directions)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in _rows("short_forms.csv"):
+        out[r["short"]].add(r["full"])
+        out[r["full"]].add(r["short"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@functools.cache
+def dropped_particles() -> frozenset[str]:
+    """Particles left out of the comparison when another word follows them (van der Berg)."""
+    return frozenset(r["particle"] for r in _rows("particles.csv") if r["drop"] == "yes")
+
+
+@functools.cache
+def particle_groups() -> dict[str, str]:
+    """Particle -> its equivalence group (bin, ibn and ben are 'son')."""
+    return {r["particle"]: r["group"] for r in _rows("particles.csv") if r["group"]}
+
+
+@functools.cache
+def joined_prefix() -> re.Pattern[str]:
+    """Particles written together with the word they precede ("vanderberg", "altikriti")."""
+    parts = sorted(
+        {r["particle"] for r in _rows("particles.csv")} - {"ben", "bint", "binti"},
+        key=len,
+        reverse=True,
+    )
+    alt = "|".join(parts)
+    return re.compile(f"^(?:(?:{alt})(?:{alt})?)(?=[a-z]{{4,}}$)")
+
+
+@functools.cache
+def deobfuscation() -> dict[int, str]:
+    """``str.translate`` table of digits written for letters."""
+    return {ord(r["character"]): r["letter"] for r in _rows("obfuscation.csv")}
+
+
+@functools.cache
+def korean_surnames() -> dict[str, frozenset[str]]:
+    """Hangul family-name syllable -> its usual Latin spellings (이 = Lee, Yi, Ri, Rhee)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in _rows("korean_surnames.csv"):
+        out[r["hangul"]].update(r["latin"].split())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@functools.cache
+def khmer_table() -> dict[str, str]:
+    """Khmer consonant or independent vowel -> Latin letters (UNGEGN-like). Dependent vowels
+    and signs are left out: a Khmer name is compared by its consonants, like Arabic."""
+    return {r["letter"]: r["latin"] for r in _rows("khmer.csv")}
+
+
+def romanise_khmer(text: str) -> list[str]:
+    """The words of a Khmer name in Latin consonants, letters apart ("ហ៊ុន សែន" ->
+    ["h'n", "s'n"]: the apostrophes keep "s" + "kh" from reading as "sh")."""
+    table = khmer_table()
+    words = ["'".join(table[ch] for ch in word if table.get(ch)) for word in text.split()]
+    return [w for w in words if w]
+
+
+@functools.cache
+def hangul_table() -> dict[str, list[str]]:
+    """Jamo kind (initial, vowel, final) -> Latin letters by jamo index."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in _rows("hangul.csv"):
+        out[r["kind"]].append(r["latin"])
+    return dict(out)
+
+
+def romanise_hangul(text: str) -> list[str]:
+    """Each Hangul syllable of ``text`` as one Latin word (other characters kept in words).
+
+    A Korean name is a family syllable and one or two given-name syllables; the lists write
+    each syllable as a word ("CHOE, Ryong Hae"), so each is compared on its own.
+    """
+    table = hangul_table()
+    words: list[str] = []
+    for chunk in text.split():
+        for ch in chunk:
+            code = ord(ch) - 0xAC00
+            if 0 <= code < 11172:
+                words.append(
+                    table["initial"][code // 588]
+                    + table["vowel"][(code % 588) // 28]
+                    + table["final"][code % 28]
+                )
+    return words

@@ -1,0 +1,266 @@
+"""One test per kind of issue 15, with inputs of our own (not the issue's examples)."""
+
+from __future__ import annotations
+
+import pytest
+
+from duediligence.matching import DEFAULT_THRESHOLD, compare_names
+from duediligence.matching.compare import prepare_name
+
+
+def score(a: str, b: str, schema: str) -> float:
+    return compare_names(a, b, schema).score
+
+
+# --------------------------------------------------------------------------- false positives
+
+
+@pytest.mark.parametrize(
+    "query,listed",
+    [
+        ("Maria Keller", "BRANDT, Maria K."),
+        ("Omar Haddad", "HADDADIAN, Omar H."),
+        ("Pavel Sokol", "SOKOLOVSKY, Pavel S."),
+    ],
+)
+def test_initial_never_stands_for_a_surname_present_on_its_side(query: str, listed: str) -> None:
+    result = compare_names(query, listed, "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    "query,listed",
+    [("Maria Keller", "KELLER, Maria T."), ("M. Keller", "KELLER, Maria")],
+)
+def test_initials_still_match_when_nothing_conflicts(query: str, listed: str) -> None:
+    assert score(query, listed, "Person") >= DEFAULT_THRESHOLD
+
+
+def test_given_names_alone_do_not_match_a_listed_family() -> None:
+    result = compare_names("Lucia Fernanda", "OSORIO VARGAS, Lucia Fernanda", "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+    assert "family name" in result.explanation
+    one_of_two = compare_names("Lucia Osorio", "OSORIO VARGAS, Lucia Fernanda", "Person")
+    assert one_of_two.score >= DEFAULT_THRESHOLD, one_of_two.explanation
+
+
+def test_initials_alone_are_not_a_match() -> None:
+    result = compare_names("NINA", "DEL N", "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+def test_lone_initial_is_explained() -> None:
+    result = compare_names("Maria Keller", "BRANDT, Maria K.", "Person")
+    assert "does not stand in" in result.explanation
+
+
+def test_short_word_does_not_match_by_sound_alone() -> None:
+    result = compare_names("Nite", "NIGHT", "Organization")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("OCEAN PEARL IX", "OCEAN PEARL 9"),
+        ("Third Harbour Trust", "3rd Harbour Trust"),
+        ("Unit Fifteen Logistics", "Unit 15 Logistics"),
+        ("NORDIC STAR THIRTY-TWO", "NORDIC STAR 32"),
+        ("NORDIC STAR XXXII", "Nordic Star thirty two"),
+    ],
+)
+def test_same_number_in_any_spelling_matches(a: str, b: str) -> None:
+    result = compare_names(a, b, "Company")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("OCEAN PEARL IX", "OCEAN PEARL X"),
+        ("OCEAN PEARL VI", "OCEAN PEARL VII"),
+        ("Second Harbour Trust", "Third Harbour Trust"),
+        ("Unit Fifteen Logistics", "Unit 16 Logistics"),
+        ("NORDIC STAR XXXII", "NORDIC STAR 33"),
+    ],
+)
+def test_different_numbers_do_not_match(a: str, b: str) -> None:
+    result = compare_names(a, b, "Company")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+def test_person_initials_are_not_roman_numerals() -> None:
+    assert [t.latin for t in prepare_name("Victor I. Lungu", "Person").tokens][1] == "i"
+
+
+# --------------------------------------------------------------------------- abbreviations
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("ORION TECH", "Orion Technologies"),
+        ("KAPPA MFG CO", "Kappa Manufacturing Company"),
+        ("LYRA HLDGS LTD", "Lyra Holdings Limited"),
+        ("VEGA INTL SVCS", "Vega International Services"),
+        ("TUNA ASSN", "Tuna Association"),
+        ("AKDENIZ INS. SAN. VE TIC. LTD. STI.", "Akdeniz Insaat Sanayi ve Ticaret Limited Sirketi"),
+    ],
+)
+def test_abbreviated_company_words_match(a: str, b: str) -> None:
+    result = compare_names(a, b, "Company")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("ORION TECH", "Lyra Technologies"),
+        ("KAPPA MFG CO", "Kappa Marketing Company"),
+        ("SAN MARCO TRADING", "SANAYI MARCO TRADING"),
+    ],
+)
+def test_abbreviations_do_not_hide_differences(a: str, b: str) -> None:
+    result = compare_names(a, b, "Company")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+# --------------------------------------------------------------------------- initials, joined
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("R-T-Z Freight", "R.T.Z. Freight"),
+        ("R-T-Z Freight", "RTZ Freight"),
+        ("R T Z Freight", "R. T. Z. Freight"),
+        ("J.E. Lindgren Corp", "JE Lindgren Corp"),
+        ("A.G. Mertens Corp", "AG MERTENS CORP"),
+    ],
+)
+def test_initials_equal_their_dotted_hyphenated_and_joined_forms(a: str, b: str) -> None:
+    result = compare_names(a, b, "Company")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("RTZ Freight", "RTX Freight"),
+        ("R.T.Z. Freight", "R.T. Freight"),
+        ("RTZA Freight", "RTZ Freight"),
+        ("J.E. Lindgren Corp", "JA Lindgren Corp"),
+    ],
+)
+def test_initials_do_not_match_other_short_names(a: str, b: str) -> None:
+    result = compare_names(a, b, "Company")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b", [("Pieter vandermeer", "Pieter van der Meer"), ("Anna vonhollen", "Anna von Hollen")]
+)
+def test_particles_written_together(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+# --------------------------------------------------------------------------- particles etc.
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Khalid bin Walid al-Harbi", "Khaled ibn Walid el-Harbi"),
+        ("Y0ussef Kar1m", "Youssef Karim"),
+        ("Nata5ha R0mano", "Natasha Romano"),
+    ],
+)
+def test_particles_and_obfuscation_match(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+def test_short_form_matches_lower_and_explained() -> None:
+    result = compare_names("Peggy Lindqvist", "LINDQVIST, Margaret", "Person")
+    assert DEFAULT_THRESHOLD <= result.score < 1.0
+    assert "short form" in result.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [("Peggy Lindqvist", "LINDQVIST, Elizabeth"), ("Khalid bin Walid", "Khalid bin Tariq")],
+)
+def test_particles_and_short_forms_do_not_make_matches(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+# --------------------------------------------------------------------------- scripts
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("김영남", "KIM, Yong Nam"),
+        ("리선권", "RI, Son Gwon"),
+        ("강석주", "KANG, Sok Ju"),
+        ("김정남", "Kim Jeong-nam"),
+    ],
+)
+def test_hangul_meets_its_romanisations(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("노태우", "Roh Tae-woo"),
+        ("김대중", "Kim Dae-jung"),
+        ("이순신", "Yi Sun-sin"),
+        ("정몽준", "Chung Mong-joon"),
+    ],
+)
+def test_hangul_meets_revised_and_usual_spellings(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+def test_hangul_does_not_match_another_korean() -> None:
+    result = compare_names("김영남", "KIM, Yong Chol", "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("عمر عبد الرحيم الجبوري", "OMAR ABD AL-RAHIM AL-JUBURI"),
+        ("سعد حسن الشمري", "SAAD HASSAN AL-SHAMMARI"),
+        ("Σταύρος Παπαδόπουλος", "Stavros Papadopoulos"),
+        ("Дмитрий Соколов", "Dmitriy Sokolov"),
+        ("王建国", "Wang Jianguo"),
+    ],
+)
+def test_other_scripts_match(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize("a,b", [("ហ៊ុន សែន", "Hun Sen"), ("ជា ស៊ីម", "Chea Sim")])
+def test_khmer_matches_by_its_consonants(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+def test_khmer_does_not_match_another_name() -> None:
+    result = compare_names("ហ៊ុន សែន", "Kem Sokha", "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+def test_arabic_ayn_is_not_a_question_mark() -> None:
+    tokens = prepare_name("سعد عمر", "Person").tokens
+    assert all("?" not in t.latin for t in tokens)
