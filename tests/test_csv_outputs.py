@@ -158,7 +158,16 @@ def _scale(session: Session, tmp: Path) -> list[list[str]]:
     return rows
 
 
+def _name_devset(session: Session, tmp: Path) -> list[list[str]]:
+    from duediligence.sampledata.name_devset import DevPair, write_devset
+
+    out = tmp / "pairs.csv"
+    write_devset([DevPair(HOSTILE[0], HOSTILE[1], "Person", True, "alias", "", "hand")], out)
+    return _assert_safe(out)
+
+
 PRODUCERS: dict[str, list[Callable[[Session, Path], list[list[str]]]]] = {
+    "duediligence.sampledata.name_devset": [_name_devset],
     "duediligence.reporting.render": [_exposure],
     "duediligence.matching.screening": [_screen_batch],
     "duediligence.ingest.roster": [_rejects, _rejects_from_an_import],

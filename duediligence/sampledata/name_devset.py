@@ -46,6 +46,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from duediligence import csvutil
 from duediligence.sampledata.name_pairs import _person_order, _read, _stems
 from duediligence.sampledata.paths import shared_data_dir
 
@@ -978,7 +979,7 @@ def build_devset(
 def write_devset(pairs: list[DevPair], path: Path = DEFAULT_PATH) -> None:
     """Write ``pairs`` as CSV to ``path``."""
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csvutil.writer(handle)
         writer.writerow(FIELDS)
         for p in pairs:
             writer.writerow([p.left, p.right, p.schema, int(p.match), p.kind, p.detail, p.origin])
