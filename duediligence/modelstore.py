@@ -22,8 +22,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sklearn
-import skops.io as sio
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -101,6 +99,9 @@ def save_model(
     extra: dict[str, Any] | None = None,
 ) -> ModelManifest:
     """Serialise ``model`` with skops, write its manifest and model card; return the manifest."""
+    import sklearn
+    import skops.io as sio
+
     models_dir.mkdir(parents=True, exist_ok=True)
     artifact = models_dir / f"{version}.skops"
     sio.dump(model, artifact, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
@@ -219,11 +220,13 @@ def verify_artifact(
                 f"model artifact {artifact} was changed: SHA-256 {actual[:12]}… "
                 f"does not match the recorded {str(expected)[:12]}…; refusing to load it"
             )
-    major_minor = ".".join(sklearn.__version__.split(".")[:2])
+    from sklearn import __version__ as sklearn_version
+
+    major_minor = ".".join(sklearn_version.split(".")[:2])
     if ".".join(manifest.sklearn_version.split(".")[:2]) != major_minor:
         raise ModelArtifactError(
             f"model {manifest.version} was trained with scikit-learn {manifest.sklearn_version}, "
-            f"this is {sklearn.__version__}: retrain it "
+            f"this is {sklearn_version}: retrain it "
             f"(`duediligence model train {manifest.kind}`)"
         )
 
@@ -243,6 +246,8 @@ def load_model(models_dir: Path, version: str, expected_sha256: str | None = Non
     cached = _LOADED.get(key)
     if cached is not None and cached[0] == manifest.artifact_sha256:
         return LoadedModel(manifest=manifest, model=cached[1].model)
+    import skops.io as sio  # 1 s to import: only when a model is deserialised
+
     try:
         model = sio.load(models_dir / manifest.artifact, trusted=manifest.trusted_types)
     except Exception as exc:  # skops raises many types for a file it cannot read
