@@ -188,9 +188,13 @@ def _decide(match_id: int, reason: str, as_user: str | None, confirm: bool) -> N
         a = done.assessment
         out.print(f"match {done.match.id} {done.match.status.value}", highlight=False)
         if done.signal is not None and confirm:
+            by = (
+                "by the listing"
+                if done.match.entity.listed_on is not None
+                else "by the list's publication (the source gives no listing date)"
+            )
             out.print(
-                f"recorded sanction signal {done.signal.id}, dated {done.signal.published_at} "
-                "by the listing",
+                f"recorded sanction signal {done.signal.id}, dated {done.signal.published_at} {by}",
                 highlight=False,
             )
         verdict = headline(a.tier, a.state, a.probability, a.rule_hits)

@@ -225,7 +225,7 @@ def _match_signal(session: Session, match: ScreeningMatch, *, actor: str) -> Sig
         title=f"Sanctions listing: {match.subject_name} is listed on {list_name} as "
         f"{entity.name}" + (f" ({programs})" if programs else ""),
         text=f"Screening match {match.id} confirmed by {actor}: {match.decision_reason}. "
-        f"Dated by the listing: {how}.",
+        f"Dated: {how}.",
         source=list_name,
         published_at=published,
         published_original=published.isoformat(),
