@@ -742,25 +742,14 @@ def review_queue(
         if current.action in TERMINAL_ACTIONS:
             continue
         decided_tier = current.assessment.tier
-        if row.client_id in exposed and not current.requires_senior:
+        newly_exposed = row.client_id in exposed and not current.requires_senior
+        if newly_exposed or tier.rank > decided_tier.rank:
             note = (
                 f"politically exposed since decision {current.id}: enhanced due diligence and a "
                 "senior sign-off needed"
-            )
-            items.append(
-                _queue_item(
-                    "first_review",
-                    row,
-                    tier,
-                    row.assessment_id,
-                    current,
-                    row.created_at.date(),
-                    note,
-                )
-            )
-        elif tier.rank > decided_tier.rank:
-            note = (
-                f"risk rose from {decided_tier.value} to {tier.value} since decision {current.id}"
+                if newly_exposed
+                else f"risk rose from {decided_tier.value} to {tier.value} since decision "
+                f"{current.id}"
             )
             items.append(
                 _queue_item(
