@@ -172,6 +172,16 @@ class Signal(TimestampMixin, Base):
     )
     link_score: Mapped[float | None] = mapped_column(Float)
     link_candidates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
+    # News linking (issue 17): the party (owner, director, officer) the item is about when it
+    # reached the client through that party, the evidence behind the link (matched mention, its
+    # sentence, where it stood, how often, the reason) and the reviewer who confirmed or
+    # re-linked it.
+    link_party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parties.id", ondelete="SET NULL"), index=True
+    )
+    link_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    link_reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    link_reviewed_at: Mapped[datetime | None] = mapped_column()
     review_status: Mapped[ReviewStatus] = mapped_column(
         str_enum(ReviewStatus, "review_status"), default=ReviewStatus.UNREVIEWED
     )
@@ -185,6 +195,22 @@ class Signal(TimestampMixin, Base):
     )
 
     client: Mapped[Client | None] = relationship(back_populates="signals")
+    link_party: Mapped[Party | None] = relationship()
+
+
+class SignalLinkRejection(Base):
+    """A reviewer's rejection of a signal's link to a client (or to one of its parties): the
+    linker never makes that link again."""
+
+    __tablename__ = "signal_link_rejections"
+    __table_args__ = (UniqueConstraint("signal_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    rejected_by: Mapped[str] = mapped_column(String(100))
+    rejected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 # --------------------------------------------------------------------------- watchlists
