@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.users import add_user
 from duediligence.db.enums import DecisionAction, ReportFormat, ReportKind, Role, Tier
 from duediligence.db.models import RenderedReport
 from duediligence.review.decisions import decide
-from duediligence.review.users import add_user
 from tests.factories import make_assessment, make_client
 
 

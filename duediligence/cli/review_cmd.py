@@ -7,7 +7,14 @@ from dataclasses import asdict
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, checkpoint_chain, db_session, out, print_json
+from duediligence.cli.common import (
+    acting_user,
+    checkpoint_chain,
+    db_session,
+    out,
+    print_json,
+    with_credentials,
+)
 from duediligence.db.enums import DecisionAction, Tier
 
 review_app = typer.Typer(
@@ -24,6 +31,7 @@ AS_OPT = typer.Option(None, "--as", help="Acting reviewer (default: DD_USER).")
 
 
 @review_app.command("decide")
+@with_credentials()
 def decide(
     client: str = typer.Argument(..., help="The client's external reference."),
     action: DecisionAction = typer.Option(..., "--action", help="What the reviewer decides."),
@@ -70,7 +78,7 @@ def decide(
             client,
             action,
             reason,
-            actor=acting_user(as_user, check=False),
+            actor=acting_user(as_user, check=False, four_eyes=True),
             supersedes=supersedes,
             assessment_id=assessment,
             source_of_wealth=source_of_wealth,
@@ -111,6 +119,7 @@ def _outcome(data: dict[str, object]) -> str:
 
 
 @review_app.command("confirm")
+@with_credentials()
 def confirm(
     decision_id: int = typer.Argument(..., help="The decision awaiting confirmation."),
     as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
@@ -126,7 +135,9 @@ def confirm(
 
     with db_session() as session:
         data = lib.decision_dict(
-            lib.confirm(session, decision_id, actor=acting_user(as_user, check=False))
+            lib.confirm(
+                session, decision_id, actor=acting_user(as_user, check=False, four_eyes=True)
+            )
         )
     checkpoint_chain(data["checker"])
     if as_json:
@@ -139,6 +150,7 @@ def confirm(
 
 
 @review_app.command("sign-off")
+@with_credentials()
 def sign_off(
     decision_id: int = typer.Argument(..., help="The PEP decision awaiting a senior sign-off."),
     as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
@@ -157,7 +169,9 @@ def sign_off(
 
     with db_session() as session:
         data = lib.decision_dict(
-            lib.senior_approve(session, decision_id, actor=acting_user(as_user, check=False))
+            lib.senior_approve(
+                session, decision_id, actor=acting_user(as_user, check=False, four_eyes=True)
+            )
         )
     checkpoint_chain(data["senior_approver"])
     if as_json:

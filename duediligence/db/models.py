@@ -542,3 +542,7 @@ class AuditEvent(Base):
     # 1: hashed with the legacy json.dumps encoding (events stored before RFC 8785 was adopted);
     # 2: RFC 8785 canonical JSON. See duediligence.audit.trail.
     hash_scheme: Mapped[int] = mapped_column(SmallInteger, default=2, server_default=text("1"))
+    # How the actor was authenticated ("token", "password", "unauthenticated": the CLI's escape
+    # hatch), hashed with the event when present; NULL when no authentication covered the actor
+    # (events recorded before 0009, system jobs, a database without users).
+    auth: Mapped[str | None] = mapped_column(String(20))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.users import add_user, count_users
 from duediligence.db.enums import DecisionAction, Role
 from duediligence.db.queries import resolve_client
 from duediligence.errors import ConflictError, NotFoundError, PermissionDenied
 from duediligence.review.decisions import current_decision, decide, pending_decision
-from duediligence.review.users import add_user, count_users
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (documented demo-only credential)
 DEMO_USERS: tuple[tuple[str, Role, str], ...] = (
