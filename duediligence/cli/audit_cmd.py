@@ -224,7 +224,7 @@ def log(
         table.add_row(
             str(r["sequence"]),
             r["occurred_at"].strftime("%Y-%m-%d %H:%M:%S"),
-            r["actor"],
+            r["actor"] + (f" ({r['auth']})" if r.get("auth") else ""),
             r["action"],
             f"{r['object_type']} {r['object_id'] or ''}".strip(),
             text if len(text) <= 80 else text[:77] + "...",

@@ -68,7 +68,8 @@ def decide(
 
     Example:
 
-        duediligence review decide CS-BACKPAGE --action offboard --reason "trafficking" --as rita
+        DD_TOKEN=$(cat rita.token) duediligence review decide CS-BACKPAGE \\
+            --action offboard --reason "trafficking"
     """
     from duediligence.review import decisions as lib
 
@@ -127,9 +128,13 @@ def confirm(
 ) -> None:
     """Confirm a decision as the second reviewer (not its maker).
 
+    Deciding, confirming and signing off always need a credential (DD_TOKEN, --token-file or
+    --password-stdin), even with DD_ALLOW_UNAUTHENTICATED_CLI: four-eyes takes two
+    authenticated people.
+
     Example:
 
-        duediligence review confirm 12 --as sam
+        duediligence review confirm 12 --as sam --password-stdin < sam.password
     """
     from duediligence.review import decisions as lib
 
@@ -163,7 +168,7 @@ def sign_off(
 
     Example:
 
-        duediligence review sign-off 12 --as sally
+        duediligence review sign-off 12 --token-file sally.token
     """
     from duediligence.review import decisions as lib
 
