@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -161,6 +162,13 @@ def _read_token(state: _Invocation, env_token: str | None) -> str | None:
             raise InputError(f"--token-file {state.token_file}: {reason}") from None
         if not text:
             raise InputError(f"--token-file {state.token_file}: the file is empty")
+        if os.name == "posix" and state.token_file.stat().st_mode & 0o077:
+            err.print(
+                f"warning: --token-file {state.token_file} is readable by others "
+                f"(chmod 600 {state.token_file})",
+                markup=False,
+                highlight=False,
+            )
         return text
     return env_token.strip() if env_token and env_token.strip() else None
 

@@ -57,11 +57,17 @@ def add(
     ),
     display_name: str | None = typer.Option(None, "--name", help="Full name to display."),
     password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read a password for the web app from standard input."
+        False,
+        "--password-stdin",
+        help="Read the new user's password (web login, CLI authentication) from standard input.",
     ),
     as_user: str | None = AS_OPT,
 ) -> None:
     """Add a user with one role (admin only; the very first user must be an admin).
+
+    The first admin added without --password-stdin gets an API token, printed once: once a
+    user exists every command must authenticate its acting user, and without a password or a
+    token nobody could.
 
     Example:
 
@@ -71,7 +77,9 @@ def add(
     from duediligence.accounts import users as lib
 
     password = _read_password() if password_stdin else None
+    token = None
     with db_session() as session:
+        first = lib.count_users(session) == 0
         user = lib.add_user(
             session,
             username,
@@ -81,7 +89,17 @@ def add(
             actor=acting_user(as_user, check=False),
         )
         name, role_name = user.username, user.role.value
+        if first and password is None:
+            from duediligence.accounts.tokens import issue_api_token
+
+            token = issue_api_token(session, name, actor=name)
     out.print(f"added {name} ({role_name})")
+    if token is not None:
+        out.print(
+            f"API token of {name}, shown once (use it as DD_TOKEN or in a --token-file): {token}",
+            markup=False,
+            highlight=False,
+        )
 
 
 @users_app.command("list")

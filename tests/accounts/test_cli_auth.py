@@ -178,12 +178,16 @@ def test_data_commands_authenticate_too_and_record_how(
     roster.write_text("external_ref,name,country\nR-1,Role Test Ltd,US\n", encoding="utf-8")
     refused = strict("import", "clients", str(roster), "--as", "ana")
     assert refused.exit_code == 4 and "must authenticate" in refused.output
+    office["ana"].chmod(0o644)
     done = strict("import", "clients", str(roster), "--token-file", str(office["ana"]))
     assert done.exit_code == 0, done.output
+    assert "readable by others" in done.stderr  # like ssh, a shared secret should be 0600
+    office["ana"].chmod(0o600)
     assert set(_events(session, "client.")) == {("ana", "token")}
     # The token authenticates; the role still decides what its owner may do.
     assessed = strict("assess", "R-1", "--token-file", str(office["ana"]))
     assert assessed.exit_code == 0, assessed.output
+    assert "readable by others" not in assessed.stderr
     denied = strict(*DECIDE, "--token-file", str(office["ana"]))
     assert denied.exit_code == 4 and "analyst" in denied.output
 
@@ -229,12 +233,30 @@ def test_before_any_user_exists_commands_work_as_before(
     roster.write_text("external_ref,name,country\nR-1,Fresh Ltd,US\n", encoding="utf-8")
     assert strict("import", "clients", str(roster)).exit_code == 0
     assert set(_events(session, "client.")) == {("system", None)}
-    assert strict("users", "add", "alice", "--role", "admin").exit_code == 0
-    # ... and from then on, the admin authenticates too.
+    first = strict("users", "add", "alice", "--role", "admin")
+    assert first.exit_code == 0, first.output
+    # ... and from then on, the admin authenticates too: with the token printed for her, as
+    # she was added without a password.
     second = strict("users", "add", "bob", "--role", "reviewer", "--as", "alice")
     assert second.exit_code == 4 and "must authenticate" in second.output
-    token = strict("users", "token", "alice", "--as", "alice")
-    assert token.exit_code == 4
+    token = first.stdout.strip().splitlines()[-1].rsplit(" ", 1)[-1]
+    assert token.startswith("dd_")
+    (tmp_path / "alice.token").write_text(token)
+    added = strict(
+        "users", "add", "bob", "--role", "reviewer", "--token-file", str(tmp_path / "alice.token")
+    )
+    assert added.exit_code == 0, added.output
+    assert _events(session, "user.created") == [("alice", None), ("alice", "token")]
+
+
+def test_a_first_admin_with_a_password_authenticates_with_it(
+    strict: Callable[..., Any], session: Session
+) -> None:
+    first = strict("users", "add", "alice", "--role", "admin", "--password-stdin", input=PASSWORD)
+    assert first.exit_code == 0 and "API token" not in first.output, first.output
+    token = strict("users", "token", "alice", "--as", "alice", "--password-stdin", input=PASSWORD)
+    assert token.exit_code == 0 and token.stdout.startswith("dd_"), token.output
+    assert _events(session, "user.token_issued") == [("alice", "password")]
 
 
 def test_the_auth_method_is_part_of_the_hash(

@@ -31,7 +31,8 @@ def test_users_review_audit_retention_end_to_end(
 ) -> None:
     # Bootstrap: the first user needs no acting user but must be an admin.
     assert cli("users", "add", "rita", "--role", "reviewer").exit_code == 4
-    assert "added alice (admin)" in _ok(cli("users", "add", "alice", "--role", "admin")).output
+    first = _ok(cli("users", "add", "alice", "--role", "admin")).output
+    assert "added alice (admin)" in first and "API token of alice, shown once" in first
     assert cli("users", "add", "bob", "--role", "reviewer").exit_code == 4  # no acting user now
     _ok(
         cli(
@@ -138,7 +139,7 @@ def test_users_review_audit_retention_end_to_end(
     # The audit trail: intact, readable per client, exportable and verifiable offline; each
     # decision was followed by a signed checkpoint (in the chain and in the checkpoint file).
     verified = _ok(cli("audit", "verify"))
-    assert "all 10 events verified" in verified.output
+    assert "all 11 events verified" in verified.output
     assert "2 in the file and 2 in the chain verified" in verified.output
     checkpoints = json.loads(_ok(cli("audit", "log", "--action", "audit.", "--json")).stdout)
     assert [e["actor"] for e in checkpoints] == ["rita", "sam"]
@@ -149,16 +150,20 @@ def test_users_review_audit_retention_end_to_end(
         ("decision.confirmed", "sam", "token"),
     ]
     issued = json.loads(_ok(cli("audit", "log", "--action", "user.token", "--json")).stdout)
-    assert [(e["actor"], e["auth"]) for e in issued] == [("alice", "unauthenticated")] * 2
+    assert [(e["actor"], e["auth"]) for e in issued] == [
+        ("alice", None),  # the first admin's own token, issued before anyone could authenticate
+        ("alice", "unauthenticated"),
+        ("alice", "unauthenticated"),
+    ]
     assert "sam (token)" in _ok(cli("audit", "log", "--action", "decision.")).output
     since = json.loads(_ok(cli("audit", "log", "--since", "2000-01-01", "--json")).stdout)
-    assert len(since) == 10
+    assert len(since) == 11
     assert json.loads(_ok(cli("audit", "log", "--since", "2999-01-01", "--json")).stdout) == []
     assert "2 events" in _ok(cli("audit", "log", "--action", "decision.")).output
     export = tmp_path / "audit.jsonl"
     _ok(cli("audit", "export", str(export)))
-    assert len(export.read_text().splitlines()) == 10
-    assert "all 10 events" in _ok(cli("audit", "verify", "--file", str(export))).output
+    assert len(export.read_text().splitlines()) == 11
+    assert "all 11 events" in _ok(cli("audit", "verify", "--file", str(export))).output
 
     # Retention: an old offboarded client's owner is pseudonymised by an admin only.
     old = make_client(
@@ -177,7 +182,7 @@ def test_users_review_audit_retention_end_to_end(
     purged = _ok(cli("retention", "purge", "--before", "2026-01-01", "--as", "alice"))
     assert "pseudonymised 1 person parties" in purged.output
     _ok(cli("users", "disable", "sam", "--as", "alice"))
-    assert "all 12 events verified" in _ok(cli("audit", "verify")).output
+    assert "all 13 events verified" in _ok(cli("audit", "verify")).output
 
     # Tampering with any stored event makes verify fail with exit 1 and name the event.
     session.execute(update(AuditEvent).where(AuditEvent.sequence == 5).values(actor="mallory"))
