@@ -36,6 +36,13 @@ def declare_authentication(username: str, method: AuthMethod) -> None:
     _DECLARED.set((username, AuthMethod(method)))
 
 
+def current_declaration() -> tuple[str, AuthMethod] | None:
+    """The (username, method) declared in the current scope, or None: what a worker process
+    started for this scope re-declares (:func:`declare_authentication`), since a spawned
+    process starts without it."""
+    return _DECLARED.get()
+
+
 def auth_of(actor: str | None) -> str | None:
     """The method ``actor`` was authenticated by in the current scope, or None when no
     declaration covers that name."""
