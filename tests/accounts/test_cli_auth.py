@@ -52,6 +52,7 @@ def office(session: Session, tmp_path: Path) -> dict[str, Path]:
     for name in ("rita", "sam", "tom", "ana"):
         files[name] = tmp_path / f"{name}.token"
         files[name].write_text(issue_api_token(session, name, actor="admin") + "\n")
+        files[name].chmod(0o600)
     make_assessment(session, make_client(session, external_ref="C-1"), tier=Tier.HIGH)
     session.commit()
     return files
