@@ -18,6 +18,7 @@ from duediligence.cli.common import (
     out,
     print_json,
     progress_bar,
+    with_credentials,
 )
 from duediligence.db.enums import DateBasis
 from duediligence.errors import RowProblem, ValidationFailed
@@ -291,7 +292,7 @@ def _file_import(kind: Kind, help_text: str) -> None:
 
     command.__name__ = command.__qualname__ = kind
     command.__doc__ = help_text
-    import_app.command(kind)(command)
+    import_app.command(kind)(with_credentials()(command))
 
 
 _file_import(
@@ -336,6 +337,7 @@ _file_import(
 
 
 @import_app.command("feed")
+@with_credentials()
 def feed(
     source: str = typer.Argument(..., help="Path or http(s) URL of an RSS or Atom feed."),
     as_user: str | None = AS_OPT,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from duediligence.cli.common import acting_user, db_session, out
+from duediligence.cli.common import acting_user, db_session, out, with_credentials
 
 signals_app = typer.Typer(
     help=(
@@ -39,6 +39,7 @@ def _review(signal_id: int, reason: str, as_user: str | None, confirm: bool) -> 
 
 
 @signals_app.command("confirm")
+@with_credentials()
 def confirm(
     signal_id: int = typer.Argument(..., help="Signal id."),
     reason: str = REASON,
@@ -54,6 +55,7 @@ def confirm(
 
 
 @signals_app.command("dismiss")
+@with_credentials()
 def dismiss(
     signal_id: int = typer.Argument(..., help="Signal id."),
     reason: str = REASON,

@@ -16,7 +16,7 @@ A decision that takes effect sets the next-review date from the assessed tier (s
 a second reviewer, the sign-off of a *senior approver* — a user with the ``senior`` role
 (senior management: FATF Recommendation 12(b)(i); EU Directive 2015/849 art. 20(b)(i); UK MLRs
 2017 reg. 35(5)(a)), who may sign off nothing else and decide nothing (see ``PERMISSIONS`` in
-:mod:`duediligence.review.users`), so maker, checker and approver are three people. An
+:mod:`duediligence.accounts.roles`), so maker, checker and approver are three people. An
 approval (``approve``, ``approve_with_conditions``) is refused without the EDD fields — the
 source of wealth, the source of funds (R.12(b)(ii); AMLD art. 20(b)(ii); MLRs reg. 35(5)(b))
 and the EDD rationale. The decision takes effect once both the second review and the senior
@@ -38,6 +38,8 @@ from typing import Any
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from duediligence.accounts.roles import Permission
+from duediligence.accounts.users import require_permission
 from duediligence.audit.trail import lock_chain, record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, MatchStatus, Tier
@@ -71,7 +73,6 @@ from duediligence.review.edd import (
     missing_edd_fields,
     needs_edd,
 )
-from duediligence.review.users import Permission, require_permission
 from duediligence.risk.pep import PEP_RULE
 
 log = logging.getLogger(__name__)

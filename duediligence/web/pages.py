@@ -23,6 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence import __version__
+from duediligence.accounts.acting import authenticate
+from duediligence.accounts.roles import Permission, may, roles_for
 from duediligence.audit.checkpoints import checkpoint_on_commit
 from duediligence.db.enums import (
     ClientStatus,
@@ -49,7 +51,6 @@ from duediligence.review.decisions import (
     review_queue,
     senior_approve,
 )
-from duediligence.review.users import Permission, authenticate, may, roles_for
 from duediligence.review.verdicts import Row, decide_match, review_signal
 from duediligence.risk.assess import assess_client
 from duediligence.risk.verdict import headline
@@ -73,7 +74,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 ANYONE = PageGuard(ALL_ROLES)
-# Route guards read the library's one table of who may do what (review.users.PERMISSIONS).
+# Route guards read the library's one table of who may do what (accounts.roles.PERMISSIONS).
 DATA = PageGuard(roles_for(Permission.CHANGE_DATA))
 MATCH_REVIEWERS = PageGuard(roles_for(Permission.REVIEW_MATCH))
 SIGNAL_REVIEWERS = PageGuard(roles_for(Permission.REVIEW_SIGNAL))

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from duediligence.accounts.tokens import issue_api_token
+from duediligence.accounts.users import add_user
 from duediligence.db import migrate
 from duediligence.db.session import make_engine, session_scope
 from duediligence.ingest.watchlists import import_watchlist
-from duediligence.review.users import add_user, issue_api_token
 from tests.conftest import empty_database
 
 ROOT = Path(__file__).resolve().parents[2]
