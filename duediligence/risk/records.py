@@ -350,9 +350,7 @@ def record_as_of(facts: ClientFacts, as_of: date) -> ClientRecord:
         products=facts.products,
         owners=facts.owners,
         signals=[s for s in facts.signals if s.published_at <= as_of and s.party is None],
-        party_signals=[
-            s for s in facts.signals if s.published_at <= as_of and s.party is not None
-        ],
+        party_signals=[s for s in facts.signals if s.published_at <= as_of and s.party is not None],
         confirmed_matches=confirmed,
         pending_matches=pending,
         engagement_kinds=[kind for when, kind in facts.engagements if when <= as_of],

@@ -150,42 +150,7 @@ def confirmed_match_hits(record: ClientRecord) -> list[RuleHit]:
                 pep=tuple(e.as_dict() for e in peps),
             )
         )
-    party_hit = party_exposure_hit(record)
-    if party_hit is not None:
-        hits.append(party_hit)
     return hits
-
-
-def _label_words(label: str | None) -> str:
-    return (label or "adverse media").replace("_", " ")
-
-
-def party_exposure_hit(record: ClientRecord) -> RuleHit | None:
-    """The ownership-exposure rule (see the module docstring): one hit naming every party that
-    standing adverse media is about, with the year of the first item and its offence, e.g.
-    ``adverse media about its owner John Doe (2019): money laundering``; None when there is
-    none."""
-    exposed = party_exposure(record)
-    if not exposed:
-        return None
-    parts = []
-    serious = False
-    for name, role, items in exposed:
-        labels = ", ".join(dict.fromkeys(_label_words(s.label) for s in items))
-        more = f", {len(items)} items" if len(items) > 1 else ""
-        parts.append(f"its {role} {name} ({items[0].published_at.year}{more}): {labels}")
-        serious = serious or any(
-            s.label in SERIOUS_LABELS and s.severity in ("conviction", "sanction") for s in items
-        )
-    return RuleHit(
-        PARTY_RULE,
-        "adverse media about " + "; about ".join(parts) + " — ownership exposure, not the "
-        "client's own record",
-        Tier.HIGH if serious else Tier.MEDIUM,
-        tuple(s.id for _n, _r, items in exposed for s in items),
-        since=min(items[0].published_at for _n, _r, items in exposed).isoformat(),
-        source=PARTY_SOURCE,
-    )
 
 
 def _call_since(country: str | None, record: ClientRecord) -> str | None:
