@@ -378,15 +378,12 @@ def reject_link(
     user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
     text = _reason(reason, required=True)
     signal = _signal(session, signal_id)
-    if client_ref is not None:
-        client = resolve_client(session, client_ref)
-    elif signal.client_id is not None:
-        client = session.get(Client, signal.client_id)
-        assert client is not None
-    else:
+    ref: str | int | None = client_ref if client_ref is not None else signal.client_id
+    if ref is None:
         raise InputError(
             f"signal {signal_id} is not linked to a client: name the candidate to reject"
         )
+    client = resolve_client(session, ref)
     rejected = rejected_client_ids(session, signal.id)
     if client.id in rejected:
         raise ConflictError(

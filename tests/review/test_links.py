@@ -12,6 +12,7 @@ from duediligence.db.enums import LinkStatus, PartyRole, ReviewStatus
 from duediligence.db.models import Assessment, AuditEvent, Client, Signal, SignalLinkRejection
 from duediligence.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from duediligence.matching import link_signals
+from duediligence.review.decisions import review_queue
 from duediligence.review.links import (
     confirm_link,
     describe_link,
@@ -99,6 +100,9 @@ def test_an_ambiguous_signal_is_resolved_by_relinking_to_a_candidate(
     b = make_client(session, name="Orion Logistics", country="US")
     signal = _ambiguous(session, a, b)
     assert signal in links_to_review(session)
+    (item,) = [i for i in review_queue(session) if i.kind == "link_review"]
+    assert item.signal_id == signal.id and item.client_ref == a.external_ref
+    assert f"could be about {a.external_ref}, {b.external_ref}" in item.note
     with pytest.raises(ConflictError, match="ambiguous"):
         confirm_link(session, signal.id, actor="rita")
     with pytest.raises(InputError, match="reason"):
@@ -122,6 +126,7 @@ def test_an_ambiguous_signal_is_resolved_by_relinking_to_a_candidate(
     assert relinked.before["link_status"] == "ambiguous" and relinked.before["client"] is None
     assert relinked.after["client"] == b.external_ref and relinked.after["reason"] == "the US firm"
     assert signal not in links_to_review(session)
+    assert not [i for i in review_queue(session) if i.kind == "link_review"]
 
 
 def test_relink_through_a_party_clears_the_previous_clients_verdict(
