@@ -133,9 +133,11 @@ def links(
         print_json(views)
         return
     for v in views:
-        out.print(f"signal {v['signal']} [{v['status']}] {v['published_at']} {v['title']}")
+        out.print(
+            f"signal {v['signal']} [{v['status']}] {v['published_at']} {v['title']}", markup=False
+        )
         for line in _link_lines(v):
-            out.print(line)
+            out.print(line, markup=False)
     out.print(f"{len(views)} link(s) to review")
 
 
@@ -149,11 +151,12 @@ def _report(verb: str, change: Any) -> None:
         if signal.client is not None
         else f"now {signal.link_status.value}"
     )
-    out.print(f"signal {signal.id} {verb}; {where}")
+    out.print(f"signal {signal.id} {verb}; {where}", markup=False)
     for a in change.assessments:
         out.print(
-            f"re-assessed client {a.client_id}: "
-            f"{headline(a.tier, a.state, a.probability, a.rule_hits)}"
+            f"re-assessed {a.client.external_ref}: "
+            f"{headline(a.tier, a.state, a.probability, a.rule_hits)}",
+            markup=False,
         )
 
 

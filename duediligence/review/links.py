@@ -72,8 +72,8 @@ def describe_party(party_name: str | None, party_role: str | None) -> str | None
 
 def describe_link(signal: Signal) -> str:
     """One line on how a signal is tied to its client: the evidence, the party it is about and
-    whether a reviewer confirmed it (``headline mention of 'John Doe'; about its owner John
-    Doe; confirmed by rita``). Reads ``signal.link_party``."""
+    whether a reviewer confirmed it or re-linked it (``headline mention of 'John Doe'; about its
+    owner John Doe; link confirmed by rita``). Reads ``signal.link_party``."""
     parts = []
     how = describe_evidence(signal.link_evidence)
     if how:
@@ -87,7 +87,9 @@ def describe_link(signal: Signal) -> str:
     if about:
         parts.append(about)
     if signal.link_reviewed_by:
-        parts.append(f"link confirmed by {signal.link_reviewed_by}")
+        relinked = "reviewer" in (signal.link_evidence or {})
+        verb = "re-linked" if relinked else "link confirmed"
+        parts.append(f"{verb} by {signal.link_reviewed_by}")
     elif signal.link_status == LinkStatus.LINKED:
         parts.append("link not reviewed")
     return "; ".join(parts)

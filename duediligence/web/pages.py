@@ -545,7 +545,7 @@ def link_decision(
     )
     verbs = {"confirm": "link confirmed", "relink": "re-linked", "reject": "link rejected"}
     reassessed = "".join(
-        f"; client {a.client_id} re-assessed: "
+        f"; {a.client.external_ref} re-assessed: "
         f"{headline(a.tier, a.state, a.probability, a.rule_hits)}"
         for a in change.assessments
     )

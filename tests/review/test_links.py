@@ -116,6 +116,10 @@ def test_an_ambiguous_signal_is_resolved_by_relinking_to_a_candidate(
     assert signal.link_evidence is not None
     assert signal.link_evidence["mention"] == "Orion Logistics"
     assert signal.link_evidence["reviewer"] == "re-linked by rita: the US firm"
+    assert (
+        describe_link(signal)
+        == "headline mention of 'Orion Logistics', 2 mentions; re-linked by rita"
+    )
     assert [x.client_id for x in done.assessments] == [b.id]
     actions = [e.action for e in last_events(session, 2)]
     assert actions == ["signal.relinked", "assessment.created"]
