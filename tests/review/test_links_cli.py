@@ -101,7 +101,7 @@ def test_links_list_and_reviewer_actions(
         )
     ).output
     assert f"signal {ambiguous.id} re-linked; linked to CL-A" in done
-    assert "re-assessed client" in done
+    assert "re-assessed CL-A: " in done
     assert (
         cli(
             "signals",
