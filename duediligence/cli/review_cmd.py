@@ -245,6 +245,7 @@ def queue(
         "senior_signoff": "PEP sign-off",
         "first_review": "1st review",
         "review_due": "review due",
+        "link_review": "news link",
     }
     for i in items:
         table.add_row(

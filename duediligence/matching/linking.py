@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from duediligence.audit.trail import PendingEvent, record_events
 from duediligence.db.enums import LinkStatus
-from duediligence.db.models import Client, Signal
+from duediligence.db.models import Client, Signal, SignalLinkRejection
 from duediligence.matching.compare import DEFAULT_THRESHOLD
 from duediligence.matching.index import NameIndex
 
@@ -78,11 +78,22 @@ def link_signals(
     if not todo:
         return result
     index, clients = _client_index(session)
+    # A link a reviewer rejected is never made again (review.links.reject_link).
+    rejected: dict[int, set[int]] = {}
+    for signal_id, client_id in session.execute(
+        select(SignalLinkRejection.signal_id, SignalLinkRejection.client_id).where(
+            SignalLinkRejection.signal_id.in_([s.id for s in todo])
+        )
+    ):
+        rejected.setdefault(signal_id, set()).add(client_id)
     events: list[PendingEvent] = []
     for signal in todo:
         name = signal.subject_name or signal.title
         found = [
-            (indexed, m) for indexed, m in index.search(name, "Company") if m.score >= threshold
+            (indexed, m)
+            for indexed, m in index.search(name, "Company")
+            if m.score >= threshold
+            and clients[indexed.record].id not in rejected.get(signal.id, set())
         ]
         if not signal.subject_name:
             found = []  # a headline alone names too much to link on; leave it for a person

@@ -42,12 +42,20 @@ from duediligence.accounts.roles import Permission
 from duediligence.accounts.users import require_permission
 from duediligence.audit.trail import lock_chain, record_event
 from duediligence.db.base import utcnow
-from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, MatchStatus, Tier
+from duediligence.db.enums import (
+    ClientStatus,
+    DecisionAction,
+    DecisionStatus,
+    LinkStatus,
+    MatchStatus,
+    Tier,
+)
 from duediligence.db.models import (
     Assessment,
     Client,
     Decision,
     ScreeningMatch,
+    Signal,
     Watchlist,
     WatchlistEntity,
 )
@@ -542,7 +550,9 @@ class QueueItem:
     ``senior_signoff`` (a politically exposed client's decision awaiting a second reviewer
     and/or a senior approver's sign-off, the note says which),
     ``first_review`` (a client assessed at ``tier`` with no decision covering it), or
-    ``review_due`` (the decision in force reached its next-review date). ``tier`` and
+    ``review_due`` (the decision in force reached its next-review date), or ``link_review``
+    (a news item the linker could not attribute to one client: ``signal_id`` names it and the
+    client is its strongest candidate; :mod:`duediligence.review.links`). ``tier`` and
     ``assessment_id`` are the client's current assessment (None if it has none yet).
     """
 
@@ -557,6 +567,7 @@ class QueueItem:
     since: date
     note: str
     match_id: int | None = None
+    signal_id: int | None = None
 
 
 QUEUE_ORDER = {
@@ -565,6 +576,7 @@ QUEUE_ORDER = {
     "second_review": 1,
     "first_review": 2,
     "review_due": 3,
+    "link_review": 4,
 }
 
 
@@ -645,6 +657,41 @@ def potential_match_items(session: Session) -> list[QueueItem]:
     return items
 
 
+def link_review_items(session: Session) -> list[QueueItem]:
+    """One queue line per ambiguous news link (the linker found several plausible clients),
+    oldest publication first: the client named is the strongest candidate, the note names
+    them all and the command that resolves it."""
+    signals = session.scalars(
+        select(Signal)
+        .where(Signal.link_status == LinkStatus.AMBIGUOUS, Signal.client_id.is_(None))
+        .order_by(Signal.published_at, Signal.id)
+    ).all()
+    items = []
+    for s in signals:
+        candidates = [c for c in (s.link_candidates or []) if c.get("client")]
+        if not candidates:
+            continue
+        top = max(candidates, key=lambda c: float(c.get("score") or 0.0))
+        refs = ", ".join(str(c["client"]) for c in candidates)
+        items.append(
+            QueueItem(
+                "link_review",
+                str(top["client"]),
+                str(top.get("name") or ""),
+                None,
+                None,
+                None,
+                None,
+                None,
+                s.published_at,
+                f'ambiguous news link: signal {s.id} "{s.title[:80]}" could be about {refs}; '
+                f"duediligence signals link relink {s.id} CLIENT",
+                signal_id=s.id,
+            )
+        )
+    return items
+
+
 def review_queue(
     session: Session, *, today: date | None = None, min_tier: Tier = Tier.MEDIUM
 ) -> list[QueueItem]:
@@ -654,7 +701,8 @@ def review_queue(
     client needs a second review when a decision awaits confirmation, and a first review when
     its current assessment is at ``min_tier`` or above and no live decision covers it, or when
     it was re-assessed at a higher tier than the decision in force was made on, or became
-    politically exposed after it (the decision in force had no EDD). Read-only.
+    politically exposed after it (the decision in force had no EDD). Ambiguous news links
+    (:func:`link_review_items`) come last. Read-only.
     """
     today = today or utc_today()
     current_ids = current_assessment_ids().subquery()
@@ -779,4 +827,4 @@ def review_queue(
     items.sort(
         key=lambda i: (QUEUE_ORDER[i.kind], -Tier(i.tier or "low").rank, i.since, i.client_ref)
     )
-    return potential_match_items(session) + items
+    return potential_match_items(session) + items + link_review_items(session)

@@ -41,6 +41,8 @@ POLICY: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/clients/{ref}/assess"): DATA,
     ("POST", "/clients/{ref}/matches/{match_id}"): REVIEWER,
     ("POST", "/clients/{ref}/signals/{signal_id}"): REVIEWER,
+    ("POST", "/signals/{signal_id}/link"): REVIEWER,
+    ("GET", "/links"): QUEUE,
     ("POST", "/clients/{ref}/decisions"): REVIEWER,
     ("POST", "/decisions/{decision_id}/confirm"): REVIEWER,
     ("POST", "/decisions/{decision_id}/sign-off"): SENIOR,
