@@ -13,9 +13,10 @@ Normalisation of a word (:func:`word_key`), the same on the roster side and the 
 - possessive ``'s`` / ``’s`` dropped ("HSBC's" = HSBC), apostrophes inside dropped (O'Brien);
 - other scripts transliterated to Latin with rigour (Лю Тао = Lyu Tao, Chrétien = Chretien);
   Chinese and Japanese characters are one word each (刘涛 = Liu Tao);
-- lower case, transliteration variants folded as the matcher folds them
-  (:func:`duediligence.matching.compare._fold`: ph/f, c/k, y/i, kh/h ...), doubled letters
-  written once;
+- lower case. Spelling is otherwise kept exactly: a name that differs by one letter or by
+  sound ("Phillipinnes", "Duutsche Bank") is another name, not a mention (the matcher's fuzzy
+  comparison is for screening names against lists, not for reading running text). German
+  umlauts written out ("Schroeder") are also indexed written plainly (Schröder = Schroder);
 - hyphens separate words ("Cho Ju-bin" = Cho Ju bin); a hyphenated name is also indexed
   written together (Jubin).
 
@@ -47,10 +48,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import countrynames
 from rigour.text import ascii_text
 
 from duediligence.matching import vocab
-from duediligence.matching.compare import LEGAL_FORMS, _fold
+from duediligence.matching.compare import LEGAL_FORMS
 
 FULL = "full"
 VARIANT = "variant"
@@ -59,27 +61,37 @@ SHORT = "short"
 PARTIAL_FORMS = frozenset({SURNAME, SHORT})
 
 HONORIFICS = frozenset(
-    "mr mrs ms miss mx dr sir dame lord lady prof professor rev sheikh shaikh madam mme mlle "
-    "herr frau sen senator gen judge".split()
+    """mr mrs ms miss mx dr sir dame lord lady prof professor rev sheikh shaikh madam mme mlle
+    herr frau sen senator gen judge""".split()  # noqa: SIM905
 )
-SUFFIXES = frozenset("jr jnr sr snr ii iii iv esq phd".split())
+# Generational suffixes dropped from persons' names (Roman numerals tell people apart: kept).
+SUFFIXES = frozenset("jr jnr sr snr esq phd".split())  # noqa: SIM905
+# Titles written before a name ("President Juan Manuel Santos", "CEO Carl Ferrer").
+TITLES = frozenset(
+    """president vice prime minister chancellor governor senator congressman congresswoman
+    representative rep mayor judge justice general gen colonel col captain capt king
+    queen prince princess emir sheikh ceo cfo coo chairman chairwoman chair founder
+    director secretary attorney commissioner ambassador chief officer inspector
+    detective sergeant former ex late dr mr mrs ms""".split()  # noqa: SIM905
+)
 # Words joining the words of a name; they need not be capitalised in the text ("Bank of China").
 CONNECTORS = frozenset(
-    "of de del della der den van von da das dos du la le el al bin ibn bint y e and the".split()
+    """of de del della der den van von da das dos du la le el al bin ibn bint y e and the""".split()  # noqa: SIM905
 )
 # Web suffixes and legal forms that a company name drops in running text.
 _TRAILING_ORG = frozenset(LEGAL_FORMS | {"com", "net", "org", "co", "company", "limited"})
 # Words that make a name a company's, and that never identify a company alone.
 ORG_WORDS = frozenset(
-    """bank banks bancorp banco group groups holding holdings company companies corporation corp
-    trust fund funds capital partners management asset assets investment investments ventures
-    securities insurance financial finance international global trading trade services service
-    industries industry enterprises enterprise solutions systems technologies technology
-    energy oil gas petroleum mining resources motors airlines airways shipping logistics media
-    news foundation association council ministry department agency authority university college
-    hospital church party club reserve exchange markets market national general united first
-    new american british chinese royal federal central state city grupo groupe gruppe banco
-    banque compania compagnie sociedad societe""".split()
+    """bank banks bancorp banco group groups holding holdings company companies corporation
+    corp trust fund funds capital partners management asset assets investment
+    investments ventures securities insurance financial finance international global
+    trading trade services service industries industry enterprises enterprise solutions
+    systems technologies technology energy oil gas petroleum mining resources motors
+    airlines airways shipping logistics media news foundation association council
+    ministry department agency authority university college hospital church party club
+    reserve exchange markets market national general united first new american british
+    chinese royal federal central state city grupo groupe gruppe banco banque compania
+    compagnie sociedad societe""".split()  # noqa: SIM905
 )
 
 
@@ -89,7 +101,7 @@ def _keys_of(words: Iterable[str]) -> frozenset[str]:
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
-_DOUBLE = re.compile(r"(.)\1+")
+_UMLAUT = re.compile(r"(?<=[a-z])(?:ae|oe|ue)")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -100,10 +112,7 @@ def word_key(word: str) -> str:
     Returns "" for a word with nothing comparable left (punctuation only)."""
     word = _POSSESSIVE.sub("", word)
     latin = word if word.isascii() else ascii_text(word)
-    latin = "".join(ch for ch in latin.lower() if ch.isalnum() and ch.isascii())
-    if not latin:
-        return ""
-    return _DOUBLE.sub(r"\1", _fold(latin))
+    return "".join(ch for ch in latin.lower() if ch.isalnum() and ch.isascii())
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +181,12 @@ def _reorder_person(name: str) -> list[tuple[str, bool]]:
     caps = 0
     while caps < len(words) and words[caps].isupper() and len(words[caps]) > 1:
         caps += 1
-    if 0 < caps < len(words) and not any(w.isupper() for w in words[caps:]):
-        if word_key(words[0]) not in family_first:
-            return [(name, False), (" ".join(words[caps:] + words[:caps]), True)]
+    if (
+        0 < caps < len(words)
+        and not any(w.isupper() for w in words[caps:])
+        and word_key(words[0]) not in family_first
+    ):
+        return [(name, False), (" ".join(words[caps:] + words[:caps]), True)]
     return [(name, True)]
 
 
@@ -230,6 +242,9 @@ def name_forms(name: str, *, person: bool) -> list[tuple[str, tuple[str, ...]]]:
         if not words:
             continue
         add(FULL if n == 0 else VARIANT, words)
+        plain = [_UMLAUT.sub(lambda m: m.group()[0], w) for w in words]
+        if plain != words:
+            add(VARIANT, plain)  # Schroeder / Schröder (read as Schroder)
         if not derive:
             continue
         if re.search(r"\w[-‐‑]\w", written):  # hyphenated words also written together
@@ -242,7 +257,12 @@ def name_forms(name: str, *, person: bool) -> list[tuple[str, tuple[str, ...]]]:
             _person_forms(words, add)
         elif not person and len(words) >= 2:
             first = words[0]
-            if len(first) >= 4 and first.isalpha() and first not in _NOT_SHORT:
+            if (
+                len(first) >= 4
+                and first.isalpha()
+                and first not in _NOT_SHORT
+                and not countrynames.to_code(first, fuzzy=False)
+            ):
                 add(SHORT, [first])
     return [(form, keys) for keys, form in forms.items()]
 
@@ -389,10 +409,12 @@ class Gazetteer:
         """How many clients have the partial form ``keys`` (a surname or short form)."""
         return len(self._partial_clients.get(keys, ()))
 
-    def scan(self, tokens: Sequence[Token], text: str) -> list[Hit]:
+    def scan(self, tokens: Sequence[Token], text: str, *, title_case_until: int = 0) -> list[Hit]:
         """Every place in ``text`` (tokenised as ``tokens``) that spells a form; longest first,
         left to right, not overlapping. The words must be written capitalised (connectors
-        aside); a partial form (surname, short) must not sit inside a longer capitalised name."""
+        aside); a partial form (surname, short) or a one-word name must not sit inside a longer
+        capitalised name — except in a headline written in title case (every word capitalised,
+        characters before ``title_case_until``), where capitals say nothing."""
         hits: list[Hit] = []
         longest = self._longest
         forms = self._forms
@@ -409,8 +431,11 @@ class Gazetteer:
                 entries = forms.get(keys)
                 if entries is None or not _capitalised(tokens, i, size, text):
                     continue
-                if all(self.entries[e].form in PARTIAL_FORMS for e in entries) and _inside_name(
-                    tokens, i, size, text
+                partial = all(self.entries[e].form in PARTIAL_FORMS for e in entries)
+                if (
+                    (partial or size == 1)
+                    and tokens[i].start >= title_case_until
+                    and _inside_name(tokens, i, size, text, partial)
                 ):
                     continue
                 found = Hit(i, i + size - 1, tuple(entries))
@@ -425,12 +450,21 @@ class Gazetteer:
 
 # The word lists in key form (folded as text words are: "llc" -> "lc", "company" -> "kompani").
 HONORIFICS = _keys_of(HONORIFICS)
+TITLES = _keys_of(TITLES) | HONORIFICS
 SUFFIXES = _keys_of(SUFFIXES)
 CONNECTORS = _keys_of(CONNECTORS)
 _TRAILING_ORG = _keys_of(_TRAILING_ORG)
 ORG_WORDS = _keys_of(ORG_WORDS)
 _LEGAL = _keys_of(LEGAL_FORMS)
 _NOT_SHORT = ORG_WORDS | CONNECTORS | _LEGAL | _TRAILING_ORG
+
+
+def title_case(text: str) -> bool:
+    """Most words of ``text`` (a headline) are capitalised, so capitals do not mark names."""
+    words = [w for w in _WORD.findall(text) if w[:1].isalpha() and w.lower() not in CONNECTORS]
+    if len(words) < 3:
+        return False
+    return sum(not w.islower() for w in words) >= 0.7 * len(words)
 
 
 def _adjacent(text: str, left: Token, right: Token) -> bool:
@@ -460,13 +494,18 @@ def _adjacent_or_hyphen(text: str, left: Token, right: Token) -> bool:
     return gap.strip() in ("", "-", "‐", "‑", ".", "&") and "\n" not in gap
 
 
-def _inside_name(tokens: Sequence[Token], i: int, size: int, text: str) -> bool:
-    """The words ``i .. i+size-1`` are part of a longer capitalised name in the text."""
+def _inside_name(
+    tokens: Sequence[Token], i: int, size: int, text: str, partial: bool = True
+) -> bool:
+    """The words ``i .. i+size-1`` are part of a longer capitalised name in the text
+    ("Attorney General", "Crown Prosecution Service", "Jane Denning" for the surname Denning).
+    A title or honorific before ("President Duterte", "Mr Denning") and, for a whole name, a
+    company word or legal form after ("HSBC Holdings") keep it a mention."""
     if i > 0:
         before = tokens[i - 1]
         if (
             _is_capitalised(before.raw)
-            and before.key not in HONORIFICS
+            and before.key not in TITLES
             and before.key not in CONNECTORS
             and _adjacent(text, before, tokens[i])
             and not _sentence_start(text, before)
@@ -480,6 +519,7 @@ def _inside_name(tokens: Sequence[Token], i: int, size: int, text: str) -> bool:
             and _is_capitalised(after.raw)
             and after.key not in CONNECTORS
             and after.key not in SUFFIXES
+            and (partial or (after.key not in ORG_WORDS and after.key not in _TRAILING_ORG))
             and _adjacent(text, tokens[end], after)
         ):
             return True

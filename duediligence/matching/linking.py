@@ -66,14 +66,15 @@ from duediligence.matching.gazetteer import (
     Hit,
     Token,
     common_surname_keys,
+    title_case,
     tokenize,
     word_key,
 )
 from duediligence.matching.index import NameIndex
 from duediligence.vocabulary import industry_synonyms
 
-MARGIN = 0.08
-LINK_SCORE = 0.7
+MARGIN = 0.25
+LINK_SCORE = 0.75
 REVIEW_SCORE = 0.6
 BASE_FULL = 0.55
 BASE_VARIANT = 0.5
@@ -107,6 +108,8 @@ _SENTENCE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|
 _CLAUSE = re.compile(r"[;:]\s+|\s+[—–]\s+|\s+-\s+|\(|\)")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?")
+# soft hyphens and zero-width characters split words invisibly ("Thax\u00adter")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 _NOT_INDUSTRY = frozenset({"services", "online", "company", "and", "professional", "entertainment"})
 
 
@@ -117,6 +120,15 @@ class LinkResult:
     linked: int = 0
     ambiguous: int = 0
     unlinked: int = 0
+    through_party: int = 0  # of the linked: through an owner, director or officer
+
+    def summary(self) -> str:
+        """One line for a console: "news linked 3 (1 through an owner/director), ..."."""
+        party = f" ({self.through_party} through an owner/director)" if self.through_party else ""
+        return (
+            f"news linked {self.linked}{party}, ambiguous {self.ambiguous} (for review), "
+            f"unlinked {self.unlinked}"
+        )
 
 
 def mentioned_countries(text: str) -> set[str]:
@@ -152,8 +164,8 @@ class Document:
     @classmethod
     def of(cls, title: str, body: str | None) -> Document:
         """Build the document of a headline and a body."""
-        title = (title or "").strip()
-        body = (body or "").strip()
+        title = _INVISIBLE.sub("", title or "").strip()
+        body = _INVISIBLE.sub("", body or "").strip()
         text = f"{title}\n\n{body}" if body else title
         title_end = len(title)
         start = title_end + 2 if body else title_end
@@ -287,10 +299,12 @@ class Candidate:
     """A client found in a document, with its score and the reasons."""
 
     client: int  # position in the gazetteer
-    score: float
+    score: float  # in [0, 1], as shown
     evidence: dict[str, Any]
     party_id: int | None = None
     mentions: list[Mention] = field(default_factory=list)
+    raw: float = 0.0  # the points before clipping to [0, 1]: candidates are ranked on it
+    count: int = 0
 
 
 def _mentions_by_client(gazetteer: Gazetteer, hits: list[Hit]) -> dict[int, list[Mention]]:
@@ -348,7 +362,11 @@ def score_candidates(
     """Every client the document names (by its name, an alias or a party's name), scored,
     best first; clients at positions in ``exclude`` (rejected links) are left out. See the
     module docstring for the points."""
-    hits = gazetteer.scan(doc.tokens, doc.text)
+    hits = gazetteer.scan(
+        doc.tokens,
+        doc.text,
+        title_case_until=doc.title_end if title_case(doc.text[: doc.title_end]) else 0,
+    )
     if not hits:
         return []
     tokens = doc.tokens
@@ -401,9 +419,16 @@ def score_candidates(
                 + (", a very common one" if keys[0] in common else "")
             )
             party_id = gazetteer.entries[partial[0].entry].party_id
-        first_offsets = [tokens[m.hit.first].start for m in primary]
-        places = [doc.where(o) for o in first_offsets]
-        all_places = [doc.where(tokens[m.hit.first].start) for m in mentions]
+        # "Najib's brother", "wife of Najib": a mention naming the subject's relative is no
+        # sign that the item is about the one named.
+        related = [m for m in mentions if _relation(doc, m.hit)]
+        subject = [m for m in primary if m not in related]
+        places = [doc.where(tokens[m.hit.first].start) for m in subject]
+        all_places = [doc.where(tokens[m.hit.first].start) for m in mentions if m not in related]
+        if related:
+            reasons.append(
+                f"named as someone's relative or associate ({_relation(doc, related[0].hit)})"
+            )
         if "headline" in places:
             score += HEADLINE
             reasons.insert(0, "headline mention")
@@ -447,8 +472,9 @@ def score_candidates(
         if {"client", "alias"} <= vias:
             score += ALIAS_TOO
             reasons.append("name and alias both used")
+        raw = score
         score = round(max(0.0, min(1.0, score)), 4)
-        best = _best_mention(primary, doc)
+        best = _best_mention(subject or primary, doc)
         entry = gazetteer.entries[best.entry]
         at = tokens[best.hit.first].start
         s_start, s_end = doc.sentence_of(at)
@@ -466,9 +492,48 @@ def score_candidates(
         }
         if entry.via == "party":
             party_id = entry.party_id
-        candidates.append(Candidate(client, score, evidence, party_id, mentions))
-    candidates.sort(key=lambda c: (-c.score, gazetteer.clients[c.client].id))
+        candidates.append(
+            Candidate(
+                client,
+                score,
+                evidence,
+                party_id,
+                mentions,
+                raw,
+                count if primary is not partial else 0,
+            )
+        )
+    candidates.sort(key=lambda c: (-c.raw, gazetteer.clients[c.client].id))
     return candidates
+
+
+_RELATION_WORDS = (
+    "brother|sister|wife|husband|son|daughter|uncle|aunt|nephew|niece|cousin|father|mother|"
+    "stepson|stepdaughter|widow|ex-wife|ex-husband|girlfriend|boyfriend|fiancée?|"
+    "associates?|aides?|lawyers?|attorneys?|advisers?|advisors?|friends?|allies|ally|"
+    "spokes(?:man|woman|person)|bodyguard|henchman|former aide"
+)
+_RELATION_AFTER = re.compile(
+    rf"^['’]s\s+(?:(?:former|ex|late|eldest|youngest|elder|younger|close|top|longtime|key)\s+)*({_RELATION_WORDS})\b",
+    re.IGNORECASE,
+)
+_RELATION_BEFORE = re.compile(
+    rf"\b({_RELATION_WORDS})\s+of\s+(?:the\s+)?(?:[\w.’'-]+\s+){{0,3}}$", re.IGNORECASE
+)
+
+
+def _relation(doc: Document, hit: Hit) -> str:
+    """The relation word when the mention names someone's relative or associate ("Najib's
+    brother", "wife of former Malaysian PM Najib"), else ""."""
+    end = doc.tokens[hit.last].end
+    start = doc.tokens[hit.first].start
+    raw_end = doc.tokens[hit.last].raw
+    after_text = doc.text[end - (2 if raw_end.endswith(("'s", "’s")) else 0) : end + 40]
+    m = _RELATION_AFTER.match(after_text)
+    if m:
+        return m.group(1).lower()
+    m = _RELATION_BEFORE.search(doc.text[max(0, start - 60) : start])
+    return m.group(1).lower() if m else ""
 
 
 def _best_mention(mentions: list[Mention], doc: Document) -> Mention:
@@ -512,12 +577,12 @@ def decide_from_text(
 ) -> Decision:
     """Decide a news item's client from the names in its text (no subject given)."""
     found = score_candidates(gazetteer, doc, exclude=exclude)
-    if not found or found[0].score < REVIEW_SCORE:
+    if not found or found[0].raw < REVIEW_SCORE:
         return Decision(LinkStatus.UNLINKED)
     top = found[0]
-    rivals = [c for c in found[1:] if c.score > top.score - MARGIN and c.score >= REVIEW_SCORE]
+    rivals = [c for c in found[1:] if c.raw > top.raw - MARGIN and c.raw >= REVIEW_SCORE]
     rows = _candidate_rows(gazetteer, found)
-    if top.score >= LINK_SCORE and not rivals:
+    if top.raw >= LINK_SCORE and not rivals:
         info = gazetteer.clients[top.client]
         return Decision(
             LinkStatus.LINKED, info.id, info.ref, top.party_id, top.score, top.evidence, rows
@@ -635,8 +700,11 @@ def link_signals(
     *,
     actor: str | None,
     threshold: float = DEFAULT_THRESHOLD,
+    signal_ids: Sequence[int] | None = None,
 ) -> LinkResult:
-    """Link unlinked signals (all of them, or the given ones) to clients and their parties.
+    """Link unlinked signals to clients and their parties: all of them, the given ``signals``,
+    or those of ``signal_ids`` (an import's new signals; ids of signals that already have a
+    client are passed over).
 
     ``threshold``: the name score a ``subject_name`` must reach against a client name. Writes
     ``client_id``, ``link_status``, ``link_score``, ``link_party_id``, ``link_evidence`` and
@@ -644,7 +712,9 @@ def link_signals(
     link with the evidence's summary. Reads and writes in batches of :data:`BATCH` (bulk
     updates by primary key), so the whole backlog of a large roster can be linked in one call.
     """
-    if signals is None:
+    if signal_ids is not None:
+        ids = sorted(set(signal_ids))
+    elif signals is None:
         ids = list(
             session.scalars(
                 select(Signal.id)
@@ -676,7 +746,7 @@ def link_signals(
                 rejected[signal_id].add(position)
         rows = session.execute(
             select(Signal.id, Signal.title, Signal.text, Signal.subject_name).where(
-                Signal.id.in_(chunk)
+                Signal.id.in_(chunk), Signal.client_id.is_(None)
             )
         ).all()
         updates: list[dict[str, Any]] = []
@@ -699,6 +769,7 @@ def link_signals(
                 result.ambiguous += 1
             else:
                 result.linked += 1
+                result.through_party += decision.party_id is not None
                 events.append(_event(signal_id, decision))
             updates.append(
                 {
