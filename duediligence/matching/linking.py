@@ -28,8 +28,9 @@ Two ways in, both ending in a decision with evidence (``Signal.link_evidence``):
   the clause places the party elsewhere         − 0.3 ("registered in Spain", "UK-based")
   ============================================  ========================================
 
-  At :data:`LINK_SCORE` or above, with no other client within :data:`MARGIN`, the item is
-  linked; from :data:`REVIEW_SCORE` it is left ``ambiguous`` with the competing clients and
+  At :data:`LINK_SCORE` or above, with no other client within :data:`MARGIN` (within
+  :data:`SAME_NAME_MARGIN` for a client found at exactly the same places — two clients of one
+  name, told apart only by the context), the item is linked; from :data:`REVIEW_SCORE` it is left ``ambiguous`` with the competing clients and
   their evidence; below, it stays unlinked. The points were set on the development half of the
   real-news benchmark (``benchmarks/linking.py``), never on its held-out half.
 
@@ -74,6 +75,7 @@ from duediligence.matching.index import NameIndex
 from duediligence.vocabulary import industry_synonyms
 
 MARGIN = 0.25
+SAME_NAME_MARGIN = 0.05
 LINK_SCORE = 0.75
 REVIEW_SCORE = 0.6
 BASE_FULL = 0.55
@@ -572,6 +574,14 @@ def _candidate_rows(gazetteer: Gazetteer, found: Sequence[Candidate]) -> list[di
     ]
 
 
+def _same_places(a: Candidate, b: Candidate) -> bool:
+    """Both clients were found at exactly the same places (two clients of the same name): the
+    prominence points are equal, and any difference comes from the context alone."""
+    return {(m.hit.first, m.hit.last) for m in a.mentions} == {
+        (m.hit.first, m.hit.last) for m in b.mentions
+    }
+
+
 def decide_from_text(
     gazetteer: Gazetteer, doc: Document, *, exclude: frozenset[int] = frozenset()
 ) -> Decision:
@@ -580,7 +590,12 @@ def decide_from_text(
     if not found or found[0].raw < REVIEW_SCORE:
         return Decision(LinkStatus.UNLINKED)
     top = found[0]
-    rivals = [c for c in found[1:] if c.raw > top.raw - MARGIN and c.raw >= REVIEW_SCORE]
+    rivals = [
+        c
+        for c in found[1:]
+        if c.raw >= REVIEW_SCORE
+        and c.raw > top.raw - (SAME_NAME_MARGIN if _same_places(c, top) else MARGIN)
+    ]
     rows = _candidate_rows(gazetteer, found)
     if top.raw >= LINK_SCORE and not rivals:
         info = gazetteer.clients[top.client]
