@@ -355,6 +355,7 @@ class Gazetteer:
         self._longest: dict[str, int] = {}  # first key -> longest form starting with it
         self._partial_clients: dict[tuple[str, ...], set[int]] = defaultdict(set)
         self._by_id: dict[int, int] = {}
+        self._named_forms: set[tuple[str, ...]] = set()  # forms that are some name in full
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -404,6 +405,8 @@ class Gazetteer:
                 self._longest[keys[0]] = len(keys)
             if form in PARTIAL_FORMS:
                 self._partial_clients[keys].add(client)
+            else:
+                self._named_forms.add(keys)
 
     def sharing(self, keys: tuple[str, ...]) -> int:
         """How many clients have the partial form ``keys`` (a surname or short form)."""
@@ -431,7 +434,7 @@ class Gazetteer:
                 entries = forms.get(keys)
                 if entries is None or not _capitalised(tokens, i, size, text):
                     continue
-                partial = all(self.entries[e].form in PARTIAL_FORMS for e in entries)
+                partial = keys not in self._named_forms
                 if (
                     (partial or size == 1)
                     and tokens[i].start >= title_case_until

@@ -30,9 +30,10 @@ Two ways in, both ending in a decision with evidence (``Signal.link_evidence``):
 
   At :data:`LINK_SCORE` or above, with no other client within :data:`MARGIN` (within
   :data:`SAME_NAME_MARGIN` for a client found at exactly the same places — two clients of one
-  name, told apart only by the context), the item is linked; from :data:`REVIEW_SCORE` it is left ``ambiguous`` with the competing clients and
-  their evidence; below, it stays unlinked. The points were set on the development half of the
-  real-news benchmark (``benchmarks/linking.py``), never on its held-out half.
+  name, told apart only by the context), the item is linked; from :data:`REVIEW_SCORE` it is
+  left ``ambiguous`` with the competing clients and their evidence; below, it stays unlinked.
+  The points were set on the development half of the real-news benchmark
+  (``benchmarks/linking.py``), never on its held-out half.
 
 A country phrase counts only about the mentioned party: in the same clause as the mention (or a
 clause opening with "the company", "it", "he" ... when the item names its subject), so a third
@@ -94,6 +95,7 @@ ALIAS_TOO = 0.05
 CONTRADICTED = 0.3
 SENTENCE_CHARS = 400
 MAX_CANDIDATES = 5
+MAX_SHARED = 10
 BATCH = 2000
 
 _COUNTRY_PHRASE = re.compile(
@@ -162,6 +164,7 @@ class Document:
     first_end: int  # characters [title_end, first_end) are the first paragraph
     tokens: list[Token]
     sentences: list[tuple[int, int]]
+    relations: dict[Hit, str] = field(default_factory=dict)  # cache of :func:`_relation`
 
     @classmethod
     def of(cls, title: str, body: str | None) -> Document:
@@ -310,13 +313,19 @@ class Candidate:
 
 
 def _mentions_by_client(gazetteer: Gazetteer, hits: list[Hit]) -> dict[int, list[Mention]]:
-    by_client: dict[int, list[Mention]] = defaultdict(list)
+    """Each client's mentions (its best entry per hit). A family name or short form shared by
+    more than :data:`MAX_SHARED` clients ("Smith" in a large roster) counts only for clients the
+    text also names in full: alone it could never single one of them out."""
     rank = {"client": 0, "alias": 1, "party": 2}
     forms = {FULL: 0, "variant": 1, SURNAME: 2, "short": 3}
+    per_hit: list[dict[int, int]] = []
+    named: set[int] = set()
     for hit in hits:
         best: dict[int, int] = {}
         for e in hit.entries:
             entry = gazetteer.entries[e]
+            if entry.form not in PARTIAL_FORMS:
+                named.add(entry.client)
             current = best.get(entry.client)
             if current is None:
                 best[entry.client] = e
@@ -324,7 +333,13 @@ def _mentions_by_client(gazetteer: Gazetteer, hits: list[Hit]) -> dict[int, list
             other = gazetteer.entries[current]
             if (forms[entry.form], rank[entry.via]) < (forms[other.form], rank[other.via]):
                 best[entry.client] = e
+        per_hit.append(best)
+    by_client: dict[int, list[Mention]] = defaultdict(list)
+    for hit, best in zip(hits, per_hit, strict=True):
+        crowded = len(best) > MAX_SHARED
         for client, e in best.items():
+            if crowded and client not in named:
+                continue
             by_client[client].append(Mention(hit, e))
     return by_client
 
@@ -463,7 +478,12 @@ def score_candidates(
                         f"the client is in {info.country}"
                     )
         if info.industry_words:
-            words = {t.key for t in tokens if any(s <= t.start < e for s, e in sentences)}
+            named = {k for m in mentions for k in range(m.hit.first, m.hit.last + 1)}
+            words = {
+                t.key
+                for k, t in enumerate(tokens)
+                if k not in named and any(s <= t.start < e for s, e in sentences)
+            }
             if words & info.industry_words:
                 score += INDUSTRY
                 reasons.append("industry words nearby")
@@ -525,6 +545,15 @@ _RELATION_BEFORE = re.compile(
 
 
 def _relation(doc: Document, hit: Hit) -> str:
+    """The relation word (cached per hit in ``doc.relations``) when the mention names someone's
+    relative or associate, else ""."""
+    found = doc.relations.get(hit)
+    if found is None:
+        found = doc.relations[hit] = _relation_at(doc, hit)
+    return found
+
+
+def _relation_at(doc: Document, hit: Hit) -> str:
     """The relation word when the mention names someone's relative or associate ("Najib's
     brother", "wife of former Malaysian PM Najib"), else ""."""
     end = doc.tokens[hit.last].end
