@@ -77,6 +77,7 @@ from duediligence.vocabulary import industry_synonyms
 
 MARGIN = 0.25
 SAME_NAME_MARGIN = 0.05
+SUBJECT_MARGIN = 0.05  # between the name scores of clients matching a subject_name
 LINK_SCORE = 0.75
 REVIEW_SCORE = 0.6
 BASE_FULL = 0.55
@@ -656,7 +657,7 @@ def decide_from_subject(
     if not found:
         return Decision(LinkStatus.UNLINKED)
     in_text = {c.client: c for c in score_candidates(gazetteer, doc, exclude=exclude)}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for indexed, m in found[:MAX_CANDIDATES]:
         evidence = _subject_evidence(gazetteer, doc, indexed.record, indexed.name, m.score)
         seen = in_text.get(indexed.record)
@@ -681,7 +682,7 @@ def decide_from_subject(
         (start, end) for start, end in _all_clauses(doc) if _ANAPHOR.match(doc.text[start:end])
     ]
     against = _contradiction(doc, clauses, best.country)
-    close = len(found) > 1 and found[0][1].score - found[1][1].score < MARGIN
+    close = len(found) > 1 and found[0][1].score - found[1][1].score < SUBJECT_MARGIN
     if against is not None or close:
         reason = (
             f"the item places its subject in {against[0]}, the client is in {best.country}"
