@@ -299,7 +299,11 @@ def _person_forms(words: list[str], add: Callable[[str, Sequence[str]], None]) -
         families = []  # "Kim Jong Un": the last word is a given name
     for family in families:
         # two-letter family names (Li, Wu, He) stand alone too often as other words
-        if len(family) > 2 and family not in CONNECTORS:
+        if (
+            len(family) > 2
+            and family not in CONNECTORS
+            and not countrynames.to_code(family, fuzzy=False)
+        ):
             add(SURNAME, [family])
     if tradition is not None and len(core[0]) > 2:
         add(SURNAME, [core[0]])
@@ -476,6 +480,12 @@ def _adjacent(text: str, left: Token, right: Token) -> bool:
     return gap.strip() == "" and "\n" not in gap
 
 
+def _joined(text: str, left: Token, right: Token) -> bool:
+    """The two words are written next to each other or hyphenated ("al-Assad")."""
+    gap = text[left.end : right.start]
+    return gap.strip() in ("", "-", "‐", "‑") and "\n" not in gap
+
+
 def _is_capitalised(raw: str) -> bool:
     return not raw.islower()
 
@@ -504,13 +514,20 @@ def _inside_name(
     ("Attorney General", "Crown Prosecution Service", "Jane Denning" for the surname Denning).
     A title or honorific before ("President Duterte", "Mr Denning") and, for a whole name, a
     company word or legal form after ("HSBC Holdings") keep it a mention."""
-    if i > 0:
-        before = tokens[i - 1]
+    k = i - 1
+    while (
+        k > 0
+        and tokens[k].key in CONNECTORS
+        and _adjacent_or_hyphen(text, tokens[k], tokens[k + 1])
+    ):
+        k -= 1  # "Rifaat al-Assad": the name goes on before "al"
+    if k >= 0:
+        before = tokens[k]
         if (
             _is_capitalised(before.raw)
             and before.key not in TITLES
             and before.key not in CONNECTORS
-            and _adjacent(text, before, tokens[i])
+            and _joined(text, before, tokens[k + 1])
             and not _sentence_start(text, before)
         ):
             return True

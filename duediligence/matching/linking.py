@@ -28,6 +28,9 @@ Two ways in, both ending in a decision with evidence (``Signal.link_evidence``):
   the clause places the party elsewhere         − 0.3 ("registered in Spain", "UK-based")
   ============================================  ========================================
 
+  A client found only by a family name or short name is capped at :data:`PARTIAL_CAP`, below
+  the link score: it can be a candidate for review, never a link.
+
   At :data:`LINK_SCORE` or above, with no other client within :data:`MARGIN` (within
   :data:`SAME_NAME_MARGIN` for a client found at exactly the same places — two clients of one
   name, told apart only by the context), the item is linked; from :data:`REVIEW_SCORE` it is
@@ -84,6 +87,7 @@ BASE_FULL = 0.55
 BASE_VARIANT = 0.5
 BASE_PARTY = 0.5
 BASE_PARTIAL = 0.3
+PARTIAL_CAP = 0.7  # below LINK_SCORE: only a reviewer links on a family name alone
 HEADLINE = 0.25
 HEADLINE_PARTIAL = 0.15
 FIRST_PARAGRAPH = 0.1
@@ -495,6 +499,9 @@ def score_candidates(
         if {"client", "alias"} <= vias:
             score += ALIAS_TOO
             reasons.append("name and alias both used")
+        if primary is partial and score >= LINK_SCORE:
+            score = PARTIAL_CAP  # a family name or short name alone never links on its own
+            reasons.append("no full name: left for review at most")
         raw = score
         score = round(max(0.0, min(1.0, score)), 4)
         best = _best_mention(subject or primary, doc)
@@ -536,9 +543,17 @@ _RELATION_WORDS = (
     "associates?|aides?|lawyers?|attorneys?|advisers?|advisors?|friends?|allies|ally|"
     "spokes(?:man|woman|person)|bodyguard|henchman|former aide"
 )
-_RELATION_AFTER = re.compile(
-    rf"^['’]s\s+(?:(?:former|ex|late|eldest|youngest|elder|younger|close|top|longtime|key)\s+)*({_RELATION_WORDS})\b",
-    re.IGNORECASE,
+_QUALIFIERS = r"(?:(?:former|ex|late|eldest|youngest|elder|younger|close|top|longtime|key)\s+)*"
+_RELATION_AFTER = re.compile(rf"^['’]s\s+{_QUALIFIERS}({_RELATION_WORDS})\b", re.IGNORECASE)
+# "Goldman Sachs bankers charged", "Backpage CEO Carl Ferrer": the item is about people of the
+# organisation named, not (yet) about the organisation itself.
+_EMPLOYEE_WORDS = (
+    "bankers?|executives?|employees?|officials?|founders?|co-founders?|ceo|cfo|coo|chief|"
+    "directors?|managers?|traders?|staff(?:ers)?|boss|chairman|chairwoman|insiders?|"
+    "brokers?|agents?|consultants?|partners?"
+)
+_EMPLOYEE_AFTER = re.compile(
+    rf"^(?:['’]s)?\s+{_QUALIFIERS}({_EMPLOYEE_WORDS})\b(?!\s+(?:of|at|for)\b)", re.IGNORECASE
 )
 _RELATION_BEFORE = re.compile(
     rf"\b({_RELATION_WORDS})\s+of\s+(?:the\s+)?(?:[\w.’'-]+\s+){{0,3}}$", re.IGNORECASE
@@ -556,12 +571,16 @@ def _relation(doc: Document, hit: Hit) -> str:
 
 def _relation_at(doc: Document, hit: Hit) -> str:
     """The relation word when the mention names someone's relative or associate ("Najib's
-    brother", "wife of former Malaysian PM Najib"), else ""."""
+    brother", "wife of former Malaysian PM Najib") or people of an organisation ("Goldman Sachs
+    bankers", "Backpage CEO Carl Ferrer"), else ""."""
     end = doc.tokens[hit.last].end
     start = doc.tokens[hit.first].start
     raw_end = doc.tokens[hit.last].raw
     after_text = doc.text[end - (2 if raw_end.endswith(("'s", "’s")) else 0) : end + 40]
     m = _RELATION_AFTER.match(after_text)
+    if m:
+        return m.group(1).lower()
+    m = _EMPLOYEE_AFTER.match(after_text)
     if m:
         return m.group(1).lower()
     m = _RELATION_BEFORE.search(doc.text[max(0, start - 60) : start])
