@@ -835,19 +835,22 @@ def link_signals(
                 result.linked += 1
                 result.through_party += decision.party_id is not None
                 events.append(_event(signal_id, decision))
-            updates.append(
-                {
-                    "id": signal_id,
-                    "client_id": decision.client_id,
-                    "link_status": decision.status,
-                    "link_score": decision.score,
-                    "link_party_id": decision.party_id,
-                    "link_evidence": decision.evidence,
-                    "link_candidates": decision.candidates,
-                }
-            )
-        if updates:
-            session.execute(update(Signal), updates)
+            row: dict[str, Any] = {
+                "id": signal_id,
+                "link_status": decision.status,
+                "link_candidates": decision.candidates,
+            }
+            if decision.status == LinkStatus.LINKED:
+                # (an ambiguous row leaves these out: stored SQL NULL, not JSON null)
+                row.update(
+                    client_id=decision.client_id,
+                    link_score=decision.score,
+                    link_party_id=decision.party_id,
+                    link_evidence=decision.evidence,
+                )
+            updates.append(row)
+        for keys in {tuple(r) for r in updates}:  # one bulk UPDATE per shape of row
+            session.execute(update(Signal), [r for r in updates if tuple(r) == keys])
         record_events(session, actor=actor, events=events)
     _expire_loaded(session, set(ids))
     session.flush()

@@ -162,6 +162,9 @@ def test_same_name_told_apart_by_country_or_left_ambiguous(session: Session) -> 
     assert reason == {"reason": "several clients are named about as prominently"}
     assert {c["client"] for c in candidates} == {us.external_ref, gb.external_ref}
     assert all(set(c["evidence"]) == EVIDENCE_KEYS for c in candidates)
+    # no evidence on an ambiguous item: SQL NULL (not a JSON null), so queries can tell
+    no_evidence = select(Signal.id).where(Signal.link_evidence.is_(None))
+    assert set(session.scalars(no_evidence)) == {unclear.id}
 
 
 def test_word_order_tells_persons_apart(session: Session) -> None:
