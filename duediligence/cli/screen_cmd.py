@@ -135,8 +135,7 @@ def clients(
     out.print(
         f"screened {result.subjects} names: {result.new_matches} new matches, "
         f"{result.reopened} re-opened, {result.kept_dismissed} stay dismissed; "
-        f"news linked {linked.linked}, ambiguous {linked.ambiguous}, "
-        f"unlinked {linked.unlinked}"
+        f"{linked.summary()}"
     )
 
 

@@ -15,7 +15,15 @@ rigour knows legal forms, stop words and transliteration; these files add what i
 - ``khmer.csv``: the Latin letters of Khmer consonants and independent vowels;
 - ``hangul.csv``: the Latin letters of each Hangul initial, vowel and final (jamo), as the
   UN and OFAC lists write Korean names (the DPRK's own romanisation, close to
-  McCune-Reischauer without its marks: 최룡해 = Choe Ryong Hae).
+  McCune-Reischauer without its marks: 최룡해 = Choe Ryong Hae);
+- ``family_first_surnames.csv``: Latin spellings of the commonest family names of traditions
+  that write the family name first (Chinese: the Ministry of Public Security's 2019 ranking of
+  surnames in pinyin; Vietnamese; Korean: Statistics Korea's census spellings; Hungarian: KSH's
+  commonest names): in "Liu Tao" the family name is Liu, so "Liu Tao" is not "Tao Liu";
+- ``common_surnames.csv``: family names shared by very many people (US Census 2010 top
+  surnames, and the commonest ones of China, Korea, Vietnam, India, the Arab world, Brazil,
+  Germany, Russia, Italy and France): a news item naming only "Mr Smith" says little about which
+  Smith.
 """
 
 from __future__ import annotations
@@ -140,3 +148,15 @@ def romanise_hangul(text: str) -> list[str]:
                     + table["final"][code % 28]
                 )
     return words
+
+
+@functools.cache
+def family_first_surnames() -> dict[str, str]:
+    """Family name (lower-case ASCII) -> tradition that writes it first (chinese, korean ...)."""
+    return {r["surname"]: r["tradition"] for r in _rows("family_first_surnames.csv")}
+
+
+@functools.cache
+def common_surnames() -> frozenset[str]:
+    """Very common family names (lower-case ASCII)."""
+    return frozenset(r["surname"] for r in _rows("common_surnames.csv"))

@@ -53,9 +53,14 @@ def describe_evidence(evidence: dict[str, Any] | None) -> str | None:
     """How the linker found the client, in words: ``headline mention of 'Acme Ltd'`` (``,
     3 mentions`` when it counted more than one); None without evidence.
 
-    ``evidence`` is ``Signal.link_evidence`` (keys ``mention``, ``where``, ``count``, ...)."""
+    ``evidence`` is ``Signal.link_evidence`` (keys ``mention``, ``where``, ``count``, ...);
+    ``where`` is ``headline``, ``first paragraph``, ``body`` or ``subject`` (the source named its
+    subject, see :func:`duediligence.matching.linking.link_signals`)."""
     if not evidence or not evidence.get("mention"):
         return None
+    if evidence.get("where") == "subject":
+        # the source named its subject and the text never spells it: the link rests on that
+        return f"subject named by the source: '{evidence['mention']}'"
     where = WHERE_WORDS.get(str(evidence.get("where") or ""), str(evidence.get("where") or ""))
     text = f"{where} mention of '{evidence['mention']}'".strip()
     count = evidence.get("count")
