@@ -37,9 +37,9 @@ from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text, metaphone
 
 from duediligence.defaults import MATCH_THRESHOLD
-from duediligence.matching import vocab
+from duediligence.matching import scripts, vocab
 
-MATCHER_VERSION = "dd-names-3"
+MATCHER_VERSION = "dd-names-4"
 DEFAULT_THRESHOLD = MATCH_THRESHOLD
 
 GENERIC_WEIGHT = 0.25
@@ -187,7 +187,9 @@ class Token:
     folded: str = ""  # spelling folded across transliteration conventions (dzh/j, c/k, ph/f ...)
     acronym: bool = False  # initials written together (K.L.M. / KLM): must be equal to match
     core: str = ""  # the word without a particle written onto it (vanderberg -> berg)
-    korean: str = ""  # a Hangul syllable: its romanisation folded across conventions
+    korean: str = ""  # a Korean syllable: its romanisation folded across conventions
+    script: str = ""  # hangul, korean-cyrillic, korean-latin, thai, khmer, arabic or ""
+    sound: str = ""  # Thai and Khmer: consonants in sound classes (scripts.sound_skeleton)
 
 
 @dataclass(slots=True)
@@ -469,6 +471,12 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
                 continue
             legal = tag == NamePartTag.LEGAL or latin in LEGAL_FORMS or latin in found
             pieces_all.append((word, latin, abjad, legal, latin in initials))
+    if any(not p[0].isascii() for p in pieces_all) and scripts.has_arabic(name):
+        pieces_all = _join_arabic(pieces_all)
+    extra = _script_reading(name, pieces_all, person)
+    if extra is not None and extra[0]:
+        pieces_all = extra[0]
+    side = extra[1] if extra is not None else {}
     pieces_all = _legal_or_initials(pieces_all)
     pieces_all = _read_words(pieces_all, person)
     tokens: list[Token] = []
@@ -477,7 +485,8 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     for word, latin, abjad, is_legal, acronym in pieces_all:
         if not person and not acronym and len(latin) <= 4 and latin.isalpha():
             acronym = not any(ch in "aeiouy" for ch in latin)  # KLM, HSBC: initials
-        token = _token(word, latin, abjad, acronym)
+        script, korean, sound = side.get(word, _NO_SCRIPT)
+        token = _token(word, latin, abjad, acronym, script, korean, sound)
         if is_legal:
             legal = True
             dropped.append(token)
@@ -504,10 +513,85 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
+_NO_SCRIPT = ("", "", "")
+_WORDS = re.compile(r"[^\s,;/()\-]+")
+
+
+def _join_arabic(pieces: list[Piece]) -> list[Piece]:
+    """Words of an Arabic-script name that Latin forms write as one ("عبد الرحمن" ->
+    Abdurrahman, "نصير الدين" -> Nasiruddin) joined into one piece."""
+    forms = scripts.join_arabic_words([p[0] for p in pieces])
+    if len(forms) == len(pieces):
+        return pieces
+    out: list[Piece] = []
+    k = 0
+    for form in forms:
+        group = [pieces[k]]
+        k += 1
+        while "".join(p[0] for p in group) != form and k < len(pieces):
+            group.append(pieces[k])
+            k += 1
+        first = group[0]
+        out.append((form, "".join(p[1] for p in group), first[2], False, False))
+    return out
+
+
+def _script_reading(
+    name: str, pieces: list[Piece], person: bool
+) -> tuple[list[Piece], dict[str, tuple[str, str, str]]] | None:
+    """How the words of ``name`` are read when its script needs more than rigour's letters
+    (see :mod:`duediligence.matching.scripts`): new pieces (Thai and Khmer, read from the
+    name as written: rigour drops their vowel signs and the Thai karan) and, per word form,
+    (script, folded Korean syllable, sound skeleton). None for other names."""
+    if scripts.has_thai(name) or scripts.has_khmer(name):
+        new: list[Piece] = []
+        side: dict[str, tuple[str, str, str]] = {}
+        for word in _WORDS.findall(name.casefold()):
+            if scripts.has_thai(word):
+                letters, script = scripts.thai_letters(word), "thai"
+            elif scripts.has_khmer(word):
+                letters, script = scripts.khmer_letters(word), "khmer"
+            else:
+                latin = ascii_text(word).lower()
+                if latin:
+                    new.append((word, latin, False, False, False))
+                continue
+            if letters:
+                new.append((word, letters.replace("'", ""), False, False, False))
+                side[word] = (script, "", scripts.sound_skeleton(letters))
+        return new, side
+    if not person or not pieces:
+        return None
+    forms = tuple(p[0] for p in pieces)
+    if all(f.isascii() for f in forms):
+        latins = tuple(p[1] for p in pieces)
+        if scripts.looks_korean_latin(latins):
+            return [], {p[0]: ("korean-latin", scripts.korean_fold(p[1]), "") for p in pieces}
+        return None
+    if any(p[2] for p in pieces) or _has_hangul(name):
+        for form in forms:
+            if scripts.has_arabic(form):
+                return [], {p[0]: ("arabic", "", "") for p in pieces if scripts.has_arabic(p[0])}
+        return None
+    romanised = scripts.korean_in_cyrillic(forms)
+    if romanised is None:
+        return None
+    return [], {
+        form: ("korean-cyrillic", scripts.korean_fold(latin), "")
+        for form, latin in zip(forms, romanised, strict=True)
+    }
 
 
 @functools.lru_cache(maxsize=1_000_000)
-def _token(form: str, latin: str, abjad: bool, acronym: bool = False) -> Token:
+def _token(
+    form: str,
+    latin: str,
+    abjad: bool,
+    acronym: bool = False,
+    script: str = "",
+    korean: str = "",
+    sound: str = "",
+) -> Token:
     """One token object per distinct spelling (shared by every name that uses it).
 
     The phonetic key is rigour's metaphone, computed here once per spelling rather than by
@@ -517,38 +601,28 @@ def _token(form: str, latin: str, abjad: bool, acronym: bool = False) -> Token:
     numeric = any(ch.isdigit() for ch in latin)
     weight = GENERIC_WEIGHT if latin in GENERIC_WORDS else 1.0
     core = vocab.joined_prefix().sub("", latin) if not numeric else latin
-    skeleton = _skeleton(core) if abjad else ""
-    korean = _korean_fold(latin) if not form.isascii() and _has_hangul(form) else ""
+    if script == "arabic":
+        skeleton = scripts.arabic_skeleton(form)
+    elif sound:
+        skeleton = ""
+    else:
+        skeleton = _skeleton(core) if abjad else ""
+    if not korean and not form.isascii() and _has_hangul(form):
+        korean, script = scripts.korean_fold(latin), "hangul"
     return Token(
-        form, latin, phonetic, weight, numeric, skeleton, _fold(latin), acronym, core, korean
+        form,
+        latin,
+        phonetic,
+        weight,
+        numeric,
+        skeleton,
+        _fold(latin),
+        acronym,
+        core,
+        korean,
+        script,
+        sound,
     )
-
-
-_KOREAN_FOLDS = [
-    ("eo", "o"),
-    ("eu", "u"),
-    ("oe", "oi"),
-    ("ae", "e"),
-    ("ee", "i"),
-    ("kh", "k"),
-    ("th", "t"),
-    ("ph", "p"),
-    ("ch", "j"),
-    ("g", "k"),
-    ("d", "t"),
-    ("b", "p"),
-    ("r", "l"),
-    ("'", ""),
-    ("-", ""),
-]
-
-
-def _korean_fold(latin: str) -> str:
-    """A romanised Korean syllable with the differences of McCune-Reischauer, the DPRK's and
-    the Revised Romanisation folded away (k/g, t/d, p/b, ch/j, r/l, eo/o, eu/u, oe/oi)."""
-    for a, b in _KOREAN_FOLDS:
-        latin = latin.replace(a, b)
-    return latin
 
 
 _FOLDS = [
@@ -578,17 +652,26 @@ def _fold(latin: str) -> str:
     return latin
 
 
-_VOWELS = str.maketrans("", "", "aeiouyw'")
+_VOWELS = str.maketrans("", "", "aeiouywv'")
 
 
-_ABJAD_FOLDS = [("th", "t"), ("dh", "d"), ("kh", "h"), ("gh", "g"), ("sh", "s"), ("ch", "s")]
-_ABJAD_LETTERS = str.maketrans({"q": "k", "c": "k", "z": "d", "j": "g", "p": "b", "v": "f"})
+_ABJAD_FOLDS = [
+    ("dj", "j"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "s"),
+]
+_ABJAD_LETTERS = str.maketrans({"q": "k", "c": "k", "t": "d", "j": "g", "p": "b"})
 
 
 def _skeleton(latin: str) -> str:
     """Consonants only, doubled ones once (Arabic writes no short vowels and no doubling),
-    with the letters transliterations spell differently folded together (th/t, kh/h, q/k,
-    z/d: ذ is written dh, z or d)."""
+    with the letters transliterations spell differently folded together (t/th/d/dh; kh/h,
+    q/k; v is dropped: Persian و is written v or w). The letters of
+    the Arabic script go to the same classes (``data/arabic.csv``)."""
     for a, b in _ABJAD_FOLDS:
         latin = latin.replace(a, b)
     out = latin.translate(_VOWELS).translate(_ABJAD_LETTERS)
@@ -613,16 +696,18 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
         return 0.0, "different number"
     if a.acronym or b.acronym:
         return 0.0, "different initials"
-    if a.korean or b.korean:
-        # A Hangul syllable against a romanised one: same syllable in another convention?
-        surnames = vocab.korean_surnames()
-        if b.latin in surnames.get(a.text, ()) or a.latin in surnames.get(b.text, ()):
-            return KOREAN_SIMILARITY, "same Korean syllable (usual spelling)"
-        ka, kb = a.korean or _korean_fold(a.latin), b.korean or _korean_fold(b.latin)
-        if ka == kb:
-            return KOREAN_SIMILARITY, "same Korean syllable"
-        if len(ka) > 2 and len(kb) > 2 and OSA.normalized_similarity(ka, kb) >= 0.75:
-            return 0.85, "Korean syllable variant"
+    if (a.korean or b.korean) and (
+        (a.korean and b.korean) or a.script in _KOREAN_SCRIPTS or b.script in _KOREAN_SCRIPTS
+    ):
+        # A Korean syllable in Hangul, Cyrillic or one romanisation against another one.
+        found = _korean_similarity(a, b)
+        if found is not None:
+            return found
+    if a.sound or b.sound:
+        # Thai or Khmer: consonants in sound classes (the vowels are romanised too freely).
+        return _sound_similarity(
+            a.sound or scripts.sound_skeleton(a.latin), b.sound or scripts.sound_skeleton(b.latin)
+        )
     groups = vocab.particle_groups()
     if a.latin in groups or b.latin in groups:
         if groups.get(a.latin) == groups.get(b.latin):
@@ -632,6 +717,9 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
         return SHORT_FORM_SIMILARITY, "short form"
     if person and min(len(a.latin), len(b.latin)) >= 3:
         shorter, longer = sorted((a.latin, b.latin), key=len)
+        if longer.startswith(shorter) and longer[len(shorter) :] in _ARTICLE_ENDINGS:
+            # "Abdul" / "Abd" (al-): the article written onto the word.
+            return JOINED_PARTICLE_SIMILARITY, "article written onto the word"
         if len(longer) - len(shorter) >= 2 and longer.startswith(shorter):
             # Petrov / Petrovsky, Abdul / Abdullah: another ending is another name, not a typo.
             return 0.0, "different ending"
@@ -655,11 +743,17 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
     if (a.skeleton or b.skeleton) and len(a.latin) > 1 and len(b.latin) > 1:
         # One side is in a script written without vowels: compare the consonants (of the
         # word without its article: al-Tikriti / التكريتي).
-        skel_a = a.skeleton or _skeleton(a.core)
-        skel_b = b.skeleton or _skeleton(b.core)
-        skel = OSA.normalized_similarity(skel_a, skel_b)
-        if skel < 1.0 and (skel_a + "l" == skel_b or skel_b + "l" == skel_a):
-            skel = 1.0  # "Abdul" / "Abd": the article's l written onto the word
+        # A Latin word's particle prefix may be an article (al-) or part of the name
+        # (Dabski, Delawar): both readings are tried.
+        final_h = (a.script == "arabic" and a.text[-1] == "ه") or (
+            b.script == "arabic" and b.text[-1] == "ه"
+        )
+        skel, skel_a, skel_b = 0.0, "", ""
+        for x in (a.skeleton,) if a.skeleton else _latin_skeletons(a):
+            for y in (b.skeleton,) if b.skeleton else _latin_skeletons(b):
+                value = 1.0 if _same_consonants(x, y, final_h) else OSA.normalized_similarity(x, y)
+                if value > skel:
+                    skel, skel_a, skel_b = value, x, y
         # Two consonants say little (سيد "Sayyid" and As'ad are both s-d): a lower score.
         same = ABJAD_SAME_SIMILARITY if min(len(skel_a), len(skel_b)) >= 3 else 0.85
         value = same if skel == 1.0 else 0.85 * skel
@@ -680,6 +774,92 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
         if core >= COMPOUND_SIMILARITY and JOINED_PARTICLE_SIMILARITY * core > sim:
             sim, how = JOINED_PARTICLE_SIMILARITY * core, "particle written together"
     return (sim, how) if sim >= MIN_TOKEN_SIMILARITY else (0.0, "different")
+
+
+_ARTICLE_ENDINGS = frozenset(["al", "el", "ul", "il", "ol"])
+_KOREAN_SCRIPTS = frozenset(["hangul", "korean-cyrillic"])
+
+
+def _korean_similarity(a: Token, b: Token) -> tuple[float, str] | None:
+    """Two Korean syllables in any writing (Hangul, Cyrillic, McCune-Reischauer, Revised, the
+    usual family-name spellings): their similarity, or None to compare them as plain words."""
+    surnames = vocab.korean_surnames()
+    if b.latin in surnames.get(a.text, ()) or a.latin in surnames.get(b.text, ()):
+        return KOREAN_SIMILARITY, "same Korean syllable (usual spelling)"
+    if a.script == b.script == "korean-latin":
+        families = vocab.korean_family_groups()
+        if families.get(a.latin, _NO_NUMBERS) & families.get(b.latin, _NO_NUMBERS):
+            return KOREAN_SIMILARITY, "same Korean family name"
+    ka = a.korean or scripts.korean_fold(a.latin)
+    kb = b.korean or scripts.korean_fold(b.latin)
+    if ka == kb:
+        return KOREAN_SIMILARITY, "same Korean syllable"
+    if "korean-cyrillic" in (a.script, b.script):
+        # Cyrillic writes final n and ng alike, ㅢ as и (Хи = Hui) and the usual
+        # Latin spellings of family names differ (Ли = Ri, Lee).
+        la, lb = scripts.korean_fold_loose(ka), scripts.korean_fold_loose(kb)
+        if la == lb or la.replace("ui", "i") == lb.replace("ui", "i"):
+            return KOREAN_SIMILARITY, "same Korean syllable (Cyrillic)"
+        cyr, other = (a, b) if a.script == "korean-cyrillic" else (b, a)
+        if other.latin in vocab.korean_family_spellings():
+            groups = vocab.korean_family_groups().get(other.latin, _NO_NUMBERS)
+            for hangul in groups:
+                spellings = vocab.korean_surnames().get(hangul, _NO_NUMBERS)
+                if cyr.korean in {scripts.korean_fold(x) for x in spellings}:
+                    return KOREAN_SIMILARITY, "same Korean family name (Cyrillic)"
+    if len(ka) > 2 and len(kb) > 2 and OSA.normalized_similarity(ka, kb) >= 0.75:
+        return 0.85, "Korean syllable variant"
+    return None
+
+
+def _sound_similarity(sa: str, sb: str) -> tuple[float, str]:
+    """Similarity of two sound skeletons (Thai, Khmer): equal ones by their length (one or two
+    consonants say little), near ones scaled; a final r written on one side only is equal
+    (ชินวัตร is Chinnawat and Shinawatra)."""
+    n = min(len(sa), len(sb))
+    if n == 0:
+        return 0.0, "different"
+    if sa == sb or sa + "r" == sb or sb + "r" == sa:
+        value = ABJAD_SAME_SIMILARITY if n >= 3 else (0.85 if n == 2 else 0.8)
+        return value, "same consonants (romanised by sound)"
+    if n >= 3:
+        value = 0.9 * OSA.normalized_similarity(sa, sb)
+        if value >= MIN_TOKEN_SIMILARITY:
+            return value, "near consonants (romanised by sound)"
+    return 0.0, "different"
+
+
+def _latin_skeletons(token: Token) -> tuple[str, ...]:
+    if token.core == token.latin:
+        return (_skeleton(token.latin),)
+    return (_skeleton(token.core), _skeleton(token.latin))
+
+
+def _same_consonants(x: str, y: str, final_h: bool = False) -> bool:
+    """Two consonant skeletons are the same, allowing the l of an article written on one side
+    only ("Abdul" / عبد, "Saduddin" / سعد الدين), a final h (ه: "Juma" / جمعه) when
+    ``final_h``, and z for d (ض, ظ are d in Arabic and z in Persian and Urdu: Ramadan, Faiz)."""
+    if _same_skeleton(x, y, final_h):
+        return True
+    if "z" in x or "z" in y:
+        return _same_skeleton(_dedupe(x.replace("z", "d")), _dedupe(y.replace("z", "d")), final_h)
+    return False
+
+
+def _dedupe(text: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def _same_skeleton(x: str, y: str, final_h: bool) -> bool:
+    if x == y:
+        return True
+    if len(x) < len(y):
+        x, y = y, x
+    if not 1 <= len(x) - len(y) <= 2 or (len(x) - len(y) == 2 and len(y) < 3):
+        return False
+    if final_h and x.endswith("h") and x[:-1] == y:
+        return True
+    return any(ch == "l" and _dedupe(x[:k] + x[k + 1 :]) == y for k, ch in enumerate(x))
 
 
 def _align(
@@ -742,13 +922,14 @@ def _compounds(
     joined: PreparedName,
     explained_split: dict[int, float],
     explained_joined: dict[int, float],
-) -> list[tuple[int, int, float]]:
-    """Match two adjacent unexplained words of ``split`` to one unexplained word of ``joined``.
+) -> list[tuple[int, int, float, int]]:
+    """Match two adjacent unexplained words of ``split`` (three for a Thai or Khmer word) to
+    one unexplained word of ``joined``.
 
-    Returns ``(i, j, similarity)``: words ``i`` and ``i + 1`` of ``split`` are word ``j`` of
-    ``joined`` written together.
+    Returns ``(i, j, similarity, n)``: words ``i`` to ``i + n - 1`` of ``split`` are word ``j``
+    of ``joined`` written together.
     """
-    found: list[tuple[int, int, float]] = []
+    found: list[tuple[int, int, float, int]] = []
     if len(explained_joined) == len(joined.tokens) or len(split.tokens) - len(explained_split) < 2:
         return found
     free = [j for j in range(len(joined.tokens)) if j not in explained_joined]
@@ -759,26 +940,62 @@ def _compounds(
         a, b = tokens[i], tokens[i + 1]
         if a.numeric or b.numeric:
             continue
-        together = a.latin + b.latin
-        size = len(together)
         for j in free:
-            other = joined.tokens[j].latin
-            # Written together, the words keep their first letter and about their length.
-            abjad = a.skeleton or joined.tokens[j].skeleton
-            if not abjad and (other[0] != together[0] or abs(len(other) - size) > 2):
-                continue
-            sim = OSA.normalized_similarity(together, other)
-            if sim < COMPOUND_SIMILARITY and _skeleton(together) == _skeleton(other):
-                sim = COMPOUND_SIMILARITY  # same consonants: Abd al / Abdul / Abdel
+            other = joined.tokens[j]
+            # Thai and Khmer words romanised as several (Chan-o-cha): up to three words.
+            run = 3 if other.sound or a.sound else 2
+            sim = 0.0
+            size = 2
+            for size in range(2, run + 1):
+                if i + size > len(tokens) or any(
+                    k in explained_split or tokens[k].numeric for k in range(i, i + size)
+                ):
+                    break
+                sim = _compound_similarity(tokens[i : i + size], other)
+                if sim >= COMPOUND_SIMILARITY:
+                    break
             if sim >= COMPOUND_SIMILARITY:
-                explained_split[i] = explained_split[i + 1] = sim
+                for k in range(i, i + size):
+                    explained_split[k] = sim
                 explained_joined[j] = sim
                 free.remove(j)
-                found.append((i, j, sim))
+                found.append((i, j, sim, size))
                 break
         if not free:
             break
     return found
+
+
+def _compound_similarity(parts: Sequence[Token], other: Token) -> float:
+    """Similarity of words written apart (``parts``) to one word written together."""
+    together = "".join(t.latin for t in parts)
+    if other.sound or parts[0].sound:
+        if other.sound:
+            mine = scripts.sound_skeleton("'".join(t.latin for t in parts))
+            theirs = other.sound
+        else:
+            mine = scripts.sound_skeleton("'".join(t.sound for t in parts))
+            theirs = scripts.sound_skeleton(other.latin)
+        value, _ = _sound_similarity(mine, theirs)
+        return COMPOUND_SIMILARITY if value >= ABJAD_SAME_SIMILARITY else 0.0
+    abjad = parts[0].skeleton or other.skeleton
+    if not abjad and (other.latin[0] != together[0] or abs(len(other.latin) - len(together)) > 2):
+        # Written together, the words keep their first letter and about their length.
+        return 0.0
+    sim = OSA.normalized_similarity(together, other.latin)
+    if sim < COMPOUND_SIMILARITY:
+        if not abjad:
+            same = _skeleton(together) == _skeleton(other.latin)
+        else:
+            if parts[0].skeleton:
+                mine = re.sub(r"(.)\1+", r"\1", "".join(t.skeleton for t in parts))
+            else:
+                mine = re.sub(r"(.)\1+", r"\1", "".join(_skeleton(t.latin) for t in parts))
+            theirs = other.skeleton or _skeleton(other.latin)
+            same = _same_consonants(mine, theirs, other.text[-1] == "ه")
+        if same:
+            sim = COMPOUND_SIMILARITY  # same consonants: Abd al / Abdul / Abdel / عبدال
+    return sim
 
 
 def _looks_like_person(name: PreparedName) -> bool:
@@ -866,12 +1083,12 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
     def build() -> tuple[str, dict[str, Any]]:
         matched = [f"'{lt[i].text}' ~ '{rt[j].text}' ({how})" for i, j, _, how in pairs]
         matched += [
-            f"'{lt[i].text} {lt[i + 1].text}' ~ '{rt[j].text}' (written together)"
-            for i, j, _ in joined_r
+            f"'{' '.join(t.text for t in lt[i : i + n])}' ~ '{rt[j].text}' (written together)"
+            for i, j, _, n in joined_r
         ]
         matched += [
-            f"'{lt[i].text}' ~ '{rt[j].text} {rt[j + 1].text}' (written together)"
-            for j, i, _ in joined_l
+            f"'{lt[i].text}' ~ '{' '.join(t.text for t in rt[j : j + n])}' (written together)"
+            for j, i, _, n in joined_l
         ]
         unmatched_l = [t.text for k, t in enumerate(lt) if k not in explained_l]
         unmatched_r = [t.text for k, t in enumerate(rt) if k not in explained_r]
