@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import OSA
-from rigour.names import NamePart, NamePartTag, NameTypeTag, analyze_names
+from rigour.names import (
+    NamePart,
+    NamePartTag,
+    NameTypeTag,
+    analyze_names,
+    remove_person_prefixes,
+)
 from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text, metaphone
 
@@ -49,6 +55,7 @@ MIN_TOKEN_SIMILARITY = 0.72
 COMPOUND_SIMILARITY = 0.85
 CONFLICT_FACTOR = 0.95
 SHORT_FORM_SIMILARITY = 0.8
+ALLAH_SHORT_SIMILARITY = 0.75  # Nemat / Nematollah: a short form, but Noor is also a name
 KOREAN_SIMILARITY = 0.95
 ABJAD_SAME_SIMILARITY = 0.92  # same consonants, one side written without vowels
 SOUND_ONLY_CAP = 0.7
@@ -94,6 +101,12 @@ GENERIC_WORDS = frozenset(
         "al",
         "bin",
         "ibn",
+        "ben",
+        "bint",
+        "ould",
+        "bn",  # بن, ابن, بنت in Latin letters
+        "abn",
+        "bnt",
     ]
 )
 
@@ -156,6 +169,9 @@ LEGAL_FORMS = frozenset(
         "korp",
         "ko",
         "ink",
+        "gongsi",  # Chinese (pinyin): youxian gongsi = Co., Ltd.
+        "youxian",
+        "youxiangongsi",
     ]
 )
 # Words rigour tags as stop words in Latin script; repeated here for transliterated input.
@@ -417,6 +433,9 @@ def _merge_initials(pieces: list[Piece]) -> list[Piece]:
 def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     """Analyse ``name`` with rigour into weighted tokens (cached)."""
     type_tag = SCHEMA_TYPES.get(schema, NameTypeTag.ENT)
+    original = name
+    if type_tag == NameTypeTag.PER:
+        name = _without_titles(name)
     analysed = analyze_names(type_tag, [name], phonetics=False, symbols=False, consolidate=False)
     parts: Sequence[NamePart] = ()
     if len(analysed) == 1:
@@ -502,7 +521,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
             k for k, t in enumerate(tokens) if t.text in family_words or t.latin in family_words
         )
     return PreparedName(
-        name,
+        original,
         schema,
         tuple(tokens),
         frozenset(numbers) if numbers else _NO_NUMBERS,
@@ -513,6 +532,19 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
+
+
+def _without_titles(name: str) -> str:
+    """A person's name without the titles rigour knows (Dr., Mr., Sheikh ...), also after the
+    comma of "FAMILY, Dr. Given"; the name is kept when nothing else would remain."""
+    family, comma, given = name.partition(",")
+    if comma:
+        stripped = remove_person_prefixes(given.strip())
+        return f"{family}, {stripped}" if stripped.strip() else name
+    stripped = remove_person_prefixes(name)
+    return stripped if stripped.strip() else name
+
+
 _NO_SCRIPT = ("", "", "")
 _WORDS = re.compile(r"[^\s,;/()\-]+")
 
@@ -717,6 +749,9 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
         return SHORT_FORM_SIMILARITY, "short form"
     if person and min(len(a.latin), len(b.latin)) >= 3:
         shorter, longer = sorted((a.latin, b.latin), key=len)
+        if len(shorter) >= 4 and longer.startswith(shorter) and longer[len(shorter) :] in _ALLAH:
+            # Nemat / Nematollah, Habib / Habibullah: the name without its "-ullah".
+            return ALLAH_SHORT_SIMILARITY, "short form (without -ullah)"
         if longer.startswith(shorter) and longer[len(shorter) :] in _ARTICLE_ENDINGS:
             # "Abdul" / "Abd" (al-): the article written onto the word.
             return JOINED_PARTICLE_SIMILARITY, "article written onto the word"
@@ -777,6 +812,7 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
 
 
 _ARTICLE_ENDINGS = frozenset(["al", "el", "ul", "il", "ol"])
+_ALLAH = frozenset(["ollah", "ullah", "allah", "olah", "ulah", "ulla", "ollahi"])
 _KOREAN_SCRIPTS = frozenset(["hangul", "korean-cyrillic"])
 
 

@@ -359,3 +359,30 @@ def test_arabic_joined_words_articles_and_particles(a: str, b: str) -> None:
 def test_arabic_joined_words_do_not_match_another_name() -> None:
     result = compare_names("عبدالعزيز الحكيم", "ABD AL-KARIM AL-HAKIM", "Person")
     assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+# --------------------------------------------------------------------------- aliases
+
+
+def test_mohd_is_a_short_form_of_mohammad() -> None:
+    result = compare_names("Mohd Faizal Rahman", "RAHMAN, Mohammad Faizal", "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+    assert "short form" in result.explanation
+
+
+def test_a_name_without_its_ullah_is_a_short_form_at_a_lower_score() -> None:
+    short = compare_names("Habib Sediqi", "SEDIQI, Habibullah", "Person")
+    full = compare_names("Habibullah Sediqi", "SEDIQI, Habibullah", "Person")
+    assert DEFAULT_THRESHOLD <= short.score < full.score, short.explanation
+    assert "-ullah" in short.explanation
+    # "Abd" is not a short form of "Abdullah" (too short to be one).
+    other = compare_names("Abd Sediqi", "SEDIQI, Abdullah", "Person")
+    assert other.score < DEFAULT_THRESHOLD, other.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b", [("Dr. Karim Nasser", "NASSER, Karim"), ("NASSER, Dr. Karim", "Karim Nasser")]
+)
+def test_titles_are_not_names(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= 0.95, result.explanation
