@@ -190,9 +190,11 @@ SCHEMA_TYPES: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Token:
-    """One prepared name token (one shared object per distinct spelling: compared by identity)."""
+    """One prepared name token (one shared object per distinct spelling: compared by identity;
+    never modify one). Not a frozen dataclass: building a frozen one costs several times more,
+    and every word of a name seen for the first time builds one."""
 
     text: str  # as written (normalised case)
     latin: str  # Latin transliteration used for comparison
@@ -361,9 +363,15 @@ def _read_words(pieces: list[Piece], person: bool) -> list[Piece]:
 def _legal_or_initials(pieces: list[Piece]) -> list[Piece]:
     """Initials that spell a legal form are one only at the end of the name ("S.A."); a legal
     form first in a name that ends with another one is a word ("AG Karima Corp")."""
+    if not any(p[3] for p in pieces):
+        return pieces  # no legal form: nothing to decide
+    # at_end[k]: every piece after k is a legal form
+    at_ends = [True] * len(pieces)
+    for k in range(len(pieces) - 2, -1, -1):
+        at_ends[k] = at_ends[k + 1] and pieces[k + 1][3]
     out: list[Piece] = []
     for k, (form, latin, abjad, legal, acronym) in enumerate(pieces):
-        at_end = all(p[3] for p in pieces[k + 1 :])
+        at_end = at_ends[k]
         if acronym and legal and not at_end:
             legal = False
         elif acronym and legal:
@@ -490,9 +498,10 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
                 continue
             legal = tag == NamePartTag.LEGAL or latin in LEGAL_FORMS or latin in found
             pieces_all.append((word, latin, abjad, legal, latin in initials))
-    if any(not p[0].isascii() for p in pieces_all) and scripts.has_arabic(name):
+    ascii_name = name.isascii()
+    if not ascii_name and scripts.has_arabic(name):
         pieces_all = _join_arabic(pieces_all)
-    extra = _script_reading(name, pieces_all, person)
+    extra = _script_reading(name, pieces_all, person) if person or not ascii_name else None
     if extra is not None and extra[0]:
         pieces_all = extra[0]
     side = extra[1] if extra is not None else {}
@@ -534,9 +543,29 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
 _NO_NUMBERS: frozenset[str] = frozenset()
 
 
+@functools.cache
+def _title_words() -> frozenset[str]:
+    """The first words of rigour's person-name prefixes, casefolded (a cheap pre-check)."""
+    from rigour._core import person_name_prefixes_list
+
+    return frozenset(
+        first
+        for p in person_name_prefixes_list()
+        if (first := re.split(r"[\s.]", p.strip().casefold())[0])
+    )
+
+
+_FIRST_WORDS = re.compile(r"^\W*(\w+)|,\W*(\w+)")
+
+
 def _without_titles(name: str) -> str:
     """A person's name without the titles rigour knows (Dr., Mr., Sheikh ...), also after the
     comma of "FAMILY, Dr. Given"; the name is kept when nothing else would remain."""
+    titles = _title_words()
+    if not any(
+        w and w.casefold() in titles for m in _FIRST_WORDS.finditer(name) for w in m.groups()
+    ):
+        return name
     family, comma, given = name.partition(",")
     if comma:
         stripped = remove_person_prefixes(given.strip())
@@ -575,7 +604,7 @@ def _script_reading(
     (see :mod:`duediligence.matching.scripts`): new pieces (Thai and Khmer, read from the
     name as written: rigour drops their vowel signs and the Thai karan) and, per word form,
     (script, folded Korean syllable, sound skeleton). None for other names."""
-    if scripts.has_thai(name) or scripts.has_khmer(name):
+    if not name.isascii() and (scripts.has_thai(name) or scripts.has_khmer(name)):
         new: list[Piece] = []
         side: dict[str, tuple[str, str, str]] = {}
         for word in _WORDS.findall(name.casefold()):
@@ -632,7 +661,11 @@ def _token(
     phonetic = (metaphone(latin) or None) if len(latin) > 2 else None
     numeric = any(ch.isdigit() for ch in latin)
     weight = GENERIC_WEIGHT if latin in GENERIC_WORDS else 1.0
-    core = vocab.joined_prefix().sub("", latin) if not numeric else latin
+    core = (
+        vocab.joined_prefix().sub("", latin)
+        if not numeric and latin[:2] in vocab.joined_prefix_starts()
+        else latin
+    )
     if script == "arabic":
         skeleton = scripts.arabic_skeleton(form)
     elif sound:
@@ -657,6 +690,7 @@ def _token(
     )
 
 
+_FOLD_LETTERS = str.maketrans({"c": "k", "q": "k", "x": "ks", "y": "i", "w": "v"})
 _FOLDS = [
     ("eo", "o"),  # Korean: Revised Romanisation eo / eu where the lists write o / u
     ("eu", "u"),
@@ -670,18 +704,20 @@ _FOLDS = [
     ("ou", "u"),
     ("ee", "i"),
     ("oo", "u"),
-    ("c", "k"),
-    ("q", "k"),
-    ("x", "ks"),
-    ("y", "i"),
-    ("w", "v"),
 ]
 
 
+_FOLD_ANY = re.compile("|".join(re.escape(a) for a, _ in _FOLDS))
+
+
 def _fold(latin: str) -> str:
-    for a, b in _FOLDS:
-        latin = latin.replace(a, b)
-    return latin
+    """Spelling folded across transliteration conventions: the digraphs in order, then the
+    single letters at once (c, q -> k, x -> ks, y -> i, w -> v; no digraph yields them)."""
+    if _FOLD_ANY.search(latin) is not None:
+        for a, b in _FOLDS:
+            if a in latin:
+                latin = latin.replace(a, b)
+    return latin.translate(_FOLD_LETTERS)
 
 
 _VOWELS = str.maketrans("", "", "aeiouywv'")

@@ -87,6 +87,12 @@ def joined_prefix() -> re.Pattern[str]:
 
 
 @functools.cache
+def joined_prefix_starts() -> frozenset[str]:
+    """The first two letters of the particles of :func:`joined_prefix` (a cheap pre-check)."""
+    return frozenset(r["particle"][:2] for r in _rows("particles.csv"))
+
+
+@functools.cache
 def deobfuscation() -> dict[int, str]:
     """``str.translate`` table of digits written for letters."""
     return {ord(r["character"]): r["letter"] for r in _rows("obfuscation.csv")}
