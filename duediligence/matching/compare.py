@@ -781,24 +781,26 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
         if groups.get(a.latin) == groups.get(b.latin):
             return 1.0, "same particle"
         return 0.0, "different particle"
-    if person and b.latin in vocab.short_forms().get(a.latin, ()):
-        return SHORT_FORM_SIMILARITY, "short form"
-    if person and min(len(a.latin), len(b.latin)) >= 3:
-        shorter, longer = sorted((a.latin, b.latin), key=len)
-        if len(shorter) >= 4 and longer.startswith(shorter) and longer[len(shorter) :] in _ALLAH:
-            # Nemat / Nematollah, Habib / Habibullah: the name without its "-ullah".
-            return ALLAH_SHORT_SIMILARITY, "short form (without -ullah)"
-        if longer.startswith(shorter) and longer[len(shorter) :] in _ARTICLE_ENDINGS:
-            # "Abdul" / "Abd" (al-): the article written onto the word.
-            return JOINED_PARTICLE_SIMILARITY, "article written onto the word"
-        if len(longer) - len(shorter) >= 2 and longer.startswith(shorter):
-            # Petrov / Petrovsky, Abdul / Abdullah: another ending is another name, not a typo.
-            return 0.0, "different ending"
-    if person and (len(a.latin) == 1 or len(b.latin) == 1):
-        short, long_ = (a, b) if len(a.latin) == 1 else (b, a)
-        if long_.latin.startswith(short.latin):
-            return INITIAL_SIMILARITY, "initial"
-        return 0.0, "different initial"
+    if person:
+        la, lb = a.latin, b.latin
+        if lb in vocab.short_forms().get(la, ()):
+            return SHORT_FORM_SIMILARITY, "short form"
+        shorter, longer = (la, lb) if len(la) <= len(lb) else (lb, la)
+        if len(shorter) == 1:
+            if longer.startswith(shorter):
+                return INITIAL_SIMILARITY, "initial"
+            return 0.0, "different initial"
+        if len(shorter) >= 3 and longer.startswith(shorter):
+            rest = longer[len(shorter) :]
+            if len(shorter) >= 4 and rest in _ALLAH:
+                # Nemat / Nematollah, Habib / Habibullah: the name without its "-ullah".
+                return ALLAH_SHORT_SIMILARITY, "short form (without -ullah)"
+            if rest in _ARTICLE_ENDINGS:
+                # "Abdul" / "Abd" (al-): the article written onto the word.
+                return JOINED_PARTICLE_SIMILARITY, "article written onto the word"
+            if len(rest) >= 2:
+                # Petrov / Petrovsky, Abdul / Abdullah: another ending is another name.
+                return 0.0, "different ending"
     # OSA: edit distance that counts a swap of two adjacent letters as one typo.
     sim = OSA.normalized_similarity(a.latin, b.latin)
     how = "spelling variant"
