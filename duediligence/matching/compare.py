@@ -735,6 +735,7 @@ _ABJAD_FOLDS = [
 _ABJAD_LETTERS = str.maketrans({"q": "k", "c": "k", "t": "d", "j": "g", "p": "b"})
 
 
+@functools.lru_cache(maxsize=200_000)
 def _skeleton(latin: str) -> str:
     """Consonants only, doubled ones once (Arabic writes no short vowels and no doubling),
     with the letters transliterations spell differently folded together (t/th/d/dh; kh/h,
@@ -1008,14 +1009,25 @@ def _compounds(
         return found
     free = [j for j in range(len(joined.tokens)) if j not in explained_joined]
     tokens = split.tokens
+    joined_tokens = joined.tokens
     for i in range(len(tokens) - 1):
         if i in explained_split or i + 1 in explained_split:
             continue
         a, b = tokens[i], tokens[i + 1]
         if a.numeric or b.numeric:
             continue
+        together = a.latin + b.latin
+        first, size_together = together[0], len(together)
+        plain = not (a.sound or a.skeleton)
         for j in free:
-            other = joined.tokens[j]
+            other = joined_tokens[j]
+            if (
+                plain
+                and not (other.sound or other.skeleton)
+                and (other.latin[0] != first or abs(len(other.latin) - size_together) > 2)
+            ):
+                # Written together, the words keep their first letter and about their length.
+                continue
             # Thai and Khmer words romanised as several (Chan-o-cha): up to three words.
             run = 3 if other.sound or a.sound else 2
             sim = 0.0
@@ -1025,7 +1037,10 @@ def _compounds(
                     k in explained_split or tokens[k].numeric for k in range(i, i + size)
                 ):
                     break
-                sim = _compound_similarity(tokens[i : i + size], other)
+                parts = tokens[i : i + size]
+                sim = _compound_similarity(
+                    parts, other, together if size == 2 else "".join(t.latin for t in parts)
+                )
                 if sim >= COMPOUND_SIMILARITY:
                     break
             if sim >= COMPOUND_SIMILARITY:
@@ -1040,15 +1055,15 @@ def _compounds(
     return found
 
 
-def _compound_similarity(parts: Sequence[Token], other: Token) -> float:
-    """Similarity of words written apart (``parts``) to one word written together."""
-    together = "".join(t.latin for t in parts)
+def _compound_similarity(parts: Sequence[Token], other: Token, together: str) -> float:
+    """Similarity of words written apart (``parts``, ``together`` their Latin letters joined)
+    to one word written together."""
     if other.sound or parts[0].sound:
         if other.sound:
             mine = scripts.sound_skeleton("'".join(t.latin for t in parts))
             theirs = other.sound
         else:
-            mine = scripts.sound_skeleton("'".join(t.sound for t in parts))
+            mine = _dedupe("".join(t.sound for t in parts))
             theirs = scripts.sound_skeleton(other.latin)
         value, _ = _sound_similarity(mine, theirs)
         return COMPOUND_SIMILARITY if value >= ABJAD_SAME_SIMILARITY else 0.0
@@ -1062,9 +1077,9 @@ def _compound_similarity(parts: Sequence[Token], other: Token) -> float:
             same = _skeleton(together) == _skeleton(other.latin)
         else:
             if parts[0].skeleton:
-                mine = re.sub(r"(.)\1+", r"\1", "".join(t.skeleton for t in parts))
+                mine = _dedupe("".join(t.skeleton for t in parts))
             else:
-                mine = re.sub(r"(.)\1+", r"\1", "".join(_skeleton(t.latin) for t in parts))
+                mine = _dedupe("".join(_skeleton(t.latin) for t in parts))
             theirs = other.skeleton or _skeleton(other.latin)
             same = _same_consonants(mine, theirs, other.text[-1] == "ه")
         if same:
