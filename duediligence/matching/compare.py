@@ -281,6 +281,7 @@ _MAYBE_INITIALS = re.compile(r"(?<!\w)\w(?!\w)")  # a one-letter word somewhere
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th|e|er|eme|o|a|\.)$")
 _ROMAN = re.compile(r"^(xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+_ROMAN_LETTERS = frozenset(_ROMAN_VALUES)
 
 
 def _roman_value(text: str) -> int | None:
@@ -339,17 +340,23 @@ def _read_words(pieces: list[Piece], person: bool) -> list[Piece]:
             latin = latin.translate(table)
         out.append((form, latin, abjad, legal, acronym))
     if not person:
-        out = _read_numbers(out)
-        out = _merge_initials(out)
-        words = {p[1] for p in out}
+        numbers = vocab.number_words()
+        if any(
+            p[1] in numbers or not p[1].isalpha() or _ROMAN_LETTERS.issuperset(p[1]) for p in out
+        ):
+            out = _read_numbers(out)
+        if any(len(p[1]) == 1 for p in out):
+            out = _merge_initials(out)
         abbreviations = vocab.abbreviations()
-        expanded = []
-        for form, latin, abjad, legal, acronym in out:
-            entry = abbreviations.get(latin)
-            if entry is not None and (not entry[1] or entry[1] & words):
-                latin = entry[0]
-            expanded.append((form, latin, abjad, legal, acronym))
-        out = expanded
+        if any(p[1] in abbreviations for p in out):
+            words = {p[1] for p in out}
+            expanded = []
+            for form, latin, abjad, legal, acronym in out:
+                entry = abbreviations.get(latin)
+                if entry is not None and (not entry[1] or entry[1] & words):
+                    latin = entry[0]
+                expanded.append((form, latin, abjad, legal, acronym))
+            out = expanded
     particles = vocab.dropped_particles()
     kept = [
         p
