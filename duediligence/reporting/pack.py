@@ -131,10 +131,10 @@ def build_pack(
     signs a checkpoint of the audit chain (appended to ``checkpoint_file`` when the caller's
     transaction commits), and writes the zip to ``output`` (a ``.zip`` file, else a folder; default
     ``reports_dir/REF-ASSESSMENT-evidence.zip``). Raises :class:`NotFoundError` for an unknown
-    client.
+    client, :class:`NoAssessmentError` when it has no such assessment (a pack never assesses).
     """
     row = resolve_client(session, client)
-    assessment = find_assessment(session, row.id, as_of=as_of, actor=actor)
+    assessment = find_assessment(session, row.id, as_of=as_of)
     ctx = client_report(session, assessment)
     files: dict[str, bytes] = {}
     for fmt in FORMATS:

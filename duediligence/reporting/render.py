@@ -41,12 +41,11 @@ from duediligence.csvutil import neutralise as neutralise
 from duediligence.db.enums import ReportFormat, ReportKind
 from duediligence.db.models import Assessment, RenderedReport
 from duediligence.db.queries import current_assessment, resolve_client
-from duediligence.errors import InputError
+from duediligence.errors import InputError, NoAssessmentError
 from duediligence.keys import Signer
 from duediligence.reporting import charts, fonts, signing
 from duediligence.reporting.context import client_report, exposure_report, roster_report
 from duediligence.reporting.integrity import record_report
-from duediligence.risk import assess_client
 
 log = logging.getLogger(__name__)
 
@@ -379,10 +378,12 @@ def find_assessment(
     client: str | int,
     *,
     as_of: date | None = None,
-    actor: str | None = None,
 ) -> Assessment:
     """The client's current assessment, or its newest one as of ``as_of`` when given (a
-    historical view for a past date); assessing the client first if there is none."""
+    historical view for a past date). Never assesses: :class:`NoAssessmentError` (exit 2, HTTP
+    404) when there is none, naming the ``duediligence assess`` command that makes it;
+    :class:`NotFoundError` for an unknown client. Reports read results (DESIGN.md): the caller
+    decides whether to assess first."""
     row = resolve_client(session, client)
     if as_of is not None:
         found = session.scalar(
@@ -391,10 +392,19 @@ def find_assessment(
             .order_by(Assessment.id.desc())
             .limit(1)
         )
-        return found or assess_client(session, row.id, as_of=as_of, actor=actor)
-    return current_assessment(session, client_id=row.id) or assess_client(
-        session, row.id, actor=actor
-    )
+        if found is None:
+            raise NoAssessmentError(
+                f"no assessment of {row.external_ref} as of {as_of.isoformat()}; run "
+                f"`duediligence assess {row.external_ref} --as-of {as_of.isoformat()}` first"
+            )
+        return found
+    found = current_assessment(session, client_id=row.id)
+    if found is None:
+        raise NoAssessmentError(
+            f"no assessment of {row.external_ref}; run "
+            f"`duediligence assess {row.external_ref}` first"
+        )
+    return found
 
 
 def render_client_report(
@@ -413,7 +423,8 @@ def render_client_report(
     """Render the review report of a stored assessment and record the file's SHA-256 (audited).
 
     The assessment is ``assessment`` if given, else the client's newest one as of ``as_of``
-    (or its newest at all), assessing the client first when there is none. The file goes to
+    (or its current one): rendering never assesses, :class:`NoAssessmentError` when there is
+    none (see :func:`find_assessment`). The file goes to
     ``output`` (a file, or a folder), else to ``reports_dir`` as ``REF-ASSESSMENT.FORMAT``.
     ``context`` is that assessment's ``client_report`` when the caller has already built it
     (it re-scores the record for knowability, so it is not built twice). ``signer`` signs the
@@ -421,7 +432,7 @@ def render_client_report(
     """
     row = resolve_client(session, client)
     if assessment is None:
-        assessment = find_assessment(session, row.id, as_of=as_of, actor=actor)
+        assessment = find_assessment(session, row.id, as_of=as_of)
     elif assessment.client_id != row.id:
         raise InputError(f"assessment {assessment.id} is not an assessment of {client!r}")
     ctx = context if context is not None else client_report(session, assessment)
