@@ -5,11 +5,12 @@ what a report says).
     python benchmarks/report_snapshot.py DATABASE_URL OUT_DIR [--clients REF ...]
     diff -r BEFORE_DIR AFTER_DIR
 
-Run it once from a checkout of the old code and once from the new one, against the same
-database (rendering reads, it never writes): every file must be identical. For each client
-(default: every client with a current assessment, plus its other stored assessments) it writes
-``REF-ASSESSMENT.json`` (the unsigned JSON form) and ``REF-ASSESSMENT.html`` (the unsigned
-HTML); then ``roster.json/.html`` and ``exposure.json/.html/.csv``.
+Run it once from a checkout of the old code and once from the new one (each run imports the
+package of the checkout the script is in), against the same database (rendering reads, it never
+writes): every file must be identical. For each stored assessment (of the ``--clients`` given,
+default all) it writes ``REF-ASSESSMENT.json`` (the unsigned JSON form) and
+``REF-ASSESSMENT.html`` (the unsigned HTML); then ``roster.json/.html`` and
+``exposure.json/.html/.csv``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+# The package of this checkout, not an installed one: the point is comparing two checkouts.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 

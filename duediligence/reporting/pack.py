@@ -51,6 +51,7 @@ from duediligence.jsonutil import canonical_bytes, canonical_json, sha256_bytes
 from duediligence.keys import Signer, fingerprint, public_pem, verify_signature
 from duediligence.reporting.context import client_report
 from duediligence.reporting.render import find_assessment, render_client_report, report_path
+from duediligence.reporting.schema import ClientReport
 from duediligence.reporting.signing import INTACT, verify_signed_report
 from duediligence.risk.assess import resolve_client
 
@@ -203,7 +204,7 @@ def build_pack(
     )
 
 
-def _readme(ctx: dict[str, Any], stem: str, signer: Signer) -> str:
+def _readme(ctx: ClientReport, stem: str, signer: Signer) -> str:
     subject = ctx["subject"]
     a = ctx["assessment"]
     title = (

@@ -46,6 +46,7 @@ from duediligence.keys import Signer
 from duediligence.reporting import charts, fonts, signing
 from duediligence.reporting.context import client_report, exposure_report, roster_report
 from duediligence.reporting.integrity import record_report
+from duediligence.reporting.schema import ClientReport, ReportContext
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def _d(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
 
 
-def client_charts(ctx: dict[str, Any]) -> dict[str, str]:
+def client_charts(ctx: ReportContext) -> dict[str, str]:
     """The SVG charts of a client report context: ``contributions`` and ``timeline``."""
     know = ctx["knowability"]
     timeline = [{"date": _d(t["date"]), "tier": t["tier"]} for t in know["timeline"]]
@@ -146,7 +147,7 @@ def client_charts(ctx: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def report_charts(kind: str, ctx: dict[str, Any]) -> dict[str, str]:
+def report_charts(kind: str, ctx: ReportContext) -> dict[str, str]:
     """The SVG charts of any report context."""
     if kind == "client":
         return client_charts(ctx)
@@ -155,7 +156,7 @@ def report_charts(kind: str, ctx: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-def content_time(ctx: dict[str, Any]) -> datetime:
+def content_time(ctx: ReportContext) -> datetime:
     """When a report's content was fixed (``integrity.generated_at``, UTC, whole seconds; the
     Unix epoch for an empty roster): the only time written into its files."""
     generated = (ctx.get("integrity") or {}).get("generated_at")
@@ -166,7 +167,7 @@ def content_time(ctx: dict[str, Any]) -> datetime:
 
 
 def render_html(
-    kind: str, ctx: dict[str, Any], signer: Signer | None = None, font_note: str | None = None
+    kind: str, ctx: ReportContext, signer: Signer | None = None, font_note: str | None = None
 ) -> str:
     """Self-contained HTML of a report context (``kind``: client, roster or exposure).
 
@@ -255,7 +256,7 @@ def render_pdf(
     return pdf
 
 
-def exposure_csv(ctx: dict[str, Any]) -> str:
+def exposure_csv(ctx: ReportContext) -> str:
     """The exposure report as CSV (one row per engagement), formulas neutralised."""
     buffer = io.StringIO()
     writer = csvutil.writer(buffer, lineterminator="\r\n")
@@ -318,7 +319,7 @@ def _target(output: Path | None, reports_dir: Path, name: str) -> Path:
 
 
 def render_bytes(
-    kind: str, fmt: ReportFormat, ctx: dict[str, Any], signer: Signer | None = None
+    kind: str, fmt: ReportFormat, ctx: ReportContext, signer: Signer | None = None
 ) -> bytes:
     """The bytes of a report context in a format (deterministic: same context and key, same
     bytes), signed when ``signer`` is given (CSV is never signed). A PDF embeds the JSON form
@@ -350,7 +351,7 @@ def render_bytes(
     return signing.sign_html(html.encode("utf-8"), ctx, signer) if signer else html.encode()
 
 
-def report_stem(ctx: dict[str, Any]) -> str:
+def report_stem(ctx: ReportContext) -> str:
     """A report's default file name without extension: ``REF-ASSESSMENT`` for a client report,
     ``KIND-YYYYMMDDTHHMMSS`` (newest assessment time) for the roster and exposure reports."""
     if ctx.get("report") == "client":
@@ -417,7 +418,7 @@ def render_client_report(
     reports_dir: Path,
     actor: str | None = None,
     assessment: Assessment | None = None,
-    context: dict[str, Any] | None = None,
+    context: ClientReport | None = None,
     signer: Signer | None = None,
 ) -> tuple[Path, RenderedReport]:
     """Render the review report of a stored assessment and record the file's SHA-256 (audited).

@@ -39,6 +39,7 @@ from duediligence.keys import Signer, installation_signer
 from duediligence.onboarding import onboard
 from duediligence.reporting.context import client_report
 from duediligence.reporting.render import client_charts, environment, render_client_report
+from duediligence.reporting.schema import ClientReport
 from duediligence.review.decisions import (
     client_decisions,
     confirm,
@@ -375,7 +376,7 @@ def _checkpoint(request: Request, db: Session, actor: str) -> None:
 # --------------------------------------------------------------------------- client page
 
 
-def _report_content(ctx: dict[str, Any]) -> Markup:
+def _report_content(ctx: ClientReport) -> Markup:
     """The review report's ``content`` block, rendered by the reporting templates themselves."""
     template = environment().get_template("client.html")
     context = template.new_context({"r": ctx, "charts": client_charts(ctx)})
