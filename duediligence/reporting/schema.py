@@ -16,8 +16,8 @@ as plain dicts here: their shape is the risk layer's (:mod:`duediligence.risk.ru
 :mod:`duediligence.risk.model`, :mod:`duediligence.risk.pep`).
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: TypedDict reads ``NotRequired`` from the real
+# annotations, and the docs test walks them at run time.
 from collections.abc import Mapping
 from typing import Any, NotRequired, TypedDict
 
