@@ -84,7 +84,13 @@ from duediligence.reporting.schema import (
     TippingSignal,
 )
 from duediligence.review.edd import edd_steps
-from duediligence.risk.knowability import Knowability, band_at, knowability
+from duediligence.risk.assess import load_scorer
+from duediligence.risk.knowability import (
+    Knowability,
+    band_at,
+    knowability,
+    knowability_of_clients,
+)
 from duediligence.risk.model import FALLBACK_VERSION, Scorer
 from duediligence.risk.pep import pep_hit, pep_summary
 from duediligence.risk.reference import tier_thresholds
@@ -810,6 +816,8 @@ def exposure_report(session: Session) -> ExposureReport:
     For each client whose current assessment is high or prohibited, the public record is
     re-scored at every date it changed up to that assessment's as-of date; the engagements on
     or after the first high-risk date are listed with the signals that tipped it.
+    The records are loaded in bulk (:func:`~duediligence.risk.knowability.knowability_of_clients`):
+    a handful of queries per thousand risky clients.
     """
     latest = current_ids(session)
     risky = session.execute(
@@ -819,8 +827,24 @@ def exposure_report(session: Session) -> ExposureReport:
         )
     ).all()
     rows: list[ExposureClient] = []
-    for cid, as_of, version in sorted(risky):
-        k = knowability(session, cid, until=as_of, model=scorer_for_version(session, version))
+    scorers: dict[str | None, Scorer] = {}
+    active: list[Scorer] = []
+
+    def scorer(version: str | None) -> Scorer:
+        if version not in scorers:
+            found = scorer_for_version(session, version)
+            if found is None:  # the assessment's model is gone: the active one, named
+                if not active:
+                    active.append(load_scorer(session))
+                found = active[0]
+            scorers[version] = found
+        return scorers[version]
+
+    ordered = sorted(risky)
+    answers = knowability_of_clients(
+        session, [(cid, as_of, scorer(version)) for cid, as_of, version in ordered]
+    )
+    for (_cid, as_of, _version), k in zip(ordered, answers, strict=True):
         if k.knowable_since is None or not k.engagements_after:
             continue
         rows.append(
