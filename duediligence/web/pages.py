@@ -38,7 +38,12 @@ from duediligence.errors import ConflictError, InputError, NotFoundError
 from duediligence.keys import Signer, installation_signer
 from duediligence.onboarding import onboard
 from duediligence.reporting.context import client_report
-from duediligence.reporting.render import client_charts, environment, render_client_report
+from duediligence.reporting.render import (
+    client_charts,
+    environment,
+    find_assessment,
+    render_client_report,
+)
 from duediligence.reporting.schema import ClientReport
 from duediligence.review.decisions import (
     client_decisions,
@@ -574,9 +579,8 @@ def download_report(
     if fmt not in ("html", "pdf", "json"):
         raise HTTPException(404, "reports come as html, pdf or json")
     client = resolve_client(db, ref)
-    assessment = current_assessment(db, client_id=client.id)
-    if assessment is None:
-        raise ConflictError(f"{ref} has not been assessed yet")
+    # A report reads the current assessment, never makes one: 404 naming `duediligence assess`.
+    assessment = find_assessment(db, client.id)
     path, record = render_client_report(
         db,
         client.external_ref,
