@@ -28,7 +28,8 @@ from duediligence.errors import NoAssessmentError, NotFoundError
 from duediligence.reporting.context import client_report, exposure_report
 from duediligence.reporting.pack import build_pack
 from duediligence.reporting.render import find_assessment, render_client_report
-from duediligence.risk import assess_client
+from duediligence.risk import assess_client, knowability, load_scorer
+from duediligence.risk.knowability import knowability_of_clients
 from tests.factories import make_client, make_engagement, make_signal
 
 
@@ -163,3 +164,27 @@ def test_exposure_report_statements_do_not_grow_with_the_clients(session: Sessio
     assert (listed_few, listed_many) == (2, 12)
     assert many == few, (few, many)
     assert many <= 15, many
+
+
+def test_knowability_in_bulk_equals_one_client_at_a_time(session: Session) -> None:
+    """Records loaded together up to the latest date and cut at each client's own date give
+    the answers of one knowability per client (including one never high, one cut before its
+    crossing, one a client with nothing on record)."""
+    clients = [
+        _client_with_signals(session, "BULK-A", 12),
+        _client_with_signals(session, "BULK-B", 30),
+        make_client(session, external_ref="BULK-C"),
+    ]
+    session.commit()
+    scorer = load_scorer(session)
+    wanted = [
+        (clients[0].id, date(2024, 1, 1), scorer),
+        (clients[1].id, date(2015, 2, 1), scorer),  # before most of its record
+        (clients[2].id, date(2020, 1, 1), scorer),
+        (clients[1].id, date(2024, 1, 1), scorer),
+    ]
+    bulk = knowability_of_clients(session, wanted, chunk_size=3)
+    single = [knowability(session, cid, until=until, model=m) for cid, until, m in wanted]
+    assert bulk == single
+    assert bulk[0].knowable_since is not None and bulk[0].engagements_after
+    assert bulk[1].timeline != bulk[3].timeline
