@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from duediligence.db.enums import ReportFormat
 from duediligence.db.models import Client, Signal
+from duediligence.db.queries import current_assessment
 from duediligence.db.session import session_scope
 from duediligence.ingest.roster import import_file
 from duediligence.ingest.watchlists import import_watchlist
@@ -38,7 +39,7 @@ from duediligence.reporting.render import (
     render_html,
     render_roster_report,
 )
-from duediligence.risk import latest_assessment, load_scorer, score_clients, store_results
+from duediligence.risk import load_scorer, score_clients, store_results
 from duediligence.sampledata.paths import sample_data_dir
 from duediligence.sampledata.roster import IMPORT_ORDER
 from duediligence.sampledata.scale import generate_scale
@@ -85,7 +86,7 @@ def client_reports(limit: int) -> None:
         f"{signals} signals in the database"
     )
     with session_scope(engine) as s:
-        assessments = [latest_assessment(s, cid) for cid in s.scalars(select(Client.id))]
+        assessments = [current_assessment(s, client_id=cid) for cid in s.scalars(select(Client.id))]
         t = time.perf_counter()
         contexts = [client_report(s, a) for a in assessments[:limit] if a is not None]
         t_ctx = time.perf_counter() - t

@@ -60,6 +60,11 @@ class NotFoundError(DueDiligenceError):
     exit_code = 2
 
 
+class NoAssessmentError(NotFoundError):
+    """A report was asked of a client (or an as-of date) with no stored assessment. Reports
+    read assessments, they never make one: the caller assesses first (``duediligence assess``)."""
+
+
 class PermissionDenied(DueDiligenceError):
     """The acting user's role does not allow the action."""
 

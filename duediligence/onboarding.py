@@ -363,5 +363,5 @@ def onboard(
         report_sha256=record.sha256,
         negative_results=[n["text"] for n in ctx["negative_results"]],
         pep=ctx["pep"]["summary"] if ctx["pep"] else None,
-        edd_steps=ctx["pep"]["edd"] if ctx["pep"] else [],
+        edd_steps=[dict(step) for step in ctx["pep"]["edd"]] if ctx["pep"] else [],
     )

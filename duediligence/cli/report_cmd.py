@@ -47,8 +47,9 @@ def client(
     output: Path | None = OUTPUT_OPT,
     as_user: str | None = AS_OPT,
 ) -> None:
-    """Render a client's review report from its newest stored assessment (or the one as of
-    --as-of, assessing it first if there is none); prints the file path and its SHA-256.
+    """Render a client's review report from its current stored assessment (or its newest one
+    as of --as-of); prints the file path and its SHA-256. A report never assesses: with no
+    such assessment it exits 2 and says to run `duediligence assess CLIENT` first.
 
     Example:
 

@@ -51,6 +51,7 @@ from duediligence.jsonutil import canonical_bytes, canonical_json, sha256_bytes
 from duediligence.keys import Signer, fingerprint, public_pem, verify_signature
 from duediligence.reporting.context import client_report
 from duediligence.reporting.render import find_assessment, render_client_report, report_path
+from duediligence.reporting.schema import ClientReport
 from duediligence.reporting.signing import INTACT, verify_signed_report
 from duediligence.risk.assess import resolve_client
 
@@ -131,10 +132,10 @@ def build_pack(
     signs a checkpoint of the audit chain (appended to ``checkpoint_file`` when the caller's
     transaction commits), and writes the zip to ``output`` (a ``.zip`` file, else a folder; default
     ``reports_dir/REF-ASSESSMENT-evidence.zip``). Raises :class:`NotFoundError` for an unknown
-    client.
+    client, :class:`NoAssessmentError` when it has no such assessment (a pack never assesses).
     """
     row = resolve_client(session, client)
-    assessment = find_assessment(session, row.id, as_of=as_of, actor=actor)
+    assessment = find_assessment(session, row.id, as_of=as_of)
     ctx = client_report(session, assessment)
     files: dict[str, bytes] = {}
     for fmt in FORMATS:
@@ -203,7 +204,7 @@ def build_pack(
     )
 
 
-def _readme(ctx: dict[str, Any], stem: str, signer: Signer) -> str:
+def _readme(ctx: ClientReport, stem: str, signer: Signer) -> str:
     subject = ctx["subject"]
     a = ctx["assessment"]
     title = (

@@ -41,12 +41,12 @@ from duediligence.csvutil import neutralise as neutralise
 from duediligence.db.enums import ReportFormat, ReportKind
 from duediligence.db.models import Assessment, RenderedReport
 from duediligence.db.queries import current_assessment, resolve_client
-from duediligence.errors import InputError
+from duediligence.errors import InputError, NoAssessmentError
 from duediligence.keys import Signer
 from duediligence.reporting import charts, fonts, signing
 from duediligence.reporting.context import client_report, exposure_report, roster_report
 from duediligence.reporting.integrity import record_report
-from duediligence.risk import assess_client
+from duediligence.reporting.schema import ClientReport, ReportContext
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def _d(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
 
 
-def client_charts(ctx: dict[str, Any]) -> dict[str, str]:
+def client_charts(ctx: ReportContext) -> dict[str, str]:
     """The SVG charts of a client report context: ``contributions`` and ``timeline``."""
     know = ctx["knowability"]
     timeline = [{"date": _d(t["date"]), "tier": t["tier"]} for t in know["timeline"]]
@@ -147,7 +147,7 @@ def client_charts(ctx: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def report_charts(kind: str, ctx: dict[str, Any]) -> dict[str, str]:
+def report_charts(kind: str, ctx: ReportContext) -> dict[str, str]:
     """The SVG charts of any report context."""
     if kind == "client":
         return client_charts(ctx)
@@ -156,7 +156,7 @@ def report_charts(kind: str, ctx: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-def content_time(ctx: dict[str, Any]) -> datetime:
+def content_time(ctx: ReportContext) -> datetime:
     """When a report's content was fixed (``integrity.generated_at``, UTC, whole seconds; the
     Unix epoch for an empty roster): the only time written into its files."""
     generated = (ctx.get("integrity") or {}).get("generated_at")
@@ -167,7 +167,7 @@ def content_time(ctx: dict[str, Any]) -> datetime:
 
 
 def render_html(
-    kind: str, ctx: dict[str, Any], signer: Signer | None = None, font_note: str | None = None
+    kind: str, ctx: ReportContext, signer: Signer | None = None, font_note: str | None = None
 ) -> str:
     """Self-contained HTML of a report context (``kind``: client, roster or exposure).
 
@@ -256,7 +256,7 @@ def render_pdf(
     return pdf
 
 
-def exposure_csv(ctx: dict[str, Any]) -> str:
+def exposure_csv(ctx: ReportContext) -> str:
     """The exposure report as CSV (one row per engagement), formulas neutralised."""
     buffer = io.StringIO()
     writer = csvutil.writer(buffer, lineterminator="\r\n")
@@ -319,7 +319,7 @@ def _target(output: Path | None, reports_dir: Path, name: str) -> Path:
 
 
 def render_bytes(
-    kind: str, fmt: ReportFormat, ctx: dict[str, Any], signer: Signer | None = None
+    kind: str, fmt: ReportFormat, ctx: ReportContext, signer: Signer | None = None
 ) -> bytes:
     """The bytes of a report context in a format (deterministic: same context and key, same
     bytes), signed when ``signer`` is given (CSV is never signed). A PDF embeds the JSON form
@@ -351,7 +351,7 @@ def render_bytes(
     return signing.sign_html(html.encode("utf-8"), ctx, signer) if signer else html.encode()
 
 
-def report_stem(ctx: dict[str, Any]) -> str:
+def report_stem(ctx: ReportContext) -> str:
     """A report's default file name without extension: ``REF-ASSESSMENT`` for a client report,
     ``KIND-YYYYMMDDTHHMMSS`` (newest assessment time) for the roster and exposure reports."""
     if ctx.get("report") == "client":
@@ -379,10 +379,12 @@ def find_assessment(
     client: str | int,
     *,
     as_of: date | None = None,
-    actor: str | None = None,
 ) -> Assessment:
     """The client's current assessment, or its newest one as of ``as_of`` when given (a
-    historical view for a past date); assessing the client first if there is none."""
+    historical view for a past date). Never assesses: :class:`NoAssessmentError` (exit 2, HTTP
+    404) when there is none, naming the ``duediligence assess`` command that makes it;
+    :class:`NotFoundError` for an unknown client. Reports read results (DESIGN.md): the caller
+    decides whether to assess first."""
     row = resolve_client(session, client)
     if as_of is not None:
         found = session.scalar(
@@ -391,10 +393,19 @@ def find_assessment(
             .order_by(Assessment.id.desc())
             .limit(1)
         )
-        return found or assess_client(session, row.id, as_of=as_of, actor=actor)
-    return current_assessment(session, client_id=row.id) or assess_client(
-        session, row.id, actor=actor
-    )
+        if found is None:
+            raise NoAssessmentError(
+                f"no assessment of {row.external_ref} as of {as_of.isoformat()}; run "
+                f"`duediligence assess {row.external_ref} --as-of {as_of.isoformat()}` first"
+            )
+        return found
+    found = current_assessment(session, client_id=row.id)
+    if found is None:
+        raise NoAssessmentError(
+            f"no assessment of {row.external_ref}; run "
+            f"`duediligence assess {row.external_ref}` first"
+        )
+    return found
 
 
 def render_client_report(
@@ -407,13 +418,14 @@ def render_client_report(
     reports_dir: Path,
     actor: str | None = None,
     assessment: Assessment | None = None,
-    context: dict[str, Any] | None = None,
+    context: ClientReport | None = None,
     signer: Signer | None = None,
 ) -> tuple[Path, RenderedReport]:
     """Render the review report of a stored assessment and record the file's SHA-256 (audited).
 
     The assessment is ``assessment`` if given, else the client's newest one as of ``as_of``
-    (or its newest at all), assessing the client first when there is none. The file goes to
+    (or its current one): rendering never assesses, :class:`NoAssessmentError` when there is
+    none (see :func:`find_assessment`). The file goes to
     ``output`` (a file, or a folder), else to ``reports_dir`` as ``REF-ASSESSMENT.FORMAT``.
     ``context`` is that assessment's ``client_report`` when the caller has already built it
     (it re-scores the record for knowability, so it is not built twice). ``signer`` signs the
@@ -421,7 +433,7 @@ def render_client_report(
     """
     row = resolve_client(session, client)
     if assessment is None:
-        assessment = find_assessment(session, row.id, as_of=as_of, actor=actor)
+        assessment = find_assessment(session, row.id, as_of=as_of)
     elif assessment.client_id != row.id:
         raise InputError(f"assessment {assessment.id} is not an assessment of {client!r}")
     ctx = context if context is not None else client_report(session, assessment)

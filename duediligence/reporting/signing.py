@@ -34,6 +34,7 @@ import binascii
 import copy
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ PDF_SLOT_SIZE = 4096
 ATTACHMENT_NAME = "report.json"
 
 
-def content_digest(ctx: dict[str, Any]) -> str:
+def content_digest(ctx: Mapping[str, Any]) -> str:
     """SHA-256 of a report's JSON form: RFC 8785 canonical JSON without ``signature`` and
     ``integrity.content_sha256`` (the value stored in that field)."""
     data = {k: v for k, v in ctx.items() if k != "signature"}
@@ -63,7 +64,7 @@ def content_digest(ctx: dict[str, Any]) -> str:
     return sha256_canonical(data)
 
 
-def default_file_name(ctx: dict[str, Any], fmt: str) -> str:
+def default_file_name(ctx: Mapping[str, Any], fmt: str) -> str:
     """The name a report is rendered under by default: ``REF-ASSESSMENT.fmt`` for a client
     report, ``KIND-STAMP.fmt`` for the roster and exposure reports."""
     from duediligence.reporting.render import report_stem, safe_filename
@@ -72,7 +73,7 @@ def default_file_name(ctx: dict[str, Any], fmt: str) -> str:
 
 
 def _statement(
-    ctx: dict[str, Any], fmt: str, signer: Signer, document_sha256: str | None
+    ctx: Mapping[str, Any], fmt: str, signer: Signer, document_sha256: str | None
 ) -> dict[str, Any]:
     subject = ctx.get("subject") or {}
     assessment = ctx.get("assessment") or {}
@@ -99,17 +100,17 @@ def _block(statement: dict[str, Any], signer: Signer) -> dict[str, Any]:
     return {"statement": statement, "signature": signer.sign(canonical_bytes(statement))}
 
 
-def json_bytes(ctx: dict[str, Any]) -> bytes:
+def json_bytes(ctx: Mapping[str, Any]) -> bytes:
     """The JSON file of a report context (indented, keys sorted, UTF-8, final newline)."""
     return (json.dumps(ctx, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def signed_json(ctx: dict[str, Any], signer: Signer) -> bytes:
+def signed_json(ctx: Mapping[str, Any], signer: Signer) -> bytes:
     """The JSON report with its ``signature`` field."""
     return json_bytes({**ctx, "signature": _block(_statement(ctx, "json", signer, None), signer)})
 
 
-def sign_html(unsigned: bytes, ctx: dict[str, Any], signer: Signer) -> bytes:
+def sign_html(unsigned: bytes, ctx: Mapping[str, Any], signer: Signer) -> bytes:
     """Fill the empty signature ``<meta>`` of an HTML report rendered with one."""
     if unsigned.count(HTML_META + b'"') != 1:
         raise ValueError("the HTML report has no empty signature slot")
@@ -123,7 +124,7 @@ def pdf_slot_content() -> bytes:
     return PDF_SLOT_EMPTY.ljust(PDF_SLOT_SIZE)
 
 
-def sign_pdf(unsigned: bytes, ctx: dict[str, Any], signer: Signer, attachment: bytes) -> bytes:
+def sign_pdf(unsigned: bytes, ctx: Mapping[str, Any], signer: Signer, attachment: bytes) -> bytes:
     """Fill the fixed-size signature attachment of a PDF report rendered with
     :func:`pdf_slot_content` and the uncompressed ``attachment`` (the signed JSON form)."""
     at = unsigned.find(pdf_slot_content())

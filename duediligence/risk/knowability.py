@@ -10,7 +10,9 @@ changing for the client's or an owner's country.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -18,11 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence.db.enums import Tier
-from duediligence.db.models import Assessment, Engagement, Signal
+from duediligence.db.models import Assessment, Client, Engagement, Signal
 from duediligence.db.queries import resolve_client, utc_today
 from duediligence.risk.assess import RiskResult, load_scorer, score_records
 from duediligence.risk.model import Scorer, tier_for
-from duediligence.risk.records import change_dates, load_facts, record_as_of
+from duediligence.risk.records import ClientFacts, change_dates, load_facts, record_as_of
 from duediligence.risk.reference import listings
 from duediligence.risk.rules import HOLD_RULE
 
@@ -161,6 +163,103 @@ def _stored(assessment: Assessment) -> RiskResult:
     )
 
 
+def _scored(
+    ref: str,
+    name: str,
+    facts: ClientFacts,
+    scorer: Scorer,
+    assessment: Assessment | None,
+) -> tuple[Knowability, RiskResult | None]:
+    """Score the loaded record at every date it changed (pure: no database); the answer without
+    its tipping signals and engagements, and the first high-risk result (None: never high)."""
+    days = change_dates(facts)
+    if assessment is not None and facts.until not in days:
+        days.append(facts.until)
+    results = score_records([record_as_of(facts, d) for d in days], scorer)
+    recomputed: RiskResult | None = None
+    if assessment is not None:
+        recomputed = results[-1]
+        results[-1] = _stored(assessment)
+    timeline = [
+        {
+            "date": r.as_of,
+            "tier": r.tier.value,
+            "probability": round(r.probability, 4),
+            "summary": r.explanation.get("summary", ""),
+        }
+        for r in results
+    ]
+    crossed = next((r for r in results if r.tier.rank >= Tier.HIGH.rank), None)
+    answer = Knowability(ref, name, None, None, timeline=timeline, model_version=scorer.version)
+    if assessment is not None and recomputed is not None:
+        answer.assessment_id = assessment.id
+        answer.recomputed_tier = recomputed.tier.value
+        answer.consistent = recomputed.inputs_hash == assessment.inputs_hash
+    if crossed is not None:
+        answer.knowable_since = crossed.as_of
+        answer.tier_then = crossed.tier.value
+    return answer, crossed
+
+
+def _explain_crossings(
+    session: Session, crossings: Sequence[tuple[int, Knowability, RiskResult]]
+) -> None:
+    """Fill in what tipped each ``(client_id, answer, first high-risk result)`` and the
+    engagements from that date on: two queries for all of them."""
+    if not crossings:
+        return
+    causes: dict[int, list[dict[str, Any]]] = {}
+    tipping_ids: dict[int, set[int]] = {}
+    for client_id, _answer, crossed in crossings:
+        causes[client_id], tipping_ids[client_id] = _causes(crossed)
+    wanted = set().union(*tipping_ids.values())
+    tipping = (
+        session.scalars(
+            select(Signal).where(Signal.id.in_(wanted)).order_by(Signal.published_at, Signal.id)
+        ).all()
+        if wanted
+        else []
+    )
+    engagements: dict[int, list[Engagement]] = defaultdict(list)
+    for e in session.scalars(
+        select(Engagement)
+        .where(Engagement.client_id.in_([cid for cid, _a, _c in crossings]))
+        .order_by(Engagement.client_id, Engagement.date, Engagement.id)
+    ):
+        engagements[e.client_id].append(e)
+    for client_id, answer, crossed in crossings:
+        answer.tipping_signals = [
+            {
+                "id": s.id,
+                "published_at": s.published_at,
+                "title": s.title,
+                "source": s.source,
+                "kind": s.kind.value,
+                "label": s.label,
+                "severity": s.severity.value if s.severity else None,
+            }
+            for s in tipping
+            if s.id in tipping_ids[client_id]
+        ]
+        signal_causes = [
+            {
+                "kind": "signal",
+                "date": s["published_at"],
+                "text": f"{s['title']} ({s['source'] or 'source unknown'})",
+                "signal_id": s["id"],
+            }
+            for s in answer.tipping_signals
+        ]
+        answer.tipped_by = sorted(
+            causes[client_id] + signal_causes, key=lambda c: (c["date"], c["text"])
+        )
+        answer.engagements_after = [
+            {"date": e.date, "kind": e.kind.value, "description": e.description, "value": e.value}
+            for e in engagements[client_id]
+            if e.date >= crossed.as_of
+        ]
+
+
 def knowability(
     session: Session,
     client: str | int,
@@ -179,6 +278,9 @@ def knowability(
     as-of date, scored with ``model`` (the caller passes the assessment's own model version),
     and the band's point at the as-of date *is* the stored assessment — so the verdict, the
     band's value at the assessment date and the knowable-since date cannot disagree.
+
+    The record is loaded once (one query per table) and sliced in memory at every date, so the
+    number of queries does not grow with the number of signals.
     """
     row = resolve_client(session, client)
     if assessment is not None:
@@ -187,67 +289,44 @@ def knowability(
     scorer = model or load_scorer(session)
     seen_by = assessment.created_at if assessment is not None else None
     facts = load_facts(session, [row.id], until, seen_by=seen_by)[0]
-    days = change_dates(facts)
-    if assessment is not None and until not in days:
-        days.append(until)
-    results = score_records([record_as_of(facts, d) for d in days], scorer)
-    recomputed: RiskResult | None = None
-    if assessment is not None:
-        recomputed = results[-1]
-        results[-1] = _stored(assessment)
-    timeline = [
-        {
-            "date": r.as_of,
-            "tier": r.tier.value,
-            "probability": round(r.probability, 4),
-            "summary": r.explanation.get("summary", ""),
-        }
-        for r in results
-    ]
-    crossed = next((r for r in results if r.tier.rank >= Tier.HIGH.rank), None)
-    answer = Knowability(
-        row.external_ref, row.name, None, None, timeline=timeline, model_version=scorer.version
-    )
-    if assessment is not None and recomputed is not None:
-        answer.assessment_id = assessment.id
-        answer.recomputed_tier = recomputed.tier.value
-        answer.consistent = recomputed.inputs_hash == assessment.inputs_hash
-    if crossed is None:
-        return answer
-    answer.knowable_since = crossed.as_of
-    answer.tier_then = crossed.tier.value
-    causes, tipping_ids = _causes(crossed)
-    tipping = session.scalars(
-        select(Signal).where(Signal.id.in_(tipping_ids)).order_by(Signal.published_at, Signal.id)
-    ).all()
-    answer.tipping_signals = [
-        {
-            "id": s.id,
-            "published_at": s.published_at,
-            "title": s.title,
-            "source": s.source,
-            "kind": s.kind.value,
-            "label": s.label,
-            "severity": s.severity.value if s.severity else None,
-        }
-        for s in tipping
-    ]
-    signal_causes = [
-        {
-            "kind": "signal",
-            "date": s["published_at"],
-            "text": f"{s['title']} ({s['source'] or 'source unknown'})",
-            "signal_id": s["id"],
-        }
-        for s in answer.tipping_signals
-    ]
-    answer.tipped_by = sorted(causes + signal_causes, key=lambda c: (c["date"], c["text"]))
-    answer.engagements_after = [
-        {"date": e.date, "kind": e.kind.value, "description": e.description, "value": e.value}
-        for e in session.scalars(
-            select(Engagement)
-            .where(Engagement.client_id == row.id, Engagement.date >= crossed.as_of)
-            .order_by(Engagement.date)
-        )
-    ]
+    answer, crossed = _scored(row.external_ref, row.name, facts, scorer, assessment)
+    if crossed is not None:
+        _explain_crossings(session, [(row.id, answer, crossed)])
     return answer
+
+
+def knowability_of_clients(
+    session: Session,
+    wanted: Sequence[tuple[int, date, Scorer]],
+    *,
+    chunk_size: int = 1000,
+) -> list[Knowability]:
+    """:func:`knowability` of many clients at once, in the order given: each
+    ``(client_id, until, model)`` is the client's record up to ``until`` scored with ``model``.
+
+    Loads the records of a chunk of clients in one go (:func:`load_facts`, up to the chunk's
+    latest ``until``; each record is then cut at its own date) and explains every crossing with
+    two more queries, so a roster-level report takes a handful of queries per chunk, not several
+    per client. Same answers as :func:`knowability` one client at a time.
+    :class:`NotFoundError` names a missing client.
+    """
+    out: list[Knowability] = []
+    for start in range(0, len(wanted), chunk_size):
+        chunk = wanted[start : start + chunk_size]
+        ids = [cid for cid, _until, _model in chunk]
+        names = {
+            cid: (ref, name)
+            for cid, ref, name in session.execute(
+                select(Client.id, Client.external_ref, Client.name).where(Client.id.in_(ids))
+            )
+        }
+        loaded = load_facts(session, ids, max(until for _cid, until, _model in chunk))
+        crossings: list[tuple[int, Knowability, RiskResult]] = []
+        for (cid, until, scorer), facts in zip(chunk, loaded, strict=True):
+            ref, name = names[cid]
+            answer, crossed = _scored(ref, name, replace(facts, until=until), scorer, None)
+            if crossed is not None:
+                crossings.append((cid, answer, crossed))
+            out.append(answer)
+        _explain_crossings(session, crossings)
+    return out

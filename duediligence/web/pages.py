@@ -40,7 +40,13 @@ from duediligence.errors import ConflictError, InputError, NotFoundError
 from duediligence.keys import Signer, installation_signer
 from duediligence.onboarding import onboard
 from duediligence.reporting.context import client_report
-from duediligence.reporting.render import client_charts, environment, render_client_report
+from duediligence.reporting.render import (
+    client_charts,
+    environment,
+    find_assessment,
+    render_client_report,
+)
+from duediligence.reporting.schema import ClientReport
 from duediligence.review.decisions import (
     client_decisions,
     confirm,
@@ -401,7 +407,7 @@ def _checkpoint(request: Request, db: Session, actor: str) -> None:
 # --------------------------------------------------------------------------- client page
 
 
-def _report_content(ctx: dict[str, Any]) -> Markup:
+def _report_content(ctx: ClientReport) -> Markup:
     """The review report's ``content`` block, rendered by the reporting templates themselves."""
     template = environment().get_template("client.html")
     context = template.new_context({"r": ctx, "charts": client_charts(ctx)})
@@ -658,9 +664,8 @@ def download_report(
     if fmt not in ("html", "pdf", "json"):
         raise HTTPException(404, "reports come as html, pdf or json")
     client = resolve_client(db, ref)
-    assessment = current_assessment(db, client_id=client.id)
-    if assessment is None:
-        raise ConflictError(f"{ref} has not been assessed yet")
+    # A report reads the current assessment, never makes one: 404 naming `duediligence assess`.
+    assessment = find_assessment(db, client.id)
     path, record = render_client_report(
         db,
         client.external_ref,

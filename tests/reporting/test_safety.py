@@ -215,6 +215,7 @@ def test_file_names_cannot_escape(name: str, tmp_path: Path) -> None:
 def test_hostile_reference_stays_in_the_reports_folder(session: Session, tmp_path: Path) -> None:
     client = make_client(session, external_ref="../../../tmp/owned")
     make_engagement(session, client, kind=EngagementKind.CONTRACT)
+    assess_client(session, client.id)  # a report reads an assessment, never makes one
     session.commit()
     folder = tmp_path / "reports"
     path, _ = render_client_report(session, client.external_ref, reports_dir=folder)
