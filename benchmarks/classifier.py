@@ -29,7 +29,7 @@ from risk import short_texts
 from sklearn.metrics import f1_score
 
 from duediligence.jsonutil import sha256_file
-from duediligence.sampledata.media_corpus import read_corpus
+from duediligence.signals.corpus import read_corpus
 from duediligence.signals import realnews
 from duediligence.signals.classifier import (
     MediaModel,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from duediligence.db.models import Client, Engagement, Party, Signal
 from duediligence.ingest.roster import import_file
 from duediligence.sampledata.media_corpus import write_corpus
-from duediligence.sampledata.paths import sample_data_dir
+from duediligence.shipped import sample_data_dir
 from duediligence.sampledata.roster import SANCTIONED_OWNERS, write_sample_data
 from duediligence.sampledata.scale import generate_scale
 from duediligence.signals.taxonomy import LABELS

@@ -16,7 +16,7 @@ from duediligence.db.models import AuditEvent, ModelVersion
 from duediligence.errors import IntegrityError
 from duediligence.jsonutil import sha256_file
 from duediligence.modelstore import activate_model, active_versions, load_active, load_model
-from duediligence.sampledata.media_corpus import read_corpus
+from duediligence.signals.corpus import read_corpus
 from duediligence.signals.training import corpus_paths
 
 
