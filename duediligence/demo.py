@@ -178,7 +178,7 @@ def _score(engine: Engine) -> str:
 
 
 def _knowability(engine: Engine) -> str:
-    from duediligence.risk import knowability
+    from duediligence.risk.knowability import knowability
 
     lines = []
     with session_scope(engine) as session:

@@ -63,7 +63,7 @@ from duediligence.errors import (
     PermissionDenied,
     StaleStateError,
 )
-from duediligence.matching.compare import DEFAULT_THRESHOLD
+from duediligence.defaults import MATCH_THRESHOLD
 from duediligence.review.edd import (
     APPROVALS,
     EDD_FIELDS,
@@ -71,7 +71,6 @@ from duediligence.review.edd import (
     missing_edd_fields,
     needs_edd,
 )
-from duediligence.review.users import Permission, require_permission
 from duediligence.risk.pep import PEP_RULE
 
 log = logging.getLogger(__name__)
@@ -295,6 +294,10 @@ def decide(
     ``source_of_funds`` and ``edd_rationale`` is an :class:`InputError` naming what is missing
     (see the module docstring). The EDD fields are stored on any decision that gives them.
     """
+    # imported here: the users module hashes a dummy password when imported, which
+    # read-only commands (``review queue``) need not wait for
+    from duediligence.review.users import Permission, require_permission
+
     maker = require_permission(session, actor, Permission.DECIDE)
     lock_chain(session)  # serialise concurrent decisions before reading what is pending
     try:
@@ -402,6 +405,8 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     awaiting confirmation, or when the client was re-assessed at a higher tier since (the
     decision was made on stale facts). Records one ``decision.confirmed`` event.
     """
+    from duediligence.review.users import Permission, require_permission  # see decide()
+
     checker = require_permission(session, actor, Permission.CONFIRM_DECISION)
     lock_chain(session)  # two reviewers confirming at once: the second sees the first's
     decision = session.get(Decision, decision_id, populate_existing=True)
@@ -466,6 +471,8 @@ def senior_approve(session: Session, decision_id: int, *, actor: str | None) -> 
     an approval still lacking an EDD field is an :class:`InputError`. The decision takes effect
     when its second review is recorded too. Records one ``decision.senior_approved`` event.
     """
+    from duediligence.review.users import Permission, require_permission  # see decide()
+
     approver = require_permission(session, actor, Permission.SENIOR_APPROVAL)
     lock_chain(session)
     decision = session.get(Decision, decision_id, populate_existing=True)
@@ -617,7 +624,7 @@ def potential_match_items(session: Session) -> list[QueueItem]:
         .outerjoin(Assessment, Assessment.id == current.c.id)
         .where(
             ScreeningMatch.status == MatchStatus.PENDING,
-            ScreeningMatch.score >= DEFAULT_THRESHOLD,
+            ScreeningMatch.score >= MATCH_THRESHOLD,
         )
         .order_by(ScreeningMatch.created_at, ScreeningMatch.id)
     ).all()

@@ -23,7 +23,8 @@ from duediligence.reporting.context import client_report, roster_report
 from duediligence.review.decisions import decide, review_queue
 from duediligence.review.users import PERMISSIONS, Permission, add_user
 from duediligence.review.verdicts import decide_match, review_signal
-from duediligence.risk import assess_client, knowability
+from duediligence.risk import assess_client
+from duediligence.risk.knowability import knowability
 from duediligence.risk.model import Scorer
 from duediligence.web.queries import alerts
 from tests.factories import (
