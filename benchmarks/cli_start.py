@@ -11,8 +11,9 @@ time of the heaviest libraries, so a regression can be traced.
 
     python benchmarks/cli_start.py [--runs 7] [--compare DIR]
 
-``--compare DIR`` times the same commands, in the same run and interleaved, with the package of
-another source tree first on ``PYTHONPATH`` (e.g. a ``git worktree`` of an older commit), so the
+The package timed is this tree's (``PYTHONPATH`` is set to it). ``--compare DIR`` times the same
+commands, in the same run and interleaved, with the package of another source tree on
+``PYTHONPATH`` instead (e.g. a ``git worktree`` of an older commit), so the
 two columns share the machine's load.
 """
 
@@ -80,6 +81,9 @@ def main() -> None:
         "DD_CHECKPOINT_FILE": str(folder / "checkpoints.jsonl"),
         "DD_MODELS_DIR": str(REPO / "models"),
         "DD_BENCH_DIR": str(folder),
+        # this tree's package, not whichever one the interpreter has installed (an editable
+        # install of another checkout would otherwise be timed)
+        "PYTHONPATH": str(REPO),
     }
     _run(["init"], env)
     commands = {

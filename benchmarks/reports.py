@@ -39,8 +39,8 @@ from duediligence.reporting.render import (
     render_roster_report,
 )
 from duediligence.risk import latest_assessment, load_scorer, score_clients, store_results
-from duediligence.shipped import IMPORT_ORDER, sample_data_dir
 from duediligence.sampledata.scale import generate_scale
+from duediligence.shipped import IMPORT_ORDER, sample_data_dir
 from duediligence.signals import annotate_signals
 
 MODELS = REPO / "models"

@@ -39,8 +39,8 @@ _LAZY = {
 
 __all__ = [
     "DEFAULT_THRESHOLD",
-    "Hit",
     "MATCHER_VERSION",
+    "Hit",
     "NameMatch",
     "compare_names",
     "link_signals",

@@ -55,6 +55,7 @@ from duediligence.db.queries import (
     resolve_client,
     utc_today,
 )
+from duediligence.defaults import MATCH_THRESHOLD
 from duediligence.errors import (
     ConfigError,
     ConflictError,
@@ -63,7 +64,6 @@ from duediligence.errors import (
     PermissionDenied,
     StaleStateError,
 )
-from duediligence.defaults import MATCH_THRESHOLD
 from duediligence.review.edd import (
     APPROVALS,
     EDD_FIELDS,

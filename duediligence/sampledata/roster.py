@@ -825,4 +825,3 @@ def write_sample_data(folder: Path, *, seed: int = SEED) -> dict[str, int]:
         "signals": len(roster.signals),
         "escalate": sum(1 for r in roster.labels if r["outcome"] == "escalate"),
     }
-

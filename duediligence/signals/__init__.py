@@ -34,9 +34,9 @@ _LAZY = {
 
 __all__ = [
     "ADVERSE_LABELS",
-    "Classification",
     "LABELS",
     "TAXONOMY",
+    "Classification",
     "annotate_signals",
     "classify_signal_ids",
     "classify_stored_signals",

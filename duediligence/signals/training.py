@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import random
 from pathlib import Path
 from typing import Any
 
@@ -299,7 +298,9 @@ def train_signals_model(
     metrics["macro_f1_ci95"] = bootstrap_ci(truth, pred, adverse=False)
     metrics["adverse_f1_ci95"] = bootstrap_ci(truth, pred, adverse=True)
     metrics["train_n"] = len(texts)
-    long_metrics = evaluate(model, long_variant(dev_texts, corpus_dir=train_path.parent), dev_labels)
+    long_metrics = evaluate(
+        model, long_variant(dev_texts, corpus_dir=train_path.parent), dev_labels
+    )
     long_metrics.pop("_pred")
     metrics["long_dev"] = {k: long_metrics[k] for k in ("n", "macro_f1", "adverse_f1", "accuracy")}
     ind_texts, ind_labels = _read_independent(train_path.parent)

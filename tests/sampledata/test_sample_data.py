@@ -21,8 +21,8 @@ from duediligence.sampledata.roster import SANCTIONED_OWNERS, write_sample_data
 from duediligence.sampledata.scale import generate_scale
 from duediligence.sampledata.texts import EXTRA_FILLER, FILLER, fill
 from duediligence.shipped import sample_data_dir
-from duediligence.signals.training import long_variant
 from duediligence.signals.taxonomy import LABELS
+from duediligence.signals.training import long_variant
 
 SAMPLE = sample_data_dir()
 GENERATED = [

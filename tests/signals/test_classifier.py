@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from duediligence.modelstore import active_versions, load_model
-from duediligence.signals.corpus import read_corpus
 from duediligence.signals import ADVERSE_LABELS, LABELS, TAXONOMY, classify_texts
 from duediligence.signals.classifier import evaluate
+from duediligence.signals.corpus import read_corpus
 from duediligence.signals.training import corpus_paths, long_variant
 from tests.signals.texts import (
     LAUNDERING_PARAGRAPH,
