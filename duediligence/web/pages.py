@@ -39,6 +39,7 @@ from duediligence.keys import Signer, installation_signer
 from duediligence.onboarding import onboard
 from duediligence.reporting.context import client_report
 from duediligence.reporting.render import client_charts, environment, render_client_report
+from duediligence.review import listings as queries
 from duediligence.review.decisions import (
     client_decisions,
     confirm,
@@ -54,7 +55,6 @@ from duediligence.review.verdicts import Row, decide_match, review_signal
 from duediligence.risk.assess import assess_client
 from duediligence.risk.verdict import headline
 from duediligence.signals.classifier import confidence_band
-from duediligence.web import queries
 from duediligence.web.security import (
     ALL_ROLES,
     CSRF_FIELD,
