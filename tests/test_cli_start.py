@@ -78,6 +78,7 @@ NOT_FOR_DAILY_COMMANDS = {
 }
 
 
+@pytest.mark.slow  # two CLI processes each
 @pytest.mark.parametrize(
     ("args", "also_forbidden"),
     [
