@@ -24,6 +24,8 @@ from _common import REPO, SHARED_DATA, fresh_sqlite, report
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from duediligence.accounts.tokens import issue_api_token
+from duediligence.accounts.users import add_user
 from duediligence.db.enums import Role
 from duediligence.db.models import Client, Signal
 from duediligence.db.session import session_scope
@@ -31,7 +33,6 @@ from duediligence.ingest.roster import import_file
 from duediligence.ingest.watchlists import import_watchlist
 from duediligence.matching import link_signals, screen_clients
 from duediligence.modelstore import sync_active_from_disk
-from duediligence.review.users import add_user, issue_api_token
 from duediligence.risk import score_clients, store_results
 from duediligence.shipped import IMPORT_ORDER, sample_data_dir
 from duediligence.signals import annotate_signals

@@ -9,7 +9,7 @@ import functools
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError, field_validator
+from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from duediligence.errors import ConfigError
@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     models_dir: Path = Path("models")
     reports_dir: Path = Path("reports")
     user: str | None = None
+    # The acting user's API token (DD_TOKEN): authenticates CLI commands once users exist.
+    token: SecretStr | None = None
+    # DD_ALLOW_UNAUTHENTICATED_CLI=1: single-user set-ups may act as DD_USER / --as without a
+    # credential; every event is then recorded as "unauthenticated". Never covers four-eyes.
+    allow_unauthenticated_cli: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
     log_json: bool = False
     tiers_file: Path | None = None

@@ -98,3 +98,11 @@ class DatabaseError(DueDiligenceError):
     """The database is unreachable or not initialised."""
 
     exit_code = 1
+
+
+class AuthenticationFailed(PermissionDenied):
+    """The acting user could not be authenticated: no credential where one is needed, a wrong
+    password, an unknown or revoked token, or a token of another user. Exit 4, like every other
+    refusal of who is acting."""
+
+    exit_code = 4

@@ -106,6 +106,11 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callabl
     monkeypatch.setenv("DD_CHECKPOINT_FILE", str(tmp_path / "audit-checkpoints.jsonl"))
     init_key(tmp_path / "keys", name="test installation")
     monkeypatch.delenv("DD_USER", raising=False)
+    monkeypatch.delenv("DD_TOKEN", raising=False)
+    # Most CLI tests act as a named user without a credential: the single-user escape hatch.
+    # It never covers four-eyes review (deciding, confirming, signing off), so those tests
+    # authenticate; tests of authentication itself delete the variable (tests/accounts).
+    monkeypatch.setenv("DD_ALLOW_UNAUTHENTICATED_CLI", "1")
     get_settings.cache_clear()
     yield use
     get_settings.cache_clear()

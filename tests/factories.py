@@ -170,8 +170,8 @@ def make_assessment(session: Session, client: Client, **kw: Any) -> Assessment:
 def make_reviewer(session: Session, username: str = "rita") -> str:
     """An active reviewer called ``username`` (bootstrapping an ``admin`` first if there are no
     users yet); returns the username. No password: Argon2 is slow on purpose."""
+    from duediligence.accounts.users import add_user, count_users, get_user
     from duediligence.db.enums import Role
-    from duediligence.review.users import add_user, count_users, get_user
 
     if count_users(session) == 0:
         add_user(session, "admin", Role.ADMIN, actor=None)

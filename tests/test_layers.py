@@ -7,7 +7,8 @@ is still an arrow between layers, only a later one). The layers, lowest first:
    shipped (where the shipped models and sample data are), sampledata
 1. db — the schema and sessions
 2. audit — the tamper-evident trail every layer writes to
-3. ingest, modelstore
+3. accounts (users, roles, passwords, tokens, the acting user's authentication), ingest,
+   modelstore
 4. matching
 5. signals
 6. risk
@@ -44,6 +45,7 @@ LAYERS: dict[str, int] = {
     "__init__": 0,
     "db": 1,
     "audit": 2,
+    "accounts": 3,
     "ingest": 3,
     "modelstore": 3,
     "matching": 4,

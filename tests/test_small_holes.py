@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.tokens import issue_api_token
+from duediligence.accounts.users import add_user
 from duediligence.db.enums import DecisionAction, ReportFormat, ReportKind, Role, Tier
 from duediligence.db.models import RenderedReport
 from duediligence.review.decisions import decide
-from duediligence.review.users import add_user
 from tests.factories import make_assessment, make_client
 
 
@@ -94,16 +95,20 @@ def test_a_directory_or_fifo_is_not_called_missing(
         assert ("is a directory" if kind == "directory" else "named pipe") in result.output
 
 
-def test_a_lost_confirm_race_exits_2(cli: Any, session: Session) -> None:
+def test_a_lost_confirm_race_exits_2(cli: Any, session: Session, tmp_path: Path) -> None:
     add_user(session, "admin", Role.ADMIN, actor=None)
     for name in ("rita", "sam", "tom"):
         add_user(session, name, Role.REVIEWER, actor="admin")
     client = make_client(session, external_ref="C-1")
     make_assessment(session, client, tier=Tier.HIGH)
     decision = decide(session, "C-1", DecisionAction.APPROVE_WITH_CONDITIONS, "watch", actor="rita")
+    token = {}
+    for name in ("sam", "tom"):  # confirming is four-eyes review: it needs a credential
+        token[name] = tmp_path / f"{name}.token"
+        token[name].write_text(issue_api_token(session, name, actor="admin"))
     session.commit()
-    first = cli("review", "confirm", str(decision.id), "--as", "sam")
+    first = cli("review", "confirm", str(decision.id), "--token-file", str(token["sam"]))
     assert first.exit_code == 0, first.output
-    lost = cli("review", "confirm", str(decision.id), "--as", "tom")
+    lost = cli("review", "confirm", str(decision.id), "--token-file", str(token["tom"]))
     assert lost.exit_code == 2, lost.output
     assert "confirmed by sam" in lost.output and "Traceback" not in lost.output

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Select, insert, select, text
 from sqlalchemy.orm import Session
 
+from duediligence.audit.authentication import auth_of
 from duediligence.db.base import utcnow
 from duediligence.db.models import AuditEvent
 from duediligence.errors import InputError
@@ -82,6 +83,7 @@ def event_hash(
     after: Any,
     prev_hash: str,
     hash_scheme: int = CURRENT_HASH_SCHEME,
+    auth: str | None = None,
 ) -> str:
     """SHA-256 over an event's canonical content and its predecessor's hash.
 
@@ -89,6 +91,8 @@ def event_hash(
     so a retention purge can replace a payload holding personal data by a redaction marker that
     keeps the digest, and the chain still verifies. ``hash_scheme`` 2 (RFC 8785) is named in
     the hashed content; scheme 1 (legacy) is not, as it was not when those events were stored.
+    ``auth`` (how the actor was authenticated, :mod:`duediligence.audit.authentication`) is
+    hashed when an event has one; events without it hash exactly as before it existed.
     """
     return _chained_hash(
         hash_scheme=hash_scheme,
@@ -102,6 +106,7 @@ def event_hash(
         before_sha256=payload_digest(before, hash_scheme),
         after_sha256=payload_digest(after, hash_scheme),
         prev_hash=prev_hash,
+        auth=auth,
     )
 
 
@@ -118,6 +123,7 @@ def _chained_hash(
     before_sha256: str,
     after_sha256: str,
     prev_hash: str,
+    auth: str | None = None,
 ) -> str:
     payload = {
         "sequence": sequence,
@@ -133,6 +139,8 @@ def _chained_hash(
     }
     if hash_scheme != HASH_SCHEME_LEGACY:
         payload["hash_scheme"] = hash_scheme
+    if auth is not None:
+        payload["auth"] = auth
     return sha256_bytes(scheme_bytes(payload, hash_scheme))
 
 
@@ -175,6 +183,7 @@ def _prepare(
 ) -> list[dict[str, Any]]:
     """Lock the chain, read its head, and compute the rows of ``events`` chained onto it."""
     who = actor or SYSTEM_ACTOR
+    auth = auth_of(who)
     # Serialising and hashing the payloads is most of the work: done before taking the lock,
     # which concurrent writers (parallel re-scoring workers) wait for until our commit.
     bodies = []
@@ -196,6 +205,7 @@ def _prepare(
             "client_id": pending.client_id,
             "prev_hash": prev_hash,
             "hash_scheme": scheme,
+            "auth": auth,
         }
         row["hash"] = prev_hash = _chained_hash(
             **row, before_sha256=before_sha256, after_sha256=after_sha256
@@ -289,6 +299,7 @@ _RECORD_FIELDS = (
     "prev_hash",
     "hash",
     "hash_scheme",
+    "auth",
 )
 
 
@@ -330,6 +341,7 @@ def _recompute(rec: dict[str, Any], sequence: int | None = None) -> str:
             before_sha256=str(rec["before_sha256"]),
             after_sha256=str(rec["after_sha256"]),
             prev_hash=rec["prev_hash"],
+            auth=rec.get("auth"),
         )
     return event_hash(
         sequence=rec["sequence"] if sequence is None else sequence,
@@ -343,6 +355,7 @@ def _recompute(rec: dict[str, Any], sequence: int | None = None) -> str:
         after=rec["after"],
         prev_hash=rec["prev_hash"],
         hash_scheme=int(rec.get("hash_scheme") or HASH_SCHEME_LEGACY),
+        auth=rec.get("auth"),
     )
 
 

@@ -39,6 +39,11 @@ from typing import Any
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from duediligence.audit.authentication import (
+    AuthMethod,
+    current_declaration,
+    declare_authentication,
+)
 from duediligence.audit.trail import record_event
 from duediligence.batch.alerts import TierAlert, tier_changes, write_alerts
 from duediligence.batch.detect import ChangeSet, detect_changes, last_completed_run
@@ -452,10 +457,31 @@ def _join_worker(
         engine.dispose()
 
 
-def _pool(workers: int, **kwargs: Any) -> ProcessPoolExecutor:
+def _init_child(
+    declared: tuple[str, AuthMethod] | None,
+    initializer: Callable[..., None] | None,
+    initargs: tuple[Any, ...],
+) -> None:
+    """Start a pool process: carry over how the acting user was authenticated (so the events
+    it records say so, as the parent's do), then run the pool's own initializer."""
+    if declared is not None:
+        declare_authentication(*declared)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _pool(
+    workers: int,
+    *,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> ProcessPoolExecutor:
     # spawn, not fork: the parent may run a progress-bar thread and holds pooled connections.
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), **kwargs
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_child,
+        initargs=(current_declaration(), initializer, initargs),
     )
 
 

@@ -36,7 +36,7 @@ from duediligence.cli import (
     users_cmd,
     watchlist_cmd,
 )
-from duediligence.cli.common import err
+from duediligence.cli.common import err, invocation_scope
 from duediligence.errors import DueDiligenceError
 
 log = logging.getLogger(__name__)
@@ -46,9 +46,11 @@ class DomainErrorGroup(TyperGroup):
     """Turn domain errors into a one-line message and an exit code instead of a traceback."""
 
     def invoke(self, ctx: Any) -> Any:
-        """Run the command; map :class:`DueDiligenceError` to its exit code."""
+        """Run the command; map :class:`DueDiligenceError` to its exit code. Each invocation
+        authenticates its acting user afresh (``common.invocation_scope``)."""
         try:
-            return super().invoke(ctx)
+            with invocation_scope():
+                return super().invoke(ctx)
         except DueDiligenceError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise

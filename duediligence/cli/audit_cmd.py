@@ -9,7 +9,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, checkpoint_chain, db_session, err, out, print_json
+from duediligence.cli.common import (
+    acting_user,
+    checkpoint_chain,
+    db_session,
+    err,
+    out,
+    print_json,
+    with_credentials,
+)
 
 audit_app = typer.Typer(
     help=(
@@ -122,6 +130,7 @@ def verify(
 
 
 @audit_app.command("checkpoint")
+@with_credentials()
 def checkpoint(as_user: str | None = typer.Option(None, "--as", help="Acting user.")) -> None:
     """Sign the chain head with the installation key; append it to the chain and to the
     checkpoint file (DD_CHECKPOINT_FILE). Imports, re-scoring runs and decisions do this
@@ -215,7 +224,7 @@ def log(
         table.add_row(
             str(r["sequence"]),
             r["occurred_at"].strftime("%Y-%m-%d %H:%M:%S"),
-            r["actor"],
+            r["actor"] + (f" ({r['auth']})" if r.get("auth") else ""),
             r["action"],
             f"{r['object_type']} {r['object_id'] or ''}".strip(),
             text if len(text) <= 80 else text[:77] + "...",

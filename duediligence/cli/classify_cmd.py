@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import out, print_json
+from duediligence.cli.common import out, print_json, with_credentials
 from duediligence.errors import InputError
 
 if TYPE_CHECKING:
@@ -151,4 +151,4 @@ def _classify_stored(relabel: bool, as_user: str | None, as_json: bool) -> None:
 
 def register(app: typer.Typer) -> None:
     """Attach ``classify``."""
-    app.command("classify")(classify)
+    app.command("classify")(with_credentials()(classify))

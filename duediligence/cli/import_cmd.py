@@ -18,12 +18,14 @@ from duediligence.cli.common import (
     out,
     print_json,
     progress_bar,
+    with_credentials,
 )
 from duediligence.db.enums import DateBasis
 from duediligence.errors import RowProblem, ValidationFailed
 
 if TYPE_CHECKING:
     from duediligence.ingest.roster import ImportResult, Kind
+    from duediligence.matching.linking import LinkResult
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +94,11 @@ def _run(
         raise
     if not as_json:
         _print_problems(result.problems, result.rejects_path)
+    linked = _link_new(result, actor)
     classified = _classify_new(result, as_user)
     if not dry_run:
         checkpoint_chain(actor)
-    _report(result, as_json, classified)
+    _report(result, as_json, classified, linked)
 
 
 RACE_ATTEMPTS = 3
@@ -148,6 +151,18 @@ def _print_problems(problems: list[RowProblem], rejects_path: str | None) -> Non
     if len(problems) > 20:
         where = f" in {rejects_path}" if rejects_path else ""
         err.print(f"  ... and {len(problems) - 20} more{where}", highlight=False, markup=False)
+
+
+def _link_new(result: ImportResult, actor: str | None) -> LinkResult | None:
+    """Link the signals an import just stored that name no client to clients, owners and
+    directors by the names in their text (in a transaction of its own, before classification,
+    so each signal is classified about the client it was linked to); None when nothing new."""
+    if result.dry_run or result.kind != "signals" or not result.inserted_signal_ids:
+        return None
+    from duediligence.matching.linking import link_signals
+
+    with db_session() as session, progress_bar("linking news to clients"):
+        return link_signals(session, signal_ids=result.inserted_signal_ids, actor=actor)
 
 
 def _classify_new(result: ImportResult, as_user: str | None) -> dict[str, Any] | None:
@@ -205,11 +220,18 @@ def _classify_new(result: ImportResult, as_user: str | None) -> dict[str, Any] |
     return done
 
 
-def _report(result: ImportResult, as_json: bool, classified: dict[str, Any] | None = None) -> None:
+def _report(
+    result: ImportResult,
+    as_json: bool,
+    classified: dict[str, Any] | None = None,
+    linked: LinkResult | None = None,
+) -> None:
     if as_json:
         data = {k: v for k, v in vars(result).items() if k != "inserted_signal_ids"}
         if classified is not None:
             data.update(classified)
+        if linked is not None:
+            data["linking"] = vars(linked)
         print_json(data)
         return
     verb = "would import" if result.dry_run else "imported"
@@ -223,6 +245,8 @@ def _report(result: ImportResult, as_json: bool, classified: dict[str, Any] | No
         out.print(f"  {line}", highlight=False)
     if result.rejects_path:
         out.print(f"rejects report: {result.rejects_path}", highlight=False)
+    if linked is not None:
+        out.print(linked.summary(), highlight=False)
     if classified is not None:
         if classified["model_version"]:
             if "classified" in classified:
@@ -294,7 +318,7 @@ def _file_import(kind: Kind, help_text: str) -> None:
 
     command.__name__ = command.__qualname__ = kind
     command.__doc__ = help_text
-    import_app.command(kind)(command)
+    import_app.command(kind)(with_credentials()(command))
 
 
 _file_import(
@@ -328,8 +352,10 @@ _file_import(
     "signals",
     """Import red-flag signals (news, legal and regulatory actions), de-duplicated.
 
-    The new signals are then classified with the active adverse-media model (label,
-    probabilities and model version are stored).
+    New signals that name no client are linked to clients, owners and directors by the names
+    in their text (the summary says how many were linked, left ambiguous for review, or left
+    unlinked); then all new signals are classified with the active adverse-media model
+    (label, probabilities and model version are stored).
 
     Example:
 
@@ -339,12 +365,16 @@ _file_import(
 
 
 @import_app.command("feed")
+@with_credentials()
 def feed(
     source: str = typer.Argument(..., help="Path or http(s) URL of an RSS or Atom feed."),
     as_user: str | None = AS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Import the items of an RSS or Atom feed as (unlinked) news signals, and classify them.
+    """Import the items of an RSS or Atom feed as news signals, link them to clients, classify.
+
+    Each new item is linked to the client, owner or director its headline and text name
+    (linked, left ambiguous for review, or unlinked: the summary gives the counts).
 
     Every item is counted: new, unchanged (already held) or refused one by one with the
     reason; items without a usable date are kept with an estimated date (flagged), and the
@@ -367,9 +397,10 @@ def feed(
     result = _race_safe(source, attempt)
     if not as_json:
         _print_problems(result.problems, None)
+    linked = _link_new(result, actor)
     classified = _classify_new(result, as_user)
     checkpoint_chain(actor)
-    _report(result, as_json, classified)
+    _report(result, as_json, classified, linked)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from duediligence.cli.common import acting_user, db_session, out
+from duediligence.cli.common import acting_user, db_session, out, with_credentials
 from duediligence.db.enums import Role
 
 if TYPE_CHECKING:
@@ -36,8 +36,8 @@ def _print(info: lib.KeyInfo, pem: bool) -> None:
 
 def _audit(action: str, after: dict[str, str], as_user: str | None) -> None:
     """Record a key change in the audit trail (admins only once users exist)."""
+    from duediligence.accounts.users import check_actor
     from duediligence.audit.trail import record_event
-    from duediligence.review.users import check_actor
 
     with db_session() as session:
         actor = check_actor(session, _name(as_user), (Role.ADMIN,))
@@ -50,13 +50,14 @@ def _name(as_user: str | None) -> str | None:
 
 
 def _check_admin(as_user: str | None) -> None:
-    from duediligence.review.users import check_actor
+    from duediligence.accounts.users import check_actor
 
     with db_session() as session:
         check_actor(session, _name(as_user), (Role.ADMIN,))
 
 
 @keys_app.command("init")
+@with_credentials()
 def init(
     name: str | None = typer.Option(
         None, "--name", help="Who signs, as printed by verify (default: duediligence@HOST)."
@@ -95,6 +96,7 @@ def show(
 
 
 @keys_app.command("rotate")
+@with_credentials()
 def rotate(
     name: str | None = typer.Option(None, "--name", help="A new signer name (default: kept)."),
     as_user: str | None = AS_OPT,

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, db_session, out, print_json
+from duediligence.cli.common import acting_user, db_session, out, print_json, with_credentials
 from duediligence.errors import InputError
 
 model_app = typer.Typer(
@@ -22,6 +22,7 @@ def _models_dir() -> Path:
 
 
 @model_app.command("train")
+@with_credentials()
 def train(
     kind: str = typer.Argument(..., help="signals or risk."),
     activate: bool = typer.Option(False, "--activate", help="Make the new version active."),
@@ -129,6 +130,7 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
 
 
 @model_app.command("activate")
+@with_credentials()
 def activate_(
     version: str = typer.Argument(..., help="The version to activate."),
     as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.markup import escape
 
-from duediligence.cli.common import acting_user, db_session, installation_signer, out, print_json
+from duediligence.cli.common import (
+    acting_user,
+    db_session,
+    installation_signer,
+    out,
+    print_json,
+    with_credentials,
+)
 from duediligence.db.enums import ReportFormat
 from duediligence.errors import InputError
 
@@ -165,4 +172,4 @@ def onboard_command(
 
 def register(app: typer.Typer) -> None:
     """Attach ``onboard`` to the root app."""
-    app.command("onboard")(onboard_command)
+    app.command("onboard")(with_credentials()(onboard_command))

@@ -14,6 +14,7 @@ from duediligence.cli.common import (
     out,
     parse_date,
     print_json,
+    with_credentials,
 )
 from duediligence.db.enums import ReportFormat, Role
 
@@ -31,13 +32,14 @@ AS_OPT = typer.Option(None, "--as", help="Acting user (default: DD_USER).")
 
 def report_actor(session: Session, as_user: str | None) -> str:
     """Who renders the report: once users exist, any active user (auditors included)."""
-    from duediligence.review.users import check_actor
+    from duediligence.accounts.users import check_actor
 
     name = acting_user(as_user, check=False)
     return check_actor(session, None if name == "system" else name, tuple(Role))
 
 
 @report_app.command("client")
+@with_credentials()
 def client(
     client_ref: str = typer.Argument(..., metavar="CLIENT", help="The client's reference."),
     as_of: str | None = typer.Option(None, "--as-of", help="Report on an assessment as of DATE."),
@@ -94,6 +96,7 @@ def _print_rendered(path: Path, sha256: str) -> None:
 
 
 @report_app.command("roster")
+@with_credentials()
 def roster(
     fmt: ReportFormat = FORMAT_OPT, output: Path | None = OUTPUT_OPT, as_user: str | None = AS_OPT
 ) -> None:
@@ -107,6 +110,7 @@ def roster(
 
 
 @report_app.command("exposure")
+@with_credentials()
 def exposure(
     fmt: ReportFormat = typer.Option(
         ReportFormat.HTML, "--format", help="html, pdf, json or csv (one row per engagement)."
@@ -186,6 +190,7 @@ def verify(
 
 
 @report_app.command("pack")
+@with_credentials()
 def pack(
     client_ref: str = typer.Argument(..., metavar="CLIENT", help="The client's reference."),
     as_of: str | None = typer.Option(None, "--as-of", help="The assessment as of DATE."),

@@ -19,6 +19,7 @@ from duediligence.cli.common import (
     parse_date,
     print_json,
     show_progress,
+    with_credentials,
 )
 
 if TYPE_CHECKING:
@@ -190,4 +191,4 @@ def rescore_(
 
 def register(app: typer.Typer) -> None:
     """Attach ``rescore``."""
-    app.command("rescore")(rescore_)
+    app.command("rescore")(with_credentials()(rescore_))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import typer
 
-from duediligence.cli.common import acting_user, db_session, out, print_json
+from duediligence.cli.common import acting_user, db_session, out, print_json, with_credentials
 from duediligence.defaults import RETENTION_YEARS
 
 retention_app = typer.Typer(
@@ -21,6 +21,7 @@ retention_app = typer.Typer(
 
 
 @retention_app.command("purge")
+@with_credentials()
 def purge(
     before: datetime = typer.Option(
         ...,

@@ -7,7 +7,14 @@ from dataclasses import asdict
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, checkpoint_chain, db_session, out, print_json
+from duediligence.cli.common import (
+    acting_user,
+    checkpoint_chain,
+    db_session,
+    out,
+    print_json,
+    with_credentials,
+)
 from duediligence.db.enums import DecisionAction, Tier
 
 review_app = typer.Typer(
@@ -24,6 +31,7 @@ AS_OPT = typer.Option(None, "--as", help="Acting reviewer (default: DD_USER).")
 
 
 @review_app.command("decide")
+@with_credentials()
 def decide(
     client: str = typer.Argument(..., help="The client's external reference."),
     action: DecisionAction = typer.Option(..., "--action", help="What the reviewer decides."),
@@ -60,7 +68,8 @@ def decide(
 
     Example:
 
-        duediligence review decide CS-BACKPAGE --action offboard --reason "trafficking" --as rita
+        DD_TOKEN=$(cat rita.token) duediligence review decide CS-BACKPAGE \\
+            --action offboard --reason "trafficking"
     """
     from duediligence.review import decisions as lib
 
@@ -70,7 +79,7 @@ def decide(
             client,
             action,
             reason,
-            actor=acting_user(as_user, check=False),
+            actor=acting_user(as_user, check=False, four_eyes=True),
             supersedes=supersedes,
             assessment_id=assessment,
             source_of_wealth=source_of_wealth,
@@ -111,6 +120,7 @@ def _outcome(data: dict[str, object]) -> str:
 
 
 @review_app.command("confirm")
+@with_credentials()
 def confirm(
     decision_id: int = typer.Argument(..., help="The decision awaiting confirmation."),
     as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
@@ -118,15 +128,21 @@ def confirm(
 ) -> None:
     """Confirm a decision as the second reviewer (not its maker).
 
+    Deciding, confirming and signing off always need a credential (DD_TOKEN, --token-file or
+    --password-stdin), even with DD_ALLOW_UNAUTHENTICATED_CLI: four-eyes takes two
+    authenticated people.
+
     Example:
 
-        duediligence review confirm 12 --as sam
+        duediligence review confirm 12 --as sam --password-stdin < sam.password
     """
     from duediligence.review import decisions as lib
 
     with db_session() as session:
         data = lib.decision_dict(
-            lib.confirm(session, decision_id, actor=acting_user(as_user, check=False))
+            lib.confirm(
+                session, decision_id, actor=acting_user(as_user, check=False, four_eyes=True)
+            )
         )
     checkpoint_chain(data["checker"])
     if as_json:
@@ -139,6 +155,7 @@ def confirm(
 
 
 @review_app.command("sign-off")
+@with_credentials()
 def sign_off(
     decision_id: int = typer.Argument(..., help="The PEP decision awaiting a senior sign-off."),
     as_json: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
@@ -151,13 +168,15 @@ def sign_off(
 
     Example:
 
-        duediligence review sign-off 12 --as sally
+        duediligence review sign-off 12 --token-file sally.token
     """
     from duediligence.review import decisions as lib
 
     with db_session() as session:
         data = lib.decision_dict(
-            lib.senior_approve(session, decision_id, actor=acting_user(as_user, check=False))
+            lib.senior_approve(
+                session, decision_id, actor=acting_user(as_user, check=False, four_eyes=True)
+            )
         )
     checkpoint_chain(data["senior_approver"])
     if as_json:
@@ -226,6 +245,7 @@ def queue(
         "senior_signoff": "PEP sign-off",
         "first_review": "1st review",
         "review_due": "review due",
+        "link_review": "news link",
     }
     for i in items:
         table.add_row(

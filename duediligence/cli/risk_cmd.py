@@ -7,7 +7,14 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, db_session, out, parse_date, print_json
+from duediligence.cli.common import (
+    acting_user,
+    db_session,
+    out,
+    parse_date,
+    print_json,
+    with_credentials,
+)
 
 
 def assess(
@@ -117,5 +124,5 @@ def knowability_(
 
 def register(app: typer.Typer) -> None:
     """Attach ``assess`` and ``knowability``."""
-    app.command("assess")(assess)
+    app.command("assess")(with_credentials()(assess))
     app.command("knowability")(knowability_)

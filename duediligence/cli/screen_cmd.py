@@ -9,7 +9,15 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, db_session, err, out, print_json, progress_bar
+from duediligence.cli.common import (
+    acting_user,
+    db_session,
+    err,
+    out,
+    print_json,
+    progress_bar,
+    with_credentials,
+)
 from duediligence.db.enums import MatchStatus
 from duediligence.defaults import MATCH_THRESHOLD
 from duediligence.errors import InputError
@@ -107,6 +115,7 @@ def batch(
 
 
 @screen_app.command("clients")
+@with_credentials()
 def clients(
     threshold: float = THRESHOLD_OPT,
     as_user: str | None = typer.Option(None, "--as", help="Acting user (default: DD_USER)."),
@@ -126,8 +135,7 @@ def clients(
     out.print(
         f"screened {result.subjects} names: {result.new_matches} new matches, "
         f"{result.reopened} re-opened, {result.kept_dismissed} stay dismissed; "
-        f"news linked {linked.linked}, ambiguous {linked.ambiguous}, "
-        f"unlinked {linked.unlinked}"
+        f"{linked.summary()}"
     )
 
 
@@ -205,6 +213,7 @@ def _decide(match_id: int, reason: str, as_user: str | None, confirm: bool) -> N
 
 
 @matches_app.command("confirm")
+@with_credentials()
 def confirm(
     match_id: int = typer.Argument(..., help="Match id."),
     reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),
@@ -220,6 +229,7 @@ def confirm(
 
 
 @matches_app.command("dismiss")
+@with_credentials()
 def dismiss(
     match_id: int = typer.Argument(..., help="Match id."),
     reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from duediligence.cli.common import acting_user, db_session, out, print_json
+from duediligence.cli.common import acting_user, db_session, out, print_json, with_credentials
 from duediligence.db.enums import Role
 from duediligence.errors import InputError
 
@@ -19,7 +19,8 @@ users_app = typer.Typer(
     help=(
         "Users and roles: analyst, reviewer, auditor, admin, senior (signs off PEP "
         "decisions). The first user must be an admin and needs no acting user; after that "
-        "only an admin (--as or DD_USER) manages users."
+        "only an authenticated admin (--as or DD_USER, with DD_TOKEN, --token-file or "
+        "--password-stdin) manages users."
         "\n\nExample:\n\n    duediligence users add alice --role admin"
     ),
     no_args_is_help=True,
@@ -48,6 +49,7 @@ def _read_password() -> str:
 
 
 @users_app.command("add")
+@with_credentials(password_stdin=False)
 def add(
     username: str = typer.Argument(..., help="Login name (lower-case letters, digits, . _ -)."),
     role: Role = typer.Option(
@@ -55,21 +57,29 @@ def add(
     ),
     display_name: str | None = typer.Option(None, "--name", help="Full name to display."),
     password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read a password for the web app from standard input."
+        False,
+        "--password-stdin",
+        help="Read the new user's password (web login, CLI authentication) from standard input.",
     ),
     as_user: str | None = AS_OPT,
 ) -> None:
     """Add a user with one role (admin only; the very first user must be an admin).
+
+    The first admin added without --password-stdin gets an API token, printed once: once a
+    user exists every command must authenticate its acting user, and without a password or a
+    token nobody could.
 
     Example:
 
         duediligence users add alice --role admin
         echo 's3cret-pass' | duediligence users add bob --role reviewer --password-stdin --as alice
     """
-    from duediligence.review import users as lib
+    from duediligence.accounts import users as lib
 
     password = _read_password() if password_stdin else None
+    token = None
     with db_session() as session:
+        first = lib.count_users(session) == 0
         user = lib.add_user(
             session,
             username,
@@ -79,7 +89,17 @@ def add(
             actor=acting_user(as_user, check=False),
         )
         name, role_name = user.username, user.role.value
+        if first and password is None:
+            from duediligence.accounts.tokens import issue_api_token
+
+            token = issue_api_token(session, name, actor=name)
     out.print(f"added {name} ({role_name})")
+    if token is not None:
+        out.print(
+            f"API token of {name}, shown once (use it as DD_TOKEN or in a --token-file): {token}",
+            markup=False,
+            highlight=False,
+        )
 
 
 @users_app.command("list")
@@ -93,7 +113,7 @@ def list_(
 
         duediligence users list --json
     """
-    from duediligence.review import users as lib
+    from duediligence.accounts import users as lib
 
     with db_session() as session:
         rows = [_row(u) for u in lib.list_users(session, include_disabled=not active_only)]
@@ -115,6 +135,7 @@ def list_(
 
 
 @users_app.command("disable")
+@with_credentials()
 def disable(
     username: str = typer.Argument(..., help="The user to disable."), as_user: str | None = AS_OPT
 ) -> None:
@@ -124,7 +145,7 @@ def disable(
 
         duediligence users disable bob --as alice
     """
-    from duediligence.review import users as lib
+    from duediligence.accounts import users as lib
 
     with db_session() as session:
         lib.disable_user(session, username, actor=acting_user(as_user, check=False))
@@ -132,6 +153,7 @@ def disable(
 
 
 @users_app.command("enable")
+@with_credentials()
 def enable(
     username: str = typer.Argument(..., help="The user to re-enable."), as_user: str | None = AS_OPT
 ) -> None:
@@ -141,7 +163,7 @@ def enable(
 
         duediligence users enable bob --as alice
     """
-    from duediligence.review import users as lib
+    from duediligence.accounts import users as lib
 
     with db_session() as session:
         lib.enable_user(session, username, actor=acting_user(as_user, check=False))
@@ -149,6 +171,7 @@ def enable(
 
 
 @users_app.command("set-role")
+@with_credentials()
 def set_role(
     username: str = typer.Argument(..., help="The user whose role changes."),
     role: Role = typer.Option(
@@ -162,7 +185,7 @@ def set_role(
 
         duediligence users set-role bob --role auditor --as alice
     """
-    from duediligence.review import users as lib
+    from duediligence.accounts import users as lib
 
     with db_session() as session:
         lib.set_role(session, username, role, actor=acting_user(as_user, check=False))
@@ -170,6 +193,7 @@ def set_role(
 
 
 @users_app.command("set-password")
+@with_credentials(password_stdin=False)
 def set_password(
     username: str = typer.Argument(..., help="The user whose password is set."),
     as_user: str | None = AS_OPT,
@@ -180,7 +204,7 @@ def set_password(
 
         echo 'n3w-passw0rd' | duediligence users set-password bob --as bob
     """
-    from duediligence.review import users as lib
+    from duediligence.accounts import users as lib
 
     password = _read_password()
     with db_session() as session:
@@ -189,6 +213,7 @@ def set_password(
 
 
 @users_app.command("token")
+@with_credentials()
 def token(
     username: str = typer.Argument(..., help="The user the API token is for."),
     revoke: bool = typer.Option(False, "--revoke", help="Revoke the token instead."),
@@ -200,7 +225,7 @@ def token(
 
         duediligence users token bob --as alice
     """
-    from duediligence.review import users as lib
+    from duediligence.accounts import tokens as lib
 
     with db_session() as session:
         if revoke:

@@ -16,6 +16,7 @@ from duediligence.cli.common import (
     parse_date,
     print_json,
     progress_bar,
+    with_credentials,
 )
 from duediligence.errors import InputError
 
@@ -29,6 +30,7 @@ watchlist_app = typer.Typer(
 
 
 @watchlist_app.command("import")
+@with_credentials()
 def import_(
     path: Path = typer.Argument(..., help="The list file (OFAC: the folder or sdn.csv)."),
     fmt: str = typer.Option(..., "--format", help="ofac, un or ftm."),

@@ -542,3 +542,8 @@ class AuditEvent(Base):
     # 1: hashed with the legacy json.dumps encoding (events stored before RFC 8785 was adopted);
     # 2: RFC 8785 canonical JSON. See duediligence.audit.trail.
     hash_scheme: Mapped[int] = mapped_column(SmallInteger, default=2, server_default=text("1"))
+    # How the actor was authenticated ("token", "password", "unauthenticated": the CLI's escape
+    # hatch), hashed with the event when present; NULL when the CLI authenticated nobody (events
+    # recorded before 0009, system jobs, a database without users) and, for now, for web app
+    # actions (always authenticated by a login session or an API token, not yet recorded here).
+    auth: Mapped[str | None] = mapped_column(String(20))

@@ -32,14 +32,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import OSA
-from rigour.names import NamePart, NamePartTag, NameTypeTag, analyze_names
+from rigour.names import (
+    NamePart,
+    NamePartTag,
+    NameTypeTag,
+    analyze_names,
+    remove_person_prefixes,
+)
 from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text, metaphone
 
 from duediligence.defaults import MATCH_THRESHOLD
-from duediligence.matching import vocab
+from duediligence.matching import scripts, vocab
 
-MATCHER_VERSION = "dd-names-3"
+MATCHER_VERSION = "dd-names-4"
 DEFAULT_THRESHOLD = MATCH_THRESHOLD
 
 GENERIC_WEIGHT = 0.25
@@ -49,6 +55,7 @@ MIN_TOKEN_SIMILARITY = 0.72
 COMPOUND_SIMILARITY = 0.85
 CONFLICT_FACTOR = 0.95
 SHORT_FORM_SIMILARITY = 0.8
+ALLAH_SHORT_SIMILARITY = 0.75  # Nemat / Nematollah: a short form, but Noor is also a name
 KOREAN_SIMILARITY = 0.95
 ABJAD_SAME_SIMILARITY = 0.92  # same consonants, one side written without vowels
 SOUND_ONLY_CAP = 0.7
@@ -94,6 +101,12 @@ GENERIC_WORDS = frozenset(
         "al",
         "bin",
         "ibn",
+        "ben",
+        "bint",
+        "ould",
+        "bn",  # بن, ابن, بنت in Latin letters
+        "abn",
+        "bnt",
     ]
 )
 
@@ -156,6 +169,9 @@ LEGAL_FORMS = frozenset(
         "korp",
         "ko",
         "ink",
+        "gongsi",  # Chinese (pinyin): youxian gongsi = Co., Ltd.
+        "youxian",
+        "youxiangongsi",
     ]
 )
 # Words rigour tags as stop words in Latin script; repeated here for transliterated input.
@@ -174,9 +190,11 @@ SCHEMA_TYPES: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Token:
-    """One prepared name token (one shared object per distinct spelling: compared by identity)."""
+    """One prepared name token (one shared object per distinct spelling: compared by identity;
+    never modify one). Not a frozen dataclass: building a frozen one costs several times more,
+    and every word of a name seen for the first time builds one."""
 
     text: str  # as written (normalised case)
     latin: str  # Latin transliteration used for comparison
@@ -187,7 +205,9 @@ class Token:
     folded: str = ""  # spelling folded across transliteration conventions (dzh/j, c/k, ph/f ...)
     acronym: bool = False  # initials written together (K.L.M. / KLM): must be equal to match
     core: str = ""  # the word without a particle written onto it (vanderberg -> berg)
-    korean: str = ""  # a Hangul syllable: its romanisation folded across conventions
+    korean: str = ""  # a Korean syllable: its romanisation folded across conventions
+    script: str = ""  # hangul, korean-cyrillic, korean-latin, thai, khmer, arabic or ""
+    sound: str = ""  # Thai and Khmer: consonants in sound classes (scripts.sound_skeleton)
 
 
 @dataclass(slots=True)
@@ -261,6 +281,7 @@ _MAYBE_INITIALS = re.compile(r"(?<!\w)\w(?!\w)")  # a one-letter word somewhere
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th|e|er|eme|o|a|\.)$")
 _ROMAN = re.compile(r"^(xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+_ROMAN_LETTERS = frozenset(_ROMAN_VALUES)
 
 
 def _roman_value(text: str) -> int | None:
@@ -319,17 +340,23 @@ def _read_words(pieces: list[Piece], person: bool) -> list[Piece]:
             latin = latin.translate(table)
         out.append((form, latin, abjad, legal, acronym))
     if not person:
-        out = _read_numbers(out)
-        out = _merge_initials(out)
-        words = {p[1] for p in out}
+        numbers = vocab.number_words()
+        if any(
+            p[1] in numbers or not p[1].isalpha() or _ROMAN_LETTERS.issuperset(p[1]) for p in out
+        ):
+            out = _read_numbers(out)
+        if any(len(p[1]) == 1 for p in out):
+            out = _merge_initials(out)
         abbreviations = vocab.abbreviations()
-        expanded = []
-        for form, latin, abjad, legal, acronym in out:
-            entry = abbreviations.get(latin)
-            if entry is not None and (not entry[1] or entry[1] & words):
-                latin = entry[0]
-            expanded.append((form, latin, abjad, legal, acronym))
-        out = expanded
+        if any(p[1] in abbreviations for p in out):
+            words = {p[1] for p in out}
+            expanded = []
+            for form, latin, abjad, legal, acronym in out:
+                entry = abbreviations.get(latin)
+                if entry is not None and (not entry[1] or entry[1] & words):
+                    latin = entry[0]
+                expanded.append((form, latin, abjad, legal, acronym))
+            out = expanded
     particles = vocab.dropped_particles()
     kept = [
         p
@@ -343,9 +370,15 @@ def _read_words(pieces: list[Piece], person: bool) -> list[Piece]:
 def _legal_or_initials(pieces: list[Piece]) -> list[Piece]:
     """Initials that spell a legal form are one only at the end of the name ("S.A."); a legal
     form first in a name that ends with another one is a word ("AG Karima Corp")."""
+    if not any(p[3] for p in pieces):
+        return pieces  # no legal form: nothing to decide
+    # at_end[k]: every piece after k is a legal form
+    at_ends = [True] * len(pieces)
+    for k in range(len(pieces) - 2, -1, -1):
+        at_ends[k] = at_ends[k + 1] and pieces[k + 1][3]
     out: list[Piece] = []
     for k, (form, latin, abjad, legal, acronym) in enumerate(pieces):
-        at_end = all(p[3] for p in pieces[k + 1 :])
+        at_end = at_ends[k]
         if acronym and legal and not at_end:
             legal = False
         elif acronym and legal:
@@ -415,6 +448,9 @@ def _merge_initials(pieces: list[Piece]) -> list[Piece]:
 def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     """Analyse ``name`` with rigour into weighted tokens (cached)."""
     type_tag = SCHEMA_TYPES.get(schema, NameTypeTag.ENT)
+    original = name
+    if type_tag == NameTypeTag.PER:
+        name = _without_titles(name)
     analysed = analyze_names(type_tag, [name], phonetics=False, symbols=False, consolidate=False)
     parts: Sequence[NamePart] = ()
     if len(analysed) == 1:
@@ -469,6 +505,13 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
                 continue
             legal = tag == NamePartTag.LEGAL or latin in LEGAL_FORMS or latin in found
             pieces_all.append((word, latin, abjad, legal, latin in initials))
+    ascii_name = name.isascii()
+    if not ascii_name and scripts.has_arabic(name):
+        pieces_all = _join_arabic(pieces_all)
+    extra = _script_reading(name, pieces_all, person) if person or not ascii_name else None
+    if extra is not None and extra[0]:
+        pieces_all = extra[0]
+    side = extra[1] if extra is not None else {}
     pieces_all = _legal_or_initials(pieces_all)
     pieces_all = _read_words(pieces_all, person)
     tokens: list[Token] = []
@@ -477,7 +520,8 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     for word, latin, abjad, is_legal, acronym in pieces_all:
         if not person and not acronym and len(latin) <= 4 and latin.isalpha():
             acronym = not any(ch in "aeiouy" for ch in latin)  # KLM, HSBC: initials
-        token = _token(word, latin, abjad, acronym)
+        script, korean, sound = side.get(word, _NO_SCRIPT)
+        token = _token(word, latin, abjad, acronym, script, korean, sound)
         if is_legal:
             legal = True
             dropped.append(token)
@@ -493,7 +537,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
             k for k, t in enumerate(tokens) if t.text in family_words or t.latin in family_words
         )
     return PreparedName(
-        name,
+        original,
         schema,
         tuple(tokens),
         frozenset(numbers) if numbers else _NO_NUMBERS,
@@ -506,8 +550,116 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
 _NO_NUMBERS: frozenset[str] = frozenset()
 
 
+@functools.cache
+def _title_words() -> frozenset[str]:
+    """The first words of rigour's person-name prefixes, casefolded (a cheap pre-check)."""
+    from rigour._core import person_name_prefixes_list
+
+    return frozenset(
+        first
+        for p in person_name_prefixes_list()
+        if (first := re.split(r"[\s.]", p.strip().casefold())[0])
+    )
+
+
+_FIRST_WORDS = re.compile(r"^\W*(\w+)|,\W*(\w+)")
+
+
+def _without_titles(name: str) -> str:
+    """A person's name without the titles rigour knows (Dr., Mr., Sheikh ...), also after the
+    comma of "FAMILY, Dr. Given"; the name is kept when nothing else would remain."""
+    titles = _title_words()
+    if not any(
+        w and w.casefold() in titles for m in _FIRST_WORDS.finditer(name) for w in m.groups()
+    ):
+        return name
+    family, comma, given = name.partition(",")
+    if comma:
+        stripped = remove_person_prefixes(given.strip())
+        return f"{family}, {stripped}" if stripped.strip() else name
+    stripped = remove_person_prefixes(name)
+    return stripped if stripped.strip() else name
+
+
+_NO_SCRIPT = ("", "", "")
+_WORDS = re.compile(r"[^\s,;/()\-]+")
+
+
+def _join_arabic(pieces: list[Piece]) -> list[Piece]:
+    """Words of an Arabic-script name that Latin forms write as one ("عبد الرحمن" ->
+    Abdurrahman, "نصير الدين" -> Nasiruddin) joined into one piece."""
+    forms = scripts.join_arabic_words([p[0] for p in pieces])
+    if len(forms) == len(pieces):
+        return pieces
+    out: list[Piece] = []
+    k = 0
+    for form in forms:
+        group = [pieces[k]]
+        k += 1
+        while "".join(p[0] for p in group) != form and k < len(pieces):
+            group.append(pieces[k])
+            k += 1
+        first = group[0]
+        out.append((form, "".join(p[1] for p in group), first[2], False, False))
+    return out
+
+
+def _script_reading(
+    name: str, pieces: list[Piece], person: bool
+) -> tuple[list[Piece], dict[str, tuple[str, str, str]]] | None:
+    """How the words of ``name`` are read when its script needs more than rigour's letters
+    (see :mod:`duediligence.matching.scripts`): new pieces (Thai and Khmer, read from the
+    name as written: rigour drops their vowel signs and the Thai karan) and, per word form,
+    (script, folded Korean syllable, sound skeleton). None for other names."""
+    if not name.isascii() and (scripts.has_thai(name) or scripts.has_khmer(name)):
+        new: list[Piece] = []
+        side: dict[str, tuple[str, str, str]] = {}
+        for word in _WORDS.findall(name.casefold()):
+            if scripts.has_thai(word):
+                letters, script = scripts.thai_letters(word), "thai"
+            elif scripts.has_khmer(word):
+                letters, script = scripts.khmer_letters(word), "khmer"
+            else:
+                latin = ascii_text(word).lower()
+                if latin:
+                    new.append((word, latin, False, False, False))
+                continue
+            if letters:
+                new.append((word, letters.replace("'", ""), False, False, False))
+                side[word] = (script, "", scripts.sound_skeleton(letters))
+        return new, side
+    if not person or not pieces:
+        return None
+    forms = tuple(p[0] for p in pieces)
+    if all(f.isascii() for f in forms):
+        latins = tuple(p[1] for p in pieces)
+        if scripts.looks_korean_latin(latins):
+            return [], {p[0]: ("korean-latin", scripts.korean_fold(p[1]), "") for p in pieces}
+        return None
+    if any(p[2] for p in pieces) or _has_hangul(name):
+        for form in forms:
+            if scripts.has_arabic(form):
+                return [], {p[0]: ("arabic", "", "") for p in pieces if scripts.has_arabic(p[0])}
+        return None
+    romanised = scripts.korean_in_cyrillic(forms)
+    if romanised is None:
+        return None
+    return [], {
+        form: ("korean-cyrillic", scripts.korean_fold(latin), "")
+        for form, latin in zip(forms, romanised, strict=True)
+    }
+
+
 @functools.lru_cache(maxsize=1_000_000)
-def _token(form: str, latin: str, abjad: bool, acronym: bool = False) -> Token:
+def _token(
+    form: str,
+    latin: str,
+    abjad: bool,
+    acronym: bool = False,
+    script: str = "",
+    korean: str = "",
+    sound: str = "",
+) -> Token:
     """One token object per distinct spelling (shared by every name that uses it).
 
     The phonetic key is rigour's metaphone, computed here once per spelling rather than by
@@ -516,41 +668,36 @@ def _token(form: str, latin: str, abjad: bool, acronym: bool = False) -> Token:
     phonetic = (metaphone(latin) or None) if len(latin) > 2 else None
     numeric = any(ch.isdigit() for ch in latin)
     weight = GENERIC_WEIGHT if latin in GENERIC_WORDS else 1.0
-    core = vocab.joined_prefix().sub("", latin) if not numeric else latin
-    skeleton = _skeleton(core) if abjad else ""
-    korean = _korean_fold(latin) if not form.isascii() and _has_hangul(form) else ""
+    core = (
+        vocab.joined_prefix().sub("", latin)
+        if not numeric and latin[:2] in vocab.joined_prefix_starts()
+        else latin
+    )
+    if script == "arabic":
+        skeleton = scripts.arabic_skeleton(form)
+    elif sound:
+        skeleton = ""
+    else:
+        skeleton = _skeleton(core) if abjad else ""
+    if not korean and not form.isascii() and _has_hangul(form):
+        korean, script = scripts.korean_fold(latin), "hangul"
     return Token(
-        form, latin, phonetic, weight, numeric, skeleton, _fold(latin), acronym, core, korean
+        form,
+        latin,
+        phonetic,
+        weight,
+        numeric,
+        skeleton,
+        _fold(latin),
+        acronym,
+        core,
+        korean,
+        script,
+        sound,
     )
 
 
-_KOREAN_FOLDS = [
-    ("eo", "o"),
-    ("eu", "u"),
-    ("oe", "oi"),
-    ("ae", "e"),
-    ("ee", "i"),
-    ("kh", "k"),
-    ("th", "t"),
-    ("ph", "p"),
-    ("ch", "j"),
-    ("g", "k"),
-    ("d", "t"),
-    ("b", "p"),
-    ("r", "l"),
-    ("'", ""),
-    ("-", ""),
-]
-
-
-def _korean_fold(latin: str) -> str:
-    """A romanised Korean syllable with the differences of McCune-Reischauer, the DPRK's and
-    the Revised Romanisation folded away (k/g, t/d, p/b, ch/j, r/l, eo/o, eu/u, oe/oi)."""
-    for a, b in _KOREAN_FOLDS:
-        latin = latin.replace(a, b)
-    return latin
-
-
+_FOLD_LETTERS = str.maketrans({"c": "k", "q": "k", "x": "ks", "y": "i", "w": "v"})
 _FOLDS = [
     ("eo", "o"),  # Korean: Revised Romanisation eo / eu where the lists write o / u
     ("eu", "u"),
@@ -564,31 +711,43 @@ _FOLDS = [
     ("ou", "u"),
     ("ee", "i"),
     ("oo", "u"),
-    ("c", "k"),
-    ("q", "k"),
-    ("x", "ks"),
-    ("y", "i"),
-    ("w", "v"),
 ]
 
 
+_FOLD_ANY = re.compile("|".join(re.escape(a) for a, _ in _FOLDS))
+
+
 def _fold(latin: str) -> str:
-    for a, b in _FOLDS:
-        latin = latin.replace(a, b)
-    return latin
+    """Spelling folded across transliteration conventions: the digraphs in order, then the
+    single letters at once (c, q -> k, x -> ks, y -> i, w -> v; no digraph yields them)."""
+    if _FOLD_ANY.search(latin) is not None:
+        for a, b in _FOLDS:
+            if a in latin:
+                latin = latin.replace(a, b)
+    return latin.translate(_FOLD_LETTERS)
 
 
-_VOWELS = str.maketrans("", "", "aeiouyw'")
+_VOWELS = str.maketrans("", "", "aeiouywv'")
 
 
-_ABJAD_FOLDS = [("th", "t"), ("dh", "d"), ("kh", "h"), ("gh", "g"), ("sh", "s"), ("ch", "s")]
-_ABJAD_LETTERS = str.maketrans({"q": "k", "c": "k", "z": "d", "j": "g", "p": "b", "v": "f"})
+_ABJAD_FOLDS = [
+    ("dj", "j"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "s"),
+]
+_ABJAD_LETTERS = str.maketrans({"q": "k", "c": "k", "t": "d", "j": "g", "p": "b"})
 
 
+@functools.lru_cache(maxsize=200_000)
 def _skeleton(latin: str) -> str:
     """Consonants only, doubled ones once (Arabic writes no short vowels and no doubling),
-    with the letters transliterations spell differently folded together (th/t, kh/h, q/k,
-    z/d: ذ is written dh, z or d)."""
+    with the letters transliterations spell differently folded together (t/th/d/dh; kh/h,
+    q/k; v is dropped: Persian و is written v or w). The letters of
+    the Arabic script go to the same classes (``data/arabic.csv``)."""
     for a, b in _ABJAD_FOLDS:
         latin = latin.replace(a, b)
     out = latin.translate(_VOWELS).translate(_ABJAD_LETTERS)
@@ -613,33 +772,43 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
         return 0.0, "different number"
     if a.acronym or b.acronym:
         return 0.0, "different initials"
-    if a.korean or b.korean:
-        # A Hangul syllable against a romanised one: same syllable in another convention?
-        surnames = vocab.korean_surnames()
-        if b.latin in surnames.get(a.text, ()) or a.latin in surnames.get(b.text, ()):
-            return KOREAN_SIMILARITY, "same Korean syllable (usual spelling)"
-        ka, kb = a.korean or _korean_fold(a.latin), b.korean or _korean_fold(b.latin)
-        if ka == kb:
-            return KOREAN_SIMILARITY, "same Korean syllable"
-        if len(ka) > 2 and len(kb) > 2 and OSA.normalized_similarity(ka, kb) >= 0.75:
-            return 0.85, "Korean syllable variant"
+    if (a.korean or b.korean) and (
+        (a.korean and b.korean) or a.script in _KOREAN_SCRIPTS or b.script in _KOREAN_SCRIPTS
+    ):
+        # A Korean syllable in Hangul, Cyrillic or one romanisation against another one.
+        found = _korean_similarity(a, b)
+        if found is not None:
+            return found
+    if a.sound or b.sound:
+        # Thai or Khmer: consonants in sound classes (the vowels are romanised too freely).
+        return _sound_similarity(
+            a.sound or scripts.sound_skeleton(a.latin), b.sound or scripts.sound_skeleton(b.latin)
+        )
     groups = vocab.particle_groups()
     if a.latin in groups or b.latin in groups:
         if groups.get(a.latin) == groups.get(b.latin):
             return 1.0, "same particle"
         return 0.0, "different particle"
-    if person and b.latin in vocab.short_forms().get(a.latin, ()):
-        return SHORT_FORM_SIMILARITY, "short form"
-    if person and min(len(a.latin), len(b.latin)) >= 3:
-        shorter, longer = sorted((a.latin, b.latin), key=len)
-        if len(longer) - len(shorter) >= 2 and longer.startswith(shorter):
-            # Petrov / Petrovsky, Abdul / Abdullah: another ending is another name, not a typo.
-            return 0.0, "different ending"
-    if person and (len(a.latin) == 1 or len(b.latin) == 1):
-        short, long_ = (a, b) if len(a.latin) == 1 else (b, a)
-        if long_.latin.startswith(short.latin):
-            return INITIAL_SIMILARITY, "initial"
-        return 0.0, "different initial"
+    if person:
+        la, lb = a.latin, b.latin
+        if lb in vocab.short_forms().get(la, ()):
+            return SHORT_FORM_SIMILARITY, "short form"
+        shorter, longer = (la, lb) if len(la) <= len(lb) else (lb, la)
+        if len(shorter) == 1:
+            if longer.startswith(shorter):
+                return INITIAL_SIMILARITY, "initial"
+            return 0.0, "different initial"
+        if len(shorter) >= 3 and longer.startswith(shorter):
+            rest = longer[len(shorter) :]
+            if len(shorter) >= 4 and rest in _ALLAH:
+                # Nemat / Nematollah, Habib / Habibullah: the name without its "-ullah".
+                return ALLAH_SHORT_SIMILARITY, "short form (without -ullah)"
+            if rest in _ARTICLE_ENDINGS:
+                # "Abdul" / "Abd" (al-): the article written onto the word.
+                return JOINED_PARTICLE_SIMILARITY, "article written onto the word"
+            if len(rest) >= 2:
+                # Petrov / Petrovsky, Abdul / Abdullah: another ending is another name.
+                return 0.0, "different ending"
     # OSA: edit distance that counts a swap of two adjacent letters as one typo.
     sim = OSA.normalized_similarity(a.latin, b.latin)
     how = "spelling variant"
@@ -655,11 +824,17 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
     if (a.skeleton or b.skeleton) and len(a.latin) > 1 and len(b.latin) > 1:
         # One side is in a script written without vowels: compare the consonants (of the
         # word without its article: al-Tikriti / التكريتي).
-        skel_a = a.skeleton or _skeleton(a.core)
-        skel_b = b.skeleton or _skeleton(b.core)
-        skel = OSA.normalized_similarity(skel_a, skel_b)
-        if skel < 1.0 and (skel_a + "l" == skel_b or skel_b + "l" == skel_a):
-            skel = 1.0  # "Abdul" / "Abd": the article's l written onto the word
+        # A Latin word's particle prefix may be an article (al-) or part of the name
+        # (Dabski, Delawar): both readings are tried.
+        final_h = (a.script == "arabic" and a.text[-1] == "ه") or (
+            b.script == "arabic" and b.text[-1] == "ه"
+        )
+        skel, skel_a, skel_b = 0.0, "", ""
+        for x in (a.skeleton,) if a.skeleton else _latin_skeletons(a):
+            for y in (b.skeleton,) if b.skeleton else _latin_skeletons(b):
+                value = 1.0 if _same_consonants(x, y, final_h) else OSA.normalized_similarity(x, y)
+                if value > skel:
+                    skel, skel_a, skel_b = value, x, y
         # Two consonants say little (سيد "Sayyid" and As'ad are both s-d): a lower score.
         same = ABJAD_SAME_SIMILARITY if min(len(skel_a), len(skel_b)) >= 3 else 0.85
         value = same if skel == 1.0 else 0.85 * skel
@@ -680,6 +855,93 @@ def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
         if core >= COMPOUND_SIMILARITY and JOINED_PARTICLE_SIMILARITY * core > sim:
             sim, how = JOINED_PARTICLE_SIMILARITY * core, "particle written together"
     return (sim, how) if sim >= MIN_TOKEN_SIMILARITY else (0.0, "different")
+
+
+_ARTICLE_ENDINGS = frozenset(["al", "el", "ul", "il", "ol"])
+_ALLAH = frozenset(["ollah", "ullah", "allah", "olah", "ulah", "ulla", "ollahi"])
+_KOREAN_SCRIPTS = frozenset(["hangul", "korean-cyrillic"])
+
+
+def _korean_similarity(a: Token, b: Token) -> tuple[float, str] | None:
+    """Two Korean syllables in any writing (Hangul, Cyrillic, McCune-Reischauer, Revised, the
+    usual family-name spellings): their similarity, or None to compare them as plain words."""
+    surnames = vocab.korean_surnames()
+    if b.latin in surnames.get(a.text, ()) or a.latin in surnames.get(b.text, ()):
+        return KOREAN_SIMILARITY, "same Korean syllable (usual spelling)"
+    if a.script == b.script == "korean-latin":
+        families = vocab.korean_family_groups()
+        if families.get(a.latin, _NO_NUMBERS) & families.get(b.latin, _NO_NUMBERS):
+            return KOREAN_SIMILARITY, "same Korean family name"
+    ka = a.korean or scripts.korean_fold(a.latin)
+    kb = b.korean or scripts.korean_fold(b.latin)
+    if ka == kb:
+        return KOREAN_SIMILARITY, "same Korean syllable"
+    if "korean-cyrillic" in (a.script, b.script):
+        # Cyrillic writes final n and ng alike, ㅢ as и (Хи = Hui) and the usual
+        # Latin spellings of family names differ (Ли = Ri, Lee).
+        la, lb = scripts.korean_fold_loose(ka), scripts.korean_fold_loose(kb)
+        if la == lb or la.replace("ui", "i") == lb.replace("ui", "i"):
+            return KOREAN_SIMILARITY, "same Korean syllable (Cyrillic)"
+        cyr, other = (a, b) if a.script == "korean-cyrillic" else (b, a)
+        if other.latin in vocab.korean_family_spellings():
+            groups = vocab.korean_family_groups().get(other.latin, _NO_NUMBERS)
+            for hangul in groups:
+                spellings = vocab.korean_surnames().get(hangul, _NO_NUMBERS)
+                if cyr.korean in {scripts.korean_fold(x) for x in spellings}:
+                    return KOREAN_SIMILARITY, "same Korean family name (Cyrillic)"
+    if len(ka) > 2 and len(kb) > 2 and OSA.normalized_similarity(ka, kb) >= 0.75:
+        return 0.85, "Korean syllable variant"
+    return None
+
+
+def _sound_similarity(sa: str, sb: str) -> tuple[float, str]:
+    """Similarity of two sound skeletons (Thai, Khmer): equal ones by their length (one or two
+    consonants say little), near ones scaled; a final r written on one side only is equal
+    (ชินวัตร is Chinnawat and Shinawatra)."""
+    n = min(len(sa), len(sb))
+    if n == 0:
+        return 0.0, "different"
+    if sa == sb or sa + "r" == sb or sb + "r" == sa:
+        value = ABJAD_SAME_SIMILARITY if n >= 3 else (0.85 if n == 2 else 0.8)
+        return value, "same consonants (romanised by sound)"
+    if n >= 3:
+        value = 0.9 * OSA.normalized_similarity(sa, sb)
+        if value >= MIN_TOKEN_SIMILARITY:
+            return value, "near consonants (romanised by sound)"
+    return 0.0, "different"
+
+
+def _latin_skeletons(token: Token) -> tuple[str, ...]:
+    if token.core == token.latin:
+        return (_skeleton(token.latin),)
+    return (_skeleton(token.core), _skeleton(token.latin))
+
+
+def _same_consonants(x: str, y: str, final_h: bool = False) -> bool:
+    """Two consonant skeletons are the same, allowing the l of an article written on one side
+    only ("Abdul" / عبد, "Saduddin" / سعد الدين), a final h (ه: "Juma" / جمعه) when
+    ``final_h``, and z for d (ض, ظ are d in Arabic and z in Persian and Urdu: Ramadan, Faiz)."""
+    if _same_skeleton(x, y, final_h):
+        return True
+    if "z" in x or "z" in y:
+        return _same_skeleton(_dedupe(x.replace("z", "d")), _dedupe(y.replace("z", "d")), final_h)
+    return False
+
+
+def _dedupe(text: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def _same_skeleton(x: str, y: str, final_h: bool) -> bool:
+    if x == y:
+        return True
+    if len(x) < len(y):
+        x, y = y, x
+    if not 1 <= len(x) - len(y) <= 2 or (len(x) - len(y) == 2 and len(y) < 3):
+        return False
+    if final_h and x.endswith("h") and x[:-1] == y:
+        return True
+    return any(ch == "l" and _dedupe(x[:k] + x[k + 1 :]) == y for k, ch in enumerate(x))
 
 
 def _align(
@@ -742,17 +1004,19 @@ def _compounds(
     joined: PreparedName,
     explained_split: dict[int, float],
     explained_joined: dict[int, float],
-) -> list[tuple[int, int, float]]:
-    """Match two adjacent unexplained words of ``split`` to one unexplained word of ``joined``.
+) -> list[tuple[int, int, float, int]]:
+    """Match two adjacent unexplained words of ``split`` (three for a Thai or Khmer word) to
+    one unexplained word of ``joined``.
 
-    Returns ``(i, j, similarity)``: words ``i`` and ``i + 1`` of ``split`` are word ``j`` of
-    ``joined`` written together.
+    Returns ``(i, j, similarity, n)``: words ``i`` to ``i + n - 1`` of ``split`` are word ``j``
+    of ``joined`` written together.
     """
-    found: list[tuple[int, int, float]] = []
+    found: list[tuple[int, int, float, int]] = []
     if len(explained_joined) == len(joined.tokens) or len(split.tokens) - len(explained_split) < 2:
         return found
     free = [j for j in range(len(joined.tokens)) if j not in explained_joined]
     tokens = split.tokens
+    joined_tokens = joined.tokens
     for i in range(len(tokens) - 1):
         if i in explained_split or i + 1 in explained_split:
             continue
@@ -760,25 +1024,74 @@ def _compounds(
         if a.numeric or b.numeric:
             continue
         together = a.latin + b.latin
-        size = len(together)
+        first, size_together = together[0], len(together)
+        plain = not (a.sound or a.skeleton)
         for j in free:
-            other = joined.tokens[j].latin
-            # Written together, the words keep their first letter and about their length.
-            abjad = a.skeleton or joined.tokens[j].skeleton
-            if not abjad and (other[0] != together[0] or abs(len(other) - size) > 2):
+            other = joined_tokens[j]
+            if (
+                plain
+                and not (other.sound or other.skeleton)
+                and (other.latin[0] != first or abs(len(other.latin) - size_together) > 2)
+            ):
+                # Written together, the words keep their first letter and about their length.
                 continue
-            sim = OSA.normalized_similarity(together, other)
-            if sim < COMPOUND_SIMILARITY and _skeleton(together) == _skeleton(other):
-                sim = COMPOUND_SIMILARITY  # same consonants: Abd al / Abdul / Abdel
+            # Thai and Khmer words romanised as several (Chan-o-cha): up to three words.
+            run = 3 if other.sound or a.sound else 2
+            sim = 0.0
+            size = 2
+            for size in range(2, run + 1):
+                if i + size > len(tokens) or any(
+                    k in explained_split or tokens[k].numeric for k in range(i, i + size)
+                ):
+                    break
+                parts = tokens[i : i + size]
+                sim = _compound_similarity(
+                    parts, other, together if size == 2 else "".join(t.latin for t in parts)
+                )
+                if sim >= COMPOUND_SIMILARITY:
+                    break
             if sim >= COMPOUND_SIMILARITY:
-                explained_split[i] = explained_split[i + 1] = sim
+                for k in range(i, i + size):
+                    explained_split[k] = sim
                 explained_joined[j] = sim
                 free.remove(j)
-                found.append((i, j, sim))
+                found.append((i, j, sim, size))
                 break
         if not free:
             break
     return found
+
+
+def _compound_similarity(parts: Sequence[Token], other: Token, together: str) -> float:
+    """Similarity of words written apart (``parts``, ``together`` their Latin letters joined)
+    to one word written together."""
+    if other.sound or parts[0].sound:
+        if other.sound:
+            mine = scripts.sound_skeleton("'".join(t.latin for t in parts))
+            theirs = other.sound
+        else:
+            mine = _dedupe("".join(t.sound for t in parts))
+            theirs = scripts.sound_skeleton(other.latin)
+        value, _ = _sound_similarity(mine, theirs)
+        return COMPOUND_SIMILARITY if value >= ABJAD_SAME_SIMILARITY else 0.0
+    abjad = parts[0].skeleton or other.skeleton
+    if not abjad and (other.latin[0] != together[0] or abs(len(other.latin) - len(together)) > 2):
+        # Written together, the words keep their first letter and about their length.
+        return 0.0
+    sim = OSA.normalized_similarity(together, other.latin)
+    if sim < COMPOUND_SIMILARITY:
+        if not abjad:
+            same = _skeleton(together) == _skeleton(other.latin)
+        else:
+            if parts[0].skeleton:
+                mine = _dedupe("".join(t.skeleton for t in parts))
+            else:
+                mine = _dedupe("".join(_skeleton(t.latin) for t in parts))
+            theirs = other.skeleton or _skeleton(other.latin)
+            same = _same_consonants(mine, theirs, other.text[-1] == "ه")
+        if same:
+            sim = COMPOUND_SIMILARITY  # same consonants: Abd al / Abdul / Abdel / عبدال
+    return sim
 
 
 def _looks_like_person(name: PreparedName) -> bool:
@@ -866,12 +1179,12 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
     def build() -> tuple[str, dict[str, Any]]:
         matched = [f"'{lt[i].text}' ~ '{rt[j].text}' ({how})" for i, j, _, how in pairs]
         matched += [
-            f"'{lt[i].text} {lt[i + 1].text}' ~ '{rt[j].text}' (written together)"
-            for i, j, _ in joined_r
+            f"'{' '.join(t.text for t in lt[i : i + n])}' ~ '{rt[j].text}' (written together)"
+            for i, j, _, n in joined_r
         ]
         matched += [
-            f"'{lt[i].text}' ~ '{rt[j].text} {rt[j + 1].text}' (written together)"
-            for j, i, _ in joined_l
+            f"'{lt[i].text}' ~ '{' '.join(t.text for t in rt[j : j + n])}' (written together)"
+            for j, i, _, n in joined_l
         ]
         unmatched_l = [t.text for k, t in enumerate(lt) if k not in explained_l]
         unmatched_r = [t.text for k, t in enumerate(rt) if k not in explained_r]

@@ -254,21 +254,21 @@ class NameIndex:
         query = prepare_name(name, schema)
         if not query.tokens:
             return []
-        best: dict[tuple[int, bool], tuple[IndexedName, NameMatch]] = {}
+        best: dict[tuple[int, bool], tuple[int, NameMatch]] = {}
+        records, weak_names, prepared = self._records, self._weak, self._prepared
         for position in self.candidates(query, limit):
-            indexed = self.name_at(position)
-            match = compare_prepared(query, self._prepared[position])
-            key = (indexed.record, indexed.weak)
+            match = compare_prepared(query, prepared[position])
+            key = (records[position], position in weak_names)
             current = best.get(key)
             if current is None or match.score > current[1].score:
-                best[key] = (indexed, match)
+                best[key] = (position, match)
         results = []
-        for (record, weak), item in best.items():
+        for (record, weak), (position, match) in best.items():
             if weak:
                 strong = best.get((record, False))
-                if strong is not None and strong[1].score >= item[1].score:
+                if strong is not None and strong[1].score >= match.score:
                     continue
-            results.append(item)
+            results.append((self.name_at(position), match))
         return sorted(results, key=lambda item: -item[1].score)
 
     def stats(self) -> dict[str, Any]:

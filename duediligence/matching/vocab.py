@@ -13,9 +13,19 @@ rigour knows legal forms, stop words and transliteration; these files add what i
 - ``obfuscation.csv``: digits written for letters (0 = o, 1 = i, 3 = e ...);
 - ``korean_surnames.csv``: the usual Latin spellings of Korean family names (이 = Lee);
 - ``khmer.csv``: the Latin letters of Khmer consonants and independent vowels;
+- ``thai.csv``, ``arabic.csv``, ``korean_cyrillic.csv``: letters of Thai (RTGS), of the
+  Arabic script (consonant classes) and of Korean written in Cyrillic (Kontsevich);
 - ``hangul.csv``: the Latin letters of each Hangul initial, vowel and final (jamo), as the
   UN and OFAC lists write Korean names (the DPRK's own romanisation, close to
-  McCune-Reischauer without its marks: 최룡해 = Choe Ryong Hae).
+  McCune-Reischauer without its marks: 최룡해 = Choe Ryong Hae);
+- ``family_first_surnames.csv``: Latin spellings of the commonest family names of traditions
+  that write the family name first (Chinese: the Ministry of Public Security's 2019 ranking of
+  surnames in pinyin; Vietnamese; Korean: Statistics Korea's census spellings; Hungarian: KSH's
+  commonest names): in "Liu Tao" the family name is Liu, so "Liu Tao" is not "Tao Liu";
+- ``common_surnames.csv``: family names shared by very many people (US Census 2010 top
+  surnames, and the commonest ones of China, Korea, Vietnam, India, the Arab world, Brazil,
+  Germany, Russia, Italy and France): a news item naming only "Mr Smith" says little about which
+  Smith.
 """
 
 from __future__ import annotations
@@ -74,13 +84,20 @@ def particle_groups() -> dict[str, str]:
 @functools.cache
 def joined_prefix() -> re.Pattern[str]:
     """Particles written together with the word they precede ("vanderberg", "altikriti")."""
+    kept_apart = {"ben", "bint", "binti", "bn", "abn", "bnt"}
     parts = sorted(
-        {r["particle"] for r in _rows("particles.csv")} - {"ben", "bint", "binti"},
+        {r["particle"] for r in _rows("particles.csv")} - kept_apart,
         key=len,
         reverse=True,
     )
     alt = "|".join(parts)
     return re.compile(f"^(?:(?:{alt})(?:{alt})?)(?=[a-z]{{4,}}$)")
+
+
+@functools.cache
+def joined_prefix_starts() -> frozenset[str]:
+    """The first two letters of the particles of :func:`joined_prefix` (a cheap pre-check)."""
+    return frozenset(r["particle"][:2] for r in _rows("particles.csv"))
 
 
 @functools.cache
@@ -140,3 +157,58 @@ def romanise_hangul(text: str) -> list[str]:
                     + table["final"][code % 28]
                 )
     return words
+
+
+@functools.cache
+def family_first_surnames() -> dict[str, str]:
+    """Family name (lower-case ASCII) -> tradition that writes it first (chinese, korean ...)."""
+    return {r["surname"]: r["tradition"] for r in _rows("family_first_surnames.csv")}
+
+
+@functools.cache
+def common_surnames() -> frozenset[str]:
+    """Very common family names (lower-case ASCII)."""
+    return frozenset(r["surname"] for r in _rows("common_surnames.csv"))
+
+
+@functools.cache
+def thai_table() -> dict[str, str]:
+    """Thai consonant -> Latin letters (RTGS initial values; ญ as n)."""
+    return {r["letter"]: r["latin"] for r in _rows("thai.csv")}
+
+
+@functools.cache
+def arabic_table() -> dict[str, str]:
+    """Letter of the Arabic script -> its consonant class in the Latin skeleton ('' for the
+    letters Latin forms write as vowels or leave out: alif, waw, ya, ʿayn, hamza)."""
+    return {r["letter"]: r["consonant"] for r in _rows("arabic.csv")}
+
+
+@functools.cache
+def korean_cyrillic_table() -> dict[str, str]:
+    """Cyrillic letter or pair in a Korean name -> Latin (Kontsevich system)."""
+    return {r["cyrillic"]: r["latin"] for r in _rows("korean_cyrillic.csv")}
+
+
+@functools.cache
+def korean_family_spellings() -> frozenset[str]:
+    """Every usual Latin spelling of a Korean family name (Kim, Pak, Park, Ri, Lee ...)."""
+    return frozenset(s for spellings in korean_surnames().values() for s in spellings)
+
+
+@functools.cache
+def korean_family_folds() -> frozenset[str]:
+    """The Korean family-name spellings folded across romanisations."""
+    from duediligence.matching.scripts import korean_fold
+
+    return frozenset(korean_fold(s) for s in korean_family_spellings())
+
+
+@functools.cache
+def korean_family_groups() -> dict[str, frozenset[str]]:
+    """Latin spelling of a Korean family name -> the Hangul family names it may stand for."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for hangul, spellings in korean_surnames().items():
+        for s in spellings:
+            out[s].add(hangul)
+    return {k: frozenset(v) for k, v in out.items()}

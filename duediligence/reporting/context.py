@@ -115,6 +115,31 @@ def _signal(s: Signal) -> dict[str, Any]:
         "review_status": s.review_status.value,
         "adverse": s.label not in (None, "none"),
         "link_status": s.link_status.value,
+        "link": _link(s),
+    }
+
+
+def _link(s: Signal) -> dict[str, Any]:
+    """How a signal was tied to the client: the linker's evidence in words ("headline mention
+    of 'Acme Ltd'"), the party it is about ("about its owner John Doe") and whether a reviewer
+    confirmed the link (see :mod:`duediligence.review.links`)."""
+    from duediligence.review.links import describe_evidence, describe_link, describe_party
+
+    evidence = s.link_evidence or {}
+    party = s.link_party
+    return {
+        "how": describe_evidence(s.link_evidence),
+        "mention": evidence.get("mention"),
+        "where": evidence.get("where"),
+        "sentence": evidence.get("sentence"),
+        "reasons": [str(r) for r in evidence.get("reasons") or []],
+        "party": party.name if party is not None else None,
+        "party_role": party.role.value if party is not None else None,
+        "about": describe_party(party.name, party.role.value) if party is not None else None,
+        "reviewed": s.link_reviewed_by is not None,
+        "reviewed_by": s.link_reviewed_by,
+        "reviewed_at": s.link_reviewed_at,
+        "text": describe_link(s),
     }
 
 

@@ -232,7 +232,8 @@ Files
   event per line. This client's events are complete (before/after payloads); other events are
   skeletons carrying only their payloads' SHA-256. Each line's "hash" is the SHA-256 of the
   RFC 8785 canonical JSON of its fields (sequence, occurred_at, actor, action, object_type,
-  object_id, client_id, before_sha256, after_sha256, prev_hash, and hash_scheme when it is 2),
+  object_id, client_id, before_sha256, after_sha256, prev_hash, hash_scheme when it is 2, and
+  auth -- how the actor was authenticated: token, password or unauthenticated -- when present),
   where before_sha256/after_sha256 are the SHA-256 of the payloads' canonical JSON. Events of
   hash_scheme 1 were recorded before RFC 8785 was adopted and hash Python's
   json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) instead.

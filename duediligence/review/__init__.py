@@ -1,1 +1,1 @@
-"""Reviewers' decisions (four-eyes), users and roles, and the tamper-evident audit trail."""
+"""Reviewers' decisions (four-eyes), match and signal verdicts, EDD, retention."""

@@ -16,7 +16,7 @@ A decision that takes effect sets the next-review date from the assessed tier (s
 a second reviewer, the sign-off of a *senior approver* — a user with the ``senior`` role
 (senior management: FATF Recommendation 12(b)(i); EU Directive 2015/849 art. 20(b)(i); UK MLRs
 2017 reg. 35(5)(a)), who may sign off nothing else and decide nothing (see ``PERMISSIONS`` in
-:mod:`duediligence.review.users`), so maker, checker and approver are three people. An
+:mod:`duediligence.accounts.roles`), so maker, checker and approver are three people. An
 approval (``approve``, ``approve_with_conditions``) is refused without the EDD fields — the
 source of wealth, the source of funds (R.12(b)(ii); AMLD art. 20(b)(ii); MLRs reg. 35(5)(b))
 and the EDD rationale. The decision takes effect once both the second review and the senior
@@ -38,14 +38,23 @@ from typing import Any
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from duediligence.accounts.roles import Permission
 from duediligence.audit.trail import lock_chain, record_event
 from duediligence.db.base import utcnow
-from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, MatchStatus, Tier
+from duediligence.db.enums import (
+    ClientStatus,
+    DecisionAction,
+    DecisionStatus,
+    LinkStatus,
+    MatchStatus,
+    Tier,
+)
 from duediligence.db.models import (
     Assessment,
     Client,
     Decision,
     ScreeningMatch,
+    Signal,
     Watchlist,
     WatchlistEntity,
 )
@@ -294,9 +303,9 @@ def decide(
     ``source_of_funds`` and ``edd_rationale`` is an :class:`InputError` naming what is missing
     (see the module docstring). The EDD fields are stored on any decision that gives them.
     """
-    # imported here: the users module hashes a dummy password when imported, which
-    # read-only commands (``review queue``) need not wait for
-    from duediligence.review.users import Permission, require_permission
+    # imported here: accounts.users imports accounts.passwords, which hashes a dummy password
+    # with Argon2 when imported; read-only commands (``review queue``) need not wait for it
+    from duediligence.accounts.users import require_permission
 
     maker = require_permission(session, actor, Permission.DECIDE)
     lock_chain(session)  # serialise concurrent decisions before reading what is pending
@@ -405,7 +414,7 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     awaiting confirmation, or when the client was re-assessed at a higher tier since (the
     decision was made on stale facts). Records one ``decision.confirmed`` event.
     """
-    from duediligence.review.users import Permission, require_permission  # see decide()
+    from duediligence.accounts.users import require_permission  # see decide()
 
     checker = require_permission(session, actor, Permission.CONFIRM_DECISION)
     lock_chain(session)  # two reviewers confirming at once: the second sees the first's
@@ -471,7 +480,7 @@ def senior_approve(session: Session, decision_id: int, *, actor: str | None) -> 
     an approval still lacking an EDD field is an :class:`InputError`. The decision takes effect
     when its second review is recorded too. Records one ``decision.senior_approved`` event.
     """
-    from duediligence.review.users import Permission, require_permission  # see decide()
+    from duediligence.accounts.users import require_permission  # see decide()
 
     approver = require_permission(session, actor, Permission.SENIOR_APPROVAL)
     lock_chain(session)
@@ -548,7 +557,9 @@ class QueueItem:
     ``senior_signoff`` (a politically exposed client's decision awaiting a second reviewer
     and/or a senior approver's sign-off, the note says which),
     ``first_review`` (a client assessed at ``tier`` with no decision covering it), or
-    ``review_due`` (the decision in force reached its next-review date). ``tier`` and
+    ``review_due`` (the decision in force reached its next-review date), or ``link_review``
+    (a news item the linker could not attribute to one client: ``signal_id`` names it and the
+    client is its strongest candidate; :mod:`duediligence.review.links`). ``tier`` and
     ``assessment_id`` are the client's current assessment (None if it has none yet).
     """
 
@@ -563,6 +574,7 @@ class QueueItem:
     since: date
     note: str
     match_id: int | None = None
+    signal_id: int | None = None
 
 
 QUEUE_ORDER = {
@@ -571,6 +583,7 @@ QUEUE_ORDER = {
     "second_review": 1,
     "first_review": 2,
     "review_due": 3,
+    "link_review": 4,
 }
 
 
@@ -651,6 +664,41 @@ def potential_match_items(session: Session) -> list[QueueItem]:
     return items
 
 
+def link_review_items(session: Session) -> list[QueueItem]:
+    """One queue line per ambiguous news link (the linker found several plausible clients),
+    oldest publication first: the client named is the strongest candidate, the note names
+    them all and the command that resolves it."""
+    signals = session.scalars(
+        select(Signal)
+        .where(Signal.link_status == LinkStatus.AMBIGUOUS, Signal.client_id.is_(None))
+        .order_by(Signal.published_at, Signal.id)
+    ).all()
+    items = []
+    for s in signals:
+        candidates = [c for c in (s.link_candidates or []) if c.get("client")]
+        if not candidates:
+            continue
+        top = max(candidates, key=lambda c: float(c.get("score") or 0.0))
+        refs = ", ".join(str(c["client"]) for c in candidates)
+        items.append(
+            QueueItem(
+                "link_review",
+                str(top["client"]),
+                str(top.get("name") or ""),
+                None,
+                None,
+                None,
+                None,
+                None,
+                s.published_at,
+                f'ambiguous news link: signal {s.id} "{s.title[:80]}" could be about {refs}; '
+                f"duediligence signals link relink {s.id} CLIENT",
+                signal_id=s.id,
+            )
+        )
+    return items
+
+
 def review_queue(
     session: Session, *, today: date | None = None, min_tier: Tier = Tier.MEDIUM
 ) -> list[QueueItem]:
@@ -660,7 +708,8 @@ def review_queue(
     client needs a second review when a decision awaits confirmation, and a first review when
     its current assessment is at ``min_tier`` or above and no live decision covers it, or when
     it was re-assessed at a higher tier than the decision in force was made on, or became
-    politically exposed after it (the decision in force had no EDD). Read-only.
+    politically exposed after it (the decision in force had no EDD). Ambiguous news links
+    (:func:`link_review_items`) come last. Read-only.
     """
     today = today or utc_today()
     current_ids = current_assessment_ids().subquery()
@@ -785,4 +834,4 @@ def review_queue(
     items.sort(
         key=lambda i: (QUEUE_ORDER[i.kind], -Tier(i.tier or "low").rank, i.since, i.client_ref)
     )
-    return potential_match_items(session) + items
+    return potential_match_items(session) + items + link_review_items(session)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.users import add_user, count_users
 from duediligence.db.enums import DecisionAction, Role
 from duediligence.db.queries import resolve_client
 from duediligence.errors import ConflictError, NotFoundError, PermissionDenied
 from duediligence.review.decisions import current_decision, decide, pending_decision
-from duediligence.review.users import add_user, count_users
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (documented demo-only credential)
 DEMO_USERS: tuple[tuple[str, Role, str], ...] = (
@@ -43,7 +43,8 @@ def seed_demo_review(session: Session, client_ref: str) -> str:
         parts.append(
             "users "
             + ", ".join(f"{u} ({r.value})" for u, r, _ in DEMO_USERS)
-            + f", password {DEMO_PASSWORD!r} (act as one: --as USER or DD_USER=USER)"
+            + f", password {DEMO_PASSWORD!r} (act as one: --as USER --password-stdin, the "
+            "password on standard input)"
         )
     else:
         parts.append("users already exist")
@@ -69,7 +70,8 @@ def seed_demo_review(session: Session, client_ref: str) -> str:
         else:
             parts.append(
                 f"decision {d.id} on {client_ref} by rita awaits a second reviewer "
-                f"(duediligence review confirm {d.id} --as sam)"
+                f"(echo {DEMO_PASSWORD} | duediligence review confirm {d.id} --as sam "
+                "--password-stdin)"
             )
     elif pending is not None:
         parts.append(f"decision {pending.id} on {client_ref} still awaits a second reviewer")

@@ -22,13 +22,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.roles import Permission
+from duediligence.accounts.users import require_permission
 from duediligence.audit.trail import is_redacted, record_event, redaction_marker
 from duediligence.db.base import utcnow
 from duediligence.db.enums import ClientStatus, PartyKind
 from duediligence.db.models import AuditEvent, Client, Party, ScreeningMatch, Signal
 from duediligence.defaults import RETENTION_YEARS
 from duediligence.jsonutil import canonical_json
-from duediligence.review.users import Permission, require_permission
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ A screening match and a signal are both reviewed the same way: a reviewer confir
 it with a reason, the new status, reviewer, time and reason are stored on the row, and one audit
 event records the change. :func:`apply_verdict` is that common step; :func:`decide_match` and
 :func:`review_signal` are the verdicts, and only a reviewer may give them
-(:data:`~duediligence.review.users.PERMISSIONS`), whatever the surface.
+(:data:`~duediligence.accounts.roles.PERMISSIONS`), whatever the surface.
 
 A verdict on a match also:
 
@@ -29,6 +29,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.roles import Permission
+from duediligence.accounts.users import require_permission
 from duediligence.audit.trail import record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import (
@@ -47,7 +49,6 @@ from duediligence.db.models import (
     WatchlistSnapshot,
 )
 from duediligence.errors import ConflictError, InputError, NotFoundError
-from duediligence.review.users import Permission, require_permission
 from duediligence.risk.topics import is_sanctioned
 
 Row = TypeVar("Row", ScreeningMatch, Signal)

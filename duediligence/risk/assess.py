@@ -96,8 +96,8 @@ def load_scorer(session: Session | None = None, models_dir: Path | None = None) 
 
 def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str) -> str:
     """SHA-256 of the RFC 8785 canonical JSON of what the score considered (client, as-of
-    date, profile version, signals with label and severity, confirmed matches, engagement
-    kinds, model version)."""
+    date, profile version, signals with label and severity, the items about its parties when
+    there are any, confirmed matches, engagement kinds, model version)."""
     payload = {
         "client": record.client_id,
         "as_of": record.as_of.isoformat(),
@@ -108,6 +108,10 @@ def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str
         "engagements": record.engagement_kinds,
         "model": scorer_version,
     }
+    if record.party_signals:  # only then: the hashes of records without any stay as they were
+        payload["party_signals"] = [
+            [s.id, s.label, s.severity, s.role, s.party] for s in record.party_signals
+        ]
     return sha256_canonical(payload)
 
 

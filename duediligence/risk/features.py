@@ -72,6 +72,10 @@ class SignalFact:
     probabilities: dict[str, float] | None
     role: str | None = None  # the client's role in the item (signals.roles), None if unknown
     adverse_probability: float | None = None  # calibrated P(adverse media), None if unknown
+    # Set when the item reached the client through one of its parties (news linking): the
+    # party's name and role. Such an item is ownership exposure, not the client's own record.
+    party: str | None = None
+    party_role: str | None = None
 
 
 @dataclass
@@ -84,7 +88,10 @@ class ClientRecord:
     industry: str | None
     products: list[str]
     owners: list[dict[str, Any]]  # kind, country, role
-    signals: list[SignalFact] = field(default_factory=list)
+    signals: list[SignalFact] = field(default_factory=list)  # about the client itself
+    # items about its owners, directors and officers (linked through a party): never part of
+    # the client's own adverse features, scored as ownership exposure by the rules
+    party_signals: list[SignalFact] = field(default_factory=list)
     confirmed_matches: list[dict[str, Any]] = field(default_factory=list)  # topics, entity
     pending_matches: list[dict[str, Any]] = field(default_factory=list)  # not yet reviewed
     engagement_kinds: list[str] = field(default_factory=list)
@@ -147,25 +154,51 @@ def is_adverse(signal: SignalFact) -> bool:
 
 def effective_signals(record: ClientRecord) -> list[SignalFact]:
     """Adverse signals still standing: allegations and charges published before an exoneration
-    are cleared by it; convictions and sanctions are not. Undecided labels do not count.
+    are cleared by it; convictions and sanctions are not. Undecided labels do not count. Items
+    about the client's parties (``record.party_signals``) are not the client's own record and
+    never count here (:func:`party_exposure`).
 
     Computed once per record (every adverse feature and rule asks for it)."""
     if record.standing is not None:
         return record.standing
-    clears = [s.published_at for s in record.signals if is_exoneration(s)]
+    record.standing = standing_adverse(record.signals)
+    return record.standing
+
+
+def standing_adverse(signals: list[SignalFact]) -> list[SignalFact]:
+    """Adverse items of ``signals`` still standing: the rule of :func:`effective_signals`
+    (allegations and charges published before a later exoneration are cleared; convictions and
+    sanctions are not) applied to one list of items about one subject."""
+    clears = [s.published_at for s in signals if is_exoneration(s)]
     last_clear = max(clears) if clears else None
-    out = []
-    for s in record.signals:
-        if not is_adverse(s):
-            continue
-        if (
+    return [
+        s
+        for s in signals
+        if is_adverse(s)
+        and not (
             last_clear
             and s.published_at <= last_clear
             and s.severity in (None, "allegation", "charge")
-        ):
-            continue
-        out.append(s)
-    record.standing = out
+        )
+    ]
+
+
+def party_exposure(record: ClientRecord) -> list[tuple[str, str, list[SignalFact]]]:
+    """Ownership exposure: ``(party name, role, standing adverse items)`` for each owner,
+    director or officer that adverse media still standing is about (items linked to the client
+    through that party), oldest first within a party, parties by their first item.
+
+    An exoneration of one party clears only that party's earlier allegations and charges. Not a
+    model feature: :func:`duediligence.risk.rules.apply_rules` turns it into a rule hit."""
+    by_party: dict[tuple[str, str], list[SignalFact]] = {}
+    for s in record.party_signals:
+        by_party.setdefault((s.party or "", s.party_role or "party"), []).append(s)
+    out = []
+    for (name, role), items in by_party.items():
+        standing = sorted(standing_adverse(items), key=lambda s: (s.published_at, s.id))
+        if standing:
+            out.append((name, role, standing))
+    out.sort(key=lambda item: (item[2][0].published_at, item[0]))
     return out
 
 

@@ -11,7 +11,10 @@ record changed without going back to the database.
 When a fact counts as of a date ``D``:
 
 - a signal: published on or before ``D`` and not dismissed by a reviewer. The sanction signal a
-  confirmed match records is left out: the match itself is the finding and counts once;
+  confirmed match records is left out: the match itself is the finding and counts once. A
+  signal linked to the client *through* one of its parties (``signals.link_party_id``: news
+  about its owner, director or officer) goes to ``ClientRecord.party_signals`` — ownership
+  exposure, scored by the rules, never the client's own adverse media;
 - a confirmed screening match: from the date the listing became public — the entity's listing
   date where the list gives one (UN ``LISTED_ON``, FtM ``Sanction.listingDate``/``startDate``),
   else the publication date of the earliest list snapshot that contained it (else, for a
@@ -50,16 +53,18 @@ _OWNERS = text(
     "SELECT client_id, kind, role, country FROM parties WHERE client_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
 _SIGNAL_COLUMNS = (
-    "SELECT id, client_id, title, kind, published_at, source, severity, credibility, label, "
-    "label_probabilities, role, adverse_probability, created_at, review_status, reviewed_at "
-    "FROM signals WHERE client_id IN :ids AND published_at <= :until "
-    "AND screening_match_id IS NULL "
+    "SELECT s.id, s.client_id, s.title, s.kind, s.published_at, s.source, s.severity, "
+    "s.credibility, s.label, s.label_probabilities, s.role, s.adverse_probability, "
+    "s.created_at, s.review_status, s.reviewed_at, p.name, p.role "
+    "FROM signals s LEFT JOIN parties p ON p.id = s.link_party_id "
+    "WHERE s.client_id IN :ids AND s.published_at <= :until "
+    "AND s.screening_match_id IS NULL "
 )
 _SIGNALS = text(
-    _SIGNAL_COLUMNS + "AND review_status != :dismissed ORDER BY published_at, id"
+    _SIGNAL_COLUMNS + "AND s.review_status != :dismissed ORDER BY s.published_at, s.id"
 ).bindparams(bindparam("ids", expanding=True))
 # As seen at a moment: dismissed ones too (they may have been dismissed after it).
-_SIGNALS_ALL = text(_SIGNAL_COLUMNS + "ORDER BY published_at, id").bindparams(
+_SIGNALS_ALL = text(_SIGNAL_COLUMNS + "ORDER BY s.published_at, s.id").bindparams(
     bindparam("ids", expanding=True)
 )
 _MATCH_COLUMNS = (
@@ -237,7 +242,7 @@ def load_facts(
         signal_query, {**params, "until": day, "dismissed": ReviewStatus.DISMISSED.value}
     ):
         sid, cid, title, kind, published, source, severity, credibility, label, probs = row[:10]
-        role, adverse_probability, created, review_status, reviewed = row[10:]
+        role, adverse_probability, created, review_status, reviewed, party, party_role = row[10:]
         if seen is not None:
             reviewed_at = _moment(reviewed)
             if (_moment(created) or seen) > seen:
@@ -259,6 +264,8 @@ def load_facts(
                 _json(probs),
                 role,
                 adverse_probability,
+                party,
+                str(party_role) if party is not None and party_role else None,
             )
         )
     matches: dict[int, list[MatchFact]] = defaultdict(list)
@@ -342,7 +349,8 @@ def record_as_of(facts: ClientFacts, as_of: date) -> ClientRecord:
         industry=facts.industry,
         products=facts.products,
         owners=facts.owners,
-        signals=[s for s in facts.signals if s.published_at <= as_of],
+        signals=[s for s in facts.signals if s.published_at <= as_of and s.party is None],
+        party_signals=[s for s in facts.signals if s.published_at <= as_of and s.party is not None],
         confirmed_matches=confirmed,
         pending_matches=pending,
         engagement_kinds=[kind for when, kind in facts.engagements if when <= as_of],

@@ -19,6 +19,16 @@
 - ``call_for_action_jurisdiction``: the client or an owner in a FATF call-for-action
   jurisdiction → ``high`` (FATF Recommendation 19).
 - ``serious_conviction`` and ``official_trafficking_finding`` → ``high``.
+- ``adverse_media_about_party``: adverse media still standing about one of the client's owners,
+  directors or officers (news linked to the client *through* that party) is ownership
+  exposure, not the client's own wrongdoing: it never feeds the model's adverse-media features
+  (:func:`duediligence.risk.features.party_exposure`) and raises the tier to ``medium`` at
+  least, with the reason "adverse media about its owner X (2019): money laundering" — the
+  customer's beneficial owners and those who control it are part of the customer due diligence
+  (FATF R.10(b)-(c); EU Directive 2015/849 art. 13(1)(b)), and what is known of them is a risk
+  factor of the relationship (FATF R.10 INR para. 15; EU Directive 2015/849 art. 18(3)). A
+  conviction or sanction of a party for trafficking, forced labour or terrorism raises it to
+  ``high``, as the same finding about the client does (``serious_conviction``).
 """
 
 from __future__ import annotations
@@ -28,7 +38,7 @@ from typing import Any
 
 from duediligence.db.enums import Tier
 from duediligence.matching.compare import DEFAULT_THRESHOLD
-from duediligence.risk.features import ClientRecord, Feature, effective_signals
+from duediligence.risk.features import ClientRecord, Feature, effective_signals, party_exposure
 from duediligence.risk.pep import PEP_RULE, exposures
 from duediligence.risk.reference import listings
 from duediligence.risk.topics import (
@@ -41,6 +51,8 @@ from duediligence.risk.topics import (
 
 SERIOUS_LABELS = {"human_trafficking", "forced_labour", "terrorism"}
 HOLD_RULE = "potential_match_on_hold"
+PARTY_RULE = "adverse_media_about_party"
+PARTY_SOURCE = "FATF R.10(b)-(c) and INR.10 para. 15; EU Directive 2015/849 arts. 13(1)(b), 18(3)"
 
 
 @dataclass(frozen=True)
@@ -242,4 +254,39 @@ def apply_rules(record: ClientRecord, features: dict[str, Feature]) -> list[Rule
                 tuple(official),
             )
         )
+    party_hit = party_exposure_hit(record)
+    if party_hit is not None:
+        hits.append(party_hit)
     return hits
+
+
+def _label_words(label: str | None) -> str:
+    return (label or "adverse media").replace("_", " ")
+
+
+def party_exposure_hit(record: ClientRecord) -> RuleHit | None:
+    """The ownership-exposure rule (see the module docstring): one hit naming every party that
+    standing adverse media is about, with the year of the first item and its offence, e.g.
+    ``adverse media about its owner John Doe (2019): money laundering``; None when there is
+    none."""
+    exposed = party_exposure(record)
+    if not exposed:
+        return None
+    parts = []
+    serious = False
+    for name, role, items in exposed:
+        labels = ", ".join(dict.fromkeys(_label_words(s.label) for s in items))
+        more = f", {len(items)} items" if len(items) > 1 else ""
+        parts.append(f"its {role} {name} ({items[0].published_at.year}{more}): {labels}")
+        serious = serious or any(
+            s.label in SERIOUS_LABELS and s.severity in ("conviction", "sanction") for s in items
+        )
+    return RuleHit(
+        PARTY_RULE,
+        "adverse media about " + "; about ".join(parts) + " — ownership exposure, not the "
+        "client's own record",
+        Tier.HIGH if serious else Tier.MEDIUM,
+        tuple(s.id for _n, _r, items in exposed for s in items),
+        since=min(items[0].published_at for _n, _r, items in exposed).isoformat(),
+        source=PARTY_SOURCE,
+    )

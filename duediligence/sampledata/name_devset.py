@@ -10,7 +10,9 @@ only for development (an independent held-out evaluation is run by others). Colu
 Kinds (the kinds of issue 15), each with positives and hard negatives:
 
 - ``alias``: an OFAC primary name and one of its ``alt.csv`` aliases sharing a word stem
-  (origin ``ofac-alt``); negatives are two different OFAC entries sharing a word
+  that is a variant of the primary name (:func:`is_name_variant`: transliteration, reordering,
+  dropped or short names; origin ``ofac-alt``); other a.k.a.s (another given name, a nom de
+  guerre, a translation) are left out; negatives are two different OFAC entries sharing a word
   (origin ``ofac-sdn``);
 - ``false-positive``: an initial never stands in for a full surname present on the other side
   ("Given SURNAME" vs "OTHER, Given S."), a single common word against a short one-word alias
@@ -45,6 +47,8 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+from rapidfuzz.distance import Indel
 
 from duediligence import csvutil
 from duediligence.sampledata.name_pairs import _person_order, _read, _stems
@@ -376,6 +380,125 @@ def _ofac(folder: Path) -> tuple[dict[str, tuple[str, str]], dict[str, list[str]
     return entries, aliases, sorted(entries)
 
 
+# Words that name no one in particular: legal forms, generic company words, particles,
+# honorifics (for the alias label rule below; our own list, not the matcher's).
+_ALIAS_IGNORED = frozenset(
+    [
+        "LTD",
+        "LIMITED",
+        "LLC",
+        "INC",
+        "CO",
+        "CORP",
+        "CORPORATION",
+        "COMPANY",
+        "SA",
+        "SAS",
+        "SRL",
+        "SPA",
+        "GMBH",
+        "AG",
+        "JSC",
+        "PJSC",
+        "OJSC",
+        "CJSC",
+        "OOO",
+        "ZAO",
+        "OAO",
+        "LLP",
+        "PLC",
+        "BV",
+        "NV",
+        "KG",
+        "CV",
+        "DE",
+        "RL",
+        "SPR",
+        "AC",
+        "CA",
+        "SL",
+        "LTDA",
+        "SOCIEDAD",
+        "ANONIMA",
+        "CAPITAL",
+        "VARIABLE",
+        "JOINT",
+        "STOCK",
+        "PUBLIC",
+        "PRIVATE",
+        "GROUP",
+        "HOLDING",
+        "HOLDINGS",
+        "TRADING",
+        "INTERNATIONAL",
+        "GENERAL",
+        "AND",
+        "THE",
+        "OF",
+        "FOR",
+        "IN",
+        "Y",
+        "E",
+        "ET",
+        "LA",
+        "EL",
+        "AL",
+        "BIN",
+        "IBN",
+        "BEN",
+        "BINT",
+        "ABU",
+        "UMM",
+        "OULD",
+        "DR",
+        "HAJI",
+        "HAJJI",
+        "SHEIKH",
+        "SHAYKH",
+        "MULLAH",
+        "MAULVI",
+        "MAWLAWI",
+        "QARI",
+        "MR",
+        "MRS",
+    ]
+)
+
+
+def _alias_words(name: str) -> list[str]:
+    words = re.findall(r"[A-Z]+", re.sub(r"['`’]", "", _person_order(name).upper()))
+    return [w for w in words if len(w) >= 2 and w not in _ALIAS_IGNORED]
+
+
+def _has_counterpart(word: str, others: list[str]) -> bool:
+    joined = {a + b for a, b in itertools.pairwise(others)}
+    for other in others:
+        if word[:4] == other[:4] and min(len(word), len(other)) >= 4:
+            return True  # same stem
+        if min(len(word), len(other)) >= 3 and (word.startswith(other) or other.startswith(word)):
+            return True  # a short form (Parlin / Parlindungan)
+        if Indel.normalized_similarity(word, other) >= 0.6:
+            return True  # a spelling variant (Olau / Olawo, Janet / Janette)
+    return word in joined or any(word.startswith(j) or j.startswith(word) for j in joined)
+
+
+def is_name_variant(primary: str, alias: str) -> bool:
+    """The label rule of the ``alias`` kind: an OFAC a.k.a. is a *variant of the primary name*
+    when every distinctive word of the name with fewer such words has a counterpart in the other
+    name (the same 4-letter stem, a prefix of 3+ letters, a plain spelling similarity of at
+    least 0.6, or two adjacent words written together). Legal forms, generic company words,
+    particles and honorifics are not distinctive. Other a.k.a.s (another given name "CARRILLO
+    FUENTES, Vicente" / "CARRILLO FUENTES, Andres", a nom de guerre, a translation, an acronym,
+    another business of the same party) are other names of the party, which no name matcher
+    can or should equate; they are left out of the set (neither matches nor non-matches).
+    """
+    a, b = _alias_words(primary), _alias_words(alias)
+    if not a or not b:
+        return False
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return all(_has_counterpart(w, long_) for w in short)
+
+
 def _alias_pairs(rng: random.Random, entries: dict, aliases: dict, ids: list[str]) -> list[DevPair]:
     out: list[DevPair] = []
     pos = [e for e in ids if entries[e][1] != "Vessel" and aliases.get(e)]
@@ -383,7 +506,7 @@ def _alias_pairs(rng: random.Random, entries: dict, aliases: dict, ids: list[str
     for ent in pos[:500]:
         name, schema = entries[ent]
         for alias in aliases[ent][:1]:
-            if _stems(alias) & _stems(name):
+            if _stems(alias) & _stems(name) and is_name_variant(name, alias):
                 out.append(DevPair(name, alias, schema, True, "alias", "OFAC a.k.a.", "ofac-alt"))
     # Negatives: different entries sharing a distinctive word stem.
     by_stem: dict[tuple[str, str], list[str]] = defaultdict(list)

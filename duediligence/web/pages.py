@@ -23,6 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence import __version__
+from duediligence.accounts.acting import authenticate
+from duediligence.accounts.roles import Permission, may, roles_for
 from duediligence.audit.checkpoints import checkpoint_on_commit
 from duediligence.db.enums import (
     ClientStatus,
@@ -50,7 +52,14 @@ from duediligence.review.decisions import (
     review_queue,
     senior_approve,
 )
-from duediligence.review.users import Permission, authenticate, may, roles_for
+from duediligence.review.links import (
+    confirm_link,
+    describe_link,
+    link_dict,
+    links_to_review,
+    reject_link,
+    relink,
+)
 from duediligence.review.verdicts import Row, decide_match, review_signal
 from duediligence.risk.assess import assess_client
 from duediligence.risk.verdict import headline
@@ -73,7 +82,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 ANYONE = PageGuard(ALL_ROLES)
-# Route guards read the library's one table of who may do what (review.users.PERMISSIONS).
+# Route guards read the library's one table of who may do what (accounts.roles.PERMISSIONS).
 DATA = PageGuard(roles_for(Permission.CHANGE_DATA))
 MATCH_REVIEWERS = PageGuard(roles_for(Permission.REVIEW_MATCH))
 SIGNAL_REVIEWERS = PageGuard(roles_for(Permission.REVIEW_SIGNAL))
@@ -132,6 +141,22 @@ def _summary(after: Any) -> str:
     return text if len(text) <= 90 else text[:89] + "…"
 
 
+def _highlight(sentence: Any, mention: Any) -> Markup:
+    """``sentence`` escaped, with every case-insensitive occurrence of ``mention`` in ``<mark>``
+    (the link evidence: the matched name in its sentence)."""
+    text = str(sentence or "")
+    needle = str(mention or "").strip()
+    if not needle:
+        return Markup.escape(text)
+    pieces = re.split(f"({re.escape(needle)})", text, flags=re.IGNORECASE)
+    out = [
+        Markup("<mark>%s</mark>") % piece if i % 2 else Markup.escape(piece)
+        for i, piece in enumerate(pieces)
+    ]
+    return Markup("").join(out)
+
+
+_env.filters["highlight"] = _highlight
 _env.filters["dt"] = _fmt_dt
 _env.filters["summary"] = _summary
 _env.filters["codespans"] = _codespans
@@ -161,6 +186,7 @@ def render(
         Role=Role,
         can_decide=may(user, Permission.DECIDE),
         can_review=may(user, Permission.REVIEW_MATCH),
+        can_review_links=may(user, Permission.REVIEW_SIGNAL),
         can_confirm=may(user, Permission.CONFIRM_DECISION),
         can_sign_off=may(user, Permission.SENIOR_APPROVAL),
         can_edit=may(user, Permission.CHANGE_DATA),
@@ -413,6 +439,7 @@ def client_page(
         ctx=ctx,
         matches=matches,
         signals=signals,
+        links={s.id: link_dict(s) for s in signals},
         decisions=list(reversed(decisions)),
         pending=decision_dict(pending) if pending else None,
         pep=pep,
@@ -478,6 +505,64 @@ def signal_decision(
     review_signal(db, signal_id, confirm=verdict == "confirm", reason=reason, actor=user.username)
     flash(request, "ok", f"Signal {signal_id} {verdict}ed.")
     return _back(ref, "#review-signals")
+
+
+@router.post("/signals/{signal_id}/link", dependencies=[Depends(verify_csrf)])
+def link_decision(
+    request: Request,
+    signal_id: int,
+    action: str = Form(..., pattern="^(confirm|relink|reject)$"),
+    reason: str = Form("", max_length=2000),
+    client: str = Form("", max_length=64),
+    party: str = Form("", max_length=300),
+    back: str = Form("/links", max_length=300),
+    user: User = Depends(SIGNAL_REVIEWERS),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Confirm, re-link (to ``client``, optionally through ``party``) or reject (the linked
+    client, or the candidate ``client``) a signal's link; back to ``back``."""
+    if action == "confirm":
+        change = confirm_link(db, signal_id, actor=user.username, reason=reason)
+    elif action == "relink":
+        if not client.strip():
+            raise InputError("name the client to link the signal to")
+        change = relink(
+            db,
+            signal_id,
+            client.strip(),
+            party=party.strip() or None,
+            reason=reason,
+            actor=user.username,
+        )
+    else:
+        change = reject_link(
+            db, signal_id, client_ref=client.strip() or None, reason=reason, actor=user.username
+        )
+    signal = change.signal
+    where = (
+        f"linked to {signal.client.external_ref}: {describe_link(signal)}"
+        if signal.client is not None
+        else f"now {signal.link_status.value}"
+    )
+    verbs = {"confirm": "link confirmed", "relink": "re-linked", "reject": "link rejected"}
+    reassessed = "".join(
+        f"; {a.client.external_ref} re-assessed: "
+        f"{headline(a.tier, a.state, a.probability, a.rule_hits)}"
+        for a in change.assessments
+    )
+    flash(request, "ok", f"Signal {signal_id} {verbs[action]}; {where}{reassessed}.")
+    return RedirectResponse(_safe_next(back), status_code=303)
+
+
+@router.get("/links", response_class=HTMLResponse)
+def links_page(
+    request: Request, user: User = Depends(QUEUE_READERS), db: Session = Depends(get_db)
+) -> Response:
+    """News links awaiting a reviewer: ambiguous ones with their candidates, and links the
+    linker made that nobody confirmed yet, each with its evidence."""
+    return render(
+        request, "web/links.html", links=[link_dict(s) for s in links_to_review(db, limit=500)]
+    )
 
 
 @router.post("/clients/{ref}/decisions", dependencies=[Depends(verify_csrf)])
@@ -675,6 +760,7 @@ def queue(
         second=[i for i in items if i.kind == "second_review"],
         senior=[i for i in items if i.kind == "senior_signoff"],
         first=[i for i in items if i.kind in ("first_review", "review_due")],
+        ambiguous_links=[i for i in items if i.kind == "link_review"],
     )
 
 

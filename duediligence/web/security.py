@@ -22,10 +22,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.tokens import user_for_token
+from duediligence.accounts.users import normalise_username
 from duediligence.db.enums import Role
 from duediligence.db.models import User
 from duediligence.db.session import session_scope
-from duediligence.review.users import normalise_username, user_for_token
 
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
 CSRF_FIELD = "csrf_token"
@@ -250,7 +251,7 @@ class LoginRateLimiter:
       ``MAX_DELAY``) before the password is checked: distributed guessing is slowed, but
       nobody can lock a user out.
 
-    Usernames go through :func:`~duediligence.review.users.normalise_username` (the one used
+    Usernames go through :func:`~duediligence.accounts.users.normalise_username` (the one used
     to log in), so padded or upper-case variants count as the same user. The address is the
     connection's peer; ``serve`` trusts ``X-Forwarded-For`` only from ``--forwarded-allow-ips``.
     A successful login clears the (username, address) pair and the username's count.

@@ -264,3 +264,125 @@ def test_khmer_does_not_match_another_name() -> None:
 def test_arabic_ayn_is_not_a_question_mark() -> None:
     tokens = prepare_name("سعد عمر", "Person").tokens
     assert all("?" not in t.latin for t in tokens)
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Ким Ён Нам", "KIM, Yong Nam"),
+        ("Ри Сон Гвон", "RI, Son Gwon"),
+        ("Пак Ён Сик", "PAK, Yong Sik"),
+    ],
+)
+def test_korean_written_in_cyrillic_meets_its_romanisation(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+    assert "Korean" in result.explanation
+
+
+def test_korean_in_cyrillic_does_not_match_another_korean() -> None:
+    result = compare_names("Ким Ён Нам", "KIM, Yong Chol", "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+def test_a_russian_name_is_not_read_as_korean() -> None:
+    tokens = prepare_name("Ким Иван", "Person").tokens
+    assert all(t.script != "korean-cyrillic" for t in tokens)
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Kim Tae Song", "Kim Dae-seong"),
+        ("Ri Yong Ho", "Lee Yong-ho"),
+        ("Pak Ui Chun", "Park Eui-chun"),
+    ],
+)
+def test_mccune_reischauer_meets_revised_romanisation(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+def test_korean_romanisations_keep_different_names_apart() -> None:
+    result = compare_names("Kim Tae Song", "Kim Dae-jung", "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("ทักษิณ ชินวัตร", "Thaksin Shinawatra"),
+        ("ชวน หลีกภัย", "Chuan Leekpai"),
+    ],
+)
+def test_thai_meets_its_romanisation(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [("ทักษิณ ชินวัตร", "Prayut Chan-o-cha"), ("ชวน หลีกภัย", "Chai Lekphai")],
+)
+def test_thai_does_not_match_another_name(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+def test_thai_silent_letters_are_left_out() -> None:
+    # ทักษิณ: ษ is the final s of "Thaksin"; ศักดิ์: ด under the karan is silent.
+    tokens = prepare_name("สมศักดิ์", "Person").tokens
+    assert tokens[0].sound == "smsk"
+
+
+def test_khmer_with_vowel_signs_and_subscripts() -> None:
+    good = compare_names("នរោត្តម សីហមុនី", "Norodom Sihamoni", "Person")
+    assert good.score >= DEFAULT_THRESHOLD, good.explanation
+    bad = compare_names("នរោត្តម សីហមុនី", "Norodom Ranariddh", "Person")
+    assert bad.score < DEFAULT_THRESHOLD, bad.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("عبد الرحيم نصر الدين", "ABDURRAHIM NASRUDDIN"),
+        ("عبدالعزيز الحكيم", "ABD AL-AZIZ AL-HAKIM"),
+        ("أحمد جمعه", "Ahmad Juma"),
+        ("يوسف بن علي الزين", "YOUSSEF BIN ALI AL-ZEIN"),
+    ],
+)
+def test_arabic_joined_words_articles_and_particles(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
+def test_arabic_joined_words_do_not_match_another_name() -> None:
+    result = compare_names("عبدالعزيز الحكيم", "ABD AL-KARIM AL-HAKIM", "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+# --------------------------------------------------------------------------- aliases
+
+
+def test_mohd_is_a_short_form_of_mohammad() -> None:
+    result = compare_names("Mohd Faizal Rahman", "RAHMAN, Mohammad Faizal", "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+    assert "short form" in result.explanation
+
+
+def test_a_name_without_its_ullah_is_a_short_form_at_a_lower_score() -> None:
+    short = compare_names("Habib Sediqi", "SEDIQI, Habibullah", "Person")
+    full = compare_names("Habibullah Sediqi", "SEDIQI, Habibullah", "Person")
+    assert DEFAULT_THRESHOLD <= short.score < full.score, short.explanation
+    assert "-ullah" in short.explanation
+    # "Abd" is not a short form of "Abdullah" (too short to be one).
+    other = compare_names("Abd Sediqi", "SEDIQI, Abdullah", "Person")
+    assert other.score < DEFAULT_THRESHOLD, other.explanation
+
+
+@pytest.mark.parametrize(
+    "a,b", [("Dr. Karim Nasser", "NASSER, Karim"), ("NASSER, Dr. Karim", "Karim Nasser")]
+)
+def test_titles_are_not_names(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score >= 0.95, result.explanation

@@ -177,3 +177,20 @@ def test_cli_screen_and_matches(cli: Any, session: Session) -> None:
     missing = cli("matches", "confirm", "999", "--reason", "x", "--as", rita)
     assert missing.exit_code == 2
     assert session.scalar(select(func.count()).select_from(ScreeningMatch)) == 1
+
+
+def test_snapshot_key_follows_new_snapshots_and_inactive_lists(session: Session) -> None:
+    from duediligence.db.models import WatchlistSnapshot
+    from duediligence.ingest.watchlists.loader import current_snapshot_ids
+    from duediligence.matching.screening import _snapshot_key
+
+    first = make_watchlist(session, "list-a")
+    second = make_watchlist(session, "list-b")
+    expected = tuple(sorted(current_snapshot_ids(session).values()))
+    assert _snapshot_key(session) == expected == tuple(sorted([first.id, second.id]))
+    newer = WatchlistSnapshot(watchlist_id=first.watchlist_id, version="2", source_sha256="0" * 64)
+    session.add(newer)  # not flushed: the key flushes first, as an ORM query would
+    assert _snapshot_key(session) == tuple(sorted([newer.id, second.id]))
+    second.watchlist.active = False
+    assert _snapshot_key(session) == (newer.id,)
+    assert _snapshot_key(session) == tuple(sorted(current_snapshot_ids(session).values()))

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.users import add_user
 from duediligence.config import get_settings
 from duediligence.db.enums import DecisionAction, DecisionStatus, EngagementKind
 from duediligence.db.models import Client, Decision, ScreeningMatch, Signal
 from duediligence.ingest.roster import import_file
 from duediligence.matching import screen_clients
-from duediligence.review.users import add_user
 from duediligence.review.verdicts import decide_match
 from duediligence.risk import assess_client
 from duediligence.shipped import IMPORT_ORDER, sample_data_dir

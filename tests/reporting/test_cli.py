@@ -239,7 +239,7 @@ def test_onboard_prints_untrusted_names_verbatim(cli: Any, session: Session) -> 
 def test_once_users_exist_any_user_may_render_but_only_data_roles_onboard(
     cli: Any, case_session: Session
 ) -> None:
-    from duediligence.review.users import add_user
+    from duediligence.accounts.users import add_user
 
     add_user(case_session, "audrey", "auditor", actor="admin")
     add_user(case_session, "ana", "analyst", actor="admin")

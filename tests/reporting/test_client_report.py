@@ -123,7 +123,7 @@ def test_as_of_report_uses_the_assessment_of_that_date(
 ) -> None:
     result = cli("report", "client", "CS-BACKPAGE", "--as-of", "2013-11-01", "--format", "json")
     assert result.exit_code == 0, result.output
-    path = Path(result.output.split()[0])
+    path = Path(result.stdout.split()[0])  # stderr may carry the escape-hatch warning
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["assessment"]["as_of"] == "2013-11-01"
     assert all(s["published_at"] <= "2013-11-01" for s in data["legal_actions"])

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.users import add_user
 from duediligence.config import get_settings
 from duediligence.db.enums import Role
 from duediligence.db.models import AuditEvent
 from duediligence.review.decisions import _intervals
-from duediligence.review.users import add_user
 
 PASSWORD = "correct horse battery"
 

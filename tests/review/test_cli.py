@@ -31,7 +31,8 @@ def test_users_review_audit_retention_end_to_end(
 ) -> None:
     # Bootstrap: the first user needs no acting user but must be an admin.
     assert cli("users", "add", "rita", "--role", "reviewer").exit_code == 4
-    assert "added alice (admin)" in _ok(cli("users", "add", "alice", "--role", "admin")).output
+    first = _ok(cli("users", "add", "alice", "--role", "admin")).output
+    assert "added alice (admin)" in first and "API token of alice, shown once" in first
     assert cli("users", "add", "bob", "--role", "reviewer").exit_code == 4  # no acting user now
     _ok(
         cli(
@@ -64,9 +65,30 @@ def test_users_review_audit_retention_end_to_end(
     make_assessment(session, client, tier=Tier.HIGH)
     session.commit()
 
+    # Four-eyes review needs credentials, even with the single-user escape hatch the cli
+    # fixture sets: tokens for audrey and sam (issued by alice), rita's password.
+    tokens = {}
+    for name in ("audrey", "sam"):
+        tokens[name] = _ok(cli("users", "token", name, "--as", "alice")).stdout.strip()
+    (tmp_path / "audrey.token").write_text(tokens["audrey"] + "\n")
+    unauthenticated = cli(
+        "review", "decide", "C-1", "--action", "approve", "--reason", "ok", "--as", "rita"
+    )
+    assert unauthenticated.exit_code == 4 and "four-eyes" in unauthenticated.output
+
     # An auditor cannot decide; a reviewer's decision on a high tier waits for a second one.
     denied = cli(
-        "review", "decide", "C-1", "--action", "approve", "--reason", "ok", "--as", "audrey"
+        "review",
+        "decide",
+        "C-1",
+        "--action",
+        "approve",
+        "--reason",
+        "ok",
+        "--as",
+        "audrey",
+        "--token-file",
+        str(tmp_path / "audrey.token"),
     )
     assert denied.exit_code == 4 and "auditor" in denied.output
     made = json.loads(
@@ -81,7 +103,9 @@ def test_users_review_audit_retention_end_to_end(
                 "monitor monthly",
                 "--as",
                 "rita",
+                "--password-stdin",
                 "--json",
+                input="a long password\n",
             )
         ).stdout
     )
@@ -90,13 +114,21 @@ def test_users_review_audit_retention_end_to_end(
     assert [(q["kind"], q["client_ref"], q["decision_id"]) for q in queue] == [
         ("second_review", "C-1", made["id"])
     ]
-    same = cli("review", "confirm", str(made["id"]), "--as", "rita")
+    same = cli(
+        "review",
+        "confirm",
+        str(made["id"]),
+        "--as",
+        "rita",
+        "--password-stdin",
+        input="a long password\n",
+    )
     assert same.exit_code == 4 and "four-eyes" in same.output
-    monkeypatch.setenv("DD_USER", "sam")  # the acting user may come from the environment
+    monkeypatch.setenv("DD_TOKEN", tokens["sam"])  # the token alone names its user
     get_settings.cache_clear()
     confirmed = _ok(cli("review", "confirm", str(made["id"])))
     assert "confirmed by sam" in confirmed.output
-    monkeypatch.delenv("DD_USER")
+    monkeypatch.delenv("DD_TOKEN")
     get_settings.cache_clear()
     assert json.loads(_ok(cli("review", "queue", "--json")).stdout) == []
     history = json.loads(_ok(cli("review", "history", "C-1", "--json")).stdout)
@@ -107,23 +139,31 @@ def test_users_review_audit_retention_end_to_end(
     # The audit trail: intact, readable per client, exportable and verifiable offline; each
     # decision was followed by a signed checkpoint (in the chain and in the checkpoint file).
     verified = _ok(cli("audit", "verify"))
-    assert "all 8 events verified" in verified.output
+    assert "all 11 events verified" in verified.output
     assert "2 in the file and 2 in the chain verified" in verified.output
     checkpoints = json.loads(_ok(cli("audit", "log", "--action", "audit.", "--json")).stdout)
     assert [e["actor"] for e in checkpoints] == ["rita", "sam"]
     log = json.loads(_ok(cli("audit", "log", "--client", "C-1", "--json")).stdout)
-    assert [(e["action"], e["actor"]) for e in log] == [
-        ("decision.made", "rita"),
-        ("decision.confirmed", "sam"),
+    # ... each saying how its actor was authenticated (alice acted under the escape hatch).
+    assert [(e["action"], e["actor"], e["auth"]) for e in log] == [
+        ("decision.made", "rita", "password"),
+        ("decision.confirmed", "sam", "token"),
     ]
+    issued = json.loads(_ok(cli("audit", "log", "--action", "user.token", "--json")).stdout)
+    assert [(e["actor"], e["auth"]) for e in issued] == [
+        ("alice", None),  # the first admin's own token, issued before anyone could authenticate
+        ("alice", "unauthenticated"),
+        ("alice", "unauthenticated"),
+    ]
+    assert "sam (token)" in _ok(cli("audit", "log", "--action", "decision.")).output
     since = json.loads(_ok(cli("audit", "log", "--since", "2000-01-01", "--json")).stdout)
-    assert len(since) == 8
+    assert len(since) == 11
     assert json.loads(_ok(cli("audit", "log", "--since", "2999-01-01", "--json")).stdout) == []
     assert "2 events" in _ok(cli("audit", "log", "--action", "decision.")).output
     export = tmp_path / "audit.jsonl"
     _ok(cli("audit", "export", str(export)))
-    assert len(export.read_text().splitlines()) == 8
-    assert "all 8 events" in _ok(cli("audit", "verify", "--file", str(export))).output
+    assert len(export.read_text().splitlines()) == 11
+    assert "all 11 events" in _ok(cli("audit", "verify", "--file", str(export))).output
 
     # Retention: an old offboarded client's owner is pseudonymised by an admin only.
     old = make_client(
@@ -142,7 +182,7 @@ def test_users_review_audit_retention_end_to_end(
     purged = _ok(cli("retention", "purge", "--before", "2026-01-01", "--as", "alice"))
     assert "pseudonymised 1 person parties" in purged.output
     _ok(cli("users", "disable", "sam", "--as", "alice"))
-    assert "all 10 events verified" in _ok(cli("audit", "verify")).output
+    assert "all 13 events verified" in _ok(cli("audit", "verify")).output
 
     # Tampering with any stored event makes verify fail with exit 1 and name the event.
     session.execute(update(AuditEvent).where(AuditEvent.sequence == 5).values(actor="mallory"))

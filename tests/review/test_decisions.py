@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.users import disable_user
 from duediligence.audit.trail import verify_chain
 from duediligence.config import get_settings
 from duediligence.db.enums import ClientStatus, DecisionAction, DecisionStatus, Tier
@@ -27,7 +28,6 @@ from duediligence.review.decisions import (
     review_intervals,
     review_queue,
 )
-from duediligence.review.users import disable_user
 from tests.factories import make_assessment, make_client
 from tests.review.conftest import event_count, last_events
 
@@ -227,9 +227,9 @@ def test_concurrent_confirmations_serialised(session: Session, people: dict, eng
     """Two reviewers confirming at once on PostgreSQL: the second waits, then is refused."""
     import threading
 
+    from duediligence.accounts.users import add_user
     from duediligence.db.enums import Role
     from duediligence.db.session import session_factory
-    from duediligence.review.users import add_user
 
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has a single writer; the race needs concurrent transactions")

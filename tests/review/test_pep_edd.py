@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.users import add_user
 from duediligence.audit.trail import verify_chain
 from duediligence.config import get_settings
 from duediligence.db.enums import DecisionAction, DecisionStatus, Role, Tier
@@ -23,7 +24,6 @@ from duediligence.review.decisions import (
     review_queue,
     senior_approve,
 )
-from duediligence.review.users import add_user
 from duediligence.risk import assess_client
 from tests.factories import make_assessment, make_client
 from tests.review.conftest import last_events

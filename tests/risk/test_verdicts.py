@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.roles import PERMISSIONS, Permission
+from duediligence.accounts.users import add_user
 from duediligence.db.enums import AssessmentState, MatchStatus, PartyKind, SignalKind, Tier
 from duediligence.db.models import ScreeningMatch, Signal
 from duediligence.db.queries import current_assessment, utc_today
@@ -22,7 +24,6 @@ from duediligence.matching import screen_clients
 from duediligence.reporting.context import client_report, roster_report
 from duediligence.review.decisions import decide, review_queue
 from duediligence.review.listings import alerts
-from duediligence.review.users import PERMISSIONS, Permission, add_user
 from duediligence.review.verdicts import decide_match, review_signal
 from duediligence.risk import assess_client
 from duediligence.risk.knowability import knowability

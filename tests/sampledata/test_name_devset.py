@@ -13,6 +13,7 @@ from duediligence.sampledata.name_devset import (
     KINDS,
     DevPair,
     build_devset,
+    is_name_variant,
     load_devset,
     write_devset,
 )
@@ -42,3 +43,28 @@ def test_the_builder_is_deterministic_and_round_trips(pairs: list[DevPair], tmp_
     assert again == pairs
     write_devset(pairs, tmp_path / "pairs.csv")
     assert load_devset(tmp_path / "pairs.csv") == pairs
+
+
+@pytest.mark.parametrize(
+    "primary,alias",
+    [
+        ("OKAFOR, Chinedu Emeka", "OKAFOR, Chinedu"),  # a dropped middle name
+        ("HADDAD, Youssef Karim", "HADDAD, Yusuf Karim"),  # a transliteration
+        ("LINDQVIST, Elisabet", "LINDQVIST, Elis"),  # a short form
+        ("BLUE HARBOR SHIPPING LLC", "BLUEHARBOR SHIPPING"),  # words written together
+    ],
+)
+def test_alias_label_rule_keeps_name_variants(primary: str, alias: str) -> None:
+    assert is_name_variant(primary, alias)
+
+
+@pytest.mark.parametrize(
+    "primary,alias",
+    [
+        ("OKAFOR, Chinedu Emeka", "OKAFOR, Obinna"),  # another given name
+        ("VOLKOV, Pavel Igorevich", "SHTORM, Pavel"),  # a nom de guerre
+        ("NORTHERN TRUST INVESTMENTS", "KUZEY YATIRIM"),  # a translation
+    ],
+)
+def test_alias_label_rule_leaves_out_other_names_of_the_party(primary: str, alias: str) -> None:
+    assert not is_name_variant(primary, alias)

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from duediligence.accounts.tokens import issue_api_token
+from duediligence.accounts.users import add_user
 from duediligence.db import migrate
 from duediligence.db.session import make_engine, session_scope
 from duediligence.ingest.watchlists import import_watchlist
-from duediligence.review.users import add_user, issue_api_token
 from tests.conftest import empty_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,48 +86,59 @@ def live_server(
                 add_user(session, name, role, password=PASSWORD, actor="admin")
                 tokens[name] = issue_api_token(session, name, actor="admin")
         engine.dispose()
-        port = _free_port()
-        env = {
-            **os.environ,
-            "DD_DATABASE_URL": url,
-            "DD_REPORTS_DIR": str(tmp / "reports"),
-            "DD_KEYS_DIR": str(tmp / "keys"),
-            "DD_CHECKPOINT_FILE": str(tmp / "audit-checkpoints.jsonl"),
-            "DD_WEB_SECRET": "live-test-" + "s" * 40,
-        }
-        env.pop("DD_USER", None)
-        env.pop("FORWARDED_ALLOW_IPS", None)
-        log_path = tmp / "server.log"
-        log = log_path.open("w")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "duediligence", "serve", "--port", str(port), *serve_args],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/login", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.close()
-                    raise AssertionError("server did not start:\n" + log_path.read_text())
-                time.sleep(0.3)
+        with serve(url, tmp, serve_args=serve_args) as (base, log_path):
             yield Live(base, tokens, log_path)
-        finally:
-            proc.terminate()
+
+
+@contextmanager
+def serve(
+    url: str, tmp: Path, *, serve_args: tuple[str, ...] = (), timeout: float = 90
+) -> Iterator[tuple[str, Path]]:
+    """``duediligence serve`` in a subprocess on a free port of 127.0.0.1 over the database at
+    ``url`` (already migrated), reports, keys and checkpoints under ``tmp``; yields the base URL
+    and the server log's path once ``/login`` answers, and stops the server on exit."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DD_DATABASE_URL": url,
+        "DD_REPORTS_DIR": str(tmp / "reports"),
+        "DD_KEYS_DIR": str(tmp / "keys"),
+        "DD_CHECKPOINT_FILE": str(tmp / "audit-checkpoints.jsonl"),
+        "DD_WEB_SECRET": "live-test-" + "s" * 40,
+    }
+    env.pop("DD_USER", None)
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    log_path = tmp / "server.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "duediligence", "serve", "--port", str(port), *serve_args],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
             try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            log.close()
+                with urllib.request.urlopen(base + "/login", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                raise AssertionError("server did not start:\n" + log_path.read_text())
+            time.sleep(0.3)
+        yield base, log_path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
 
 
 def request(

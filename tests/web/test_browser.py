@@ -11,11 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +19,7 @@ import pytest
 from duediligence.db import migrate
 from duediligence.db.session import make_engine
 from tests.conftest import BACKENDS, empty_database
+from tests.web.live import serve
 from tests.web.seed import PASSWORD, seed
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,19 +31,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's /usr/bin/chromium is not installed"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(params=BACKENDS)
@@ -58,48 +47,8 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         migrate.upgrade(engine, "head")
         seed(engine, tmp_path)
         engine.dispose()
-        port = _free_port()
-        env = {
-            **os.environ,
-            "DD_DATABASE_URL": url,
-            "DD_REPORTS_DIR": str(tmp_path / "reports"),
-            "DD_KEYS_DIR": str(tmp_path / "keys"),
-            "DD_CHECKPOINT_FILE": str(tmp_path / "audit-checkpoints.jsonl"),
-            "DD_WEB_SECRET": "browser-test-" + "s" * 40,
-        }
-        env.pop("DD_USER", None)
-        log = (tmp_path / "server.log").open("w")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "duediligence", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/login", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.close()
-                    raise AssertionError(
-                        "server did not start:\n" + (tmp_path / "server.log").read_text()
-                    )
-                time.sleep(0.3)
+        with serve(url, tmp_path) as (base, _log):
             yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            log.close()
 
 
 def test_review_round_trip_in_chromium(server: str, tmp_path: Path) -> None:

@@ -12,10 +12,10 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from duediligence.accounts.users import disable_user, enable_user
 from duediligence.db.enums import MatchStatus, Role
 from duediligence.db.models import ScreeningMatch
 from duediligence.db.session import session_scope
-from duediligence.review.users import disable_user, enable_user
 from duediligence.web import create_app
 from duediligence.web.security import ApiGuard, DocsGuard, LoginRateLimiter, PageGuard
 from tests.web.conftest import SECRET, csrf_of, login
@@ -41,6 +41,8 @@ POLICY: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/clients/{ref}/assess"): DATA,
     ("POST", "/clients/{ref}/matches/{match_id}"): REVIEWER,
     ("POST", "/clients/{ref}/signals/{signal_id}"): REVIEWER,
+    ("POST", "/signals/{signal_id}/link"): REVIEWER,
+    ("GET", "/links"): QUEUE,
     ("POST", "/clients/{ref}/decisions"): REVIEWER,
     ("POST", "/decisions/{decision_id}/confirm"): REVIEWER,
     ("POST", "/decisions/{decision_id}/sign-off"): SENIOR,

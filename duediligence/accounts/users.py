@@ -1,43 +1,32 @@
-"""Users, roles, passwords and API tokens; the role checks the CLI and the web app share.
-
-Roles:
-
-- ``analyst``: imports, screens, scores, renders reports; cannot decide on clients.
-- ``reviewer``: everything an analyst does, plus review decisions (four-eyes).
-- ``auditor``: reads everything, changes nothing.
-- ``admin``: manages users and runs retention purges; does not decide on clients.
-- ``senior``: senior management. Signs off decisions on politically exposed clients (FATF
-  R.12(b)(i): senior management approval to start or continue a relationship with a PEP) and
-  reads the review queue; decides nothing itself and clears no hit, so the maker, the second
-  reviewer and the senior approver of a PEP decision are three different people.
-
-Passwords are hashed with Argon2id (argon2-cffi). API tokens are random 256-bit strings shown
-once; only their SHA-256 is stored (a slow hash is pointless for random tokens and would make
-lookup by token impossible).
+"""Users: usernames, look-ups, the acting-user checks, and user management.
 
 Bootstrap: while the ``users`` table is empty, :func:`add_user` accepts any actor but only
 creates an ``admin``; after that, only an active admin adds or changes users.
 
 Every function that changes a user records exactly one audit event in the caller's
-transaction; none of them ever records a password or token, not even hashed.
+transaction; none of them ever records a password or token, not even hashed. Roles and the
+permission table are in :mod:`duediligence.accounts.roles`, API tokens in
+:mod:`duediligence.accounts.tokens`, authentication of the acting user in
+:mod:`duediligence.accounts.acting`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import re
-import secrets
 import unicodedata
-from enum import StrEnum
-from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from duediligence.accounts.passwords import check_password_policy, hash_password
+from duediligence.accounts.roles import (
+    ADMIN_ROLES,
+    DATA_ROLES,
+    PERMISSIONS,
+    Permission,
+    require_role,
+)
 from duediligence.audit.trail import SYSTEM_ACTOR, record_event
 from duediligence.db.enums import Role
 from duediligence.db.models import User
@@ -45,13 +34,9 @@ from duediligence.errors import ConflictError, InputError, NotFoundError, Permis
 
 log = logging.getLogger(__name__)
 
-TOKEN_PREFIX = "dd_"  # noqa: S105 (a prefix, not a secret)
-MIN_PASSWORD_LENGTH = 8
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 # Names that appear as actors in the audit trail without being people.
 RESERVED_USERNAMES = frozenset({SYSTEM_ACTOR, "demo", "batch", "anonymous"})
-
-_hasher = PasswordHasher()
 
 
 # --------------------------------------------------------------------------- usernames
@@ -64,35 +49,7 @@ def normalise_username(username: str | None) -> str:
     return unicodedata.normalize("NFKC", username or "").strip().lower()
 
 
-# --------------------------------------------------------------------------- hashing
-
-
-def hash_password(password: str) -> str:
-    """An Argon2id hash of ``password`` (salted; parameters encoded in the hash)."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """Whether ``password`` matches ``password_hash`` (False for no hash or a malformed one)."""
-    if not password_hash:
-        return False
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-def token_hash(token: str) -> str:
-    """The stored form of an API token: hex SHA-256."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-
-
-def _public(user: User) -> dict[str, object]:
+def public_record(user: User) -> dict[str, object]:
     """What the audit trail records about a user (never a password or token hash)."""
     return {
         "username": user.username,
@@ -137,77 +94,15 @@ def get_active_user(session: Session, username: str | None) -> User:
     return user
 
 
-def require_role(user: User, *roles: Role) -> User:
-    """Return ``user`` if it is active and has one of ``roles``; else :class:`PermissionDenied`."""
-    if not user.active:
-        raise PermissionDenied(f"user {user.username!r} is disabled")
-    if user.role not in roles:
-        allowed = " or ".join(r.value for r in roles)
-        raise PermissionDenied(
-            f"user {user.username!r} is {user.role.value}; this action needs {allowed}"
-        )
-    return user
-
-
 def require_acting(session: Session, username: str | None, *roles: Role) -> User:
     """:func:`get_active_user` then :func:`require_role` in one call."""
     return require_role(get_active_user(session, username), *roles)
-
-
-class Permission(StrEnum):
-    """What a user may be allowed to do; :data:`PERMISSIONS` says which roles may."""
-
-    CHANGE_DATA = "change data (import, screen, classify, assess, onboard, models, reports)"
-    REVIEW_MATCH = "confirm or dismiss a watch-list match"
-    REVIEW_SIGNAL = "confirm or dismiss a signal"
-    DECIDE = "record a decision on a client"
-    CONFIRM_DECISION = "confirm another reviewer's decision"
-    SENIOR_APPROVAL = "sign off a decision on a politically exposed client (senior management)"
-    READ_QUEUE = "read the review queue"
-    READ_AUDIT_LOG = "read the audit log in the web app"
-    MANAGE_USERS = "manage users"
-    PURGE_PERSONAL_DATA = "purge personal data (retention)"
-
-
-# The one table of who may do what. The library enforces it (require_permission), the CLI and
-# the web app's route guards read it, and the tests walk it. Verdicts on matches and signals and
-# decisions on clients are the reviewer's alone: an admin manages accounts and an analyst
-# prepares the file, but neither may clear a sanctions hit.
-PERMISSIONS: dict[Permission, tuple[Role, ...]] = {
-    Permission.CHANGE_DATA: (Role.ANALYST, Role.REVIEWER, Role.ADMIN),
-    Permission.REVIEW_MATCH: (Role.REVIEWER,),
-    Permission.REVIEW_SIGNAL: (Role.REVIEWER,),
-    Permission.DECIDE: (Role.REVIEWER,),
-    Permission.CONFIRM_DECISION: (Role.REVIEWER,),
-    Permission.SENIOR_APPROVAL: (Role.SENIOR,),
-    Permission.READ_QUEUE: (Role.REVIEWER, Role.AUDITOR, Role.ADMIN, Role.SENIOR),
-    Permission.READ_AUDIT_LOG: (Role.AUDITOR, Role.ADMIN),
-    Permission.MANAGE_USERS: (Role.ADMIN,),
-    Permission.PURGE_PERSONAL_DATA: (Role.ADMIN,),
-}
-
-
-def roles_for(permission: Permission) -> tuple[Role, ...]:
-    """The roles :data:`PERMISSIONS` allows ``permission``."""
-    return PERMISSIONS[permission]
-
-
-def may(user: Any, permission: Permission) -> bool:
-    """Whether ``user`` (a ``User``, or anything with a ``role``; None for nobody) is active
-    and holds a role allowed ``permission``."""
-    return (
-        user is not None and getattr(user, "active", True) and user.role in PERMISSIONS[permission]
-    )
 
 
 def require_permission(session: Session, username: str | None, permission: Permission) -> User:
     """The active user ``username`` if their role is allowed ``permission``; else
     :class:`PermissionDenied` naming the roles that are."""
     return require_acting(session, username, *PERMISSIONS[permission])
-
-
-DATA_ROLES = roles_for(Permission.CHANGE_DATA)
-ADMIN_ROLES = roles_for(Permission.MANAGE_USERS)
 
 
 def check_actor(
@@ -225,7 +120,9 @@ def check_actor(
     return require_acting(session, username, *roles).username
 
 
-def _admin_or_self(session: Session, actor: str | None, target: User) -> User:
+def admin_or_self(session: Session, actor: str | None, target: User) -> User:
+    """The active user ``actor`` if it is ``target`` itself or an admin (changing one's own
+    password or token); :class:`PermissionDenied` otherwise."""
     acting = get_active_user(session, actor)
     if acting.id != target.id:
         require_role(acting, *ADMIN_ROLES)
@@ -272,7 +169,7 @@ def add_user(
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ConflictError(f"user {username!r} already exists")
     if password is not None:
-        _check_password(password)
+        check_password_policy(password)
     user = User(
         username=username,
         role=role,
@@ -282,7 +179,7 @@ def add_user(
     )
     session.add(user)
     session.flush()
-    after = _public(user)
+    after = public_record(user)
     if bootstrap:
         after["bootstrap"] = True
     record_event(
@@ -312,7 +209,7 @@ def _set_active(session: Session, username: str, active: bool, *, actor: str | N
         raise ConflictError(f"user {username!r} is already {'active' if active else 'disabled'}")
     if not active and user.id == acting.id:
         raise ConflictError("an admin cannot disable themselves")
-    before = _public(user)
+    before = public_record(user)
     user.active = active
     if not active:
         user.api_token_hash = None  # a disabled user's token must not outlive the account
@@ -324,7 +221,7 @@ def _set_active(session: Session, username: str, active: bool, *, actor: str | N
         object_type="user",
         object_id=username,
         before=before,
-        after=_public(user),
+        after=public_record(user),
     )
     return user
 
@@ -351,7 +248,7 @@ def set_role(session: Session, username: str, role: Role | str, *, actor: str | 
         raise ConflictError(f"user {username!r} already has role {new_role.value}")
     if user.id == acting.id:
         raise ConflictError("an admin cannot change their own role")
-    before = _public(user)
+    before = public_record(user)
     user.role = new_role
     session.flush()
     record_event(
@@ -361,7 +258,7 @@ def set_role(session: Session, username: str, role: Role | str, *, actor: str | 
         object_type="user",
         object_id=username,
         before=before,
-        after=_public(user),
+        after=public_record(user),
     )
     return user
 
@@ -369,8 +266,8 @@ def set_role(session: Session, username: str, role: Role | str, *, actor: str | 
 def set_password(session: Session, username: str, password: str, *, actor: str | None) -> User:
     """Set a user's password (the user themselves or an admin). Records ``user.password_set``."""
     user = get_user(session, username)
-    acting = _admin_or_self(session, actor, user)
-    _check_password(password)
+    acting = admin_or_self(session, actor, user)
+    check_password_policy(password)
     user.password_hash = hash_password(password)
     session.flush()
     record_event(
@@ -381,80 +278,4 @@ def set_password(session: Session, username: str, password: str, *, actor: str |
         object_id=username,
         after={"password": "changed"},
     )
-    return user
-
-
-def issue_api_token(session: Session, username: str, *, actor: str | None) -> str:
-    """Issue a new API token for ``username`` (self or admin); returns the token, shown once.
-
-    Replaces any earlier token of that user. Records ``user.token_issued``.
-    """
-    user = get_user(session, username)
-    acting = _admin_or_self(session, actor, user)
-    if not user.active:
-        raise ConflictError(f"user {username!r} is disabled")
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    replaced = user.api_token_hash is not None
-    user.api_token_hash = token_hash(token)
-    session.flush()
-    record_event(
-        session,
-        actor=acting.username,
-        action="user.token_issued",
-        object_type="user",
-        object_id=username,
-        after={"replaced_earlier_token": replaced},
-    )
-    return token
-
-
-def revoke_api_token(session: Session, username: str, *, actor: str | None) -> User:
-    """Revoke a user's API token (self or admin). Records ``user.token_revoked``."""
-    user = get_user(session, username)
-    acting = _admin_or_self(session, actor, user)
-    if user.api_token_hash is None:
-        raise ConflictError(f"user {username!r} has no API token")
-    user.api_token_hash = None
-    session.flush()
-    record_event(
-        session,
-        actor=acting.username,
-        action="user.token_revoked",
-        object_type="user",
-        object_id=username,
-    )
-    return user
-
-
-# --------------------------------------------------------------------------- authentication
-
-# Verifying against a dummy hash when the user is unknown keeps the timing of a failed login
-# independent of whether the username exists.
-_DUMMY_HASH = hash_password("not-a-real-password")
-
-
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with this username and password, or None (no detail for the caller).
-
-    Read-only: records no audit event (a login is not a change of state).
-    """
-    user = session.scalar(select(User).where(User.username == normalise_username(username)))
-    if user is None or user.password_hash is None:
-        verify_password(_DUMMY_HASH, password)
-        return None
-    if not verify_password(user.password_hash, password) or not user.active:
-        return None
-    return user
-
-
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user owning API token ``token``, or None."""
-    if not token or not token.startswith(TOKEN_PREFIX):
-        return None
-    digest = token_hash(token)
-    user = session.scalar(select(User).where(User.api_token_hash == digest))
-    if user is None or user.api_token_hash is None:
-        return None
-    if not hmac.compare_digest(user.api_token_hash, digest) or not user.active:
-        return None
     return user

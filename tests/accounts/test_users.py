@@ -5,26 +5,24 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from duediligence.audit.trail import verify_chain
-from duediligence.db.enums import Role
-from duediligence.errors import ConflictError, InputError, NotFoundError, PermissionDenied
-from duediligence.jsonutil import canonical_json
-from duediligence.review.users import (
+from duediligence.accounts.acting import authenticate
+from duediligence.accounts.roles import require_role
+from duediligence.accounts.tokens import issue_api_token, revoke_api_token, user_for_token
+from duediligence.accounts.users import (
     add_user,
-    authenticate,
     disable_user,
     enable_user,
     get_active_user,
     get_user,
-    issue_api_token,
     list_users,
     require_acting,
-    require_role,
-    revoke_api_token,
     set_password,
     set_role,
-    user_for_token,
 )
+from duediligence.audit.trail import verify_chain
+from duediligence.db.enums import Role
+from duediligence.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from duediligence.jsonutil import canonical_json
 from tests.review.conftest import PASSWORD, event_count, last_events
 
 

@@ -1,0 +1,478 @@
+"""Reviewers' actions on news links: confirm, re-link or reject how a signal was tied to a client.
+
+The linker (:mod:`duediligence.matching.linking`) ties an article to a client — directly, or
+*through* one of its parties ("about its owner X": ``Signal.link_party_id``) — and stores its
+evidence (``Signal.link_evidence``: the matched mention, its sentence, where it stood, how often,
+the reasons). When it cannot tell two clients apart it leaves the signal ``ambiguous`` with the
+competing candidates (``Signal.link_candidates``). A reviewer then:
+
+- **confirms** a link (:func:`confirm_link`): the link stays, the reviewer and time are stored;
+- **re-links** the signal to another client, optionally through one of that client's parties
+  (:func:`relink`); resolving an ambiguous signal is a re-link to one of its candidates;
+- **rejects** a link (:func:`reject_link`): a :class:`~duediligence.db.models.SignalLinkRejection`
+  row remembers it (the linker never makes that link again), the signal is unlinked and goes
+  back to ``unlinked``, or to ``ambiguous`` when other candidates remain.
+
+Each action needs a reviewer (:data:`~duediligence.accounts.roles.PERMISSIONS`,
+``REVIEW_SIGNAL``), records one audit event (``signal.link_confirmed``, ``signal.relinked``,
+``signal.link_rejected``) with the link before and after, and — like confirming a screening
+match (:func:`duediligence.review.verdicts.decide_match`) — re-assesses every client whose record
+changed, so its current verdict reflects the link at once instead of waiting for the nightly
+re-scoring. A re-linked or rejected signal loses the previous client's review verdict and the
+classifier's reading of the client's role in it (both were about another client); the role is
+read again at once when an adverse-media model is active, else by the next ``classify`` run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from duediligence.accounts.roles import Permission
+from duediligence.accounts.users import require_permission
+from duediligence.audit.trail import record_event
+from duediligence.db.base import utcnow
+from duediligence.db.enums import LinkStatus, ReviewStatus
+from duediligence.db.models import Assessment, Client, Party, Signal, SignalLinkRejection
+from duediligence.db.queries import resolve_client
+from duediligence.errors import ConfigError, ConflictError, InputError, NotFoundError
+
+log = logging.getLogger(__name__)
+
+WHERE_WORDS = {"headline": "headline", "first paragraph": "first-paragraph", "body": "body"}
+
+
+# --------------------------------------------------------------------------- reading a link
+
+
+def describe_evidence(evidence: dict[str, Any] | None) -> str | None:
+    """How the linker found the client, in words: ``headline mention of 'Acme Ltd'`` (``,
+    3 mentions`` when it counted more than one); None without evidence.
+
+    ``evidence`` is ``Signal.link_evidence`` (keys ``mention``, ``where``, ``count``, ...);
+    ``where`` is ``headline``, ``first paragraph``, ``body`` or ``subject`` (the source named its
+    subject, see :func:`duediligence.matching.linking.link_signals`)."""
+    if not evidence or not evidence.get("mention"):
+        return None
+    if evidence.get("where") == "subject":
+        # the source named its subject and the text never spells it: the link rests on that
+        return f"subject named by the source: '{evidence['mention']}'"
+    where = WHERE_WORDS.get(str(evidence.get("where") or ""), str(evidence.get("where") or ""))
+    text = f"{where} mention of '{evidence['mention']}'".strip()
+    count = evidence.get("count")
+    if isinstance(count, int) and count > 1:
+        text += f", {count} mentions"
+    return text
+
+
+def describe_party(party_name: str | None, party_role: str | None) -> str | None:
+    """``about its owner John Doe`` for a signal linked through a party; None otherwise."""
+    if not party_name:
+        return None
+    return f"about its {party_role or 'party'} {party_name}"
+
+
+def describe_link(signal: Signal) -> str:
+    """One line on how a signal is tied to its client: the evidence, the party it is about and
+    whether a reviewer confirmed it or re-linked it (``headline mention of 'John Doe'; about its
+    owner John Doe; link confirmed by rita``). Reads ``signal.link_party``."""
+    parts = []
+    how = describe_evidence(signal.link_evidence)
+    if how:
+        parts.append(how)
+    elif signal.link_status == LinkStatus.IMPORTED:
+        parts.append("named in the imported file")
+    elif signal.link_status == LinkStatus.LINKED:
+        parts.append("linked by name")
+    party = signal.link_party
+    about = describe_party(party.name, party.role.value) if party is not None else None
+    if about:
+        parts.append(about)
+    if signal.link_reviewed_by:
+        relinked = "reviewer" in (signal.link_evidence or {})
+        verb = "re-linked" if relinked else "link confirmed"
+        parts.append(f"{verb} by {signal.link_reviewed_by}")
+    elif signal.link_status == LinkStatus.LINKED:
+        parts.append("link not reviewed")
+    return "; ".join(parts)
+
+
+def candidates_of(signal: Signal) -> list[dict[str, Any]]:
+    """The competing clients the linker stored (``{client, name, score, evidence}``), without
+    the leading ``{"reason": ...}`` item."""
+    return [c for c in (signal.link_candidates or []) if c.get("client")]
+
+
+def ambiguity_reason(signal: Signal) -> str | None:
+    """Why the linker could not decide (the candidates' leading ``reason`` item), if stored."""
+    for c in signal.link_candidates or []:
+        if "reason" in c and not c.get("client"):
+            return str(c["reason"])
+    return None
+
+
+def link_dict(signal: Signal) -> dict[str, Any]:
+    """A JSON-able view of a signal's link for the CLI, the web app and audit events:
+    ``{signal, title, published_at, status, client, client_name, party, party_role, evidence,
+    how, candidates, reason, reviewed_by, reviewed_at}``."""
+    client = signal.client
+    party = signal.link_party
+    return {
+        "signal": signal.id,
+        "title": signal.title,
+        "published_at": signal.published_at,
+        "status": signal.link_status.value,
+        "client": client.external_ref if client is not None else None,
+        "client_name": client.name if client is not None else None,
+        "party": party.name if party is not None else None,
+        "party_role": party.role.value if party is not None else None,
+        "evidence": signal.link_evidence,
+        "how": describe_link(signal),
+        "candidates": candidates_of(signal),
+        "reason": ambiguity_reason(signal),
+        "reviewed_by": signal.link_reviewed_by,
+        "reviewed_at": signal.link_reviewed_at,
+    }
+
+
+def _state(signal: Signal) -> dict[str, Any]:
+    """The link fields an audit event records before and after a change."""
+    client_ref = None
+    if signal.client_id is not None:
+        client_ref = signal.client.external_ref if signal.client is not None else None
+    return {
+        "link_status": signal.link_status.value,
+        "client": client_ref,
+        "party_id": signal.link_party_id,
+        "party": signal.link_party.name if signal.link_party is not None else None,
+        "link_reviewed_by": signal.link_reviewed_by,
+        "review_status": signal.review_status.value,
+    }
+
+
+def links_to_review(session: Session, *, limit: int | None = None) -> list[Signal]:
+    """Signals whose link awaits a reviewer: ambiguous ones, and ones the linker linked that no
+    reviewer confirmed yet; oldest publication first."""
+    query = (
+        select(Signal)
+        .where(
+            or_(
+                Signal.link_status == LinkStatus.AMBIGUOUS,
+                (Signal.link_status == LinkStatus.LINKED) & Signal.link_reviewed_by.is_(None),
+            ),
+            Signal.screening_match_id.is_(None),
+        )
+        .order_by(Signal.published_at, Signal.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def rejected_client_ids(session: Session, signal_id: int) -> set[int]:
+    """The clients reviewers rejected as the subject of signal ``signal_id``."""
+    return set(
+        session.scalars(
+            select(SignalLinkRejection.client_id).where(SignalLinkRejection.signal_id == signal_id)
+        )
+    )
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@dataclass
+class LinkChange:
+    """A reviewer's action on a link: the signal as it is now, and the clients re-assessed
+    because their record changed (their new current assessments)."""
+
+    signal: Signal
+    assessments: list[Assessment] = field(default_factory=list)
+
+
+def _signal(session: Session, signal_id: int) -> Signal:
+    signal = session.get(Signal, signal_id)
+    if signal is None:
+        raise NotFoundError(f"no signal {signal_id}")
+    if signal.screening_match_id is not None:
+        raise ConflictError(
+            f"signal {signal_id} records a confirmed screening match; review the match instead"
+        )
+    return signal
+
+
+def _reason(reason: str | None, *, required: bool) -> str | None:
+    text = (reason or "").strip() or None
+    if required and text is None:
+        raise InputError("a reason is required")
+    return text
+
+
+def _reassess(session: Session, client_ids: list[int | None], actor: str) -> list[Assessment]:
+    """Re-assess each client (once, in order) whose record a link change altered."""
+    from duediligence.risk.assess import assess_client
+
+    done = []
+    for client_id in dict.fromkeys(c for c in client_ids if c is not None):
+        done.append(assess_client(session, client_id, actor=actor))
+    return done
+
+
+def _reread_role(session: Session, signal: Signal, actor: str) -> None:
+    """Forget the classifier's reading of the previous client's role in the signal and read it
+    again for the new client when an adverse-media model is active."""
+    from duediligence.signals.annotate import classify_signal_ids
+
+    signal.role = None
+    session.flush()
+    if signal.client_id is None or signal.model_version is None:
+        return
+    try:
+        classify_signal_ids(session, [signal.id], actor=actor)
+    except (NotFoundError, ConfigError) as exc:
+        log.info("signal %s: role not re-read (%s); the next classify run reads it", signal.id, exc)
+    session.refresh(signal)
+
+
+def _audit(
+    session: Session,
+    signal: Signal,
+    action: str,
+    actor: str,
+    before: dict[str, Any],
+    client_id: int | None,
+    **extra: Any,
+) -> None:
+    session.flush()
+    session.refresh(signal, ["client", "link_party"])
+    record_event(
+        session,
+        actor=actor,
+        action=f"signal.{action}",
+        object_type="signal",
+        object_id=signal.id,
+        client_id=client_id,
+        before=before,
+        after={**_state(signal), **extra},
+    )
+
+
+def confirm_link(
+    session: Session, signal_id: int, *, actor: str | None, reason: str | None = None
+) -> LinkChange:
+    """A reviewer confirms a signal's link to its client (and the party it went through).
+
+    Stores the reviewer and time on the signal (``link_reviewed_by``/``_at``) and records one
+    ``signal.link_confirmed`` event. :class:`PermissionDenied` unless ``actor`` is an active
+    reviewer; :class:`NotFoundError` for an unknown signal; :class:`ConflictError` when the
+    signal is not linked to a client (an ambiguous one is resolved with :func:`relink`) or its
+    link is already confirmed. Nothing is re-assessed: the record does not change.
+    """
+    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
+    signal = _signal(session, signal_id)
+    if signal.client_id is None:
+        what = (
+            "ambiguous: re-link it to one of its candidates"
+            if signal.link_status == LinkStatus.AMBIGUOUS
+            else "not linked to a client"
+        )
+        raise ConflictError(f"signal {signal_id} is {what}")
+    if signal.link_reviewed_by is not None:
+        raise ConflictError(
+            f"the link of signal {signal_id} was confirmed by {signal.link_reviewed_by} already"
+        )
+    before = _state(signal)
+    signal.link_reviewed_by = user.username
+    signal.link_reviewed_at = utcnow()
+    _audit(
+        session,
+        signal,
+        "link_confirmed",
+        user.username,
+        before,
+        signal.client_id,
+        reason=_reason(reason, required=False),
+        how=describe_link(signal),
+    )
+    return LinkChange(signal)
+
+
+def relink(
+    session: Session,
+    signal_id: int,
+    client_ref: str | int,
+    *,
+    actor: str | None,
+    reason: str,
+    party: str | int | None = None,
+) -> LinkChange:
+    """A reviewer ties a signal to ``client_ref`` — directly, or through one of its parties
+    (``party``: the party's id, or its exact name, case-insensitive) — and re-assesses the
+    client it left and the client it joined.
+
+    Resolves an ambiguous signal (pick one of its candidates) or corrects a wrong link. The link
+    counts as reviewed (``link_reviewed_by``); the link evidence the linker stored is kept with
+    ``reviewer`` added. One ``signal.relinked`` event. :class:`InputError` for a blank reason,
+    an unknown party of that client, or a client a reviewer rejected for this signal;
+    :class:`ConflictError` when the signal is already linked exactly so;
+    :class:`PermissionDenied` unless ``actor`` is an active reviewer.
+    """
+    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
+    text = _reason(reason, required=True)
+    signal = _signal(session, signal_id)
+    client = resolve_client(session, client_ref)
+    target_party = _party(session, client, party) if party is not None else None
+    party_id = target_party.id if target_party is not None else None
+    if client.id in rejected_client_ids(session, signal.id):
+        raise InputError(
+            f"a reviewer rejected {client.external_ref} as the subject of signal {signal_id}"
+        )
+    if signal.client_id == client.id and signal.link_party_id == party_id:
+        raise ConflictError(
+            f"signal {signal_id} is linked to {client.external_ref} that way already"
+            + ("" if signal.link_reviewed_by else ": confirm the link instead")
+        )
+    before = _state(signal)
+    evidence = dict(_evidence_for(signal, client.external_ref) or {})
+    previous = signal.client_id
+    signal.client_id = client.id
+    signal.link_party_id = party_id
+    signal.link_status = LinkStatus.LINKED
+    signal.link_reviewed_by = user.username
+    signal.link_reviewed_at = utcnow()
+    evidence["reviewer"] = f"re-linked by {user.username}: {text}"
+    signal.link_evidence = evidence
+    if previous != client.id:
+        _clear_verdict(signal)
+    session.flush()
+    if previous != client.id:
+        _reread_role(session, signal, user.username)
+    _audit(
+        session,
+        signal,
+        "relinked",
+        user.username,
+        before,
+        client.id,
+        reason=text,
+        previous_client_id=previous,
+    )
+    return LinkChange(signal, _reassess(session, [previous, client.id], user.username))
+
+
+def reject_link(
+    session: Session,
+    signal_id: int,
+    *,
+    actor: str | None,
+    reason: str,
+    client_ref: str | int | None = None,
+) -> LinkChange:
+    """A reviewer rejects a signal's link to a client: the linker never makes it again.
+
+    ``client_ref`` defaults to the client the signal is linked to; for an ambiguous signal it
+    names the candidate to strike out. Records a
+    :class:`~duediligence.db.models.SignalLinkRejection`; a linked signal is unlinked (client,
+    party, review verdict and the client's role reading cleared). The signal becomes
+    ``ambiguous`` with the remaining candidates when any are left (not rejected), else
+    ``unlinked``. Re-assesses the client it left. One ``signal.link_rejected`` event.
+    :class:`InputError` for a blank reason, or no client to reject; :class:`ConflictError` when
+    that link was rejected already; :class:`PermissionDenied` unless ``actor`` is a reviewer.
+    """
+    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
+    text = _reason(reason, required=True)
+    signal = _signal(session, signal_id)
+    ref: str | int | None = client_ref if client_ref is not None else signal.client_id
+    if ref is None:
+        raise InputError(
+            f"signal {signal_id} is not linked to a client: name the candidate to reject"
+        )
+    client = resolve_client(session, ref)
+    rejected = rejected_client_ids(session, signal.id)
+    if client.id in rejected:
+        raise ConflictError(
+            f"the link of signal {signal_id} to {client.external_ref} was rejected already"
+        )
+    before = _state(signal)
+    session.add(
+        SignalLinkRejection(
+            signal_id=signal.id, client_id=client.id, rejected_by=user.username, reason=text
+        )
+    )
+    rejected.add(client.id)
+    left = signal.client_id if signal.client_id == client.id else None
+    if left is not None:
+        signal.client_id = None
+        signal.link_party_id = None
+        signal.link_score = None
+        signal.link_evidence = None
+        signal.link_reviewed_by = None
+        signal.link_reviewed_at = None
+        _clear_verdict(signal)
+        signal.role = None
+    if signal.client_id is None:
+        refs = {
+            ref: cid
+            for ref, cid in session.execute(
+                select(Client.external_ref, Client.id).where(
+                    Client.external_ref.in_([c["client"] for c in candidates_of(signal)])
+                )
+            )
+        }
+        remaining = [
+            c
+            for c in candidates_of(signal)
+            if c["client"] in refs and refs[c["client"]] not in rejected
+        ]
+        if remaining:
+            signal.link_status = LinkStatus.AMBIGUOUS
+            reason_item = [{"reason": ambiguity_reason(signal) or "a reviewer rejected a link"}]
+            signal.link_candidates = reason_item + remaining
+        else:
+            signal.link_status = LinkStatus.UNLINKED
+            signal.link_candidates = None
+    _audit(
+        session,
+        signal,
+        "link_rejected",
+        user.username,
+        before,
+        client.id,
+        reason=text,
+        rejected_client=client.external_ref,
+    )
+    return LinkChange(signal, _reassess(session, [left], user.username))
+
+
+def _party(session: Session, client: Client, party: str | int) -> Party:
+    """One of ``client``'s parties by id or exact name (case-insensitive)."""
+    parties = list(session.scalars(select(Party).where(Party.client_id == client.id)))
+    for p in parties:
+        if str(p.id) == str(party) or p.name.casefold() == str(party).strip().casefold():
+            return p
+    names = ", ".join(f"{p.name} ({p.role.value}, id {p.id})" for p in parties) or "none on file"
+    raise InputError(f"{client.external_ref} has no party {party!r}; its parties: {names}")
+
+
+def _evidence_for(signal: Signal, client_ref: str) -> dict[str, Any] | None:
+    """The evidence the linker gathered for ``client_ref``: the signal's own evidence when it
+    was already linked to it, else the matching candidate's."""
+    if signal.client is not None and signal.client.external_ref == client_ref:
+        return signal.link_evidence
+    for c in candidates_of(signal):
+        if c.get("client") == client_ref:
+            evidence = c.get("evidence")
+            return dict(evidence) if isinstance(evidence, dict) else None
+    return None
+
+
+def _clear_verdict(signal: Signal) -> None:
+    """A confirm/dismiss verdict was about the previous client: the signal is unreviewed."""
+    signal.review_status = ReviewStatus.UNREVIEWED
+    signal.reviewed_by = None
+    signal.reviewed_at = None
+    signal.review_reason = None

@@ -1,0 +1,332 @@
+"""News linking (issue 17): the gazetteer finds clients and their parties in article text, and the
+decision links, leaves ambiguous or leaves unlinked, with evidence. Real databases, factories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from duediligence.db.enums import LinkStatus, PartyKind, PartyRole
+from duediligence.db.models import AuditEvent, Signal, SignalLinkRejection
+from duediligence.matching import link_signals
+from duediligence.matching.gazetteer import Gazetteer, name_forms, tokenize, word_key
+from duediligence.matching.linking import Document, build_gazetteer, score_candidates
+from tests.factories import make_client, make_party, make_signal
+
+EVIDENCE_KEYS = {
+    "mention",
+    "sentence",
+    "where",
+    "count",
+    "matched_name",
+    "via",
+    "party_role",
+    "score",
+    "reasons",
+}
+
+
+def _link(session: Session, *signals: Signal) -> None:
+    session.commit()
+    link_signals(session, list(signals), actor="ann")
+    session.commit()
+
+
+# ----------------------------------------------------------------------------- the gazetteer
+
+
+def test_word_keys_fold_possessives_case_and_scripts() -> None:
+    assert word_key("HSBC's") == word_key("hsbc") == "hsbc"
+    assert word_key("Sotheby’s") == "sotheby"
+    assert word_key("O'Brien") == "obrien"
+    assert word_key("Chrétien") == "chretien"
+    assert [t.key for t in tokenize("Cho Ju-bin")] == ["cho", "ju", "bin"]
+    assert [t.key for t in tokenize("刘涛 was fined")] == ["liu", "tao", "was", "fined"]
+
+
+def test_name_forms_drop_legal_forms_honorifics_and_keep_order() -> None:
+    company = dict((keys, form) for form, keys in name_forms("Harbor Logistics Ltd", person=False))
+    assert company[("harbor", "logistics")] == "full"
+    assert ("harbor", "logistics", "ltd") not in company
+    person = dict((keys, form) for form, keys in name_forms("Dr. Maria Kowalski", person=True))
+    assert person[("maria", "kowalski")] == "full" and person[("kowalski",)] == "surname"
+    # lists' "FAMILY, Given" is read in running order
+    salek = dict((keys, form) for form, keys in name_forms("SALEK, Abdulhai", person=True))
+    assert ("abdulhai", "salek") in salek
+    # word order is kept: "Liu Tao" is not a form of "Tao Liu"
+    assert ("liu", "tao") not in dict((k, f) for f, k in name_forms("Tao Liu", person=True))
+
+
+def test_scan_finds_the_longest_capitalised_form_only() -> None:
+    g = Gazetteer()
+    g.add_client(1, "C1", "Bank of China")
+    g.add_client(2, "C2", "China Trading Ltd")
+    doc = Document.of("Bank of China fined", "the bank of china said nothing.")
+    found = score_candidates(g, doc)
+    assert [g.clients[c.client].ref for c in found] == ["C1"]
+    assert found[0].evidence["count"] == 1  # the lower-case words are not a name
+
+
+# ----------------------------------------------------------------------------- where and how
+
+
+def test_headline_only_mention_links(session: Session) -> None:
+    client = make_client(session, name="Quarry Manufacturing GmbH", country="DE")
+    signal = make_signal(
+        session,
+        title="Quarry Manufacturing fined over forged safety records",
+        text="Regulators imposed the penalty on Tuesday. The company said it would appeal.",
+    )
+    _link(session, signal)
+    assert signal.client_id == client.id and signal.link_status == LinkStatus.LINKED
+    evidence = signal.link_evidence
+    assert set(evidence) == EVIDENCE_KEYS
+    assert evidence["where"] == "headline" and evidence["mention"] == "Quarry Manufacturing"
+    assert evidence["matched_name"] == "Quarry Manufacturing GmbH" and evidence["via"] == "client"
+    assert "headline mention" in evidence["reasons"]
+    assert evidence["sentence"] == "Quarry Manufacturing fined over forged safety records"
+    assert signal.link_party_id is None
+
+
+def test_body_only_mentions_link_and_a_passing_mention_does_not(session: Session) -> None:
+    client = make_client(session, name="Harbor Logistics", country="US")
+    about = make_signal(
+        session,
+        title="Regulator fines freight forwarder",
+        text=(
+            "Harbor Logistics was fined $2m on Monday for false customs declarations.\n\n"
+            "Harbor Logistics said it would appeal. Analysts said Harbor Logistics faces more "
+            "scrutiny."
+        ),
+    )
+    passing = make_signal(
+        session,
+        title="Ports report record volumes",
+        text="Volumes rose 8%.\n\nShippers were busy.\n\nOne customer, Harbor Logistics, declined "
+        "to comment.",
+    )
+    _link(session, about, passing)
+    assert about.client_id == client.id
+    assert about.link_evidence["where"] == "first paragraph"
+    assert about.link_evidence["count"] == 3
+    assert passing.client_id is None and passing.link_status == LinkStatus.UNLINKED
+
+
+def test_possessives_and_honorifics(session: Session) -> None:
+    bank = make_client(session, name="HSBC Holdings plc", aliases=["HSBC"], country="GB")
+    person = make_client(session, name="Jan Novak", country="CZ", industry="consulting")
+    possessive = make_signal(
+        session,
+        title="HSBC's compliance unit fined over laundering controls",
+        text="The bank's regulator said HSBC had failed to monitor accounts.",
+    )
+    honorific = make_signal(
+        session,
+        title="Consultant charged with bribery",
+        text="Mr Jan Novak, a Czech consultant, was charged on Monday.\n\nMr Novak denies it.",
+    )
+    _link(session, possessive, honorific)
+    assert possessive.client_id == bank.id
+    assert possessive.link_evidence["mention"] == "HSBC's"
+    assert possessive.link_evidence["via"] == "alias"
+    assert honorific.client_id == person.id
+    evidence = honorific.link_evidence
+    assert evidence["count"] == 2  # the full name, then "Mr Novak"
+    assert "with an honorific" in evidence["reasons"]
+    assert "country CZ in the same sentence" in evidence["reasons"]
+
+
+# ----------------------------------------------------------------------------- same names
+
+
+def test_same_name_told_apart_by_country_or_left_ambiguous(session: Session) -> None:
+    us = make_client(session, name="Harbor Logistics", country="US")
+    gb = make_client(session, name="Harbor Logistics Ltd", country="GB")
+    british = make_signal(
+        session,
+        title="British freight firm Harbor Logistics fined",
+        text="The penalty was the largest this year.",
+    )
+    unclear = make_signal(
+        session, title="Harbor Logistics fined", text="The penalty was the largest this year."
+    )
+    _link(session, british, unclear)
+    assert british.client_id == gb.id
+    assert "country GB in the same sentence" in british.link_evidence["reasons"]
+    assert unclear.client_id is None and unclear.link_status == LinkStatus.AMBIGUOUS
+    reason, *candidates = unclear.link_candidates
+    assert reason == {"reason": "several clients are named about as prominently"}
+    assert {c["client"] for c in candidates} == {us.external_ref, gb.external_ref}
+    assert all(set(c["evidence"]) == EVIDENCE_KEYS for c in candidates)
+    # no evidence on an ambiguous item: SQL NULL (not a JSON null), so queries can tell
+    no_evidence = select(Signal.id).where(Signal.link_evidence.is_(None))
+    assert set(session.scalars(no_evidence)) == {unclear.id}
+
+
+def test_word_order_tells_persons_apart(session: Session) -> None:
+    liu_tao = make_client(session, name="Liu Tao", country="CN")
+    tao_liu = make_client(session, name="Tao Liu", country="US")
+    signal = make_signal(
+        session,
+        title="Liu Tao detained in bribery probe",
+        text="Liu Tao, a property developer, was detained on Friday.",
+    )
+    _link(session, signal)
+    assert signal.client_id == liu_tao.id != tao_liu.id
+    names = {c.get("name") for c in signal.link_candidates or []}
+    assert "Tao Liu" not in names
+
+
+# ----------------------------------------------------------------------------- countries
+
+
+def test_country_phrase_about_a_third_party_does_not_contradict(session: Session) -> None:
+    client = make_client(session, name="Quarry Manufacturing", country="DE")
+    third_party = make_signal(
+        session,
+        title="Quarry Manufacturing fined over bribes",
+        text="Quarry Manufacturing paid an agent. Its supplier, Brixton Metals, is registered "
+        "in Spain.",
+    )
+    about_it = make_signal(
+        session,
+        title="Quarry Manufacturing, registered in Spain, fined over bribes",
+        text="The fine was announced on Monday.",
+    )
+    _link(session, third_party, about_it)
+    assert third_party.client_id == client.id
+    assert not any("places it in" in r for r in third_party.link_evidence["reasons"])
+    assert about_it.client_id is None
+    found = score_candidates(build_gazetteer(session), Document.of(about_it.title, about_it.text))
+    assert any(
+        "places it in ES" in r and "the client is in DE" in r for r in found[0].evidence["reasons"]
+    )
+
+
+def test_a_client_without_a_country_is_never_contradicted(session: Session) -> None:
+    client = make_client(session, name="Quarry Manufacturing", country=None)
+    signal = make_signal(
+        session,
+        title="Quarry Manufacturing, registered in Spain, fined over bribes",
+        text="Quarry Manufacturing will appeal.",
+    )
+    nameless = make_signal(
+        session,
+        None,
+        subject_name="Quarry Manufacturing",
+        title="Fraud charges",
+        text="The company is registered in Spain.",
+    )
+    _link(session, signal, nameless)
+    assert signal.client_id == client.id and nameless.client_id == client.id
+    assert "None" not in json.dumps(signal.link_evidence["reasons"])
+
+
+# ----------------------------------------------------------------------------- parties
+
+
+def test_an_owners_article_links_through_the_owner(session: Session) -> None:
+    client = make_client(session, name="Helios Trading Ltd", country="GR")
+    owner = make_party(
+        session, client, name="Maria Kowalski", kind=PartyKind.PERSON, role=PartyRole.OWNER
+    )
+    signal = make_signal(
+        session,
+        title="Maria Kowalski charged with bribery",
+        text="Prosecutors said Maria Kowalski paid officials. Ms Kowalski denies wrongdoing.",
+    )
+    _link(session, signal)
+    assert signal.client_id == client.id and signal.link_party_id == owner.id
+    evidence = signal.link_evidence
+    assert evidence["via"] == "party" and evidence["party_role"] == "owner"
+    assert evidence["matched_name"] == "Maria Kowalski"
+    assert any(r.startswith("about its owner Maria Kowalski") for r in evidence["reasons"])
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "signal.linked")).one()
+    assert event.after["via"] == "party" and event.after["party_id"] == owner.id
+    assert event.after["mention"] == "Maria Kowalski" and event.after["where"] == "headline"
+
+
+# ----------------------------------------------------------------------------- rejections
+
+
+def test_a_rejected_link_is_not_made_again(session: Session) -> None:
+    client = make_client(session, name="Quarry Manufacturing", country="DE")
+    signal = make_signal(
+        session,
+        title="Quarry Manufacturing fined over forged safety records",
+        text="Quarry Manufacturing will appeal.",
+    )
+    session.add(
+        SignalLinkRejection(
+            signal_id=signal.id, client_id=client.id, rejected_by="rita", reason="another firm"
+        )
+    )
+    _link(session, signal)
+    assert signal.client_id is None and signal.link_status == LinkStatus.UNLINKED
+    assert (
+        session.scalars(select(AuditEvent).where(AuditEvent.action == "signal.linked")).first()
+        is None
+    )
+
+
+# ----------------------------------------------------------------------------- import paths
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link>
+<description>x</description>
+<item><title>Quarry Manufacturing fined over forged safety records</title>
+<link>https://wire.example/1</link>
+<description>Quarry Manufacturing said it would appeal the fine.</description>
+<pubDate>Tue, 05 Mar 2024 09:00:00 GMT</pubDate><guid>w-1</guid></item>
+<item><title>Maria Kowalski charged with bribery</title><link>https://wire.example/2</link>
+<description>Prosecutors said Maria Kowalski paid officials.</description>
+<pubDate>Wed, 06 Mar 2024 09:00:00 GMT</pubDate><guid>w-2</guid></item>
+<item><title>Markets close higher</title><link>https://wire.example/3</link>
+<description>Shares rose.</description>
+<pubDate>Thu, 07 Mar 2024 09:00:00 GMT</pubDate><guid>w-3</guid></item>
+</channel></rss>
+"""
+
+
+def test_feed_items_link_on_import(cli: Any, session: Session, tmp_path: Path) -> None:
+    quarry = make_client(session, name="Quarry Manufacturing GmbH", country="DE")
+    helios = make_client(session, name="Helios Trading Ltd", country="GR")
+    owner = make_party(session, helios, name="Maria Kowalski", kind=PartyKind.PERSON)
+    session.commit()
+    path = tmp_path / "feed.xml"
+    path.write_text(FEED, encoding="utf-8")
+    result = cli("import", "feed", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["linking"] == {"linked": 2, "ambiguous": 0, "unlinked": 1, "through_party": 1}
+    session.expire_all()
+    rows = {s.url: s for s in session.scalars(select(Signal))}
+    assert rows["https://wire.example/1"].client_id == quarry.id
+    assert rows["https://wire.example/2"].client_id == helios.id
+    assert rows["https://wire.example/2"].link_party_id == owner.id
+    assert rows["https://wire.example/3"].client_id is None
+    plain = cli("import", "feed", str(path))
+    assert plain.exit_code == 0 and "news linked" not in plain.output  # nothing new
+
+
+def test_signal_import_links_and_says_so(cli: Any, session: Session, tmp_path: Path) -> None:
+    client = make_client(session, name="Quarry Manufacturing GmbH", country="DE")
+    session.commit()
+    path = tmp_path / "signals.csv"
+    path.write_text(
+        "kind,title,text,published_at,source\n"
+        "news,Quarry Manufacturing fined over forged records,The firm will appeal.,2024-03-05,W\n"
+        "news,Markets close higher,Shares rose.,2024-03-06,W\n",
+        encoding="utf-8",
+    )
+    result = cli("import", "signals", str(path))
+    assert result.exit_code == 0, result.output
+    assert "news linked 1, ambiguous 0 (for review), unlinked 1" in result.output
+    session.expire_all()
+    linked = session.scalars(select(Signal).where(Signal.client_id == client.id)).one()
+    assert linked.link_status == LinkStatus.LINKED
+    assert linked.link_evidence["where"] == "headline"

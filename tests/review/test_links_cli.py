@@ -1,0 +1,136 @@
+"""``duediligence signals links`` and ``signals link confirm|relink|reject`` end to end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from duediligence.db.enums import LinkStatus, PartyRole
+from duediligence.db.models import AuditEvent, Signal
+from tests.factories import make_client, make_party, make_signal
+
+
+def _ok(result: Any) -> Any:
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_links_list_and_reviewer_actions(
+    cli: Callable[..., Any], session: Session, people: dict[str, str]
+) -> None:
+    a = make_client(session, name="Orion Logistics", external_ref="CL-A", country="DE")
+    b = make_client(session, name="Orion Logistics", external_ref="CL-B", country="US")
+    owner = make_party(session, b, name="John Doe", role=PartyRole.OWNER)
+    sentence = "Orion Logistics, the Hamburg carrier, was fined on Monday."
+    ambiguous = make_signal(
+        session,
+        None,
+        title="Orion Logistics fined",
+        link_status=LinkStatus.AMBIGUOUS,
+        link_candidates=[
+            {"reason": "several clients match the name"},
+            *(
+                {
+                    "client": c.external_ref,
+                    "name": c.name,
+                    "score": 0.91,
+                    "evidence": {
+                        "mention": "Orion Logistics",
+                        "where": "headline",
+                        "sentence": sentence,
+                    },
+                }
+                for c in (a, b)
+            ),
+        ],
+    )
+    linked = make_signal(
+        session,
+        b,
+        title="Tycoon John Doe questioned over bribes",
+        link_status=LinkStatus.LINKED,
+        link_party_id=owner.id,
+        link_evidence={
+            "mention": "John Doe",
+            "sentence": "Police questioned tycoon John Doe over bribes.",
+            "where": "headline",
+            "count": 3,
+            "via": "party",
+            "party_role": "owner",
+            "reasons": ["headline mention", "3 mentions", "full name"],
+        },
+    )
+    session.commit()
+
+    listed = json.loads(_ok(cli("signals", "links", "--json")).output)
+    assert [v["signal"] for v in listed] == sorted([ambiguous.id, linked.id])
+    by_id = {v["signal"]: v for v in listed}
+    assert [c["client"] for c in by_id[ambiguous.id]["candidates"]] == ["CL-A", "CL-B"]
+    assert by_id[ambiguous.id]["reason"] == "several clients match the name"
+    assert by_id[linked.id]["how"] == (
+        "headline mention of 'John Doe', 3 mentions; about its owner John Doe; link not reviewed"
+    )
+    text = _ok(cli("signals", "links")).output
+    assert "candidate CL-A Orion Logistics score 0.91 (headline mention of 'Orion Logistics')" in (
+        text
+    )
+    assert '"Police questioned tycoon John Doe over bribes."' in text
+    assert "reasons: headline mention; 3 mentions; full name" in text
+    assert "2 link(s) to review" in text
+
+    # an analyst may not; a reviewer may
+    assert cli("signals", "link", "confirm", str(linked.id), "--as", "ana").exit_code == 4
+    done = _ok(cli("signals", "link", "confirm", str(linked.id), "--as", "rita")).output
+    assert "link confirmed; linked to CL-B: headline mention" in done
+    assert "link confirmed by rita" in done
+    done = _ok(
+        cli(
+            "signals",
+            "link",
+            "relink",
+            str(ambiguous.id),
+            "CL-A",
+            "--reason",
+            "the Hamburg carrier",
+            "--as",
+            "sam",
+        )
+    ).output
+    assert f"signal {ambiguous.id} re-linked; linked to CL-A" in done
+    assert "re-assessed CL-A: " in done
+    assert (
+        cli(
+            "signals",
+            "link",
+            "relink",
+            str(ambiguous.id),
+            "CL-B",
+            "--party",
+            "Nobody",
+            "--reason",
+            "x",
+            "--as",
+            "sam",
+        ).exit_code
+        == 2
+    )
+    done = _ok(
+        cli("signals", "link", "reject", str(ambiguous.id), "--reason", "not them", "--as", "rita")
+    ).output
+    # CL-B is still a candidate: the signal is ambiguous again
+    assert f"signal {ambiguous.id} link rejected; now ambiguous" in done
+    assert _ok(cli("signals", "links", "--json")).output.count('"signal"') == 1
+    session.expire_all()
+    actions = list(
+        session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.action.like("signal.%link%"))
+            .order_by(AuditEvent.sequence)
+        )
+    )
+    assert actions == ["signal.link_confirmed", "signal.relinked", "signal.link_rejected"]
+    assert session.get(Signal, ambiguous.id).link_status == LinkStatus.AMBIGUOUS  # type: ignore[union-attr]

@@ -1,0 +1,135 @@
+"""News linked to a client through one of its parties is ownership exposure, not the client's own
+adverse media (issue 17, item 3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from duediligence.db.enums import LinkStatus, PartyRole, Severity, Tier
+from duediligence.db.models import Client, Party
+from duediligence.risk.assess import score_clients
+from duediligence.risk.model import Scorer
+from duediligence.risk.rules import PARTY_RULE
+from duediligence.risk.verdict import headline
+from tests.factories import make_client, make_party, make_signal
+
+AS_OF = date(2024, 1, 1)
+
+
+def _article(session: Session, client: Client, party: Party | None, **kw: object) -> None:
+    make_signal(
+        session,
+        client,
+        title="John Doe arrested in laundering probe",
+        published_at=date(2019, 5, 3),
+        label="money_laundering",
+        role="subject",
+        adverse_probability=0.93,
+        credibility=0.9,
+        link_status=LinkStatus.LINKED,
+        link_party_id=party.id if party is not None else None,
+        link_evidence={"mention": "John Doe", "where": "headline", "via": "party"},
+        **kw,
+    )
+
+
+def _score(session: Session, client: Client):  # type: ignore[no-untyped-def]
+    return score_clients(
+        session, [client.id], AS_OF, model=Scorer.fallback(), signal_model_version="test"
+    )[0]
+
+
+def test_a_party_linked_article_is_owner_exposure_not_the_clients_own_adverse_media(
+    session: Session,
+) -> None:
+    direct = make_client(session, name="Direct Co")
+    via_owner = make_client(session, name="Owned Co")
+    clean = make_client(session, name="Clean Co")
+    for c in (direct, via_owner, clean):
+        make_party(session, c, name="John Doe", role=PartyRole.OWNER)
+    owner = via_owner.parties[0]
+    _article(session, direct, None)
+    _article(session, via_owner, owner)
+
+    own = _score(session, direct)
+    exposed = _score(session, via_owner)
+    nothing = _score(session, clean)
+    # the client's own article raises its adverse features; the owner's does not
+    assert own.features["adverse_financial_crime"] > 0
+    assert (
+        exposed.features["adverse_financial_crime"] == nothing.features["adverse_financial_crime"]
+    )
+    assert exposed.features["distinct_sources"] == nothing.features["distinct_sources"]
+    assert exposed.probability == nothing.probability
+    assert PARTY_RULE not in [h["rule"] for h in own.rule_hits]
+    # ... but shows as ownership exposure: a rule hit, the explanation and the verdict
+    (hit,) = [h for h in exposed.rule_hits if h["rule"] == PARTY_RULE]
+    assert hit["min_tier"] == "medium" and hit["since"] == "2019-05-03"
+    assert hit["description"].startswith(
+        "adverse media about its owner John Doe (2019): money laundering"
+    )
+    assert exposed.tier.rank >= Tier.MEDIUM.rank
+    assert "adverse media about its owner John Doe (2019)" in exposed.explanation["summary"]
+    verdict = headline(exposed.tier, exposed.state, exposed.probability, exposed.rule_hits)
+    assert verdict.endswith("— adverse media about its owner John Doe (2019): money laundering")
+
+
+def test_an_owner_convicted_of_trafficking_raises_the_client_to_high(session: Session) -> None:
+    client = make_client(session)
+    owner = make_party(session, client, name="Jane Roe", role=PartyRole.DIRECTOR)
+    make_signal(
+        session,
+        client,
+        title="Jane Roe convicted of human trafficking",
+        published_at=date(2021, 2, 1),
+        label="human_trafficking",
+        severity=Severity.CONVICTION,
+        role="subject",
+        adverse_probability=0.97,
+        link_status=LinkStatus.LINKED,
+        link_party_id=owner.id,
+    )
+    result = _score(session, client)
+    assert result.features["adverse_trafficking"] == 0
+    assert "serious_conviction" not in [h["rule"] for h in result.rule_hits]
+    (hit,) = [h for h in result.rule_hits if h["rule"] == PARTY_RULE]
+    assert hit["min_tier"] == "high" and result.tier == Tier.HIGH
+    assert "about its director Jane Roe (2021): human trafficking" in hit["description"]
+
+
+def test_an_exonerated_owner_and_a_non_adverse_item_are_no_exposure(session: Session) -> None:
+    client = make_client(session)
+    owner = make_party(session, client, name="John Doe")
+    common = {"link_status": LinkStatus.LINKED, "link_party_id": owner.id}
+    make_signal(
+        session,
+        client,
+        title="John Doe charged with fraud",
+        published_at=date(2018, 1, 1),
+        label="fraud",
+        severity=Severity.CHARGE,
+        role="subject",
+        adverse_probability=0.9,
+        **common,
+    )
+    make_signal(
+        session,
+        client,
+        title="Court acquits John Doe",
+        published_at=date(2019, 1, 1),
+        label="none",
+        role="cleared",
+        **common,
+    )
+    make_signal(
+        session,
+        client,
+        title="John Doe opens a shelter",
+        published_at=date(2020, 1, 1),
+        label="none",
+        **common,
+    )
+    result = _score(session, client)
+    assert PARTY_RULE not in [h["rule"] for h in result.rule_hits]

@@ -1,0 +1,137 @@
+"""News-link evidence and the reviewer's confirm / re-link / reject buttons in the web app."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from duediligence.db.enums import LinkStatus, PartyRole
+from duediligence.db.models import AuditEvent, Signal, SignalLinkRejection
+from duediligence.db.session import session_scope
+from tests.factories import make_client, make_party, make_signal
+
+AsUser = Callable[[str], tuple[TestClient, str]]
+
+
+def _seed_links(engine: Engine) -> dict[str, int]:
+    with session_scope(engine) as session:
+        a = make_client(session, name="Nordlicht Freight", external_ref="LK-A", country="DE")
+        b = make_client(session, name="Nordlicht Freight", external_ref="LK-B", country="AT")
+        owner = make_party(session, b, name="Karl <Huber>", role=PartyRole.OWNER)
+        sentence = "Investigators searched Nordlicht Freight's depot in Linz."
+        ambiguous = make_signal(
+            session,
+            None,
+            title="Nordlicht Freight depot searched",
+            link_status=LinkStatus.AMBIGUOUS,
+            link_candidates=[
+                {"reason": "several clients match the name"},
+                *(
+                    {
+                        "client": c.external_ref,
+                        "name": c.name,
+                        "score": 0.9,
+                        "evidence": {
+                            "mention": "Nordlicht Freight",
+                            "where": "headline",
+                            "sentence": sentence,
+                        },
+                    }
+                    for c in (a, b)
+                ),
+            ],
+        )
+        via_owner = make_signal(
+            session,
+            b,
+            title="Karl Huber charged with fraud",
+            link_status=LinkStatus.LINKED,
+            link_party_id=owner.id,
+            link_evidence={
+                "mention": "Karl <Huber>",
+                "sentence": "Prosecutors charged Karl <Huber> with fraud.",
+                "where": "headline",
+                "count": 2,
+                "via": "party",
+                "party_role": "owner",
+                "reasons": ["headline mention", "2 mentions"],
+            },
+        )
+        return {"ambiguous": ambiguous.id, "owner": via_owner.id}
+
+
+def test_link_evidence_and_reviewer_buttons(seeded_engine: Engine, as_user: AsUser) -> None:
+    ids = _seed_links(seeded_engine)
+    rita, csrf = as_user("rita")
+    page = rita.get("/clients/LK-B").text
+    # the evidence: how it was linked, the owner it is about, the mention highlighted (escaped)
+    assert "about its owner Karl &lt;Huber&gt;" in page
+    assert "headline mention of &#39;Karl &lt;Huber&gt;&#39;, 2 mentions" in page
+    assert "Prosecutors charged <mark>Karl &lt;Huber&gt;</mark> with fraud." in page
+    assert "<Huber>" not in page
+    action = f'action="/signals/{ids["owner"]}/link"'
+    assert action in page and 'value="confirm"' in page and 'value="relink"' in page
+    # the ambiguous item is in the queue and on the links page with its candidates
+    queue = rita.get("/queue").text
+    assert f"/links#signal-{ids['ambiguous']}" in queue
+    links = rita.get("/links").text
+    assert "Link to LK-A" in links and "Link to LK-B" in links
+    assert "Investigators searched <mark>Nordlicht Freight</mark>&#39;s depot in Linz." in links
+
+    # an analyst sees no buttons and may not post; a post without the CSRF token is refused
+    ana, ana_csrf = as_user("ana")
+    assert f'action="/signals/{ids["owner"]}/link"' not in ana.get("/clients/LK-B").text
+    denied = ana.post(
+        f"/signals/{ids['owner']}/link", data={"action": "confirm", "csrf_token": ana_csrf}
+    )
+    assert denied.status_code == 403
+    no_csrf = rita.post(f"/signals/{ids['owner']}/link", data={"action": "confirm"})
+    assert no_csrf.status_code in (400, 403)
+
+    done = rita.post(
+        f"/signals/{ids['owner']}/link",
+        data={"action": "confirm", "reason": "his company", "back": "/clients/LK-B", **_t(csrf)},
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/clients/LK-B"
+    assert "link confirmed by rita" in rita.get("/clients/LK-B").text
+    relinked = rita.post(
+        f"/signals/{ids['ambiguous']}/link",
+        data={"action": "relink", "client": "LK-A", "reason": "the German depot", **_t(csrf)},
+    )
+    assert relinked.status_code == 303 and relinked.headers["location"] == "/links"
+    rejected = rita.post(
+        f"/signals/{ids['ambiguous']}/link",
+        data={"action": "reject", "reason": "Linz is LK-B's", **_t(csrf)},
+    )
+    assert rejected.status_code == 303
+    missing = rita.post(
+        f"/signals/{ids['ambiguous']}/link", data={"action": "relink", "reason": "x", **_t(csrf)}
+    )
+    assert missing.status_code == 400
+    with session_scope(seeded_engine) as session:
+        owner_signal = session.get(Signal, ids["owner"])
+        signal = session.get(Signal, ids["ambiguous"])
+        assert owner_signal is not None and owner_signal.link_reviewed_by == "rita"
+        assert signal is not None and signal.link_status == LinkStatus.AMBIGUOUS
+        assert signal.client_id is None
+        assert session.scalars(
+            select(SignalLinkRejection.rejected_by).where(
+                SignalLinkRejection.signal_id == signal.id
+            )
+        ).all() == ["rita"]
+        actions = session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_id.in_([str(ids["owner"]), str(ids["ambiguous"])]))
+            .where(AuditEvent.object_type == "signal")
+            .order_by(AuditEvent.sequence)
+        ).all()
+        assert actions == ["signal.link_confirmed", "signal.relinked", "signal.link_rejected"]
+    links = rita.get("/links").text
+    assert re.search(r"Link to LK-B", links) and "Link to LK-A" not in links
+
+
+def _t(csrf: str) -> dict[str, str]:
+    return {"csrf_token": csrf}
