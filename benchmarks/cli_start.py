@@ -101,7 +101,15 @@ def main() -> None:
         "import clients": ["import", "clients", str(clients)],
     }
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores)", flush=True)
-    other = {**env, "PYTHONPATH": str(args.compare.resolve())} if args.compare else None
+    other = None
+    if args.compare:
+        # its own database, created by its own code: the two trees may be at different heads
+        other = {
+            **env,
+            "PYTHONPATH": str(args.compare.resolve()),
+            "DD_DATABASE_URL": f"sqlite:///{folder / 'cli-compare.db'}",
+        }
+        _run(["init"], other)
     header = f"{'command':<16} {'median s':>9} {'worst s':>8} {'cpu s':>6} {'target s':>9}  met"
     print(
         header + (f"  {'compared median s':>17} {'cpu s':>6}  ratio" if other else ""), flush=True
