@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test check lint format typecheck bench clean install
+.PHONY: demo test test-fast check lint format typecheck bench clean install wheel
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The edit-and-rerun loop: everything but the tests marked slow (training, real lists, SIGKILL
+# and concurrency, browser, PDF subprocesses, the wheel).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
+# The installable product: dist/duediligence-VERSION-py3-none-any.whl (models, sample data and
+# migrations inside).
+wheel: $(STAMP)
+	$(BIN)/python -m build --wheel
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -38,4 +48,4 @@ bench: $(STAMP)
 	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache duediligence.db*
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache duediligence.db* dist build

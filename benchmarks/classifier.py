@@ -29,7 +29,6 @@ from risk import short_texts
 from sklearn.metrics import f1_score
 
 from duediligence.jsonutil import sha256_file
-from duediligence.sampledata.media_corpus import read_corpus
 from duediligence.signals import realnews
 from duediligence.signals.classifier import (
     MediaModel,
@@ -37,6 +36,7 @@ from duediligence.signals.classifier import (
     classify_with,
     evaluate,
 )
+from duediligence.signals.corpus import read_corpus
 from duediligence.signals.mentions import Subject
 from duediligence.signals.training import (
     corpus_paths,

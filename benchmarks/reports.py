@@ -40,9 +40,8 @@ from duediligence.reporting.render import (
     render_roster_report,
 )
 from duediligence.risk import load_scorer, score_clients, store_results
-from duediligence.sampledata.paths import sample_data_dir
-from duediligence.sampledata.roster import IMPORT_ORDER
 from duediligence.sampledata.scale import generate_scale
+from duediligence.shipped import IMPORT_ORDER, sample_data_dir
 from duediligence.signals import annotate_signals
 
 MODELS = REPO / "models"

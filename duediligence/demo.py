@@ -7,6 +7,7 @@ idempotent, so running the demo twice changes nothing the second time but the ne
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -18,12 +19,17 @@ from duediligence.db import migrate
 from duediligence.db.models import Client, Signal
 from duediligence.db.queries import utc_today
 from duediligence.db.session import session_scope
+from duediligence.errors import ConfigError
 from duediligence.ingest.roster import import_file
 from duediligence.ingest.watchlists import import_watchlist
 from duediligence.keys import installation_signer
 from duediligence.modelstore import activate_model, active_versions, sync_active_from_disk
-from duediligence.sampledata.paths import sample_data_dir, shared_data_dir
-from duediligence.sampledata.roster import IMPORT_ORDER
+from duediligence.shipped import (
+    IMPORT_ORDER,
+    sample_data_dir,
+    shared_data_dir,
+    shipped_models_dir,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +67,7 @@ def _lists(engine: Engine) -> str:
     done = []
     for path, fmt, published in sources:
         if not path.exists():
-            done.append(f"{fmt}: not found at {path} (skipped)")
+            done.append(f"{fmt}: not found at {path} (skipped; set DD_SHARED_DATA)")
             continue
         with session_scope(engine) as session:
             r = import_watchlist(
@@ -78,7 +84,33 @@ def _lists(engine: Engine) -> str:
     return "; ".join(done)
 
 
+def copy_shipped_models(models_dir: Path) -> list[str]:
+    """Copy the models shipped with duediligence (:func:`~duediligence.shipped.shipped_models_dir`:
+    ``active.json``, artifacts, manifests, model cards) into ``models_dir``, which must not
+    exist yet; return the names copied. An installed product runs the demo from any folder,
+    whose default ``DD_MODELS_DIR`` (``models``) does not exist: the demo gives it the shipped
+    models there rather than training or activating models inside the installed package.
+    :class:`ConfigError` when this copy of duediligence ships no models."""
+    source = shipped_models_dir()
+    if not (source / "active.json").is_file():
+        raise ConfigError(
+            f"models directory not found: {models_dir.resolve()}, and no shipped models in "
+            f"{source}; set DD_MODELS_DIR to the folder holding the trained models"
+        )
+    models_dir.mkdir(parents=True)
+    names = []
+    for path in sorted(source.iterdir()):
+        if path.is_file():
+            shutil.copy2(path, models_dir / path.name)
+            names.append(path.name)
+    return names
+
+
 def _models(engine: Engine, models_dir: Path) -> str:
+    copied = ""
+    if not models_dir.exists():
+        names = copy_shipped_models(models_dir)
+        copied = f"copied {len(names)} shipped model files to {models_dir}; "
     if "signals" not in active_versions(models_dir):
         # No shipped classifier here (an empty DD_MODELS_DIR): reproduce it from the corpus
         # and the real news in DD_SHARED_DATA (an InputError names the file if it is missing).
@@ -89,7 +121,7 @@ def _models(engine: Engine, models_dir: Path) -> str:
             activate_model(session, models_dir, manifest.version, actor=ACTOR)
     with session_scope(engine) as session:
         activated = sync_active_from_disk(session, models_dir, actor=ACTOR)
-    return "active models: " + (", ".join(activated) or "none shipped")
+    return copied + "active models: " + (", ".join(activated) or "none shipped")
 
 
 def _classify(engine: Engine, models_dir: Path) -> str:
@@ -146,7 +178,7 @@ def _score(engine: Engine) -> str:
 
 
 def _knowability(engine: Engine) -> str:
-    from duediligence.risk import knowability
+    from duediligence.risk.knowability import knowability
 
     lines = []
     with session_scope(engine) as session:

@@ -4,6 +4,9 @@ The industry vocabulary is ``data/industries.csv`` (each industry with its risk 
 and why); ``data/industry_synonyms.csv`` maps other common names onto it, each with the reason.
 An industry outside both is refused at the boundary, so a typo or an unmapped name never scores
 silently with a made-up weight.
+
+``data/country_codes.csv`` is what ``countrynames`` answers for two-letter texts, so validating an
+ISO code does not load its index of names (see :func:`two_letter_countries`).
 """
 
 from __future__ import annotations
@@ -56,3 +59,12 @@ def normalise_industry(value: str | None) -> str | None:
         f"unknown industry {value.strip()[:60]!r} (known: {', '.join(known_industries())}; "
         "synonyms such as 'payments' are listed in docs/data-formats.md)"
     )
+
+
+@functools.cache
+def two_letter_countries() -> dict[str, str]:
+    """``{two upper-case letters: country code}``: what ``countrynames.to_code`` answers for every
+    two-letter text it knows (``data/country_codes.csv``; mostly the ISO 3166 alpha-2 code itself,
+    some aliases such as ``UK`` -> ``GB``, a few four-letter codes of former countries). Letters
+    it does not know are absent."""
+    return {r["text"]: r["code"] for r in _rows("country_codes.csv")}

@@ -179,8 +179,6 @@ def _classify_new(result: ImportResult, as_user: str | None) -> dict[str, Any] |
 
     from duediligence.db.models import Signal
     from duediligence.errors import DueDiligenceError, NotFoundError
-    from duediligence.signals.annotate import classify_signal_ids
-    from duediligence.signals.classifier import active_signals_model
 
     new_ids = list(result.inserted_signal_ids) if result.kind == "signals" else []
     fresh = set(new_ids)
@@ -196,6 +194,11 @@ def _classify_new(result: ImportResult, as_user: str | None) -> dict[str, Any] |
         ]
     if not new_ids and not leftover:
         return None
+    # Imported only now (start-up time): the classifier loads scikit-learn and its model, which
+    # an import with no signal to classify (clients, parties, engagements) never needs.
+    from duediligence.signals.annotate import classify_signal_ids
+    from duediligence.signals.classifier import active_signals_model
+
     try:
         version = active_signals_model().version
     except NotFoundError as exc:

@@ -171,8 +171,8 @@ def evaluate_(
         )
     loaded = load_model(models_dir, version)
     if kind == "signals":
-        from duediligence.sampledata.media_corpus import read_corpus
         from duediligence.signals.classifier import evaluate
+        from duediligence.signals.corpus import read_corpus
         from duediligence.signals.training import corpus_paths
 
         texts, labels = read_corpus(corpus_paths()[1])

@@ -98,7 +98,7 @@ def knowability_(
 
         duediligence knowability CS-BACKPAGE --json
     """
-    from duediligence.risk import knowability
+    from duediligence.risk.knowability import knowability
 
     with db_session() as session:
         k = knowability(session, client)

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-import countrynames
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -30,17 +29,28 @@ from duediligence.db.enums import (
 from duediligence.ingest.dates import PublicationTime, publication_time
 from duediligence.ingest.hostile import is_http_url, reference_problem
 from duediligence.ingest.readers import MAX_FIELD_CHARS
-from duediligence.vocabulary import normalise_industry
+from duediligence.vocabulary import normalise_industry, two_letter_countries
 
 
 def normalise_country(value: Any) -> str | None:
-    """ISO 3166 alpha-2 (upper case) from a code or a country name; ``ValueError`` if unknown."""
+    """ISO 3166 alpha-2 (upper case) from a code or a country name; ``ValueError`` if unknown.
+
+    A two-letter value is looked up in ``data/country_codes.csv``: what ``countrynames.to_code``
+    answers for every two-letter text (``UK`` is ``GB``), written out once and checked against
+    it by a test. countrynames builds its index of 27,000 names with ICU transliteration on its
+    first call (about 0.3 s), which a file of ISO codes, the common case, need not wait for.
+    """
     if value is None:
         return None
     text = str(value).strip()
     if not text:
         return None
-    code = countrynames.to_code(text)
+    if len(text) == 2 and text.isascii() and text.isalpha():
+        code = two_letter_countries().get(text.upper())
+    else:
+        import countrynames  # imported here: see above
+
+        code = countrynames.to_code(text)
     if code is None or len(code) != 2:
         raise ValueError(f"unknown country {text[:60]!r} (use an ISO code like US or a name)")
     return code.upper()

@@ -39,7 +39,6 @@ from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from duediligence.accounts.roles import Permission
-from duediligence.accounts.users import require_permission
 from duediligence.audit.trail import lock_chain, record_event
 from duediligence.db.base import utcnow
 from duediligence.db.enums import (
@@ -65,6 +64,7 @@ from duediligence.db.queries import (
     resolve_client,
     utc_today,
 )
+from duediligence.defaults import MATCH_THRESHOLD
 from duediligence.errors import (
     ConfigError,
     ConflictError,
@@ -73,7 +73,6 @@ from duediligence.errors import (
     PermissionDenied,
     StaleStateError,
 )
-from duediligence.matching.compare import DEFAULT_THRESHOLD
 from duediligence.review.edd import (
     APPROVALS,
     EDD_FIELDS,
@@ -304,6 +303,10 @@ def decide(
     ``source_of_funds`` and ``edd_rationale`` is an :class:`InputError` naming what is missing
     (see the module docstring). The EDD fields are stored on any decision that gives them.
     """
+    # imported here: accounts.users imports accounts.passwords, which hashes a dummy password
+    # with Argon2 when imported; read-only commands (``review queue``) need not wait for it
+    from duediligence.accounts.users import require_permission
+
     maker = require_permission(session, actor, Permission.DECIDE)
     lock_chain(session)  # serialise concurrent decisions before reading what is pending
     try:
@@ -411,6 +414,8 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     awaiting confirmation, or when the client was re-assessed at a higher tier since (the
     decision was made on stale facts). Records one ``decision.confirmed`` event.
     """
+    from duediligence.accounts.users import require_permission  # see decide()
+
     checker = require_permission(session, actor, Permission.CONFIRM_DECISION)
     lock_chain(session)  # two reviewers confirming at once: the second sees the first's
     decision = session.get(Decision, decision_id, populate_existing=True)
@@ -475,6 +480,8 @@ def senior_approve(session: Session, decision_id: int, *, actor: str | None) -> 
     an approval still lacking an EDD field is an :class:`InputError`. The decision takes effect
     when its second review is recorded too. Records one ``decision.senior_approved`` event.
     """
+    from duediligence.accounts.users import require_permission  # see decide()
+
     approver = require_permission(session, actor, Permission.SENIOR_APPROVAL)
     lock_chain(session)
     decision = session.get(Decision, decision_id, populate_existing=True)
@@ -630,7 +637,7 @@ def potential_match_items(session: Session) -> list[QueueItem]:
         .outerjoin(Assessment, Assessment.id == current.c.id)
         .where(
             ScreeningMatch.status == MatchStatus.PENDING,
-            ScreeningMatch.score >= DEFAULT_THRESHOLD,
+            ScreeningMatch.score >= MATCH_THRESHOLD,
         )
         .order_by(ScreeningMatch.created_at, ScreeningMatch.id)
     ).all()

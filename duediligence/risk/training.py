@@ -26,7 +26,7 @@ from duediligence.risk.features import FEATURE_NAMES, FEATURES, compute_features
 from duediligence.risk.model import Scorer
 from duediligence.risk.records import load_records
 from duediligence.risk.reference import tier_thresholds
-from duediligence.sampledata.paths import sample_data_dir
+from duediligence.shipped import sample_data_dir
 
 LABEL_DATE = date(2026, 10, 1)  # the sample labels judge the record as of this date
 

@@ -13,7 +13,10 @@ import json
 import random
 from pathlib import Path
 
+from duediligence.sampledata import texts
 from duediligence.sampledata.texts import LABELS, article
+
+FILLER_FILE = "filler.json"
 
 
 def generate_corpus(
@@ -37,7 +40,8 @@ def generate_corpus(
 
 
 def write_corpus(folder: Path, *, seed: int = 20261125) -> dict[str, int]:
-    """Write ``adverse_media_train.jsonl`` and ``adverse_media_dev.jsonl``; return the counts."""
+    """Write ``adverse_media_train.jsonl``, ``adverse_media_dev.jsonl`` and ``filler.json`` (the
+    long-article padding, :func:`write_filler`); return the counts of the two splits."""
     folder.mkdir(parents=True, exist_ok=True)
     corpus = generate_corpus(seed=seed)
     for split, records in corpus.items():
@@ -45,16 +49,29 @@ def write_corpus(folder: Path, *, seed: int = 20261125) -> dict[str, int]:
         with path.open("w", encoding="utf-8") as handle:
             for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_filler(folder)
     return {split: len(records) for split, records in corpus.items()}
 
 
-def read_corpus(path: Path) -> tuple[list[str], list[str]]:
-    """Texts and labels of one corpus file."""
-    texts, labels = [], []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                record = json.loads(line)
-                texts.append(record["text"])
-                labels.append(record["label"])
-    return texts, labels
+def filler_stock() -> dict[str, object]:
+    """The neutral company boilerplate the classifier's long-article check pads texts with:
+    the sentence templates and the values of their slots, as written to ``filler.json``."""
+    return {
+        "templates": texts.FILLER + texts.EXTRA_FILLER,
+        "place": texts.PLACES,
+        "authority": texts.AUTHORITIES,
+        "weekday": texts.WEEKDAYS,
+        "amount_values": texts.AMOUNT_VALUES,
+        "small_amount_units": texts.SMALL_AMOUNT_UNITS,
+        "staff_sizes": texts.STAFF_SIZES,
+        "founded_years": list(texts.FOUNDED_YEARS),
+    }
+
+
+def write_filler(folder: Path) -> Path:
+    """Write :func:`filler_stock` to ``folder/filler.json`` (read by the training code, which
+    does not import this generator); return the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / FILLER_FILE
+    path.write_text(json.dumps(filler_stock(), ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return path

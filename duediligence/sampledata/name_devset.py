@@ -52,7 +52,7 @@ from rapidfuzz.distance import Indel
 
 from duediligence import csvutil
 from duediligence.sampledata.name_pairs import _person_order, _read, _stems
-from duediligence.sampledata.paths import shared_data_dir
+from duediligence.shipped import shared_data_dir
 
 KINDS = (
     "alias",

@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from duediligence.sampledata.paths import shared_data_dir
+from duediligence.shipped import shared_data_dir
 
 _CYRILLIC = {
     "shch": "щ",

@@ -825,16 +825,3 @@ def write_sample_data(folder: Path, *, seed: int = SEED) -> dict[str, int]:
         "signals": len(roster.signals),
         "escalate": sum(1 for r in roster.labels if r["outcome"] == "escalate"),
     }
-
-
-# The files the demo and the tests import, in order.
-IMPORT_ORDER: list[tuple[str, str]] = [
-    ("clients", "clients.csv"),
-    ("parties", "parties.csv"),
-    ("engagements", "engagements.csv"),
-    ("signals", "signals.csv"),
-    ("clients", "case_study/clients.csv"),
-    ("parties", "case_study/parties.csv"),
-    ("engagements", "case_study/engagements.csv"),
-    ("signals", "case_study/signals.csv"),
-]

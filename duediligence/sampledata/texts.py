@@ -443,6 +443,10 @@ AUTHORITIES = [
     "The competition authority",
 ]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+AMOUNT_VALUES: list[float] = [1.2, 2.5, 4, 7.8, 12, 25, 40, 85, 150, 320, 600]
+SMALL_AMOUNT_UNITS = ["million", "million", "billion"]  # below 10: a billion one time in three
+STAFF_SIZES = [12, 35, 60, 140, 300, 1200, 4000]
+FOUNDED_YEARS = (1975, 2018)
 ORG_FIRST = [
     "Apex",
     "Blue Harbor",
@@ -504,8 +508,8 @@ def org_name(rng: random.Random) -> str:
 
 def amount(rng: random.Random) -> str:
     """A money amount written as news does."""
-    value = rng.choice([1.2, 2.5, 4, 7.8, 12, 25, 40, 85, 150, 320, 600])
-    unit = rng.choice(["million", "million", "billion"]) if value < 10 else "million"
+    value = rng.choice(AMOUNT_VALUES)
+    unit = rng.choice(SMALL_AMOUNT_UNITS) if value < 10 else "million"
     return f"${value:g} {unit}" if rng.random() < 0.6 else f"€{value:g} {unit}"
 
 
@@ -516,8 +520,8 @@ def fill(template: str, rng: random.Random, org: str | None = None) -> str:
         place=rng.choice(PLACES),
         authority=rng.choice(AUTHORITIES),
         amount=amount(rng),
-        n=rng.choice([12, 35, 60, 140, 300, 1200, 4000]),
-        year=rng.randint(1975, 2018),
+        n=rng.choice(STAFF_SIZES),
+        year=rng.randint(*FOUNDED_YEARS),
         weekday=rng.choice(WEEKDAYS),
     )
 

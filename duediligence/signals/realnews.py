@@ -51,7 +51,7 @@ class Article:
 
 def default_path() -> Path:
     """``adverse-media/tartu-train.csv.gz`` in the shared data folder (``DD_SHARED_DATA``)."""
-    from duediligence.sampledata.paths import shared_data_dir
+    from duediligence.shipped import shared_data_dir
 
     return shared_data_dir() / "adverse-media" / FILE_NAME
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import random
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,8 @@ from duediligence.db.enums import ModelKind
 from duediligence.errors import InputError
 from duediligence.jsonutil import sha256_file
 from duediligence.modelstore import ModelManifest, save_model
-from duediligence.sampledata.media_corpus import read_corpus
-from duediligence.sampledata.paths import sample_data_dir
-from duediligence.sampledata.texts import EXTRA_FILLER, FILLER, fill
-from duediligence.signals import realnews
+from duediligence.shipped import sample_data_dir
+from duediligence.signals import corpus, realnews
 from duediligence.signals.classifier import (
     MediaModel,
     bootstrap_ci,
@@ -36,6 +33,7 @@ from duediligence.signals.classifier import (
     predict_proba,
     stack_features,
 )
+from duediligence.signals.corpus import FILLER_FILE, read_corpus, read_filler
 from duediligence.signals.mentions import Subject
 from duediligence.signals.taxonomy import LABELS
 
@@ -50,24 +48,23 @@ def corpus_paths(corpus_dir: Path | None = None) -> tuple[Path, Path]:
     return folder / "adverse_media_train.jsonl", folder / "adverse_media_dev.jsonl"
 
 
-def long_variant(texts: list[str], *, words: int = 1500, seed: int = 0) -> list[str]:
+def filler_path(corpus_dir: Path | None = None) -> Path:
+    """The long-article padding file: ``filler.json`` in ``corpus_dir`` when it has one, else the
+    sample data's (``sample_data/corpus/filler.json``); the padding is neutral boilerplate, not
+    part of any corpus."""
+    if corpus_dir is not None and (corpus_dir / FILLER_FILE).is_file():
+        return corpus_dir / FILLER_FILE
+    return sample_data_dir() / "corpus" / FILLER_FILE
+
+
+def long_variant(
+    texts: list[str], *, words: int = 1500, seed: int = 0, corpus_dir: Path | None = None
+) -> list[str]:
     """Each text buried in the middle of ~``words`` words of neutral company boilerplate, as a
-    long real article buries its one relevant paragraph (measures the window logic)."""
-    rng = random.Random(seed)
-    fillers = FILLER + EXTRA_FILLER
-    out = []
-    for text in texts:
-        padding: list[str] = []
-        count = 0
-        while count < words:
-            padding.append(fill(rng.choice(fillers), rng, "The company"))
-            count += len(padding[-1].split())
-        title, _, body = text.partition("\n")
-        half = len(padding) // 2
-        out.append(
-            f"{title}\n\n" + " ".join([*padding[:half], body.strip(), *padding[half:]]).strip()
-        )
-    return out
+    long real article buries its one relevant paragraph (measures the window logic). The
+    boilerplate comes from :func:`filler_path`; :class:`InputError` when it is missing."""
+    filler = read_filler(filler_path(corpus_dir))
+    return corpus.long_variant(texts, filler=filler, words=words, seed=seed)
 
 
 def _read_split(path: Path) -> tuple[list[str], list[str]]:
@@ -301,7 +298,9 @@ def train_signals_model(
     metrics["macro_f1_ci95"] = bootstrap_ci(truth, pred, adverse=False)
     metrics["adverse_f1_ci95"] = bootstrap_ci(truth, pred, adverse=True)
     metrics["train_n"] = len(texts)
-    long_metrics = evaluate(model, long_variant(dev_texts), dev_labels)
+    long_metrics = evaluate(
+        model, long_variant(dev_texts, corpus_dir=train_path.parent), dev_labels
+    )
     long_metrics.pop("_pred")
     metrics["long_dev"] = {k: long_metrics[k] for k in ("n", "macro_f1", "adverse_f1", "accuracy")}
     ind_texts, ind_labels = _read_independent(train_path.parent)

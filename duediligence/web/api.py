@@ -24,9 +24,9 @@ from duediligence.db.queries import current_assessment, resolve_client
 from duediligence.errors import NotFoundError
 from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
 from duediligence.matching.screening import Hit, get_index, screen_with
+from duediligence.review import listings as queries
 from duediligence.review.decisions import current_decision, edd_status, pending_decision
 from duediligence.risk.pep import pep_summary
-from duediligence.web import queries
 from duediligence.web.security import ALL_ROLES, ApiGuard, DocsGuard, Viewer, get_db
 
 log = logging.getLogger(__name__)

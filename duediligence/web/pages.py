@@ -47,6 +47,7 @@ from duediligence.reporting.render import (
     render_client_report,
 )
 from duediligence.reporting.schema import ClientReport
+from duediligence.review import listings as queries
 from duediligence.review.decisions import (
     client_decisions,
     confirm,
@@ -69,7 +70,6 @@ from duediligence.review.verdicts import Row, decide_match, review_signal
 from duediligence.risk.assess import assess_client
 from duediligence.risk.verdict import headline
 from duediligence.signals.classifier import confidence_band
-from duediligence.web import queries
 from duediligence.web.security import (
     ALL_ROLES,
     CSRF_FIELD,

@@ -225,7 +225,7 @@ def test_checkpoints_signed_before_a_key_rotation_still_verify(
 def test_cli_checkpoint_verify_and_automatic_checkpoints(
     cli: Any, session: Session, tmp_path: Path
 ) -> None:
-    from duediligence.sampledata.paths import sample_data_dir
+    from duediligence.shipped import sample_data_dir
 
     checkpoints = tmp_path / "audit-checkpoints.jsonl"
     examples = sample_data_dir() / "examples"

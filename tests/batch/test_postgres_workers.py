@@ -67,6 +67,7 @@ def test_skip_locked_gives_concurrent_workers_different_chunks(
             assert again is not None and again.id == first.id
 
 
+@pytest.mark.slow  # two re-scoring worker processes (110 s at load 10 on 2 cores)
 def test_two_workers_never_score_the_same_client(
     db_url: str, stamped: Engine, session: Session, tmp_path: Path
 ) -> None:

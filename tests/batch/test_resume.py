@@ -55,6 +55,7 @@ def _done_chunks(engine: Engine) -> int:
         )
 
 
+@pytest.mark.slow  # SIGKILLs a re-scoring process and resumes (35-50 s each at load 10)
 @pytest.mark.parametrize("workers", [1, 2])
 def test_sigkill_mid_run_then_resume_scores_every_client_exactly_once(
     db_url: str, stamped: Engine, session: Session, tmp_path: Path, workers: int

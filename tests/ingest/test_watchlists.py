@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ def _ofac_counts(folder: Path) -> tuple[int, int]:
     return entities, aliases
 
 
+@pytest.mark.slow  # the real OFAC 2021 list (8,976 entities)
 def test_ofac_import_counts(session: Session, shared_data: Path) -> None:
     folder = shared_data / "watchlists" / "ofac-sdn-2021"
     expected_entities, expected_aliases = _ofac_counts(folder)
@@ -57,6 +59,7 @@ def test_ofac_import_counts(session: Session, shared_data: Path) -> None:
     assert session.scalar(select(func.count()).select_from(WatchlistSnapshot)) == 1
 
 
+@pytest.mark.slow  # the real UN list
 def test_un_import_counts(session: Session, shared_data: Path) -> None:
     path = shared_data / "watchlists" / "un" / "consolidated.xml"
     root = ET.parse(path).getroot()

@@ -9,6 +9,8 @@ import pytest
 from duediligence.matching import DEFAULT_THRESHOLD, compare_names
 from duediligence.sampledata.name_pairs import f1_report, generate_name_pairs
 
+pytestmark = pytest.mark.slow  # generates the name-pair dev set and measures F1 on it
+
 
 @pytest.fixture(scope="module")
 def test_pairs() -> list:

@@ -60,6 +60,7 @@ def _perturb(name: str, op: str, k: int) -> str:
     return " ".join(words)
 
 
+@pytest.mark.slow  # every name of the dev set through the index (400 s at load 10)
 @settings(
     max_examples=100,
     deadline=None,

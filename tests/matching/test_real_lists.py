@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from duediligence.ingest.watchlists import import_watchlist
 from duediligence.matching import screen
 
+pytestmark = pytest.mark.slow  # imports the real OFAC and UN lists
+
 
 @pytest.fixture
 def real_lists(session: Session, shared_data: Path) -> Session:

@@ -18,8 +18,7 @@ from duediligence.ingest.roster import import_file
 from duediligence.matching import screen_clients
 from duediligence.review.verdicts import decide_match
 from duediligence.risk import assess_client
-from duediligence.sampledata.paths import sample_data_dir
-from duediligence.sampledata.roster import IMPORT_ORDER
+from duediligence.shipped import IMPORT_ORDER, sample_data_dir
 from duediligence.signals import annotate_signals
 from tests.factories import make_engagement, make_entity, make_reviewer, make_watchlist
 

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.models import Signal
 from duediligence.ingest.roster import import_file
-from duediligence.sampledata.paths import sample_data_dir
-from duediligence.sampledata.roster import IMPORT_ORDER
+from duediligence.shipped import IMPORT_ORDER, sample_data_dir
 from duediligence.signals import annotate_signals
 
 MODELS = Path(__file__).resolve().parents[2] / "models"

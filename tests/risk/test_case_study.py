@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from duediligence.db.enums import EngagementKind, Tier
 from duediligence.db.models import Assessment, Client, Engagement
 from duediligence.errors import IntegrityError
-from duediligence.risk import assess_client, knowability
+from duediligence.risk import assess_client
+from duediligence.risk.knowability import knowability
 
 
 def test_backpage_high_before_first_contract(sample_session: Session) -> None:

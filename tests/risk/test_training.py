@@ -30,6 +30,7 @@ def models_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignor
     get_settings.cache_clear()
 
 
+@pytest.mark.slow  # trains the risk model twice
 def test_train_risk_model_reports_cross_validated_metrics(
     sample_session: Session, tmp_path: Path
 ) -> None:
@@ -50,6 +51,7 @@ def test_train_risk_model_reports_cross_validated_metrics(
     assert in_sample["n"] == 302 and in_sample["roc_auc"] >= m["roc_auc"] - 0.05
 
 
+@pytest.mark.slow  # trains the risk model
 def test_cli_train_and_evaluate_risk(cli, sample_session: Session, models_copy: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("model", "train", "risk", "--activate", "--as", "admin")
     assert result.exit_code == 0, result.output

@@ -23,10 +23,11 @@ from duediligence.ingest.roster import import_file
 from duediligence.matching import screen_clients
 from duediligence.reporting.context import client_report, roster_report
 from duediligence.review.decisions import decide, review_queue
+from duediligence.review.listings import alerts
 from duediligence.review.verdicts import decide_match, review_signal
-from duediligence.risk import assess_client, knowability
+from duediligence.risk import assess_client
+from duediligence.risk.knowability import knowability
 from duediligence.risk.model import Scorer
-from duediligence.web.queries import alerts
 from tests.factories import (
     make_client,
     make_entity,

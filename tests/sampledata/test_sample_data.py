@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import filecmp
 import json
+import random
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -16,10 +17,12 @@ from sqlalchemy.orm import Session
 from duediligence.db.models import Client, Engagement, Party, Signal
 from duediligence.ingest.roster import import_file
 from duediligence.sampledata.media_corpus import write_corpus
-from duediligence.sampledata.paths import sample_data_dir
 from duediligence.sampledata.roster import SANCTIONED_OWNERS, write_sample_data
 from duediligence.sampledata.scale import generate_scale
+from duediligence.sampledata.texts import EXTRA_FILLER, FILLER, fill
+from duediligence.shipped import sample_data_dir
 from duediligence.signals.taxonomy import LABELS
+from duediligence.signals.training import long_variant
 
 SAMPLE = sample_data_dir()
 GENERATED = [
@@ -34,6 +37,7 @@ GENERATED = [
     "case_study/signals.csv",
     "corpus/adverse_media_train.jsonl",
     "corpus/adverse_media_dev.jsonl",
+    "corpus/filler.json",
 ]
 
 
@@ -52,6 +56,25 @@ def test_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
     write_corpus(tmp_path / "corpus")
     changed = [n for n in GENERATED if not filecmp.cmp(tmp_path / n, SAMPLE / n, shallow=False)]
     assert changed == [], f"regenerate with `duediligence sample roster`: {changed} differ"
+
+
+def test_long_articles_from_the_filler_file_are_the_generators_own(tmp_path: Path) -> None:
+    """Training pads texts from ``corpus/filler.json`` without importing the generator; the
+    padding is the same text the generator's own ``fill`` gives for the seed."""
+    texts = [r["text"] for r in _corpus("dev")[:25]]
+    rng = random.Random(7)
+    expected = []
+    for text in texts:
+        padding: list[str] = []
+        while sum(len(p.split()) for p in padding) < 300:
+            padding.append(fill(rng.choice(FILLER + EXTRA_FILLER), rng, "The company"))
+        title, _, body = text.partition("\n")
+        half = len(padding) // 2
+        expected.append(
+            f"{title}\n\n" + " ".join([*padding[:half], body.strip(), *padding[half:]]).strip()
+        )
+    assert long_variant(texts, words=300, seed=7) == expected
+    assert long_variant(texts, words=300, seed=8) != expected
 
 
 def test_roster_size_mix_and_labels() -> None:

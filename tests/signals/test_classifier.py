@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from duediligence.modelstore import active_versions, load_model
-from duediligence.sampledata.media_corpus import read_corpus
 from duediligence.signals import ADVERSE_LABELS, LABELS, TAXONOMY, classify_texts
 from duediligence.signals.classifier import evaluate
+from duediligence.signals.corpus import read_corpus
 from duediligence.signals.training import corpus_paths, long_variant
 from tests.signals.texts import (
     LAUNDERING_PARAGRAPH,
@@ -96,6 +96,7 @@ def test_dev_split_targets(models_dir: Path) -> None:
     assert metrics["macro_f1"] == pytest.approx(loaded.manifest.metrics["macro_f1"], abs=1e-9)
 
 
+@pytest.mark.slow  # classifies the dev split padded to 1,500 words
 def test_long_dev_variant_keeps_adverse_recall(models_dir: Path) -> None:
     loaded = load_model(models_dir, active_versions(models_dir)["signals"])
     texts, labels = read_corpus(corpus_paths()[1])

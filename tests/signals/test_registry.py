@@ -16,7 +16,7 @@ from duediligence.db.models import AuditEvent, ModelVersion
 from duediligence.errors import IntegrityError
 from duediligence.jsonutil import sha256_file
 from duediligence.modelstore import activate_model, active_versions, load_active, load_model
-from duediligence.sampledata.media_corpus import read_corpus
+from duediligence.signals.corpus import read_corpus
 from duediligence.signals.training import corpus_paths
 
 
@@ -63,6 +63,7 @@ def test_database_hash_guards_a_swapped_artifact(session: Session, models_copy: 
         load_active(models_copy, "risk", session=session)
 
 
+@pytest.mark.slow  # evaluates the classifier on the dev split
 def test_model_list_activate_evaluate(cli, session: Session, models_copy: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("model", "list", "--json")
     assert result.exit_code == 0, result.output
@@ -99,6 +100,7 @@ def test_model_cards_document_the_shipped_models(models_dir: Path) -> None:
         assert kind == manifest.kind
 
 
+@pytest.mark.slow  # trains the classifier (120 s at load 10)
 def test_train_signals_from_a_corpus_folder(
     cli, session: Session, models_copy: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

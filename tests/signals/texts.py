@@ -66,7 +66,7 @@ def independent_headlines() -> list[tuple[str, str, str]]:
     """The hand-written headlines of ``sample_data/corpus/independent_headlines.jsonl``
     (never in the training corpus): ``(set, text, label)``. Set ``a`` was seen while designing
     the classifier; set ``b`` was written later and only measured."""
-    from duediligence.sampledata.paths import sample_data_dir
+    from duediligence.shipped import sample_data_dir
 
     path = sample_data_dir() / "corpus" / "independent_headlines.jsonl"
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]

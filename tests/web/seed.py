@@ -24,8 +24,7 @@ from duediligence.ingest.watchlists import import_watchlist
 from duediligence.matching import link_signals, screen_clients
 from duediligence.modelstore import sync_active_from_disk
 from duediligence.risk import score_clients, store_results
-from duediligence.sampledata.paths import sample_data_dir
-from duediligence.sampledata.roster import IMPORT_ORDER
+from duediligence.shipped import IMPORT_ORDER, sample_data_dir
 from duediligence.signals import annotate_signals
 
 MODELS = Path(__file__).resolve().parents[2] / "models"

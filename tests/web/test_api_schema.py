@@ -25,6 +25,7 @@ def api_schema(app: FastAPI, tokens: dict[str, str]) -> Any:
     return schemathesis.openapi.from_asgi("/api/openapi.json", app, headers=headers)
 
 
+@pytest.mark.slow  # schemathesis generates requests for every operation
 def test_api_conforms_to_its_schema(api_schema: Any, tokens: dict[str, str]) -> None:
     headers = {"Authorization": f"Bearer {tokens[AUTH_USER]}"}
     operations = [result.ok() for result in api_schema.get_all_operations()]

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -133,6 +134,7 @@ def test_untrusted_signal_text_is_inert(seeded_engine: Engine, as_user: AsUser) 
     assert 'href="javascript:' not in html
 
 
+@pytest.mark.slow  # renders a PDF through the web app (48 s at load 10)
 def test_report_downloads(as_user: AsUser) -> None:
     client, _ = as_user("audrey")
     for fmt, media in (("html", "text/html"), ("pdf", "application/pdf"), ("json", "json")):

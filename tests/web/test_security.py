@@ -246,6 +246,7 @@ def test_csrf_is_required_on_state_changes(
         )
 
 
+@pytest.mark.slow  # waits out the per-user slow-down of failed logins
 def test_login_rate_limit(seeded_engine: Engine, tmp_path: Path) -> None:
     app = create_app(
         seeded_engine,

@@ -1,7 +1,7 @@
-"""Read models for the web app: the roster page, alerts and the audit log.
+"""Read models: the roster, alerts and the audit log, as the web pages and the JSON API list them.
 
 Plain library functions (the caller owns the session) so pages, the JSON API and tests share
-them; nothing here knows about HTTP.
+them; nothing here knows about HTTP (it lived in ``web/`` until issue 22 moved it here).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The web app's library functions: roster paging, alerts, audit paging, signal review."""
+"""The read models the web app lists: roster paging, alerts, audit paging, signal review."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.enums import ClientStatus, MatchStatus, Tier
 from duediligence.errors import InputError
-from duediligence.web import queries
+from duediligence.review import listings as queries
 from tests.factories import (
     make_assessment,
     make_client,
