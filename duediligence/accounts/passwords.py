@@ -6,6 +6,8 @@ hashes. A password is never logged, stored in clear, or written to the audit tra
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -38,12 +40,14 @@ def check_password_policy(password: str) -> None:
         raise InputError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
-# Verifying against a dummy hash when the user is unknown keeps the timing of a failed login
-# independent of whether the username exists.
-_DUMMY_HASH = hash_password("not-a-real-password")
+@functools.cache
+def _dummy_hash() -> str:
+    # Made on first use, not on import: hashing costs ~0.1 s that every CLI start-up would pay.
+    return hash_password("not-a-real-password")
 
 
 def burn_verification(password: str) -> None:
     """Spend the time of one verification for a user that does not exist (or has no password),
-    so a failed login takes as long whether or not the username exists."""
-    verify_password(_DUMMY_HASH, password)
+    so a failed login takes as long whether or not the username exists (verifying against a
+    dummy hash keeps the timing independent of whether the username exists)."""
+    verify_password(_dummy_hash(), password)
