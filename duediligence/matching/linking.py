@@ -513,7 +513,7 @@ def score_candidates(
             "mention": doc.text[at : tokens[best.hit.last].end],
             "sentence": _sentence_text(doc, s_start, s_end, at),
             "where": doc.where(at),
-            "count": len(mentions),
+            "count": count,  # the mentions scored above, as the reasons say
             "matched_name": entry.name,
             "via": entry.via,
             "party_role": entry.role if entry.via == "party" else None,

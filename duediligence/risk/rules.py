@@ -29,6 +29,12 @@
   factor of the relationship (FATF R.10 INR para. 15; EU Directive 2015/849 art. 18(3)). A
   conviction or sanction of a party for trafficking, forced labour or terrorism raises it to
   ``high``, as the same finding about the client does (``serious_conviction``).
+- ``adverse_media_about_client``: adverse media still standing about the client itself (the
+  classifier read the client as the item's subject, or a person or upstream system labelled it)
+  raises the tier to ``medium`` at least, whatever the model makes of one item: adverse
+  information on the customer is a higher-risk factor calling for enhanced measures (FATF R.10
+  INR para. 15(a); EU Directive 2015/849 art. 18(3) and Annex III), and the client's own record
+  must never weigh less than its owner's (``adverse_media_about_party``).
 """
 
 from __future__ import annotations
@@ -52,6 +58,8 @@ from duediligence.risk.topics import (
 SERIOUS_LABELS = {"human_trafficking", "forced_labour", "terrorism"}
 HOLD_RULE = "potential_match_on_hold"
 PARTY_RULE = "adverse_media_about_party"
+CLIENT_MEDIA_RULE = "adverse_media_about_client"
+CLIENT_MEDIA_SOURCE = "FATF R.10 INR para. 15(a); EU Directive 2015/849 art. 18(3), Annex III"
 PARTY_SOURCE = "FATF R.10(b)-(c) and INR.10 para. 15; EU Directive 2015/849 arts. 13(1)(b), 18(3)"
 
 
@@ -252,6 +260,21 @@ def apply_rules(record: ClientRecord, features: dict[str, Feature]) -> list[Rule
                 "Public authorities formally accuse the client of trafficking",
                 Tier.HIGH,
                 tuple(official),
+            )
+        )
+    if standing and not any(h.min_tier.rank >= Tier.MEDIUM.rank for h in hits):
+        first = min(standing, key=lambda s: (s.published_at, s.id))
+        labels = ", ".join(dict.fromkeys(_label_words(s.label) for s in standing))
+        more = f" and {len(standing) - 1} more" if len(standing) > 1 else ""
+        hits.append(
+            RuleHit(
+                CLIENT_MEDIA_RULE,
+                f"adverse media about the client still standing: {first.title} "
+                f"({first.published_at.isoformat()}){more}: {labels}",
+                Tier.MEDIUM,
+                tuple(s.id for s in standing),
+                since=first.published_at.isoformat(),
+                source=CLIENT_MEDIA_SOURCE,
             )
         )
     party_hit = party_exposure_hit(record)

@@ -28,8 +28,8 @@ from duediligence.errors import NoAssessmentError, NotFoundError
 from duediligence.reporting.context import client_report, exposure_report
 from duediligence.reporting.pack import build_pack
 from duediligence.reporting.render import find_assessment, render_client_report
-from duediligence.risk import assess_client, knowability, load_scorer
-from duediligence.risk.knowability import knowability_of_clients
+from duediligence.risk import assess_client, load_scorer
+from duediligence.risk.knowability import knowability, knowability_of_clients
 from tests.factories import make_client, make_engagement, make_signal
 
 
