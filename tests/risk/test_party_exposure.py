@@ -19,20 +19,18 @@ AS_OF = date(2024, 1, 1)
 
 
 def _article(session: Session, client: Client, party: Party | None, **kw: object) -> None:
-    make_signal(
-        session,
-        client,
-        title="John Doe arrested in laundering probe",
-        published_at=date(2019, 5, 3),
-        label="money_laundering",
-        role="subject",
-        adverse_probability=0.93,
-        credibility=0.9,
-        link_status=LinkStatus.LINKED,
-        link_party_id=party.id if party is not None else None,
-        link_evidence={"mention": "John Doe", "where": "headline", "via": "party"},
-        **kw,
-    )
+    fields: dict[str, object] = {
+        "title": "John Doe arrested in laundering probe",
+        "published_at": date(2019, 5, 3),
+        "label": "money_laundering",
+        "role": "subject",
+        "adverse_probability": 0.93,
+        "credibility": 0.9,
+        "link_status": LinkStatus.LINKED,
+        "link_party_id": party.id if party is not None else None,
+        "link_evidence": {"mention": "John Doe", "where": "headline", "via": "party"},
+    }
+    make_signal(session, client, **{**fields, **kw})
 
 
 def _score(session: Session, client: Client):  # type: ignore[no-untyped-def]
@@ -133,3 +131,38 @@ def test_an_exonerated_owner_and_a_non_adverse_item_are_no_exposure(session: Ses
     )
     result = _score(session, client)
     assert PARTY_RULE not in [h["rule"] for h in result.rule_hits]
+
+
+def test_the_clients_own_standing_adverse_media_weighs_no_less_than_its_owners(
+    session: Session,
+) -> None:
+    """One article naming the client as the subject of a laundering charge raises it to medium
+    at least (adverse_media_about_client), as the same article about its owner does; an article
+    in which the client is the victim, or one a later acquittal cleared, does not."""
+    from duediligence.risk.rules import CLIENT_MEDIA_RULE
+
+    accused = make_client(session, name="Accused Co")
+    _article(session, accused, None, title="Accused Co charged with money laundering")
+    victim = make_client(session, name="Victim Co")
+    _article(session, victim, None, title="Victim Co defrauded by hackers", role="victim")
+    cleared = make_client(session, name="Cleared Co")
+    _article(session, cleared, None, title="Cleared Co charged with fraud", severity="charge")
+    make_signal(
+        session,
+        cleared,
+        title="Cleared Co acquitted of all charges",
+        published_at=date(2021, 2, 1),
+        label="none",
+        role="cleared",
+        adverse_probability=0.1,
+        credibility=0.9,
+    )
+
+    own = _score(session, accused)
+    (hit,) = [h for h in own.rule_hits if h["rule"] == CLIENT_MEDIA_RULE]
+    assert hit["min_tier"] == "medium" and hit["since"] == "2019-05-03"
+    assert "Accused Co charged with money laundering (2019-05-03)" in hit["description"]
+    assert own.tier.rank >= Tier.MEDIUM.rank
+    for other in (victim, cleared):
+        result = _score(session, other)
+        assert CLIENT_MEDIA_RULE not in [h["rule"] for h in result.rule_hits], other.name
