@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from duediligence.signals.mentions import Mention, Subject, find_mentions, sentences
 from duediligence.signals.roles import (
+    CO_REF,
     CRIME_WORDS,
     MENTIONED,
     OTHER,
@@ -136,7 +137,7 @@ def _subject_context(
     text: str, spans: list[tuple[int, int]], by_sentence: dict[int, list[tuple[int, int]]]
 ) -> str:
     """The clauses that name the subject (a sentence cut at semicolons and dashes), and a next
-    sentence that goes on about it ("He was charged ...", "The company denied ...")."""
+    sentence that goes on about it ("He was charged ...", "... listings on the site ...")."""
     parts: list[str] = []
     for k in sorted(by_sentence):
         a, b = spans[k]
@@ -151,6 +152,6 @@ def _subject_context(
                 parts.append(sentence[start:end])
         if k + 1 < len(spans) and k + 1 not in by_sentence:
             nxt = text[spans[k + 1][0] : spans[k + 1][1]]
-            if _CONTINUES.match(nxt.lstrip()):
+            if _CONTINUES.match(nxt.lstrip()) or CO_REF.search(nxt):
                 parts.append(nxt)
     return " ".join(p.strip() for p in parts if p.strip())

@@ -338,10 +338,11 @@ CRIME_WORDS = re.compile(
     r"abuse\w*|exploit\w*|forced|slave\w*|drugs?|narco\w*|weapons|arms|hack\w*|cyber\w*|"
     r"pollut\w*|dump\w*|poach\w*|misconduct|wrongdoing|breach\w*|violat\w*|fine[sd]?|penalt\w+|"
     r"probe|investigat\w+|raid\w*|seiz\w+|freez\w+|frozen|fugitive|suspect\w*|"
-    r"misappropriat\w+|siphon\w*|stole|stolen|theft|fake|bogus|rigg\w+|collusion|cheat\w*)\b",
+    r"misappropriat\w+|siphon\w*|stole|stolen|theft|fake|bogus|rigg\w+|collusion|cheat\w*|"
+    r"sex|prostitut\w*|escort\w*|pimp\w*|brothels?|minors)\b",
     re.IGNORECASE,
 )
-_CO_REF = re.compile(
+CO_REF = re.compile(
     r"\b(?:the|its) (?:company|firm|bank|group|lender|exchange|site|platform|charity|marketplace|"
     r"business|carrier|courier|insurer|retailer|manufacturer|operator)\b",
     re.IGNORECASE,
@@ -371,7 +372,7 @@ def mask(sentence: str, spans: list[tuple[int, int]], *, coref: bool = False) ->
     out.append(sentence[last:])
     masked = "".join(out)
     if coref:
-        masked = _CO_REF.sub(S, masked)
+        masked = CO_REF.sub(S, masked)
     return masked
 
 
