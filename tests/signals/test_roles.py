@@ -122,8 +122,7 @@ ROLE_KINDS = [
     # the same kinds must not turn a real accusation into someone else's story
     (
         "subject",
-        "Globex Ltd was fined for dumping waste; Acme Corp was charged with bribing the "
-        "inspector.",
+        "Globex Ltd was fined for dumping waste; Acme Corp was charged with bribing the inspector.",
     ),
 ]
 
