@@ -8,7 +8,8 @@ subject read as adverse with probability 0.8 or more and carry a word of an offe
 one, a subject named in an adverse text is the ``subject`` when the sentences naming it read as
 adverse on their own, and ``other party`` when they do not (the story is about someone else) —
 in a brief (≤ 8 sentences) also when the clauses naming it have no word of an offence or its
-enforcement ("A jeweller was charged with smuggling; X had bought stock from him"); in a text
+enforcement and it is not named in the text's first clause, which tells whose story it is ("A
+jeweller was charged with smuggling; X had bought stock from him"); in a text
 that is not adverse it is ``mentioned``; a text that never names the subject is about an
 ``other party``.
 """
@@ -62,6 +63,7 @@ class SubjectReading:
     cue: RoleCue | None  # the deciding role pattern, if any matched
     context: str  # the clauses naming the subject and a next sentence that goes on about it
     crime_words: bool  # the context has a word of an offence or its enforcement
+    leads: bool = False  # the subject is named in the text's first clause (headline or lead)
 
     @property
     def needs_context(self) -> bool:
@@ -90,7 +92,7 @@ class SubjectReading:
         if self.cue is not None:
             return self.cue.role, self.cue.cue
         if p_text >= ADVERSE_THRESHOLD:
-            if not self.crime_words and len(self.sentences) <= BRIEF_SENTENCES:
+            if not self.crime_words and not self.leads and len(self.sentences) <= BRIEF_SENTENCES:
                 return OTHER, "the offence is another party's: no word of it where it is named"
             if p_context is not None and p_context >= ADVERSE_THRESHOLD:
                 return SUBJECT, "the sentences naming it read as adverse"
@@ -128,8 +130,19 @@ def read_subject(text: str, subject: Subject) -> SubjectReading:
         context = " ".join(text[spans[k][0] : spans[k][1]] for k in keep)
     else:
         context = _subject_context(text, spans, by_sentence)
+    leads = False
+    if 0 in by_sentence:
+        first = text[spans[0][0] : spans[0][1]]
+        cut = _CLAUSE.search(first)
+        leads = any(start < (cut.start() if cut else len(first)) for start, _e in by_sentence[0])
     return SubjectReading(
-        spans, mentions, mention_sentences, cue, context, bool(CRIME_WORDS.search(context))
+        spans,
+        mentions,
+        mention_sentences,
+        cue,
+        context,
+        bool(CRIME_WORDS.search(context)),
+        leads,
     )
 
 

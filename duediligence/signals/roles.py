@@ -339,7 +339,8 @@ CRIME_WORDS = re.compile(
     r"pollut\w*|dump\w*|poach\w*|misconduct|wrongdoing|breach\w*|violat\w*|fine[sd]?|penalt\w+|"
     r"probe|investigat\w+|raid\w*|seiz\w+|freez\w+|frozen|fugitive|suspect\w*|"
     r"misappropriat\w+|siphon\w*|stole|stolen|theft|fake|bogus|rigg\w+|collusion|cheat\w*|"
-    r"sex|prostitut\w*|escort\w*|pimp\w*|brothels?|minors)\b",
+    r"sex|prostitut\w*|escort\w*|pimp\w*|brothels?|minors|traffic|dirty money|grenades?|"
+    r"explosives?|ammunition|firearms|guns|inflat\w+)\b",
     re.IGNORECASE,
 )
 CO_REF = re.compile(
