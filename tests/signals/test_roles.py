@@ -119,7 +119,13 @@ ROLE_KINDS = [
         "Acme Corp, which ran an anti-fraud campaign last year, was charged with defrauding "
         "its customers.",
     ),
-    # the same kinds must not turn a real accusation into someone else's story
+    # the same kinds must not turn a real accusation into someone else's story: a headline
+    # naming the subject first is its story, whatever words it uses
+    (
+        "subject",
+        "Acme Corp took €2 million in undeclared cash from clients it never checked, "
+        "regulator finds.",
+    ),
     (
         "subject",
         "Globex Ltd was fined for dumping waste; Acme Corp was charged with bribing the inspector.",
