@@ -17,6 +17,7 @@ Needs ../shared/data/adverse-media/tartu-train.csv.gz (skips the real-news rows 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -98,23 +99,28 @@ def main() -> None:
     )
     short = short_texts(5000)
     classify_with(loaded, short[:200])
-    best = 0.0
+    best = best_cpu = 0.0
     for _ in range(3):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         classify_with(loaded, short)
         best = max(best, len(short) / (time.perf_counter() - t))
+        best_cpu = max(best_cpu, len(short) / max(time.process_time() - c, 1e-9))
     report(
-        f"throughput: {len(short):,} short texts: {best:,.0f} texts/s, best of 3 (target >= 2,000)"
+        f"throughput: {len(short):,} short texts: {best:,.0f} texts/s wall-clock, "
+        f"{best_cpu:,.0f} per CPU-second, best of 3 (target >= 2,000; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
     if long_texts:
         words = sum(len(t.split()) for t in long_texts) / len(long_texts)
         for label, subs in (("no subject", None), ("entity as subject", long_subjects)):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             classify_with(loaded, long_texts, subs)
             rate = len(long_texts) / (time.perf_counter() - t)
+            cpu = len(long_texts) / max(time.process_time() - c, 1e-9)
             report(
                 f"throughput: {len(long_texts)} real articles (~{words:,.0f} words on average), "
-                f"{label}: {rate:,.0f} articles/s (target >= 50)"
+                f"{label}: {rate:,.0f} articles/s wall-clock, {cpu:,.0f} per CPU-second "
+                f"(target >= 50)"
             )
 
 

@@ -346,7 +346,7 @@ def classify_with(
     queries: list[str] = []
     slots: list[tuple[int, str, int]] = []  # (text index, kind, sentence index or -1)
     for i, (text, read) in enumerate(zip(texts, reads, strict=True)):
-        if read is not None and read.mention_sentences and read.cue is None:
+        if read is not None and read.needs_context:
             queries.append(read.context)
             slots.append((i, "context", -1))
         if p_adverse[i] >= THRESHOLD:

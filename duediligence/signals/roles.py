@@ -39,6 +39,9 @@ ROLES: tuple[str, ...] = (SUBJECT, VICTIM, OTHER, CLEARED, MENTIONED)
 PRIORITY: tuple[str, ...] = (CLEARED, SUBJECT, VICTIM, OTHER, MENTIONED)
 
 S = "xsubjx"  # the marker that replaces each mention of the subject
+# the cue of a "mentioned" role read from words alone ("according to", "campaign", "anti-..."):
+# too weak to outweigh a text that reads as adverse in the sentences naming the subject
+WEAK_MENTION = "named beside words of fighting or reporting crime"
 # the subject with an optional apposition: "X, a former minister, was charged"
 SA = rf"{S}(?:,[^,;]{{1,80}},)?"
 
@@ -171,6 +174,18 @@ REPORTING_VERB = (
     r"(?:said|say|says|saying|told|tell|tells|allege[sd]?|alleging|claim(?:s|ed)?|believe[sd]?|"
     r"accuse[sd]?|charged|found|suspect(?:s|ed)?|stated?|states|added|argued?|wrote)"
 )
+# prepositions that make the subject a place, not an actor ("near the X casino")
+PLACE = r"(?:near|outside|opposite|beside|next to|close to|in front of|across from|around)"
+# relatives and acquaintances whose accusation is not the subject's
+KIN = (
+    r"(?:husband|wife|son|daughter|brother|sister|father|mother|cousin|nephew|niece|uncle|aunt|"
+    r"partner|boyfriend|girlfriend|fianc[eé]e?|relative|in-law|neighbou?r|friend|tenant|landlord)"
+)
+# what is done to a thing someone owns ("boarded a tanker owned by X")
+PROPERTY_HIT = (
+    r"(?:boarded|hijacked|attacked|robbed|burgled|looted|vandali[sz]ed|torched|set fire to|"
+    r"broke into|stole|cut|felled|damaged|sabotaged|blew up)"
+)
 MENTION_ACTIVE = (
     r"(?:join(?:s|ed|ing)?|launch(?:es|ed|ing)?|partner(?:s|ed|ing)?|help(?:s|ed|ing)?|"
     r"assist(?:s|ed|ing)?|works? with|worked with|report(?:s|ed|ing)?|alert(?:s|ed|ing)?|"
@@ -218,6 +233,19 @@ RULES: list[tuple[str, re.Pattern[str], str]] = [
     ),
     (OTHER, _c(rf"{S}(?:[\s,]+[\w'’$€£%.-]+){{0,8}}[\s,]+{NEGATED}"), "not accused / someone else"),
     (OTHER, _c(rf"\b(?:not|no longer|never) (?:from |of |by |at )?{S}"), "not the subject"),
+    # the subject as a landmark: "a loan shark who operated near the X casino"
+    (OTHER, _c(rf"\b{PLACE}\s+(?:the\s+)?{S}"), "named as a place near the story"),
+    # witnesses: "colleagues including X were questioned as witnesses"
+    (OTHER, _c(rf"{S}.{{0,60}}?\bas (?:a |an |the )?(?:\w+ )?witness(?:es)?\b"), "a witness"),
+    # a relative or acquaintance is the accused: "X's former husband was sentenced"
+    (
+        OTHER,
+        _c(
+            rf"{S}(?:'s|’s)\s+(?:(?:former|ex-?|late|estranged|elder|younger)\s+)*{KIN}{_gap(4)}"
+            rf"{_AUX_RUN}(?:\w+ly\s+)?{ENF}"
+        ),
+        "a relative or associate is the accused",
+    ),
     (SUBJECT, _c(rf"{SA}{_gap(4)}{_AUX_RUN}(?:\w+ly\s+)?{ENF}"), "accused/charged/sanctioned"),
     (
         SUBJECT,
@@ -267,6 +295,19 @@ RULES: list[tuple[str, re.Pattern[str], str]] = [
     ),
     (VICTIM, _c(rf"\b{VICTIM_ACTIVE}{_gap(5)}{S}"), "suffered the offence"),
     (VICTIM, _c(rf"{S}(?:{_gap(4)})?{VICTIM_AFTER}"), "suffered the offence"),
+    # its property was the target: "pirates boarded a tanker owned by X"
+    (
+        VICTIM,
+        _c(
+            rf"\b{PROPERTY_HIT}\b.{{0,60}}?\b(?:owned|operated|run|leased|managed|chartered) by {S}"
+        ),
+        "its property was the target",
+    ),
+    (
+        VICTIM,
+        _c(rf"{S},? (?:which|who) (?:has |have |had )?(?:asked|called on|urged) (?:the )?police"),
+        "asked the police to investigate",
+    ),
     # "prosecutor X charged ..." names X as the prosecutor; "prosecutors said X ..." reports
     # what they say of X, which is no role of X's own.
     (
@@ -284,9 +325,25 @@ RULES: list[tuple[str, re.Pattern[str], str]] = [
         _c(rf"{SA}(?:'s|’s)?{_gap(3)}{MENTION_ACTIVE}\b"),
         "reports, fights or comments on crime",
     ),
-    (MENTIONED, _c(rf"\b{MENTION_ANY}\b"), "reports, fights or comments on crime"),
+    (MENTIONED, _c(rf"\b{MENTION_ANY}\b"), WEAK_MENTION),
 ]
-_CO_REF = re.compile(
+# Words that say a clause is about an offence or its enforcement (the subject's own clauses
+# without any of them cannot make it the accused: the story is someone else's).
+CRIME_WORDS = re.compile(
+    rf"\b(?:{ENF}|{OFFENCE}|{ENF_ACTIVE}|fraud\w*|launder\w*|brib\w*|corrupt\w*|kickbacks?|"
+    r"embezzl\w*|traffick\w*|smuggl\w*|terror\w*|extremis\w*|cartel|mafia|gang|crim\w*|illegal\w*|"
+    r"unlawful\w*|illicit|scam\w*|scheme|ponzi|sanctions?|evasion|evad\w+|tax\w*|guilty|"
+    r"convict\w*|prison|jail\w*|sentenc\w*|arrest\w*|indict\w*|lawsuit|sued|"
+    r"allegation\w*|alleged\w*|accus\w*|scandal|offshore|shell compan\w+|forg\w+|counterfeit|"
+    r"abuse\w*|exploit\w*|forced|slave\w*|drugs?|narco\w*|weapons|arms|hack\w*|cyber\w*|"
+    r"pollut\w*|dump\w*|poach\w*|misconduct|wrongdoing|breach\w*|violat\w*|fine[sd]?|penalt\w+|"
+    r"probe|investigat\w+|raid\w*|seiz\w+|freez\w+|frozen|fugitive|suspect\w*|"
+    r"misappropriat\w+|siphon\w*|stole|stolen|theft|fake|bogus|rigg\w+|collusion|cheat\w*|"
+    r"sex|prostitut\w*|escort\w*|pimp\w*|brothels?|minors|traffic|dirty money|grenades?|"
+    r"explosives?|ammunition|firearms|guns|inflat\w+)\b",
+    re.IGNORECASE,
+)
+CO_REF = re.compile(
     r"\b(?:the|its) (?:company|firm|bank|group|lender|exchange|site|platform|charity|marketplace|"
     r"business|carrier|courier|insurer|retailer|manufacturer|operator)\b",
     re.IGNORECASE,
@@ -316,7 +373,7 @@ def mask(sentence: str, spans: list[tuple[int, int]], *, coref: bool = False) ->
     out.append(sentence[last:])
     masked = "".join(out)
     if coref:
-        masked = _CO_REF.sub(S, masked)
+        masked = CO_REF.sub(S, masked)
     return masked
 
 

@@ -421,8 +421,13 @@ decision: every verdict is shown with its probability, a plain-words band and it
 4. *Subject and role*: given a client's names (and aliases, and its parties' names), its
    mentions are found with the matcher's name comparison, and hand-written role patterns read the
    sentences naming it (passive "X was charged" vs active "X charged five people", victims,
-   acquittals, crime fighters); with no pattern, the sentences naming the subject are scored by
-   the model. The verdict is adverse only for the `subject` role.
+   acquittals, crime fighters, a landmark "near X", a witness, a relative "X's husband", property
+   "owned by X" that was attacked); with no pattern, in a brief (≤ 8 sentences) the clauses
+   naming the subject (cut at semicolons and dashes) must carry a word of an offence or its
+   enforcement, else the offence is another party's, and the clauses naming it — in a long
+   article the sentences naming it and the one after — are scored by the model. A "mentioned"
+   cue read from words alone ("according to", "campaign") gives way when those read as adverse
+   with P ≥ 0.8. The verdict is adverse only for the `subject` role.
 
 ## Metrics
 **Real news, entity-split held-out half** (n={real.get("n", 0)}, {real.get("adverse_share", 0):.0%} adverse):
@@ -439,8 +444,8 @@ decision: every verdict is shown with its probability, a plain-words band and it
 |---|---|---|---|
 {rel}
 
-**Roles** (`sample_data/roles/role_cases.jsonl`, hand-written; patterns were tuned on the `tune`
-part only):
+**Roles** (`sample_data/roles/role_cases.jsonl`, hand-written; patterns were written and
+corrected on the `tune` part only — the dev set — and the `test` part is held out):
 {role_lines}
 
 **Offence labels, corpus dev split** (held out by template), n={m["n"]}, no subject given:

@@ -80,6 +80,66 @@ NOT_ADVERSE_ABOUT_ACME = [
     ),
 ]
 
+# Written for the kinds of "other party" and "victim" wording the role patterns first got wrong
+# (issue 16): the accused is another named party and the subject stands in a clause of its own,
+# is a landmark, a witness, a relative's namesake, or owns what was attacked.
+ROLE_KINDS = [
+    # the main actor is another entity; the subject's clause says nothing of an offence
+    (
+        "other party",
+        "A freight broker in Rotterdam was convicted of smuggling cocaine; Acme Corp had "
+        "shipped furniture through the same terminal.",
+    ),
+    (
+        "other party",
+        "Regulators fined Globex Bank for laundering failures. Acme Corp opened an account "
+        "there in 2015.",
+    ),
+    # the subject as a place, a witness, a relative's name
+    ("other party", "Police arrested two men selling stolen phones outside the Acme Corp store."),
+    (
+        "other party",
+        "A payroll clerk was jailed for embezzlement; managers including Acme Corp's auditor "
+        "were called as witnesses.",
+    ),
+    (
+        "other party",
+        "Maria Acme's brother was charged with tax fraud; she declined to comment.",
+    ),
+    # its property was the target, or it went to the police
+    ("victim", "Thieves broke into a warehouse owned by Acme Corp and took copper cable."),
+    (
+        "victim",
+        "Fly-tippers dumped asbestos on a field leased by Acme Corp, which has asked police "
+        "to investigate.",
+    ),
+    # a weak "mentioned" word does not hide a clear accusation
+    (
+        "subject",
+        "Acme Corp, which ran an anti-fraud campaign last year, was charged with defrauding "
+        "its customers.",
+    ),
+    # the same kinds must not turn a real accusation into someone else's story: a headline
+    # naming the subject first is its story, whatever words it uses
+    (
+        "subject",
+        "Acme Corp took €2 million in undeclared cash from clients it never checked, "
+        "regulator finds.",
+    ),
+    (
+        "subject",
+        "Globex Ltd was fined for dumping waste; Acme Corp was charged with bribing the inspector.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("role", "text"), ROLE_KINDS)
+def test_role_kinds(models_dir: Path, role: str, text: str) -> None:
+    subject = Subject.of(["Maria Acme"]) if text.startswith("Maria Acme") else ACME
+    [r] = classify_texts([text], subjects=subject, models_dir=models_dir)
+    assert r.role == role, (r.role, r.role_reason, r.adverse_probability)
+    assert r.adverse == (role == "subject")
+
 
 @pytest.mark.parametrize(("role", "text"), NOT_ADVERSE_ABOUT_ACME)
 def test_not_adverse_about_the_subject(models_dir: Path, role: str, text: str) -> None:
@@ -134,9 +194,8 @@ def test_role_accuracy_on_the_held_out_role_cases(models_dir: Path) -> None:
     cases = [c for c in read_role_cases() if c["part"] == "test"]
     assert len(cases) >= 100 and {c["role"] for c in cases} == set(ROLES)
     result = role_accuracy(loaded, cases)
-    # Target 0.85 (issue 16) is NOT met yet: measured 0.805, weakest on `other party` (0.33).
-    # This floor guards against regressions; raising it is open work.
-    assert result["accuracy"] >= 0.80, result
+    # Target 0.85 (issue 16): measured 0.870 once the subject's own clause decided briefs.
+    assert result["accuracy"] >= 0.85, result
     assert result == loaded.manifest.metrics["roles"]["test"]
 
 
