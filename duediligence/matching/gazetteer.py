@@ -125,6 +125,26 @@ class Token:
     raw: str
 
 
+# Sentence ends: ., !, ? or … (closing quotes and brackets may follow) before a capital or a
+# digit, and line breaks (titles and paragraphs end a sentence too).
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` character spans of the sentences of ``text`` (titles and paragraphs end
+    a sentence too); blank stretches are skipped. Shared by news linking and the adverse-media
+    reading (:mod:`duediligence.signals.mentions`)."""
+    spans = []
+    start = 0
+    for sep in SENTENCE_END.finditer(text):
+        if text[start : sep.start()].strip():
+            spans.append((start, sep.start()))
+        start = sep.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
 def tokenize(text: str) -> list[Token]:
     """The words of ``text`` with their keys (Chinese/Japanese characters one word each)."""
     out: list[Token] = []

@@ -71,6 +71,7 @@ from duediligence.matching.gazetteer import (
     Hit,
     Token,
     common_surname_keys,
+    sentences,
     title_case,
     tokenize,
     word_key,
@@ -113,7 +114,6 @@ _ANAPHOR = re.compile(
     r"exchange|fund|businessman|businesswoman|executive)|it|he|she|they)\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
 _CLAUSE = re.compile(r"[;:]\s+|\s+[—–]\s+|\s+-\s+|\(|\)")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?")
@@ -181,7 +181,7 @@ class Document:
         start = title_end + 2 if body else title_end
         first = _PARAGRAPH.search(text, start)
         first_end = first.start() if first else len(text)
-        return cls(text, title_end, first_end, tokenize(text), _sentences(text, title_end))
+        return cls(text, title_end, first_end, tokenize(text), sentences(text))
 
     def where(self, offset: int) -> str:
         """headline, first paragraph or body."""
@@ -207,18 +207,6 @@ class Document:
                 return clause_start, sep.start()
             clause_start = sep.end()
         return clause_start, end
-
-
-def _sentences(text: str, title_end: int) -> list[tuple[int, int]]:
-    spans = []
-    start = 0
-    for sep in _SENTENCE.finditer(text):
-        if text[start : sep.start()].strip():
-            spans.append((start, sep.start()))
-        start = sep.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
 
 
 def _sentence_text(doc: Document, start: int, end: int, at: int) -> str:
@@ -466,7 +454,7 @@ def score_candidates(
             reasons.append(f"{count} mentions")
         # context: the clauses and sentences of the mentions
         clauses = [doc.clause_of(tokens[m.hit.first].start) for m in mentions]
-        sentences = {doc.sentence_of(tokens[m.hit.first].start) for m in mentions}
+        mention_sentences = {doc.sentence_of(tokens[m.hit.first].start) for m in mentions}
         if info.country:
             for m, clause in zip(mentions, clauses, strict=True):
                 span = (tokens[m.hit.first].start, tokens[m.hit.last].end)
@@ -487,7 +475,7 @@ def score_candidates(
             words = {
                 t.key
                 for k, t in enumerate(tokens)
-                if k not in named and any(s <= t.start < e for s, e in sentences)
+                if k not in named and any(s <= t.start < e for s, e in mention_sentences)
             }
             if words & info.industry_words:
                 score += INDUSTRY

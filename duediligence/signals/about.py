@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from duediligence.signals.mentions import Mention, Subject, find_mentions, sentences
+from duediligence.matching.gazetteer import sentences
+from duediligence.signals.mentions import Mention, Subject, find_mentions
 from duediligence.signals.roles import (
     CO_REF,
     CRIME_WORDS,

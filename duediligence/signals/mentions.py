@@ -74,7 +74,6 @@ GENERIC_WORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"[^\W_](?:[\w&.'’-]*[^\W_])?")
-_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
 _CONNECTORS = frozenset({"&", "and", "of", "de", "del", "da", "van", "von", "bin", "al", "-"})
 
 
@@ -119,20 +118,6 @@ def fold(word: str) -> str:
     word = re.sub(r"['’]s$", "", word)
     ascii_word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
     return (ascii_word or word).casefold().strip(".'’-")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` character spans of the sentences of ``text`` (titles and paragraphs end
-    a sentence too)."""
-    spans = []
-    start = 0
-    for sep in _SENTENCE.finditer(text):
-        if text[start : sep.start()].strip():
-            spans.append((start, sep.start()))
-        start = sep.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
 
 
 @functools.lru_cache(maxsize=4096)
