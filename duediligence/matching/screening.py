@@ -531,9 +531,8 @@ def screen_entity(
     if not usable:
         raise InputError("a non-empty name (or alias) is required")
     birth = parse_birth_date(birth_date)
-    codes: list[str | None] = [
-        c.strip().upper()[:2] for c in (countries or []) if c and c.strip()
-    ][:max_countries] or [None]
+    given = [c.strip().upper()[:2] for c in countries or [] if c and c.strip()]
+    codes: list[str | None] = [*given[:max_countries]] or [None]
     best: dict[int, Hit] = {}
     for name in usable:
         for country in codes:
