@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -57,15 +56,12 @@ def screen_name(
 
         duediligence screen name "Usama bin Ladin" --schema Person --birth-date 1957
     """
-    from duediligence.matching import screen
+    from duediligence.matching import parse_birth_date, screen
 
-    if birth_date:
-        try:
-            date.fromisoformat(birth_date) if len(birth_date) == 10 else int(birth_date[:4])
-        except ValueError:
-            raise InputError(
-                f"--birth-date {birth_date!r}: use YYYY, YYYY-MM or YYYY-MM-DD"
-            ) from None
+    try:
+        birth_date = parse_birth_date(birth_date)
+    except InputError as exc:
+        raise InputError(f"--birth-date: {exc}") from None
     with db_session() as session:
         hits = screen(
             session,
@@ -76,7 +72,7 @@ def screen_name(
             threshold=threshold,
         )
     if as_json:
-        print_json([vars(h) for h in hits])
+        print_json([h.as_dict() for h in hits])
         return
     if not hits:
         out.print(f"no match at or above {threshold:.2f} for {name!r}")

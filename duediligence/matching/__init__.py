@@ -15,10 +15,14 @@ if TYPE_CHECKING:
     from duediligence.matching.decisions import list_matches
     from duediligence.matching.linking import link_signals
     from duediligence.matching.screening import (
+        FEATURES,
         Hit,
+        HitFeature,
+        parse_birth_date,
         screen,
         screen_batch,
         screen_clients,
+        screen_entity,
     )
 
 # Start-up time: importing any submodule runs this file first, so the names below are imported
@@ -31,7 +35,11 @@ _LAZY = {
     "compare_names": "duediligence.matching.compare",
     "list_matches": "duediligence.matching.decisions",
     "link_signals": "duediligence.matching.linking",
+    "FEATURES": "duediligence.matching.screening",
     "Hit": "duediligence.matching.screening",
+    "HitFeature": "duediligence.matching.screening",
+    "parse_birth_date": "duediligence.matching.screening",
+    "screen_entity": "duediligence.matching.screening",
     "screen": "duediligence.matching.screening",
     "screen_batch": "duediligence.matching.screening",
     "screen_clients": "duediligence.matching.screening",
@@ -39,15 +47,19 @@ _LAZY = {
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "FEATURES",
     "MATCHER_VERSION",
     "Hit",
+    "HitFeature",
     "NameMatch",
     "compare_names",
     "link_signals",
     "list_matches",
+    "parse_birth_date",
     "screen",
     "screen_batch",
     "screen_clients",
+    "screen_entity",
 ]
 
 

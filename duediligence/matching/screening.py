@@ -23,7 +23,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,8 @@ COMPATIBLE: dict[str, set[str]] = {
 }
 SCHEMAS = tuple(COMPATIBLE)
 BIRTH_YEAR_PENALTY = 0.25
+BIRTH_YEAR_BONUS = 0.05
+COUNTRY_BONUS = 0.03
 WEAK_ALIAS_CAP = 0.7
 FREEZE_MIN_NAMES = 20_000
 
@@ -81,9 +83,83 @@ class EntityRecord:
     topics: list[str]
 
 
+@dataclass(frozen=True)
+class FeatureSpec:
+    """One declared feature of a hit: its key, what it measures, and its weight in the score.
+
+    ``weight`` is the change a value of 1 makes to the score (``penalty``: the change a value
+    of -1 makes, when it differs from ``weight``). The rules are those of this module's
+    docstring.
+    """
+
+    name: str
+    description: str
+    weight: float
+    penalty: float | None = None
+
+
+# The one list of features a hit can carry (the CLI, the roster screening and the API read it).
+FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec(
+        "name_similarity",
+        f"Best similarity ({MATCHER_VERSION}) between a query name and any name or alias of the "
+        "entity: normalised, transliterated, token- and edit-distance based.",
+        1.0,
+    ),
+    FeatureSpec(
+        "weak_alias",
+        f"1 when the hit came through a weak alias only (name similarity capped at "
+        f"{WEAK_ALIAS_CAP}), 0 when through a weak alias corroborated by a birth year, a "
+        "country or an identifier.",
+        0.0,
+    ),
+    FeatureSpec(
+        "identifier_match",
+        "1 when an ID number of the query equals one of the entity's (decisive: score 1.0).",
+        1.0,
+    ),
+    FeatureSpec(
+        "birth_year_match",
+        f"+1 when a birth year agrees within a year (+{BIRTH_YEAR_BONUS} if the name matches on "
+        f"its own), -1 when it differs from every listed year (-{BIRTH_YEAR_PENALTY}).",
+        BIRTH_YEAR_BONUS,
+        penalty=BIRTH_YEAR_PENALTY,
+    ),
+    FeatureSpec(
+        "country_match",
+        f"1 when a query country is among the entity's countries (+{COUNTRY_BONUS} if the name "
+        "matches on its own).",
+        COUNTRY_BONUS,
+    ),
+)
+FEATURE_NAMES = frozenset(f.name for f in FEATURES)
+
+
+@dataclass(frozen=True)
+class HitFeature:
+    """One feature of a hit: ``feature`` (a :data:`FEATURES` key), its ``value``, the
+    ``weight`` it carried in the score (value x weight is the change it made) and a
+    human-readable ``explanation`` (for display only: nothing parses it)."""
+
+    feature: str
+    value: float
+    weight: float
+    explanation: str
+
+    def __post_init__(self) -> None:
+        if self.feature not in FEATURE_NAMES:
+            raise ValueError(f"undeclared hit feature {self.feature!r}")
+
+
 @dataclass
 class Hit:
-    """A listed entity that matches a screened name."""
+    """A listed entity that matches a screened name.
+
+    ``features`` holds the structured features behind the score, name similarity first;
+    ``adjustments`` are the explanations of the others, in order. ``query_name`` and
+    ``query_country`` say which of several query names and countries gave the hit
+    (:func:`screen_entity`).
+    """
 
     entity_id: int
     list_name: str
@@ -94,10 +170,30 @@ class Hit:
     score: float
     name_score: float
     explanation: str
-    adjustments: list[str] = field(default_factory=list)
+    features: list[HitFeature] = field(default_factory=list)
     snapshot_id: int = 0
     topics: list[str] = field(default_factory=list)
     weak_alias: bool = False  # matched through a weak alias only
+    query_name: str = ""
+    query_country: str | None = None
+
+    @property
+    def adjustments(self) -> list[str]:
+        """The explanations of the features other than name similarity, in order."""
+        return [f.explanation for f in self.features if f.feature != "name_similarity"]
+
+    def feature_values(self) -> dict[str, float]:
+        """``{feature: value}`` (the yente ``features`` object), name similarity first."""
+        return {f.feature: f.value for f in self.features}
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-able view: every field, the features as dicts, and ``adjustments``."""
+        data = asdict(self)
+        data["adjustments"] = self.adjustments
+        return data
+
+    def _add(self, feature: str, value: float, weight: float, explanation: str) -> None:
+        self.features.append(HitFeature(feature, value, weight, explanation))
 
 
 class WatchlistIndex:
@@ -221,21 +317,31 @@ def _adjust(
         shared = {_norm_id(i) for i in identifiers} & record.identifiers
         if shared:
             hit.score = 1.0
-            hit.adjustments.append(f"ID number {sorted(shared)[0]} matches (decisive)")
+            hit._add(
+                "identifier_match", 1.0, 1.0, f"ID number {sorted(shared)[0]} matches (decisive)"
+            )
             return
     if birth_date and record.birth_years:
         year = int(str(birth_date)[:4])
         if any(abs(year - y) <= 1 for y in record.birth_years):
             if hit.name_score >= threshold:
-                hit.score = min(1.0, hit.score + 0.05)
-                hit.adjustments.append(f"birth year {year} matches the list (+0.05)")
+                hit.score = min(1.0, hit.score + BIRTH_YEAR_BONUS)
+                hit._add(
+                    "birth_year_match",
+                    1.0,
+                    BIRTH_YEAR_BONUS,
+                    f"birth year {year} matches the list (+{BIRTH_YEAR_BONUS:.2f})",
+                )
         else:
             # Enough to take an exact name below the default threshold: same name, another
             # person.
             hit.score = max(0.0, hit.score - BIRTH_YEAR_PENALTY)
             years = ", ".join(str(y) for y in sorted(record.birth_years))
-            hit.adjustments.append(
-                f"birth year {year} differs from the list's {years} (-{BIRTH_YEAR_PENALTY:.2f})"
+            hit._add(
+                "birth_year_match",
+                -1.0,
+                BIRTH_YEAR_PENALTY,
+                f"birth year {year} differs from the list's {years} (-{BIRTH_YEAR_PENALTY:.2f})",
             )
     if (
         country
@@ -243,8 +349,13 @@ def _adjust(
         and country.upper() in record.countries
         and hit.name_score >= threshold
     ):
-        hit.score = min(1.0, hit.score + 0.03)
-        hit.adjustments.append(f"country {country.upper()} matches (+0.03)")
+        hit.score = min(1.0, hit.score + COUNTRY_BONUS)
+        hit._add(
+            "country_match",
+            1.0,
+            COUNTRY_BONUS,
+            f"country {country.upper()} matches (+{COUNTRY_BONUS:.2f})",
+        )
 
 
 def _corroboration(
@@ -303,18 +414,29 @@ def screen_with(
             corroborated = _corroboration(record, country, birth_date, identifiers)
             if corroborated is None:
                 hit.score = hit.name_score = min(hit.score, WEAK_ALIAS_CAP)
-                hit.adjustments.append(
+                hit._add(
+                    "weak_alias",
+                    1.0,
+                    0.0,
                     f"through the weak alias '{indexed.name}' only: a weak hit, at most "
-                    f"{WEAK_ALIAS_CAP} unless a birth date, nationality or identifier agrees"
+                    f"{WEAK_ALIAS_CAP} unless a birth date, nationality or identifier agrees",
                 )
             else:
-                hit.adjustments.append(
-                    f"through the weak alias '{indexed.name}', corroborated by {corroborated}"
+                hit._add(
+                    "weak_alias",
+                    0.0,
+                    0.0,
+                    f"through the weak alias '{indexed.name}', corroborated by {corroborated}",
                 )
         _adjust(hit, record, country, birth_date, identifiers, threshold)
         hit.score = round(hit.score, 4)
         if hit.score >= threshold:
             hit.explanation = match.explanation  # written only for the hits a reviewer sees
+            hit.features.insert(
+                0, HitFeature("name_similarity", round(hit.name_score, 4), 1.0, hit.explanation)
+            )
+            hit.query_name = name
+            hit.query_country = country
             hits.append(hit)
     best: dict[int, Hit] = {}
     for hit in hits:  # a full name and a weak alias of one entity: keep the better hit
@@ -348,6 +470,87 @@ def screen(
         threshold=threshold,
         limit=limit,
     )
+
+
+_BIRTH_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_birth_date(value: date | str | None) -> str | None:
+    """A screening query's birth date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (or None).
+
+    The one parser of query birth dates (``screen name --birth-date``, the batch CSV's
+    ``birth_date`` column, the API's ``birthDate``). A ``date`` becomes its ISO form; blank
+    gives None. Raises :class:`InputError` for anything else, or for a month or day that does
+    not exist. Screening uses the year only (within one year of a listed year).
+    """
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text_value = value.strip()
+    if not text_value:
+        return None
+    m = _BIRTH_DATE.fullmatch(text_value)
+    problem = m is None
+    if m is not None and m.group(2):
+        try:
+            date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+        except ValueError:
+            problem = True
+    if problem:
+        raise InputError(f"birth date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+    return text_value
+
+
+def screen_entity(
+    index: WatchlistIndex,
+    names: list[str],
+    *,
+    schema: str = "LegalEntity",
+    countries: list[str] | None = None,
+    birth_date: date | str | None = None,
+    identifiers: list[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    candidates: int = 20,
+    list_name: str | None = None,
+    max_names: int = 10,
+    max_countries: int = 3,
+) -> list[Hit]:
+    """Screen an entity given several names and countries: each entity's best hit, best first.
+
+    Every one of the first ``max_names`` non-blank ``names`` is screened with every one of the
+    first ``max_countries`` ``countries`` (ISO codes, any case, cut to two letters; none: no
+    country), the birth date (:func:`parse_birth_date`; :class:`InputError` when unreadable)
+    and the ``identifiers``, keeping the best ``candidates`` hits of each pair. An entity keeps
+    its highest-scoring hit, whose ``query_name`` and ``query_country`` say which pair gave
+    it; ``list_name`` keeps only that list's entities. Every merged hit (score at least
+    ``threshold``) is returned, by score then entity id: the caller takes the first few and
+    may report how many there were. Raises :class:`InputError` when no name is given.
+    """
+    usable = [n.strip() for n in names if n and n.strip()][:max_names]
+    if not usable:
+        raise InputError("a non-empty name (or alias) is required")
+    birth = parse_birth_date(birth_date)
+    given = [c.strip().upper()[:2] for c in countries or [] if c and c.strip()]
+    codes: list[str | None] = [*given[:max_countries]] or [None]
+    best: dict[int, Hit] = {}
+    for name in usable:
+        for country in codes:
+            for hit in screen_with(
+                index,
+                name,
+                schema=schema,
+                country=country,
+                birth_date=birth,
+                identifiers=identifiers or None,
+                threshold=threshold,
+                limit=candidates,
+            ):
+                if list_name is not None and hit.list_name != list_name:
+                    continue
+                if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
+                    best[hit.entity_id] = hit
+    return sorted(best.values(), key=lambda h: (-h.score, h.entity_id))
 
 
 # --------------------------------------------------------------------------- batch
@@ -447,9 +650,10 @@ def _write_batch_hits(
                     f"line {line}: " + ("empty name" if not name else f"unknown schema {schema!r}")
                 )
                 continue
-            birth = (row.get("birth_date") or "").strip() or None
-            if birth and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", birth):
-                result.skipped.append(f"line {line}: bad birth_date {birth!r}")
+            try:
+                birth = parse_birth_date(row.get("birth_date"))
+            except InputError:
+                result.skipped.append(f"line {line}: bad birth_date {row.get('birth_date')!r}")
                 continue
             hits = screen_with(
                 index,
@@ -547,6 +751,7 @@ def screen_clients(
                     "adjustments": hit.adjustments,
                     "matched_name": hit.matched_name,
                     "name_score": hit.name_score,
+                    "features": [asdict(f) for f in hit.features],
                 }
                 match = existing.get((subject_key, hit.entity_id))
                 if match is None:

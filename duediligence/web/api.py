@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.models import User, Watchlist, WatchlistEntity
 from duediligence.db.queries import current_assessment, resolve_client
-from duediligence.errors import NotFoundError
-from duediligence.matching.compare import DEFAULT_THRESHOLD, MATCHER_VERSION
-from duediligence.matching.screening import Hit, get_index, screen_with
+from duediligence.errors import InputError, NotFoundError
+from duediligence.matching.compare import DEFAULT_THRESHOLD
+from duediligence.matching.screening import FEATURES as SCREENING_FEATURES
+from duediligence.matching.screening import get_index, screen_entity
 from duediligence.review import listings as queries
 from duediligence.review.decisions import current_decision, edd_status, pending_decision
 from duediligence.risk.pep import pep_summary
@@ -154,30 +155,10 @@ class EntityMatchResponse(BaseModel):
     limit: int = Field(..., examples=[5])
 
 
+MATCHER_URL = "https://github.com/duediligence#matching"
 FEATURES: dict[str, FeatureDoc] = {
-    "name_similarity": FeatureDoc(
-        description=(
-            f"Best similarity ({MATCHER_VERSION}) between a query name and any name or alias "
-            "of the entity: normalised, transliterated, token- and edit-distance based."
-        ),
-        coefficient=1.0,
-        url="https://github.com/duediligence#matching",
-    ),
-    "identifier_match": FeatureDoc(
-        description="1 when an ID number of the query equals one of the entity's (decisive).",
-        coefficient=1.0,
-        url="https://github.com/duediligence#matching",
-    ),
-    "birth_year_match": FeatureDoc(
-        description="+1 when a birth year agrees within a year, -1 when it differs.",
-        coefficient=0.05,
-        url="https://github.com/duediligence#matching",
-    ),
-    "country_match": FeatureDoc(
-        description="1 when a query country is among the entity's countries.",
-        coefficient=0.03,
-        url="https://github.com/duediligence#matching",
-    ),
+    f.name: FeatureDoc(description=f.description, coefficient=f.weight, url=MATCHER_URL)
+    for f in SCREENING_FEATURES
 }
 
 
@@ -185,20 +166,6 @@ def _values(properties: dict[str, str | list[str]], key: str) -> list[str]:
     raw = properties.get(key, [])
     values = [raw] if isinstance(raw, str) else raw
     return [v.strip() for v in values if isinstance(v, str) and v.strip()]
-
-
-def _features(hit: Hit) -> dict[str, float]:
-    features = {"name_similarity": round(hit.name_score, 4)}
-    for adjustment in hit.adjustments:
-        if adjustment.startswith("ID number"):
-            features["identifier_match"] = 1.0
-        elif adjustment.startswith("birth year") and "differs" in adjustment:
-            features["birth_year_match"] = -1.0
-        elif adjustment.startswith("birth year"):
-            features["birth_year_match"] = 1.0
-        elif adjustment.startswith("country"):
-            features["country_match"] = 1.0
-    return features
 
 
 def _dataset_slug(name: str) -> str:
@@ -245,37 +212,28 @@ def match_entities(
             )
             continue
         names = _values(props, "name") + _values(props, "alias")
-        if not names:
+        births = _values(props, "birthDate")
+        try:
+            ranked = screen_entity(
+                index,
+                names,
+                schema=schema,
+                countries=_values(props, "country") + _values(props, "nationality"),
+                birth_date=births[0] if births else None,
+                identifiers=[v for p in ID_PROPERTIES for v in _values(props, p)],
+                threshold=cutoff,
+                candidates=max(limit * 3, 20),
+                list_name=only,
+            )
+        except InputError as exc:
             responses[key] = EntityMatches(
                 status=400,
                 results=[],
                 total=TotalSpec(value=0),
                 query=example,
-                detail="a non-empty name (or alias) property is required",
+                detail=str(exc),
             )
             continue
-        countries = _values(props, "country") + _values(props, "nationality")
-        births = [b for b in _values(props, "birthDate") if b[:4].isdigit()]
-        identifiers = [v for p in ID_PROPERTIES for v in _values(props, p)]
-        best: dict[int, Hit] = {}
-        country_options: list[str | None] = [*countries[:3]] or [None]
-        for name in names[:10]:
-            for country in country_options:
-                for hit in screen_with(
-                    index,
-                    name,
-                    schema=schema,
-                    country=country.upper()[:2] if country else None,
-                    birth_date=births[0] if births else None,
-                    identifiers=identifiers or None,
-                    threshold=cutoff,
-                    limit=max(limit * 3, 20),
-                ):
-                    if only is not None and hit.list_name != only:
-                        continue
-                    if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
-                        best[hit.entity_id] = hit
-        ranked = sorted(best.values(), key=lambda h: (-h.score, h.entity_id))
         entities = {
             e.id: e
             for e in session.scalars(
@@ -304,7 +262,7 @@ def match_entities(
                     properties={k: v for k, v in properties.items() if v},
                     datasets=[_dataset_slug(hit.list_name)],
                     score=round(min(1.0, max(0.0, hit.score)), 4),
-                    features=_features(hit),
+                    features=hit.feature_values(),
                     match=hit.score >= threshold,
                     explanation=[e for e in (hit.explanation, *hit.adjustments) if e],
                 )
