@@ -606,6 +606,17 @@ EXTRA_HEADLINES: dict[str, list[str]] = {
         "Sex-trafficking victims say {org} knowingly sold their ads",
         "Ring that smuggled migrants in {org} lorries dismantled in {place}",
         "{org} accused of recruiting women with fake modelling jobs",
+        # the commonest adverse trafficking news: a person or firm arrested, charged, convicted
+        "Police arrest {org} owner on human trafficking charges",
+        "{org} director charged with sex trafficking of women",
+        "{org} executive sentenced to prison for human trafficking",
+        "{authority} indicts {org} managers in human trafficking case",
+        "{org} boss arrested in human trafficking probe",
+        "Businessman behind {org} convicted of trafficking women for sex",
+        "{org} founder held on suspicion of human trafficking",
+        "{org} owner pleads guilty to sex trafficking charges",
+        "Court convicts {org} manager of human trafficking",
+        "{org} chief detained in crackdown on trafficking of migrants",
     ],
     "forced_labour": [
         "Garment workers for {org} were locked in and unpaid, investigation finds",
@@ -613,6 +624,11 @@ EXTRA_HEADLINES: dict[str, list[str]] = {
         "{authority} issues withhold release order against {org} goods",
         "Seafood sold by {org} caught by enslaved fishermen, campaigners say",
         "{org} contractor held workers' passports and wages, court finds",
+        "{org} owner arrested on forced labour charges",
+        "{org} managers convicted of forced labour and servitude",
+        "{authority} charges {org} boss with holding workers in debt bondage",
+        "{org} farm operator jailed for enslaving migrant workers",
+        "Police detain {org} director over forced labour at factory",
     ],
     "money_laundering": [
         "{org} helped clients hide cartel money, whistleblower says",
@@ -719,6 +735,12 @@ EXTRA_HEADLINES: dict[str, list[str]] = {
         "{org} customers report outage of online service",
         "{org} hosts annual meeting of shareholders",
         "{org} to list shares on the stock exchange",
+        # firms fighting human trafficking, as common as the crime in business news
+        "{org} publishes its modern slavery and human trafficking statement",
+        "{org} funds shelters for survivors of human trafficking",
+        "{org} backs new law to stop human trafficking in supply chains",
+        "{org} staff volunteer with a human trafficking hotline",
+        "{org} teaches drivers to report suspected human trafficking",
     ],
 }
 
@@ -729,6 +751,11 @@ EXTRA_BODIES: dict[str, list[str]] = {
         "The migrants were crammed into the back of a truck without air and charged large fees for the crossing.",
         "Prosecutors said the defendants took the victims' earnings and threatened their families at home.",
         "Advocates said the platform made it easy for pimps to sell victims and hard for police to find them.",
+        "Police arrested the businessman at his home and charged him with human trafficking and sexual exploitation.",
+        "Prosecutors said the defendant lured the women with promises of jobs and forced them into prostitution.",
+        "The court heard that the accused kept the victims' passports and sold them to clients.",
+        "Investigators said the suspect ran a network that trafficked women across the border for sex.",
+        "The judge sentenced the defendant for trafficking and ordered compensation for the victims.",
     ],
     "forced_labour": [
         "Workers said recruiters deducted their wages to pay off debts that kept growing.",
