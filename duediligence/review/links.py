@@ -29,7 +29,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from duediligence.accounts.roles import Permission
@@ -155,8 +155,9 @@ def _state(signal: Signal) -> dict[str, Any]:
 
 
 def links_to_review(session: Session, *, limit: int | None = None) -> list[Signal]:
-    """Signals whose link awaits a reviewer: ambiguous ones, and ones the linker linked that no
-    reviewer confirmed yet; oldest publication first."""
+    """Signals whose link awaits a reviewer: ambiguous ones first (nothing is linked until a
+    reviewer picks a client), then ones the linker linked that no reviewer confirmed yet; oldest
+    publication first within each."""
     query = (
         select(Signal)
         .where(
@@ -166,7 +167,11 @@ def links_to_review(session: Session, *, limit: int | None = None) -> list[Signa
             ),
             Signal.screening_match_id.is_(None),
         )
-        .order_by(Signal.published_at, Signal.id)
+        .order_by(
+            case((Signal.link_status == LinkStatus.AMBIGUOUS, 0), else_=1),
+            Signal.published_at,
+            Signal.id,
+        )
     )
     if limit is not None:
         query = query.limit(limit)

@@ -232,3 +232,19 @@ def test_rejecting_one_candidate_leaves_the_others_ambiguous(
         reject_link(session, signal.id, actor="rita", reason="x")
     with pytest.raises(NotFoundError):
         reject_link(session, 999_999, actor="rita", reason="x")
+
+
+def test_ambiguous_links_come_first_then_the_oldest(session: Session) -> None:
+    """A reviewer sees first what links nothing until they decide (ambiguous items), then the
+    linker's unconfirmed links, oldest first within each."""
+    from datetime import date
+
+    a = make_client(session, name="Orion Logistics", country="DE")
+    b = make_client(session, name="Orion Logistics", country="US")
+    c = make_client(session, name="Vega Freight")
+    old_link = _linked(session, c, published_at=date(2010, 1, 1))
+    new_link = _linked(session, c, published_at=date(2020, 1, 1))
+    new_ambiguous = _ambiguous(session, a, b, published_at=date(2024, 1, 1))
+    old_ambiguous = _ambiguous(session, a, b, published_at=date(2015, 1, 1))
+    order = [s.id for s in links_to_review(session)]
+    assert order == [old_ambiguous.id, new_ambiguous.id, old_link.id, new_link.id]
