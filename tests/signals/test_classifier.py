@@ -55,7 +55,7 @@ def test_classification_fields(models_dir: Path) -> None:
             marks=pytest.mark.xfail(
                 strict=True,
                 reason="known regression (issue 16): without a subject the calibrated model "
-                "reads this donation headline as adverse (p 0.79); with the retailer as subject "
+                "reads this donation headline as adverse (p 0.73); with the retailer as subject "
                 "its role is `mentioned` and the verdict is not adverse",
             ),
         ),
