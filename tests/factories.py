@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from duediligence.db.enums import (
     ClientStatus,
     EngagementKind,
+    LinkStatus,
     PartyKind,
     PartyRole,
     SignalKind,
@@ -108,6 +109,56 @@ def make_signal(session: Session, client: Client | None = None, **kw: Any) -> Si
     session.add(signal)
     session.flush()
     return signal
+
+
+def make_ambiguous_signal(
+    session: Session, clients: list[Client], *, mention: str, sentence: str, score: float, **kw: Any
+) -> Signal:
+    """A news signal the linker left ambiguous between ``clients``, each candidate with the same
+    headline mention of ``mention`` in ``sentence`` (the linker's ``link_candidates`` shape)."""
+    candidates: list[dict[str, Any]] = [{"reason": "several clients match the name"}]
+    candidates += [
+        {
+            "client": c.external_ref,
+            "name": c.name,
+            "score": score,
+            "evidence": {"mention": mention, "where": "headline", "sentence": sentence},
+        }
+        for c in clients
+    ]
+    return make_signal(
+        session, None, link_status=LinkStatus.AMBIGUOUS, link_candidates=candidates, **kw
+    )
+
+
+def make_party_linked_signal(
+    session: Session,
+    client: Client,
+    party: Party,
+    *,
+    sentence: str,
+    count: int,
+    reasons: list[str],
+    **kw: Any,
+) -> Signal:
+    """A news signal the linker linked to ``client`` through ``party`` by a headline mention of
+    the party's name (the linker's ``link_evidence`` shape)."""
+    return make_signal(
+        session,
+        client,
+        link_status=LinkStatus.LINKED,
+        link_party_id=party.id,
+        link_evidence={
+            "mention": party.name,
+            "sentence": sentence,
+            "where": "headline",
+            "count": count,
+            "via": "party",
+            "party_role": party.role.value,
+            "reasons": reasons,
+        },
+        **kw,
+    )
 
 
 def make_watchlist(session: Session, name: str = "test-list", **kw: Any) -> WatchlistSnapshot:

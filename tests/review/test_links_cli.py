@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.enums import LinkStatus, PartyRole
 from duediligence.db.models import AuditEvent, Signal
-from tests.factories import make_client, make_party, make_signal
+from tests.factories import (
+    make_ambiguous_signal,
+    make_client,
+    make_party,
+    make_party_linked_signal,
+)
 
 
 def _ok(result: Any) -> Any:
@@ -26,43 +31,22 @@ def test_links_list_and_reviewer_actions(
     b = make_client(session, name="Orion Logistics", external_ref="CL-B", country="US")
     owner = make_party(session, b, name="John Doe", role=PartyRole.OWNER)
     sentence = "Orion Logistics, the Hamburg carrier, was fined on Monday."
-    ambiguous = make_signal(
+    ambiguous = make_ambiguous_signal(
         session,
-        None,
+        [a, b],
+        mention="Orion Logistics",
+        sentence=sentence,
+        score=0.91,
         title="Orion Logistics fined",
-        link_status=LinkStatus.AMBIGUOUS,
-        link_candidates=[
-            {"reason": "several clients match the name"},
-            *(
-                {
-                    "client": c.external_ref,
-                    "name": c.name,
-                    "score": 0.91,
-                    "evidence": {
-                        "mention": "Orion Logistics",
-                        "where": "headline",
-                        "sentence": sentence,
-                    },
-                }
-                for c in (a, b)
-            ),
-        ],
     )
-    linked = make_signal(
+    linked = make_party_linked_signal(
         session,
         b,
+        owner,
+        sentence="Police questioned tycoon John Doe over bribes.",
+        count=3,
+        reasons=["headline mention", "3 mentions", "full name"],
         title="Tycoon John Doe questioned over bribes",
-        link_status=LinkStatus.LINKED,
-        link_party_id=owner.id,
-        link_evidence={
-            "mention": "John Doe",
-            "sentence": "Police questioned tycoon John Doe over bribes.",
-            "where": "headline",
-            "count": 3,
-            "via": "party",
-            "party_role": "owner",
-            "reasons": ["headline mention", "3 mentions", "full name"],
-        },
     )
     session.commit()
 

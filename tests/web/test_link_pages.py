@@ -11,7 +11,12 @@ from sqlalchemy import Engine, select
 from duediligence.db.enums import LinkStatus, PartyRole
 from duediligence.db.models import AuditEvent, Signal, SignalLinkRejection
 from duediligence.db.session import session_scope
-from tests.factories import make_client, make_party, make_signal
+from tests.factories import (
+    make_ambiguous_signal,
+    make_client,
+    make_party,
+    make_party_linked_signal,
+)
 
 AsUser = Callable[[str], tuple[TestClient, str]]
 
@@ -22,43 +27,22 @@ def _seed_links(engine: Engine) -> dict[str, int]:
         b = make_client(session, name="Nordlicht Freight", external_ref="LK-B", country="AT")
         owner = make_party(session, b, name="Karl <Huber>", role=PartyRole.OWNER)
         sentence = "Investigators searched Nordlicht Freight's depot in Linz."
-        ambiguous = make_signal(
+        ambiguous = make_ambiguous_signal(
             session,
-            None,
+            [a, b],
+            mention="Nordlicht Freight",
+            sentence=sentence,
+            score=0.9,
             title="Nordlicht Freight depot searched",
-            link_status=LinkStatus.AMBIGUOUS,
-            link_candidates=[
-                {"reason": "several clients match the name"},
-                *(
-                    {
-                        "client": c.external_ref,
-                        "name": c.name,
-                        "score": 0.9,
-                        "evidence": {
-                            "mention": "Nordlicht Freight",
-                            "where": "headline",
-                            "sentence": sentence,
-                        },
-                    }
-                    for c in (a, b)
-                ),
-            ],
         )
-        via_owner = make_signal(
+        via_owner = make_party_linked_signal(
             session,
             b,
+            owner,
+            sentence="Prosecutors charged Karl <Huber> with fraud.",
+            count=2,
+            reasons=["headline mention", "2 mentions"],
             title="Karl Huber charged with fraud",
-            link_status=LinkStatus.LINKED,
-            link_party_id=owner.id,
-            link_evidence={
-                "mention": "Karl <Huber>",
-                "sentence": "Prosecutors charged Karl <Huber> with fraud.",
-                "where": "headline",
-                "count": 2,
-                "via": "party",
-                "party_role": "owner",
-                "reasons": ["headline mention", "2 mentions"],
-            },
         )
         return {"ambiguous": ambiguous.id, "owner": via_owner.id}
 
