@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import case, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from duediligence.accounts.roles import Permission
 from duediligence.accounts.users import require_permission
@@ -157,9 +157,11 @@ def _state(signal: Signal) -> dict[str, Any]:
 def links_to_review(session: Session, *, limit: int | None = None) -> list[Signal]:
     """Signals whose link awaits a reviewer: ambiguous ones first (nothing is linked until a
     reviewer picks a client), then ones the linker linked that no reviewer confirmed yet; oldest
-    publication first within each."""
+    publication first within each. The clients and parties the signals are linked to are loaded
+    in one query each (:func:`link_dict` reads them), not one look-up per signal."""
     query = (
         select(Signal)
+        .options(selectinload(Signal.client), selectinload(Signal.link_party))
         .where(
             or_(
                 Signal.link_status == LinkStatus.AMBIGUOUS,

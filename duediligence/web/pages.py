@@ -20,7 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from duediligence import __version__
 from duediligence.accounts.acting import authenticate
@@ -429,6 +429,7 @@ def client_page(
     ).all()
     signals = db.scalars(
         select(Signal)
+        .options(selectinload(Signal.link_party))  # one query for every party-linked signal
         .where(Signal.client_id == client.id)
         .order_by(Signal.published_at.desc(), Signal.id.desc())
     ).all()

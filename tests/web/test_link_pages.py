@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 
 from duediligence.db.enums import LinkStatus, PartyRole
 from duediligence.db.models import AuditEvent, Signal, SignalLinkRejection
@@ -119,3 +121,46 @@ def test_link_evidence_and_reviewer_buttons(seeded_engine: Engine, as_user: AsUs
 
 def _t(csrf: str) -> dict[str, str]:
     return {"csrf_token": csrf}
+
+
+def test_client_page_loads_linked_parties_in_bulk(seeded_engine: Engine, as_user: AsUser) -> None:
+    """The client page of an unassessed client (no report loads its parties first) sends as
+    many SQL statements for 12 party-linked signals as for 2: parties are loaded in one query
+    (it sent one look-up per signal)."""
+    with session_scope(seeded_engine) as session:
+        for ref, n in (("NQ-FEW", 2), ("NQ-MANY", 12)):
+            client = make_client(session, name=f"{ref} Holdings", external_ref=ref)
+            for i in range(n):
+                owner = make_party(session, client, name=f"Owner{i} {ref}", role=PartyRole.OWNER)
+                make_party_linked_signal(
+                    session,
+                    client,
+                    owner,
+                    sentence=f"Police questioned Owner{i} {ref}.",
+                    count=1,
+                    reasons=["headline mention"],
+                    title=f"{ref} owner {i} questioned",
+                )
+    rita, _ = as_user("rita")
+    sent: dict[str, int] = {}
+    for ref in ("NQ-FEW", "NQ-MANY"):
+        with statements_of(seeded_engine) as log:
+            page = rita.get(f"/clients/{ref}")
+        assert page.status_code == 200 and page.text.count("about its owner Owner") >= 2
+        sent[ref] = len(log)
+    assert sent["NQ-MANY"] == sent["NQ-FEW"], sent
+
+
+@contextmanager
+def statements_of(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements ``engine`` sends inside the block."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
