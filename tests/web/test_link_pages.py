@@ -117,6 +117,41 @@ def test_link_evidence_and_reviewer_buttons(seeded_engine: Engine, as_user: AsUs
         assert actions == ["signal.link_confirmed", "signal.relinked", "signal.link_rejected"]
     links = rita.get("/links").text
     assert re.search(r"Link to LK-B", links) and "Link to LK-A" not in links
+    # the rejection is listed with a form to withdraw it (reviewers only)
+    row = f'id="rejected-{ids["ambiguous"]}-LK-A"'
+    assert row in links and "Linz is LK-B&#39;s" in links and 'value="unreject"' in links
+    audrey, _ = as_user("audrey")  # an auditor reads the page, without the form
+    audited = audrey.get("/links").text
+    assert row in audited and 'value="unreject"' not in audited
+    denied = ana.post(
+        f"/signals/{ids['ambiguous']}/link",
+        data={"action": "unreject", "client": "LK-A", "reason": "x", **_t(ana_csrf)},
+    )
+    assert denied.status_code == 403
+    withdrawn = rita.post(
+        f"/signals/{ids['ambiguous']}/link",
+        data={
+            "action": "unreject",
+            "client": "LK-A",
+            "reason": "the depot is LK-A's after all",
+            "back": "/links#rejected",
+            **_t(csrf),
+        },
+    )
+    assert withdrawn.status_code == 303 and withdrawn.headers["location"] == "/links#rejected"
+    links = rita.get("/links").text
+    assert row not in links and "No link was rejected." in links
+    assert "rejection of LK-A withdrawn" in links  # the flash
+    with session_scope(seeded_engine) as session:
+        assert not session.scalars(
+            select(SignalLinkRejection).where(SignalLinkRejection.signal_id == ids["ambiguous"])
+        ).all()
+        last = session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_id == str(ids["ambiguous"]))
+            .order_by(AuditEvent.sequence.desc())
+        ).first()
+        assert last in ("signal.link_unrejected", "signal.linked")
 
 
 def _t(csrf: str) -> dict[str, str]:
