@@ -112,8 +112,8 @@ def _link_lines(view: dict[str, Any]) -> list[str]:
         lines.append(f"  linked to {view['client']} {view['client_name']}{country}: {view['how']}")
     if view["party"]:
         lines.append(
-            f"  ownership exposure: the item is about its {view['party_role']} "
-            f"{view['party']}, not about the client itself"
+            f"  ownership exposure: about the client's {view['party_role']} "
+            f"{view['party']}, not the client itself"
         )
     if evidence.get("sentence"):
         lines.append(f'  sentence: "{evidence["sentence"]}"')

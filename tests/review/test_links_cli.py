@@ -67,7 +67,7 @@ def test_links_list_and_reviewer_actions(
     assert "reasons: headline mention; 3 mentions; full name" in text
     assert "2 link(s) to review" in text
     # what a reviewer needs to judge it, and how to act on it
-    assert "ownership exposure: the item is about its owner John Doe, not about the client" in text
+    assert "ownership exposure: about the client's owner John Doe, not the client itself" in text
     assert "linked to CL-B Orion Logistics (US): headline mention of 'John Doe'" in text
     assert "duediligence signals link confirm SIGNAL" in text
     partial = _ok(cli("signals", "links", "--limit", "1")).output
