@@ -9,7 +9,6 @@ from typing import get_args
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
 from sqlalchemy import Engine
 
 from duediligence.db.enums import LinkStatus, PartyRole
