@@ -139,8 +139,13 @@ def test_tokens(app: FastAPI, tokens: dict[str, str]) -> None:
         assert set(spec["paths"]) == {
             "/api/match/{dataset}",
             "/api/clients/{ref}/assessment",
+            "/api/clients/{ref}/signals",
             "/api/alerts",
         }
+        link = spec["components"]["schemas"]["SignalLinkResponse"]["properties"]
+        assert {"party", "mention", "sentence", "reasons", "reviewed_by", "reviewed_at"} <= set(
+            link
+        )
         assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
 
 
