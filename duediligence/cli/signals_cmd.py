@@ -1,6 +1,6 @@
 """``duediligence signals confirm|dismiss``: a reviewer's verdict on a linked signal;
-``signals links`` and ``signals link confirm|relink|reject``: the reviewer's word on how an
-article was linked to a client (the linker's evidence, ambiguous candidates)."""
+``signals links`` and ``signals link confirm|relink|reject|unreject``: the reviewer's word on how
+an article was linked to a client (the linker's evidence, ambiguous candidates, rejections)."""
 
 from __future__ import annotations
 
@@ -83,8 +83,8 @@ link_app = typer.Typer(
     help=(
         "A reviewer's word on how a signal was linked to a client: confirm the link, re-link "
         "it to another client (or through one of its owners, directors or officers), or "
-        "reject it (the linker never makes it again). Each re-assesses the clients whose "
-        "record changed.\n\nExample:\n\n"
+        "reject it (the linker never makes it again), or withdraw a rejection made in error. "
+        "Each re-assesses the clients whose record changed.\n\nExample:\n\n"
         "    duediligence signals link confirm 57 --as rita"
     ),
     no_args_is_help=True,
