@@ -47,6 +47,7 @@ is never made again: that client is left out of the signal's candidates.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -170,6 +171,7 @@ class Document:
     tokens: list[Token]
     sentences: list[tuple[int, int]]
     relations: dict[Hit, str] = field(default_factory=dict)  # cache of :func:`_relation`
+    _sentence_starts: list[int] = field(default_factory=list)  # cache of sentence_of
 
     @classmethod
     def of(cls, title: str, body: str | None) -> Document:
@@ -192,9 +194,14 @@ class Document:
         return "body"
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
-        """The sentence holding character ``offset``."""
-        for start, end in self.sentences:
-            if start <= offset < end:
+        """The sentence holding character ``offset`` (the whole text when none does: a
+        blank stretch between sentences). A binary search: long articles have hundreds."""
+        if not self._sentence_starts and self.sentences:
+            self._sentence_starts = [start for start, _end in self.sentences]
+        k = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if k >= 0:
+            start, end = self.sentences[k]
+            if offset < end:
                 return start, end
         return 0, len(self.text)
 

@@ -181,6 +181,24 @@ def test_word_order_tells_persons_apart(session: Session) -> None:
     assert "Tao Liu" not in names
 
 
+
+def test_two_family_names_written_together_count_as_the_persons(session: Session) -> None:
+    """Spanish and Portuguese names carry two family names and the news writes them together
+    ("Mendoza Ruiz"): that is a shortened mention of the person, not an unknown name."""
+    forms = dict((keys, form) for form, keys in name_forms("Carlos Mendoza Ruiz", person=True))
+    assert forms[("mendoza", "ruiz")] == "surname"
+    client = make_client(session, name="Carlos Mendoza Ruiz", country=None)
+    signal = make_signal(
+        session,
+        title="Mendoza Ruiz questioned over port bribes",
+        text="Prosecutors questioned Carlos Mendoza Ruiz, a former customs chief, on Monday.",
+    )
+    _link(session, signal)
+    assert signal.client_id == client.id and signal.link_status == LinkStatus.LINKED
+    assert "headline mention (shortened)" in signal.link_evidence["reasons"]
+    assert signal.link_evidence["count"] == 2
+
+
 # ----------------------------------------------------------------------------- countries
 
 
