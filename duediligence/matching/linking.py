@@ -443,8 +443,11 @@ def score_candidates(
         places = [doc.where(tokens[m.hit.first].start) for m in subject]
         all_places = [doc.where(tokens[m.hit.first].start) for m in mentions if m not in related]
         if related:
+            word = _relation(doc, related[0].hit)
             reasons.append(
-                f"named as someone's relative or associate ({_relation(doc, related[0].hit)})"
+                f"named as acting against someone else ({word})"
+                if _ENFORCER_AFTER.match(" " + word)
+                else f"named as someone's relative or associate ({word})"
             )
         if "headline" in places:
             score += HEADLINE
@@ -536,7 +539,9 @@ _RELATION_WORDS = (
     "brother|sister|wife|husband|son|daughter|uncle|aunt|nephew|niece|cousin|father|mother|"
     "stepson|stepdaughter|widow|ex-wife|ex-husband|girlfriend|boyfriend|fiancée?|"
     "associates?|aides?|lawyers?|attorneys?|advisers?|advisors?|friends?|allies|ally|"
-    "spokes(?:man|woman|person)|bodyguard|henchman|former aide"
+    "spokes(?:man|woman|person)|bodyguard|henchman|former aide|secretary|sec|nominee|"
+    "appointee|pick|envoy|minister|deputy|prot[eé]g[eé]e?|cron(?:y|ies)|confidante?|fixer|"
+    "financier|lieutenant|right-hand man"
 )
 _QUALIFIERS = r"(?:(?:former|ex|late|eldest|youngest|elder|younger|close|top|longtime|key)\s+)*"
 _RELATION_AFTER = re.compile(rf"^['’]s\s+{_QUALIFIERS}({_RELATION_WORDS})\b", re.IGNORECASE)
@@ -549,6 +554,14 @@ _EMPLOYEE_WORDS = (
 )
 _EMPLOYEE_AFTER = re.compile(
     rf"^(?:['’]s)?\s+{_QUALIFIERS}({_EMPLOYEE_WORDS})\b(?!\s+(?:of|at|for)\b)", re.IGNORECASE
+)
+# "FINRA Expels Halcyon Cabot Partners", "Treasury designates ...": a name followed by an
+# enforcement verb in the active voice is the one acting, the item is about its object.
+_ENFORCER_AFTER = re.compile(
+    r"^\s+(accuses|arrests|bans|bars|blacklists|charges|convicts|designates|expels|fines|"
+    r"freezes|indicts|investigates|jails|penali[sz]es|probes|prosecutes|raids|sanctions|"
+    r"seizes|sentences|sues|suspends)\b",
+    re.IGNORECASE,
 )
 _RELATION_BEFORE = re.compile(
     rf"\b({_RELATION_WORDS})\s+of\s+(?:the\s+)?(?:[\w.’'-]+\s+){{0,3}}$", re.IGNORECASE
@@ -576,6 +589,9 @@ def _relation_at(doc: Document, hit: Hit) -> str:
     if m:
         return m.group(1).lower()
     m = _EMPLOYEE_AFTER.match(after_text)
+    if m:
+        return m.group(1).lower()
+    m = _ENFORCER_AFTER.match(after_text)
     if m:
         return m.group(1).lower()
     m = _RELATION_BEFORE.search(doc.text[max(0, start - 60) : start])

@@ -140,6 +140,31 @@ def test_possessives_and_honorifics(session: Session) -> None:
     assert "country CZ in the same sentence" in evidence["reasons"]
 
 
+def test_the_one_acting_or_a_patron_earns_no_headline_points(session: Session) -> None:
+    """ "Authority fines X": the item is about X, not the authority; "A's nominee B": about B."""
+    authority = make_client(session, name="Coastal Markets Authority", country=None)
+    quarry = make_client(session, name="Quarry Manufacturing", country=None)
+    patron = make_client(session, name="Anna Varga", country=None)
+    nominee = make_client(session, name="Dana Whitcombe", country=None)
+    fined = make_signal(
+        session,
+        title="Coastal Markets Authority fines Quarry Manufacturing over forged records",
+        text="Quarry Manufacturing said it would appeal.",
+    )
+    nominated = make_signal(
+        session,
+        title="Anna Varga's nominee Dana Whitcombe faces bribery questions",
+        text="Dana Whitcombe denied any wrongdoing.",
+    )
+    _link(session, fined, nominated)
+    assert fined.client_id == quarry.id != authority.id
+    assert nominated.client_id == nominee.id != patron.id
+    found = score_candidates(build_gazetteer(session), Document.of(fined.title, fined.text))
+    acting = next(c for c in found if c.evidence["matched_name"] == "Coastal Markets Authority")
+    assert "named as acting against someone else (fines)" in acting.evidence["reasons"]
+    assert "headline mention" not in acting.evidence["reasons"]
+
+
 # ----------------------------------------------------------------------------- same names
 
 
