@@ -444,11 +444,12 @@ def score_candidates(
         all_places = [doc.where(tokens[m.hit.first].start) for m in mentions if m not in related]
         if related:
             word = _relation(doc, related[0].hit)
-            reasons.append(
-                f"named as acting against someone else ({word})"
-                if _ENFORCER_AFTER.match(" " + word)
-                else f"named as someone's relative or associate ({word})"
-            )
+            if _ENFORCER_AFTER.match(" " + word):
+                reasons.append(f"named as acting against someone else ({word})")
+            elif word.startswith("owner of "):
+                reasons.append(f"named as the {word}")
+            else:
+                reasons.append(f"named as someone's relative or associate ({word})")
         if "headline" in places:
             score += HEADLINE
             reasons.insert(0, "headline mention")
@@ -563,6 +564,10 @@ _ENFORCER_AFTER = re.compile(
     r"seizes|sentences|sues|suspends)\b",
     re.IGNORECASE,
 )
+# "ING's Payvision rocked by ...": a possessive before another name; the item is about that one
+# (a country or nationality word after it, "Danske Bank's Estonian branch", is no name).
+_OWNER_OF_NAME = re.compile(r"^['’]s\s+([A-Z][\w-]+)")
+_NATIONALITY_ENDINGS = ("an", "ian", "ese", "ish", "i")
 _RELATION_BEFORE = re.compile(
     rf"\b({_RELATION_WORDS})\s+of\s+(?:the\s+)?(?:[\w.’'-]+\s+){{0,3}}$", re.IGNORECASE
 )
@@ -578,9 +583,12 @@ def _relation(doc: Document, hit: Hit) -> str:
 
 
 def _relation_at(doc: Document, hit: Hit) -> str:
-    """The relation word when the mention names someone's relative or associate ("Najib's
-    brother", "wife of former Malaysian PM Najib") or people of an organisation ("Goldman Sachs
-    bankers", "Backpage CEO Carl Ferrer"), else ""."""
+    """The relation word when the mention names someone's relative, associate or nominee
+    ("Najib's brother", "wife of former Malaysian PM Najib", "Obama's Sec. of Commerce
+    nominee"), people of an organisation ("Goldman Sachs bankers", "Backpage CEO Carl
+    Ferrer"), the one acting against another ("FINRA expels ...": the verb) or the owner of
+    another name ("ING's Payvision", outside a title-case headline: "owner of Payvision"),
+    else ""."""
     end = doc.tokens[hit.last].end
     start = doc.tokens[hit.first].start
     raw_end = doc.tokens[hit.last].raw
@@ -594,6 +602,11 @@ def _relation_at(doc: Document, hit: Hit) -> str:
     m = _ENFORCER_AFTER.match(after_text)
     if m:
         return m.group(1).lower()
+    m = _OWNER_OF_NAME.match(after_text)
+    if m and not (start < doc.title_end and title_case(doc.text[: doc.title_end])):
+        word = m.group(1)
+        if _country_code(word) is None and not word.endswith(_NATIONALITY_ENDINGS):
+            return "owner of " + word
     m = _RELATION_BEFORE.search(doc.text[max(0, start - 60) : start])
     return m.group(1).lower() if m else ""
 

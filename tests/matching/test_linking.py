@@ -165,6 +165,31 @@ def test_the_one_acting_or_a_patron_earns_no_headline_points(session: Session) -
     assert "headline mention" not in acting.evidence["reasons"]
 
 
+def test_an_owner_named_before_its_subsidiary_earns_no_headline_points(session: Session) -> None:
+    """ "Meridian Capital's Orchid Payments fined": the item is about Orchid Payments; a
+    nationality after the possessive ("Meridian Capital's Estonian unit") is no other name."""
+    owner = make_client(session, name="Meridian Capital", country=None)
+    unit = make_client(session, name="Orchid Payments", country=None)
+    subsidiary = make_signal(
+        session,
+        title="Meridian Capital's Orchid Payments fined over laundering controls",
+        text="Orchid Payments said it had improved its checks.",
+    )
+    branch = make_signal(
+        session,
+        title="Meridian Capital's Estonian unit fined over laundering controls",
+        text="The unit said it had improved its checks.",
+    )
+    _link(session, subsidiary, branch)
+    assert subsidiary.client_id == unit.id != owner.id
+    assert branch.client_id == owner.id
+    found = score_candidates(
+        build_gazetteer(session), Document.of(subsidiary.title, subsidiary.text)
+    )
+    parent = next(c for c in found if c.evidence["matched_name"] == "Meridian Capital")
+    assert "named as the owner of Orchid" in parent.evidence["reasons"]
+
+
 # ----------------------------------------------------------------------------- same names
 
 
