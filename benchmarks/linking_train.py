@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -94,13 +93,14 @@ _ACCUSATION_STEMS = (
     "prison", "probe", "prosecut", "raid", "sanction", "seiz", "sentenc", "sue", "sued",
     "suing", "trial",
 )  # fmt: skip
-_NOT_NAMES = frozenset(
+_NOT_NAMES_TEXT = (
     "a an the in on at of for and but or as by to from with after before over under he she it "
     "they we i you his her its their this that these those there here when while what who "
     "mr mrs ms dr sir lord lady president minister prime chief former ceo us uk eu un "
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+    "monday tuesday wednesday thursday friday saturday sunday"
 )
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 
 
 @dataclass
@@ -269,7 +269,7 @@ def rates(
     same: float,
     review: float,
 ) -> str:
-    """"right / wrong / ambiguous" of the roster articles and "off" linked, in %."""
+    """ "right / wrong / ambiguous" of the roster articles and "off" linked, in %."""
     right = wrong = ambiguous = off = 0
     partial = FEATURES.index("partial")
     for article, ps in zip(articles, scores, strict=True):

@@ -327,9 +327,7 @@ def _person_forms(words: list[str], add: Callable[[str, Sequence[str]], None]) -
             and not countrynames.to_code(family, fuzzy=False)
         ):
             add(SURNAME, [family])
-    if families and len(core) >= 3 and all(
-        len(w) > 2 and w not in CONNECTORS for w in core[-2:]
-    ):
+    if families and len(core) >= 3 and all(len(w) > 2 and w not in CONNECTORS for w in core[-2:]):
         # Spanish and Portuguese names carry two family names, written together in the news
         # ("Peña Nieto", "Johnson Sirleaf"): a family-name form of two words
         add(SURNAME, core[-2:])

@@ -231,7 +231,6 @@ def test_word_order_tells_persons_apart(session: Session) -> None:
     assert "Tao Liu" not in names
 
 
-
 def test_two_family_names_written_together_count_as_the_persons(session: Session) -> None:
     """Spanish and Portuguese names carry two family names and the news writes them together
     ("Mendoza Ruiz"): that is a shortened mention of the person, not an unknown name."""
