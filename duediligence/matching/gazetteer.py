@@ -554,7 +554,9 @@ def _inside_name(
             and before.key not in TITLES
             and before.key not in CONNECTORS
             and _joined(text, before, tokens[k + 1])
-            and not _sentence_start(text, before)
+            # a sentence's first word may be capitalised for that alone, but not one joined
+            # to the name by a connector ("Rifaat al-Assad: ..." opening a headline)
+            and (k < i - 1 or not _sentence_start(text, before))
         ):
             return True
     end = i + size - 1

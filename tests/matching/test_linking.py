@@ -71,6 +71,17 @@ def test_scan_finds_the_longest_capitalised_form_only() -> None:
     assert found[0].evidence["count"] == 1  # the lower-case words are not a name
 
 
+def test_a_family_name_joined_to_a_first_word_by_a_connector_is_that_persons() -> None:
+    """ "Rifaat al-Assad: ..." opening a headline names Rifaat, not Bashar al-Assad by his
+    family name (a sentence's first word is otherwise not taken as part of a name)."""
+    g = Gazetteer()
+    g.add_client(1, "C1", "Bashar al-Assad")
+    doc = Document.of("Rifaat al-Assad: uncle jailed in France", "The court ruled on Monday.")
+    assert score_candidates(g, doc) == []
+    opening = Document.of("Assad ally jailed in France", "The court ruled on Monday.")
+    assert [c.evidence["mention"] for c in score_candidates(g, opening)] == ["Assad"]
+
+
 # ----------------------------------------------------------------------------- where and how
 
 
