@@ -31,6 +31,11 @@ Two ways in, both ending in a decision with evidence (``Signal.link_evidence``):
   A client found only by a family name or short name is capped at :data:`PARTIAL_CAP`, below
   the link score: it can be a candidate for review, never a link.
 
+  A mention that names someone's relative, associate or nominee ("Najib's brother"), people of
+  an organisation ("Goldman Sachs bankers"), the one acting against another ("FINRA expels
+  ...") or an owner named before another name ("ING's Payvision") earns no headline points
+  (:func:`_relation_at`).
+
   At :data:`LINK_SCORE` or above, with no other client within :data:`MARGIN` (within
   :data:`SAME_NAME_MARGIN` for a client found at exactly the same places — two clients of one
   name, told apart only by the context), the item is linked; from :data:`REVIEW_SCORE` it is
