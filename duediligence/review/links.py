@@ -83,7 +83,13 @@ def describe_party(party_name: str | None, party_role: str | None) -> str | None
 def describe_link(signal: Signal) -> str:
     """One line on how a signal is tied to its client: the evidence, the party it is about and
     whether a reviewer confirmed it or re-linked it (``headline mention of 'John Doe'; about its
-    owner John Doe; link confirmed by rita``). Reads ``signal.link_party``."""
+    owner John Doe; link confirmed by rita``). Reads ``signal.link_party``. The sanction signal
+    of a screening match was tied to its client by the match, not by name: ``from screening
+    match 8 (confirmed by rita)`` — its link is reviewed through the match."""
+    if signal.screening_match_id is not None:
+        by = f" by {signal.reviewed_by}" if signal.reviewed_by else ""
+        status = signal.review_status.value
+        return f"from screening match {signal.screening_match_id} ({status}{by})"
     parts = []
     how = describe_evidence(signal.link_evidence)
     if how:
@@ -123,8 +129,9 @@ def link_dict(signal: Signal) -> dict[str, Any]:
     """A JSON-able view of a signal's link for the CLI, the web app and audit events:
     ``{signal, title, published_at, source, url, label, adverse_probability, status, client,
     client_name, client_country, party, party_role, evidence, how, candidates, reason,
-    reviewed_by, reviewed_at}`` (``label`` and ``adverse_probability``: the adverse-media
-    classifier's reading, None before it ran)."""
+    reviewed_by, reviewed_at, match}`` (``label`` and ``adverse_probability``: the adverse-media
+    classifier's reading, None before it ran; ``match``: the screening match a sanction signal
+    records, whose verdict it follows — None for any other signal)."""
     client = signal.client
     party = signal.link_party
     return {
@@ -147,6 +154,7 @@ def link_dict(signal: Signal) -> dict[str, Any]:
         "reason": ambiguity_reason(signal),
         "reviewed_by": signal.link_reviewed_by,
         "reviewed_at": signal.link_reviewed_at,
+        "match": signal.screening_match_id,
     }
 
 

@@ -139,9 +139,18 @@ def review_signal(
     """A reviewer confirms a signal is about the client (and adverse) or dismisses it (audited).
 
     A dismissed signal no longer counts towards the client's risk at the next assessment.
-    :class:`PermissionDenied` unless ``actor`` is an active reviewer.
+    :class:`PermissionDenied` unless ``actor`` is an active reviewer; :class:`ConflictError`
+    for the sanction signal of a screening match: it follows the match's verdict (the module
+    docstring), so a reviewer confirms or dismisses the match instead — a dismissed signal
+    beside a confirmed match would leave the dated public record and the verdict disagreeing.
     """
     user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
+    match_id = session.scalar(select(Signal.screening_match_id).where(Signal.id == signal_id))
+    if match_id is not None:
+        raise ConflictError(
+            f"signal {signal_id} records screening match {match_id}; review the match instead "
+            f"(duediligence matches confirm|dismiss {match_id})"
+        )
     new_status = ReviewStatus.CONFIRMED if confirm else ReviewStatus.DISMISSED
     return apply_verdict(
         session,
