@@ -125,12 +125,15 @@ def timeline_chart(
     engagements: list[dict[str, Any]],
     crossed: date | None,
     as_of: date | None = None,
+    crossed_tier: str = "high",
 ) -> str:
     """Signals and the vendor's engagements on one time axis, with the risk tier over time.
 
     ``timeline`` holds ``{"date", "tier"}`` points (the tier from that date on), ``signals``
     ``{"published_at", "adverse"}``, ``engagements`` ``{"date"}``; ``crossed`` is the date the
-    client first reached high risk.
+    client first reached high risk or above, and ``crossed_tier`` the tier it reached then
+    (``high`` or ``prohibited``: the marker says "prohibited risk from …" in that tier's
+    colour, as the report's sentence does, not "high risk").
     """
     if not (timeline or signals or engagements):
         return ""
@@ -200,11 +203,12 @@ def timeline_chart(
         body.append(_text(x, axis_y + 16, str(year), size=10, anchor="middle", fill=MUTED))
     if crossed is not None:
         x = x_of(crossed)
+        marker = TIER_COLOURS.get(crossed_tier, TIER_COLOURS["high"])
         body.append(
             f'<line x1="{_f(x)}" y1="{_f(band_y - 6)}" x2="{_f(x)}" y2="{_f(axis_y)}" '
-            f'stroke="{TIER_COLOURS["high"]}" stroke-width="1.5" stroke-dasharray="5 3"/>'
+            f'stroke="{marker}" stroke-width="1.5" stroke-dasharray="5 3"/>'
         )
-        label = f"high risk from {crossed.isoformat()}"
+        label = f"{crossed_tier} risk from {crossed.isoformat()}"
         anchor = "start" if x < left + plot_w * 0.7 else "end"
         body.append(
             _text(
@@ -213,7 +217,7 @@ def timeline_chart(
                 label,
                 size=11,
                 anchor=anchor,
-                fill=TIER_COLOURS["high"],
+                fill=marker,
                 weight="bold",
             )
         )

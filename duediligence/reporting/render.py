@@ -143,6 +143,7 @@ def client_charts(ctx: ReportContext) -> dict[str, str]:
             engagements,
             _d(know["knowable_since"]),
             as_of=_d(ctx["assessment"]["as_of"]),
+            crossed_tier=know["tier_then"] or "high",
         ),
     }
 

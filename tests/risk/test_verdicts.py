@@ -175,6 +175,24 @@ def test_knowability_of_a_confirmed_match_dates_from_the_listing_not_the_import(
     assert "listed 2014-03-20 (UN LISTED_ON)" in k.tipped_by[0]["text"]
     signal = session.scalars(select(Signal).where(Signal.kind == SignalKind.SANCTION)).one()
     assert signal.published_at == date(2014, 3, 20) and signal.screening_match_id == match.id
+    # The report's timeline marks the date with the tier reached, as its sentence does.
+    from duediligence.reporting.render import client_charts
+
+    current = current_assessment(session, client_id=client_id)
+    assert current is not None
+    report = client_report(session, current)
+    assert report["knowability"]["tier_then"] == "prohibited"
+    chart = client_charts(report)["timeline"]
+    assert "prohibited risk from 2014-03-20" in chart and "high risk from" not in chart
+    # One figure for the model probability: the verdict box and the factors section agree.
+    import re
+
+    from duediligence.reporting.render import render_html
+
+    html = render_html("client", report)
+    box = re.search(r'<span class="p">([^<]+)<small>model probability', html)
+    factors = re.search(r"with model probability <strong>([^<]+)</strong>", html)
+    assert box and factors and box.group(1) == factors.group(1)
 
 
 def test_without_a_listing_date_the_snapshot_publication_date_is_used(session: Session) -> None:
