@@ -105,6 +105,24 @@ def tier_for(probability: float, rule_hits: list[RuleHit]) -> Tier:
     return tier
 
 
+def factor_reason(factor: dict[str, Any]) -> str:
+    """A factor as a reason in the verdict's summary.
+
+    An adverse-media factor scores a *group* of offences (its label lists the group: "Adverse
+    media: laundering, fraud, corruption, tax, sanctions, cyber"); as a reason it names the
+    offences of the items behind it ("Adverse media: fraud"), so the sentence never reads as if
+    the client were accused of every offence of the group. Any other factor is its label.
+    ``factor`` is one item of :func:`explain`'s ``factors``.
+    """
+    if str(factor["feature"]).startswith("adverse_"):
+        found = dict.fromkeys(
+            str(s["label"]).replace("_", " ") for s in factor.get("signals") or [] if s.get("label")
+        )
+        if found:
+            return "Adverse media: " + ", ".join(found)
+    return str(factor["label"])
+
+
 def explain(
     features: dict[str, Feature],
     contributions: np.ndarray,
@@ -132,7 +150,7 @@ def explain(
                 "evidence": [e for e in feature.evidence if "id" not in e],
             }
         )
-    reasons = [h.description for h in rule_hits] + [str(f["label"]) for f in factors[:3]]
+    reasons = [h.description for h in rule_hits] + [factor_reason(f) for f in factors[:3]]
     model_tier = tier_for(probability, [])
     odds = (
         f"model p={probability:.2f}; raised to {tier.value} by a hard rule"

@@ -303,6 +303,30 @@ def test_a_factor_with_no_information_contributes_nothing(session: Session) -> N
     assert "Line of business" not in a.explanation["summary"]
 
 
+def test_an_adverse_media_reason_names_the_offences_found_not_its_whole_group(
+    session: Session,
+) -> None:
+    """One fraud article: the summary says "Adverse media: fraud", never the group's label
+    (laundering, corruption, tax, sanctions, cyber) as if the client were accused of each."""
+    client = make_client(session, name="Varden Clinics GmbH", country="DE", industry="healthcare")
+    for title in ("Varden Clinics convicted of billing fraud", "Varden Clinics fined for fraud"):
+        make_signal(
+            session,
+            client,
+            title=title,
+            label="fraud",
+            severity="conviction",
+            published_at=utc_today() - timedelta(days=30),
+            source=title,
+        )
+    a = assess_client(session, client.id, actor="system")
+    factor = next(f for f in a.explanation["factors"] if f["feature"] == "adverse_financial_crime")
+    assert factor["label"].startswith("Adverse media: laundering")  # the factor keeps its name
+    summary = a.explanation["summary"]
+    assert "Adverse media: fraud" in summary
+    assert "laundering" not in summary and "corruption" not in summary
+
+
 def test_an_unknown_industry_is_refused_on_import_with_the_known_ones(
     session: Session, tmp_path: Path
 ) -> None:
