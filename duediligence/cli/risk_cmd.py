@@ -77,15 +77,16 @@ def assess(
 
 
 def _evidence_text(factor: dict[str, Any], limit: int = 2) -> str:
-    """The signals behind a factor (date and title), or its other evidence as key=value."""
+    """The signals behind a factor (date and title), or its other evidence in the one wording
+    of :func:`duediligence.risk.features.evidence_text` (``products: crm, analytics``)."""
     if factor["signals"]:
         shown = [f"{s['published_at']} {s['title']}" for s in factor["signals"][:limit]]
         more = len(factor["signals"]) - limit
         return "; ".join(shown) + (f" (+{more} more)" if more > 0 else "")
-    parts = []
-    for item in factor["evidence"][:limit]:
-        parts.append(", ".join(f"{k}={v}" for k, v in item.items() if v not in (None, [], "")))
-    return "; ".join(p for p in parts if p)
+    from duediligence.risk.features import evidence_text
+
+    parts = [evidence_text(item) for item in factor["evidence"][:limit]]
+    return " | ".join(p for p in parts if p)
 
 
 def knowability_(

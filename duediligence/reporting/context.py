@@ -118,13 +118,11 @@ def safe_url(url: str | None) -> str | None:
 
 
 def format_evidence(item: dict[str, Any]) -> str:
-    """One evidence item of a risk factor as reader-facing text (``source: X; lists: a, b``)."""
-    parts = []
-    for key, value in item.items():
-        if isinstance(value, list | tuple):
-            value = ", ".join(str(v) for v in value)
-        parts.append(f"{str(key).replace('_', ' ')}: {value}")
-    return "; ".join(parts)
+    """One evidence item of a risk factor as reader-facing text (``source: X; lists: a, b``):
+    :func:`duediligence.risk.features.evidence_text`, the wording every surface uses."""
+    from duediligence.risk.features import evidence_text
+
+    return evidence_text(item)
 
 
 def _iso(value: date) -> str:

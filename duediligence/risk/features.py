@@ -373,6 +373,22 @@ FEATURES: dict[str, tuple[str, Callable[[ClientRecord], Feature]]] = {
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 
 
+def evidence_text(item: dict[str, Any]) -> str:
+    """One non-signal evidence item of a factor as reader-facing text, the one wording of the
+    CLI, the knowability answer and the reports: ``products: crm, analytics; custom
+    engagements: 0`` for ``{"products": ["crm", "analytics"], "custom_engagements": 0}`` —
+    keys with spaces, lists joined with commas (never a Python ``['crm']``), empty values left
+    out."""
+    parts = []
+    for key, value in item.items():
+        if value is None or value == "" or (isinstance(value, list | tuple) and not value):
+            continue
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{str(key).replace('_', ' ')}: {value}")
+    return "; ".join(parts)
+
+
 def compute_features(record: ClientRecord) -> dict[str, Feature]:
     """Every feature of ``record``."""
     return {name: fn(record) for name, (_label, fn) in FEATURES.items()}

@@ -23,6 +23,7 @@ from duediligence.db.enums import Tier
 from duediligence.db.models import Assessment, Client, Engagement, Signal
 from duediligence.db.queries import resolve_client, utc_today
 from duediligence.risk.assess import RiskResult, load_scorer, score_records
+from duediligence.risk.features import evidence_text
 from duediligence.risk.model import Scorer, tier_for
 from duediligence.risk.records import ClientFacts, change_dates, load_facts, record_as_of
 from duediligence.risk.reference import listings
@@ -93,9 +94,8 @@ def _profile_causes(factor: dict[str, Any], as_of: date) -> list[dict[str, Any]]
                 }
             )
         return out
-    details = "; ".join(
-        ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in e.items() if v not in (None, [], ""))
-        for e in factor.get("evidence", [])
+    details = " | ".join(
+        text for text in (evidence_text(e) for e in factor.get("evidence", [])) if text
     )
     return [
         {

@@ -353,3 +353,39 @@ def test_knowability_names_profile_causes_when_no_signal_tipped_it(session: Sess
     assert k.tipped_by, "something must be named"
     assert any("KP" in c["text"] for c in k.tipped_by)
     assert all(c["date"] for c in k.tipped_by)
+
+
+def test_profile_evidence_reads_the_same_on_every_surface_without_python_lists(
+    session: Session,
+) -> None:
+    """A factor's evidence (products sold, custom work) is written one way by the CLI, the
+    knowability answer and the report — ``products: crm, analytics`` — never as a Python list
+    (``['crm', 'analytics']``)."""
+    from duediligence.cli.risk_cmd import _evidence_text
+    from duediligence.reporting.context import format_evidence
+    from duediligence.risk.features import evidence_text
+
+    item = {"products": ["crm", "analytics"], "custom_engagements": 0, "country": None}
+    assert evidence_text(item) == "products: crm, analytics; custom engagements: 0"
+    assert format_evidence(item) == evidence_text(item)
+    client = make_client(
+        session, industry="money_services", country="GB", products=["payments_integration"]
+    )
+    make_signal(
+        session,
+        client,
+        title="Payments firm charged with laundering",
+        label="money_laundering",
+        published_at=utc_today() - timedelta(days=10),
+    )
+    a = assess_client(session, client.id, actor="system")
+    product = next(f for f in a.explanation["factors"] if f["feature"] == "product_exposure")
+    assert _evidence_text(product) == "products: payments_integration; custom engagements: 0"
+    # What knowability names when the model's own score tipped the client (a profile factor).
+    from duediligence.risk.knowability import _profile_causes
+
+    (cause,) = _profile_causes(product, utc_today())
+    assert cause["text"] == (
+        "What the vendor sells and builds for the client (client profile as on file): "
+        "products: payments_integration; custom engagements: 0"
+    )
