@@ -116,7 +116,11 @@ def knowability_(
     out.print("tipped by:")
     for cause in k.tipped_by:
         out.print(f"  {cause['date']}  {cause['text']}", highlight=False)
-    out.print(f"{len(k.engagements_after)} engagements on or after that date:")
+    if not k.engagements_after:
+        out.print("no engagements on or after that date")
+        return
+    n = len(k.engagements_after)
+    out.print(f"{n} engagement{'' if n == 1 else 's'} on or after that date:")
     table = Table("date", "kind", "description")
     for e in k.engagements_after:
         table.add_row(str(e["date"]), e["kind"], e["description"] or "")

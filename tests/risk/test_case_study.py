@@ -120,3 +120,24 @@ def test_case_study_verdicts_read_like_an_auditor_would(sample_session: Session)
         assert signal(ref).label == "none", ref
     assert signal("CS-HL-S02").role == "cleared"
     assert signal("CS-HL-S01").role == "subject"
+
+
+def test_cli_knowability_without_engagements_after_says_so(cli, session: Session) -> None:
+    """A client knowably high risk with no engagement after that date: one plain sentence,
+    not an empty table under "0 engagements"; with engagements, the table lists them."""
+    from tests.factories import make_client, make_engagement, make_party
+
+    quiet = make_client(session, country="GB", industry="software")
+    make_party(session, quiet, country="KP")
+    busy = make_client(session, country="GB", industry="software")
+    make_party(session, busy, country="KP")
+    make_engagement(session, busy, date=date(2012, 6, 1), kind=EngagementKind.RENEWAL)
+    session.commit()
+    result = cli("knowability", quiet.external_ref)
+    assert result.exit_code == 0, result.output
+    assert "knowably high risk since 2011-02-25" in result.output
+    assert "no engagements on or after that date" in result.output
+    assert "description" not in result.output  # no empty table
+    result = cli("knowability", busy.external_ref)
+    assert "1 engagement on or after that date:" in result.output
+    assert "2012-06-01" in result.output and "renewal" in result.output
