@@ -47,6 +47,7 @@ from duediligence.jsonutil import to_jsonable
 from duediligence.keys import Signer
 from duediligence.matching import link_signals, screen_clients
 from duediligence.risk import assess_client
+from duediligence.risk.model import verdict_reasons
 
 log = logging.getLogger(__name__)
 
@@ -319,9 +320,9 @@ def onboard(
         context=ctx,
     )
     factors = assessment.explanation.get("factors", [])
-    reasons = [str(h["description"]) for h in assessment.rule_hits] + [
-        str(f["label"]) for f in factors[:3]
-    ]
+    reasons = verdict_reasons(
+        [str(h["description"]) for h in assessment.rule_hits], factors, assessment.tier
+    )
     hits = [
         {
             "id": h["id"],
@@ -354,7 +355,7 @@ def onboard(
         state=assessment.state.value,
         headline=ctx["assessment"]["headline"],
         probability=assessment.probability,
-        reasons=reasons or ["nothing adverse on record"],
+        reasons=reasons,
         hits=hits,
         linked_signals=len(linked),
         ambiguous_signals=len(ambiguous),

@@ -123,6 +123,21 @@ def factor_reason(factor: dict[str, Any]) -> str:
     return str(factor["label"])
 
 
+def verdict_reasons(
+    rule_descriptions: list[str], factors: list[dict[str, Any]], tier: Tier
+) -> list[str]:
+    """The reasons a verdict gives, in order: the hard rules that fired, then the model's top
+    three factors (:func:`factor_reason`). A ``low`` verdict that no rule touched gives no
+    factor as its *reason* — a factor that nudged the score up did not make the client low
+    risk — but says "nothing adverse on record" and names the score's largest factors as such.
+    ``factors`` are :func:`explain`'s; the summary, the CLI and onboarding all read this."""
+    named = [factor_reason(f) for f in factors[:3]]
+    if tier == Tier.LOW and not rule_descriptions:
+        largest = "; the score's largest factors: " + ", ".join(named) if named else ""
+        return ["nothing adverse on record" + largest]
+    return list(rule_descriptions) + named or ["nothing adverse on record"]
+
+
 def explain(
     features: dict[str, Feature],
     contributions: np.ndarray,
@@ -150,7 +165,7 @@ def explain(
                 "evidence": [e for e in feature.evidence if "id" not in e],
             }
         )
-    reasons = [h.description for h in rule_hits] + [factor_reason(f) for f in factors[:3]]
+    reasons = verdict_reasons([h.description for h in rule_hits], factors, tier)
     model_tier = tier_for(probability, [])
     odds = (
         f"model p={probability:.2f}; raised to {tier.value} by a hard rule"
@@ -159,9 +174,7 @@ def explain(
     )
     held = any(h.rule == "potential_match_on_hold" for h in rule_hits)
     summary = (
-        ("ON HOLD — " if held else "")
-        + f"{tier.value} risk ({odds})"
-        + (": " + "; ".join(reasons) if reasons else ": nothing adverse on record")
+        ("ON HOLD — " if held else "") + f"{tier.value} risk ({odds})" + ": " + "; ".join(reasons)
     )
     return {
         "summary": summary,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duediligence.db.enums import LinkStatus, PartyKind, Tier
-from duediligence.db.models import AuditEvent, Client, Party, RenderedReport, Signal
+from duediligence.db.models import Assessment, AuditEvent, Client, Party, RenderedReport, Signal
 from duediligence.onboarding import guess_party_kind
 from duediligence.reporting.context import roster_report
 from tests.factories import make_assessment, make_client, make_entity, make_signal, make_watchlist
@@ -185,6 +185,27 @@ def test_onboard_end_to_end(cli: Any, session: Session, tmp_path: Path) -> None:
     # onboarding the same prospect twice is refused
     again = cli("onboard", "--name", "Northwind Trading Ltd", "--country", "GB")
     assert again.exit_code == 1 and "already on file" in again.output
+
+
+def test_a_harmless_prospect_is_low_because_nothing_adverse_is_on_record(
+    cli: Any, session: Session
+) -> None:
+    """A low verdict no rule touched never gives a factor that nudged the score up as its
+    reason ("why: What the vendor sells ..."): it says nothing adverse is on record, in the
+    onboarding answer and the stored summary alike."""
+    snapshot = make_watchlist(session, "test-sanctions")
+    make_entity(session, snapshot, "Ivan Petrovich Sidorov", source_id="SDN-77")
+    session.commit()
+    args = ["--country", "GB", "--industry", "consulting", "--owner", "John Smith"]
+    result = cli("onboard", "--name", "Smith Consulting LLP", *args, "--products", "crm")
+    assert result.exit_code == 0, result.output
+    assert "LOW" in result.output
+    why = result.output.split("why:", 1)[1].splitlines()[1].strip()
+    assert why.startswith("- nothing adverse on record"), why
+    assessment = session.scalars(select(Assessment).order_by(Assessment.id.desc())).first()
+    assert assessment is not None and assessment.tier.value == "low"
+    summary = assessment.explanation["summary"]
+    assert summary.startswith("low risk (p=") and "): nothing adverse on record" in summary
 
 
 def test_onboard_from_file_json_and_errors(cli: Any, session: Session, tmp_path: Path) -> None:
