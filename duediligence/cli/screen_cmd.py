@@ -147,7 +147,8 @@ def matches_list(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """List screening matches, highest score first.
+    """List screening matches, highest score first: who matched whom, on which list and
+    programme(s), listed since when (where the list gives it), the score and the verdict.
 
     Example:
 
@@ -162,7 +163,10 @@ def matches_list(
                 "client": m.client.external_ref,
                 "subject": m.subject_name,
                 "entity": m.entity.name,
+                "list": m.entity.watchlist.name,
                 "source_id": m.entity.source_id,
+                "programs": list(m.entity.programs or []),
+                "listed_on": m.entity.listed_on,
                 "score": m.score,
                 "status": m.status.value,
                 "explanation": m.explanation,
@@ -174,10 +178,20 @@ def matches_list(
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "client", "subject", "listed as", "score", "status")
+    table = Table("id", "client", "subject", "listed as", "list", "listed", "score", "status")
     for r in rows:
+        where = f"{r['list']} {r['source_id']}" + (
+            f" ({', '.join(r['programs'])})" if r["programs"] else ""
+        )
         table.add_row(
-            str(r["id"]), r["client"], r["subject"], r["entity"], f"{r['score']:.2f}", r["status"]
+            str(r["id"]),
+            r["client"],
+            r["subject"],
+            r["entity"],
+            where,
+            str(r["listed_on"]) if r["listed_on"] else "no date given",
+            f"{r['score']:.2f}",
+            r["status"],
         )
     out.print(table)
 

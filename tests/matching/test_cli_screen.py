@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -111,6 +112,41 @@ def test_screen_batch_bad_header(cli: Any, session: Session, tmp_path: Path) -> 
     assert missing.exit_code == 2
     assert previous.read_text(encoding="utf-8") == "kept\n", "the previous output is not clobbered"
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []
+
+
+def test_matches_list_names_the_list_programme_and_listing_date(
+    cli: Any, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reviewer deciding from the CLI sees which list and programme a hit is on and since
+    when (or that the list gives no date), as the web page and the report show it."""
+    from datetime import date
+
+    snap = make_watchlist(session, "test-un")
+    make_entity(
+        session,
+        snap,
+        "IZZAT IBRAHIM AL-DURI",
+        source_id="6908053",
+        programs=["Iraq"],
+        listed_on=date(2003, 6, 27),
+    )
+    make_entity(session, snap, "TIMCHENKO, Gennady", source_id="16666")
+    client = make_client(session, name="Kestrel Gulf Trading FZE", external_ref="C-9")
+    make_party(session, client, name="Izzat Ibrahim al-Duri", kind=PartyKind.PERSON)
+    make_party(session, client, name="Gennady Timchenko", kind=PartyKind.PERSON)
+    make_reviewer(session, "bob")
+    session.commit()
+    assert cli("screen", "clients", "--as", "bob").exit_code == 0
+    rows = {m["source_id"]: m for m in json.loads(cli("matches", "list", "--json").output)}
+    assert rows["6908053"]["list"] == "test-un" and rows["6908053"]["programs"] == ["Iraq"]
+    assert rows["6908053"]["listed_on"] == "2003-06-27"
+    assert rows["16666"]["listed_on"] is None and rows["16666"]["programs"] == []
+    from duediligence.cli.common import out
+
+    monkeypatch.setattr(out, "width", 200)  # one line per row, whatever the terminal
+    table = cli("matches", "list").output
+    assert "test-un 6908053 (Iraq)" in table and "2003-06-27" in table
+    assert "no date given" in table
 
 
 def test_matches_review_flow(cli: Any, session: Session) -> None:
