@@ -60,6 +60,7 @@ KOREAN_SIMILARITY = 0.95
 ABJAD_SAME_SIMILARITY = 0.92  # same consonants, one side written without vowels
 SOUND_ONLY_CAP = 0.7
 JOINED_PARTICLE_SIMILARITY = 0.95
+NUMBERS_DIFFER_CAP = 0.3  # the highest score of two names whose numbers differ
 
 GENERIC_WORDS = frozenset(
     [
@@ -947,17 +948,21 @@ def _same_skeleton(x: str, y: str, final_h: bool) -> bool:
 def _align(
     left: PreparedName, right: PreparedName, person: bool
 ) -> list[tuple[int, int, float, str]]:
-    """Greedy best-first one-to-one token alignment."""
+    """Greedy best-first one-to-one token alignment (ties: the lower left, then right
+    position first)."""
     candidates = []
     similarity = _token_similarity
+    right_tokens = right.tokens
     for i, a in enumerate(left.tokens):
-        for j, b in enumerate(right.tokens):
+        wa = a.weight
+        for j, b in enumerate(right_tokens):
             sim, how = similarity(a, b, person)
             if sim > 0:
-                weight = a.weight if a.weight < b.weight else b.weight
-                candidates.append((-sim * weight, i, j, sim, how))
-    if len(candidates) > 1:
-        candidates.sort()
+                wb = b.weight
+                candidates.append((-sim * (wa if wa < wb else wb), i, j, sim, how))
+    if len(candidates) <= 1:
+        return [(i, j, sim, how) for _, i, j, sim, how in candidates]
+    candidates.sort()
     used_l: set[int] = set()
     used_r: set[int] = set()
     pairs = []
@@ -1102,6 +1107,9 @@ def _looks_like_person(name: PreparedName) -> bool:
     )
 
 
+_NO_JOINED: list[tuple[int, int, float, int]] = []  # shared: never modified
+
+
 def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
     """Compare two prepared names (see the module docstring for the rules)."""
     if not left.tokens or not right.tokens:
@@ -1122,9 +1130,18 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
     explained_r = {j: sim for _, j, sim, _ in pairs}
     # Words written together on one side and apart on the other (HADDAD-ADEL / HADDADADEL,
     # Gholam-Ali / Gholamali, DAH DASHT / DAHDASHT).
-    joined_r = _compounds(left, right, explained_l, explained_r)
-    joined_l = _compounds(right, left, explained_r, explained_l)
     lt, rt = left.tokens, right.tokens
+    # (the conditions under which _compounds can find anything, checked before the call)
+    joined_r = (
+        _compounds(left, right, explained_l, explained_r)
+        if len(explained_r) < len(rt) and len(lt) - len(explained_l) >= 2
+        else _NO_JOINED
+    )
+    joined_l = (
+        _compounds(right, left, explained_r, explained_l)
+        if len(explained_l) < len(lt) and len(rt) - len(explained_r) >= 2
+        else _NO_JOINED
+    )
     cov_l = sum(sim * lt[i].weight for i, sim in explained_l.items()) / left.total_weight
     cov_r = sum(sim * rt[j].weight for j, sim in explained_r.items()) / right.total_weight
     missing_l = len(explained_l) < len(lt)
@@ -1153,7 +1170,7 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
         score *= CONFLICT_FACTOR
     numbers = left.numbers != right.numbers
     if numbers:
-        score = min(score, 0.3)
+        score = min(score, NUMBERS_DIFFER_CAP)
     company_vs_person = False
     if left.has_legal_form != right.has_legal_form:
         plain = right if left.has_legal_form else left

@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA
 
 from duediligence.matching.compare import (
     MIN_TOKEN_SIMILARITY,
+    NUMBERS_DIFFER_CAP,
     NameMatch,
     PreparedName,
     _skeleton,
@@ -246,24 +247,38 @@ class NameIndex:
         return groups
 
     def search(
-        self, name: str, schema: str, *, limit: int = MAX_CANDIDATES
+        self, name: str, schema: str, *, limit: int = MAX_CANDIDATES, min_score: float = 0.0
     ) -> list[tuple[IndexedName, NameMatch]]:
         """Fully compare ``name`` with its candidates; best first, at most one result per record
         and kind of name: a record's best full name, and its best weak alias when that scores
-        higher (the caller decides what a weak alias alone is worth)."""
+        higher (the caller decides what a weak alias alone is worth).
+
+        ``min_score`` (0 to 1) leaves out the results scoring below it, so callers that keep
+        only those save the work on the others; the results at or above it are the same as
+        without it. Candidates whose numbers differ from the query's are not compared when
+        ``min_score`` exceeds :data:`~duediligence.matching.compare.NUMBERS_DIFFER_CAP`:
+        :func:`~duediligence.matching.compare.compare_prepared` caps such pairs at that score.
+        """
         query = prepare_name(name, schema)
         if not query.tokens:
             return []
         best: dict[tuple[int, bool], tuple[int, NameMatch]] = {}
         records, weak_names, prepared = self._records, self._weak, self._prepared
+        numbers = query.numbers
+        skip_numbers = min_score > NUMBERS_DIFFER_CAP
         for position in self.candidates(query, limit):
-            match = compare_prepared(query, prepared[position])
+            other = prepared[position]
+            if skip_numbers and other.numbers != numbers:
+                continue  # scores at most NUMBERS_DIFFER_CAP < min_score
+            match = compare_prepared(query, other)
             key = (records[position], position in weak_names)
             current = best.get(key)
             if current is None or match.score > current[1].score:
                 best[key] = (position, match)
         results = []
         for (record, weak), (position, match) in best.items():
+            if match.score < min_score:
+                continue
             if weak:
                 strong = best.get((record, False))
                 if strong is not None and strong[1].score >= match.score:

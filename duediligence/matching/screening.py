@@ -392,7 +392,10 @@ def screen_with(
         raise InputError(f"unknown schema {schema!r}: use one of {', '.join(SCHEMAS)}")
     allowed = COMPATIBLE[schema]
     hits = []
-    for indexed, match in index.names.search(name, schema):
+    # Without an identifier (decisive whatever the name score), a name scoring below the
+    # threshold cannot become a hit: the other adjustments raise only names at or above it.
+    floor = threshold if not identifiers else 0.0
+    for indexed, match in index.names.search(name, schema, min_score=floor):
         record = index.records[indexed.record]
         if record.schema not in allowed:
             continue
