@@ -1067,9 +1067,11 @@ def _compounds(
     return found
 
 
-def _compound_similarity(parts: Sequence[Token], other: Token, together: str) -> float:
+@functools.lru_cache(maxsize=200_000)
+def _compound_similarity(parts: tuple[Token, ...], other: Token, together: str) -> float:
     """Similarity of words written apart (``parts``, ``together`` their Latin letters joined)
-    to one word written together."""
+    to one word written together (cached per token run and word, like
+    :func:`_token_similarity`)."""
     if other.sound or parts[0].sound:
         if other.sound:
             mine = scripts.sound_skeleton("'".join(t.latin for t in parts))
@@ -1116,8 +1118,9 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
         return NameMatch(0.0, "one of the names has no comparable words")
     person = left.schema == "Person" or right.schema == "Person"
     pairs = _align(left, right, person)
+    hows = [p[3] for p in pairs]
     dropped_initials: list[str] = []
-    if person:
+    if person and "initial" in hows:
         kept = _drop_lone_initials(left, right, pairs)
         if len(kept) < len(pairs):
             dropped_initials = [
@@ -1126,6 +1129,7 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
                 if (i, j, sim, how) not in kept
             ]
         pairs = kept
+        hows = [p[3] for p in pairs]
     explained_l = {i: sim for i, _, sim, _ in pairs}
     explained_r = {j: sim for _, j, sim, _ in pairs}
     # Words written together on one side and apart on the other (HADDAD-ADEL / HADDADADEL,
@@ -1142,8 +1146,8 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
         if len(explained_l) < len(lt) and len(rt) - len(explained_r) >= 2
         else _NO_JOINED
     )
-    cov_l = sum(sim * lt[i].weight for i, sim in explained_l.items()) / left.total_weight
-    cov_r = sum(sim * rt[j].weight for j, sim in explained_r.items()) / right.total_weight
+    cov_l = sum([sim * lt[i].weight for i, sim in explained_l.items()]) / left.total_weight
+    cov_r = sum([sim * rt[j].weight for j, sim in explained_r.items()]) / right.total_weight
     missing_l = len(explained_l) < len(lt)
     missing_r = len(explained_r) < len(rt)
 
@@ -1183,10 +1187,10 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
         len(lt) == 1
         and len(rt) == 1
         and bool(pairs)
-        and pairs[0][3] in ("sounds the same", "sounds alike")
+        and hows[0] in ("sounds the same", "sounds alike")
         and min(len(lt[0].latin), len(rt[0].latin)) <= 5
     )
-    initials_only = bool(pairs) and all(how == "initial" for *_, how in pairs)
+    initials_only = bool(hows) and hows.count("initial") == len(hows)
     if initials_only:  # "MOMO" / "EL M": nothing but initials in common
         score = min(score, SOUND_ONLY_CAP)
     if sound_only:  # one short word against one word: sounding alike is not enough
