@@ -269,20 +269,32 @@ def build_index(session: Session) -> WatchlistIndex:
     return WatchlistIndex(records, names, key)
 
 
-# The snapshot check runs on every screen() call: one plain statement, not an ORM query
-# (about 0.05 ms instead of 0.4 ms per call; same result as ``current_snapshot_ids``).
+# The snapshot check runs on every screen() call: one plain statement on the session's own
+# database connection (its transaction), run by the driver's cursor rather than through
+# SQLAlchemy's statement execution (about 0.01 ms instead of 0.07 ms per call, and 0.4 ms for an
+# ORM query; same result as ``current_snapshot_ids``). Portable SQL, no parameters.
 _SNAPSHOT_KEY_SQL = text(
     "SELECT MAX(s.id) FROM watchlist_snapshots s "
     "JOIN watchlists w ON w.id = s.watchlist_id "
     "WHERE w.active GROUP BY s.watchlist_id"
 )
+_SNAPSHOT_KEY_TEXT = str(_SNAPSHOT_KEY_SQL)
 
 
 def _snapshot_key(session: Session) -> tuple[int, ...]:
     """The ids of the current snapshots of the active lists, sorted (the index's cache key)."""
     if session.new or session.dirty or session.deleted:
         session.flush()  # as an ORM query would (autoflush)
-    return tuple(sorted(row[0] for row in session.connection().execute(_SNAPSHOT_KEY_SQL)))
+    dbapi = session.connection().connection.dbapi_connection
+    if dbapi is None:  # a detached connection: the ordinary statement execution
+        return tuple(sorted(row[0] for row in session.connection().execute(_SNAPSHOT_KEY_SQL)))
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(_SNAPSHOT_KEY_TEXT)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return tuple(sorted(row[0] for row in rows))
 
 
 def get_index(session: Session) -> WatchlistIndex:
