@@ -278,7 +278,11 @@ Piece = tuple[str, str, bool, bool, bool]
 _INITIALS = re.compile(
     r"(?<!\w)[^\W\d_](?:\s*[.\-]\s*[^\W\d_](?!\w))+|(?<!\w)[^\W\d_](?:\s+[^\W\d_](?!\w))+"
 )
-_MAYBE_INITIALS = re.compile(r"(?<!\w)\w(?!\w)")  # a one-letter word somewhere
+# A one-letter word somewhere: every run of initials that _INITIALS finds begins with one (its
+# first letter is followed by a space, "." or "-"), so a name without one has no initials.
+_MAYBE_INITIALS = re.compile(r"(?<!\w)\w(?!\w)")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_REPEATS = re.compile(r"(.)\1+")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th|e|er|eme|o|a|\.)$")
 _ROMAN = re.compile(r"^(xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
@@ -330,7 +334,8 @@ def _read_words(pieces: list[Piece], person: bool) -> list[Piece]:
     """
     table = vocab.deobfuscation()
     out: list[Piece] = []
-    for form, latin, abjad, legal, acronym in pieces:
+    for piece in pieces:
+        latin = piece[1]
         if (
             not latin.isalpha()
             and not latin.isdigit()
@@ -338,27 +343,31 @@ def _read_words(pieces: list[Piece], person: bool) -> list[Piece]:
             and sum(ch.isalpha() for ch in latin) >= 2
             and not _ORDINAL_DIGITS.match(latin)
         ):
-            latin = latin.translate(table)
-        out.append((form, latin, abjad, legal, acronym))
+            piece = (piece[0], latin.translate(table), piece[2], piece[3], piece[4])
+        out.append(piece)
+    words = [p[1] for p in out]
     if not person:
         numbers = vocab.number_words()
-        if any(
-            p[1] in numbers or not p[1].isalpha() or _ROMAN_LETTERS.issuperset(p[1]) for p in out
-        ):
+        if any(w in numbers or not w.isalpha() or _ROMAN_LETTERS.issuperset(w) for w in words):
             out = _read_numbers(out)
-        if any(len(p[1]) == 1 for p in out):
+            words = [p[1] for p in out]
+        if 1 in map(len, words):
             out = _merge_initials(out)
+            words = [p[1] for p in out]
         abbreviations = vocab.abbreviations()
-        if any(p[1] in abbreviations for p in out):
-            words = {p[1] for p in out}
+        if not abbreviations.keys().isdisjoint(words):
+            present = set(words)
             expanded = []
             for form, latin, abjad, legal, acronym in out:
                 entry = abbreviations.get(latin)
-                if entry is not None and (not entry[1] or entry[1] & words):
+                if entry is not None and (not entry[1] or entry[1] & present):
                     latin = entry[0]
                 expanded.append((form, latin, abjad, legal, acronym))
             out = expanded
+            words = [p[1] for p in out]
     particles = vocab.dropped_particles()
+    if particles.isdisjoint(words) and (person or STOP_WORDS.isdisjoint(words)):
+        return out  # nothing to leave out
     kept = [
         p
         for k, p in enumerate(out)
@@ -462,29 +471,26 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     # c.v." -> sacv, "joint stock commercial bank" -> jscb); its compare forms are the tokens
     # that carry no weight.
     found: set[str] = set()
-    if type_tag != NameTypeTag.PER:
+    person = type_tag == NameTypeTag.PER
+    # Initials written dotted, hyphenated or spaced ("A.T.", "K-L-M", "K L M") are one word of
+    # a company's name, never a stop word or a legal form ("A.G." is not AG, "A.T." not "at").
+    initials: set[str] = set()
+    if not person:
         folded = name.casefold()
         found = {w for _, target in extract_org_types(folded) for w in target.split()}
         if not folded.isascii():  # also in Latin transliteration (ооо, лимитед ...)
             found |= {
                 w for _, target in extract_org_types(ascii_text(folded)) for w in target.split()
             }
-    person = type_tag == NameTypeTag.PER
-    # Initials written dotted, hyphenated or spaced ("A.T.", "K-L-M", "K L M") are one word of
-    # a company's name, never a stop word or a legal form ("A.G." is not AG, "A.T." not "at").
-    initials = (
-        {
-            "".join(ch for ch in m.group() if ch.isalpha())
-            for m in _INITIALS.finditer(name.casefold())
-        }
-        if not person
-        else set()
-    )
+        if _MAYBE_INITIALS.search(folded) is not None:
+            initials = {
+                "".join(ch for ch in m.group() if ch.isalpha()) for m in _INITIALS.finditer(folded)
+            }
     pieces_all: list[Piece] = []
     for part in parts:
         tag = part.tag
         form = part.form
-        if tag == NamePartTag.STOP and not person and len(form) > 1 and form not in initials:
+        if tag == _STOP_TAG and not person and len(form) > 1 and form not in initials:
             continue  # in a person's name only our particle list is dropped (Kim Jong Un)
         comparable = part.comparable or form
         if not form.isascii() and _has_hangul(form):
@@ -504,7 +510,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
             # A single letter is kept here: an initial (a person's "Y."; "A" of "A B C").
             if not latin or (latin in STOP_WORDS and len(latin) > 1):
                 continue
-            legal = tag == NamePartTag.LEGAL or latin in LEGAL_FORMS or latin in found
+            legal = tag == _LEGAL_TAG or latin in LEGAL_FORMS or latin in found
             pieces_all.append((word, latin, abjad, legal, latin in initials))
     ascii_name = name.isascii()
     if not ascii_name and scripts.has_arabic(name):
@@ -533,7 +539,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     numbers = {t.latin for t in tokens if t.numeric}
     family: frozenset[int] = frozenset()
     if person and "," in name:
-        family_words = set(re.findall(r"[^\W\d_]+", name.split(",", 1)[0].casefold()))
+        family_words = set(_LETTER_RUNS.findall(name.split(",", 1)[0].casefold()))
         family = frozenset(
             k for k, t in enumerate(tokens) if t.text in family_words or t.latin in family_words
         )
@@ -549,6 +555,8 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
+_STOP_TAG = NamePartTag.STOP
+_LEGAL_TAG = NamePartTag.LEGAL
 
 
 @functools.cache
@@ -752,7 +760,7 @@ def _skeleton(latin: str) -> str:
     for a, b in _ABJAD_FOLDS:
         latin = latin.replace(a, b)
     out = latin.translate(_VOWELS).translate(_ABJAD_LETTERS)
-    return re.sub(r"(.)\1+", r"\1", out)
+    return _REPEATS.sub(r"\1", out)
 
 
 def _is_abjad(text: str) -> bool:
@@ -930,7 +938,7 @@ def _same_consonants(x: str, y: str, final_h: bool = False) -> bool:
 
 
 def _dedupe(text: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", text)
+    return _REPEATS.sub(r"\1", text)
 
 
 def _same_skeleton(x: str, y: str, final_h: bool) -> bool:
