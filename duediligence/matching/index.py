@@ -26,6 +26,7 @@ from duediligence.matching.compare import (
     PreparedName,
     _skeleton,
     compare_prepared,
+    may_reach,
     prepare_name,
 )
 
@@ -88,6 +89,10 @@ def _keys(prepared: PreparedName) -> list[tuple[str, float]]:
             if weight > keys.get(key, 0.0):
                 keys[key] = weight
     return list(keys.items())
+
+
+# The place of a record whose names were all left out by search()'s min_score (below any).
+_NOT_COMPARED = (-1, NameMatch(-1.0, "not compared"))
 
 
 class NameIndex:
@@ -285,7 +290,9 @@ class NameIndex:
         only those save the work on the others; the results at or above it are the same as
         without it. Candidates whose numbers differ from the query's are not compared when
         ``min_score`` exceeds :data:`~duediligence.matching.compare.NUMBERS_DIFFER_CAP`:
-        :func:`~duediligence.matching.compare.compare_prepared` caps such pairs at that score.
+        :func:`~duediligence.matching.compare.compare_prepared` caps such pairs at that score;
+        nor those whose :func:`~duediligence.matching.compare.score_bound` is below
+        ``min_score``.
         """
         query = prepare_name(name, schema)
         if not query.tokens:
@@ -294,12 +301,18 @@ class NameIndex:
         records, weak_names, prepared = self._records, self._weak, self._prepared
         numbers = query.numbers
         skip_numbers = min_score > NUMBERS_DIFFER_CAP
+        bounded = min_score > 0
         for position in self.candidates(query, limit):
             other = prepared[position]
-            if skip_numbers and other.numbers != numbers:
-                continue  # scores at most NUMBERS_DIFFER_CAP < min_score
-            match = compare_prepared(query, other)
             key = (records[position], position in weak_names)
+            if (skip_numbers and other.numbers != numbers) or (
+                bounded and not may_reach(query, other, min_score)
+            ):
+                # Certainly below min_score (numbers differ: at most NUMBERS_DIFFER_CAP; or
+                # score_bound): not compared, but the record keeps its place in the order.
+                best.setdefault(key, _NOT_COMPARED)
+                continue
+            match = compare_prepared(query, other)
             current = best.get(key)
             if current is None or match.score > current[1].score:
                 best[key] = (position, match)

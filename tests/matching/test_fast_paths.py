@@ -3,6 +3,8 @@
 - the one-letter-word pre-check never hides initials that ``_INITIALS`` would find;
 - ``NameIndex.search(min_score=...)`` returns exactly the results of a plain search that
   score at least ``min_score`` (pairs whose numbers differ are skipped without comparison);
+- ``score_bound`` is never below the score ``compare_prepared`` gives (so screening may skip
+  the full comparison of the candidates whose bound is below its threshold);
 - the candidate ranking equals a plain re-computation from the key groups, before and after
   the per-word cache of near spelling keys is filled, and that cache follows new names.
 """
@@ -19,9 +21,13 @@ from hypothesis import strategies as st
 from duediligence.matching.compare import (
     _INITIALS,
     _MAYBE_INITIALS,
+    DEFAULT_THRESHOLD,
     NUMBERS_DIFFER_CAP,
     compare_names,
+    compare_prepared,
+    may_reach,
     prepare_name,
+    score_bound,
 )
 from duediligence.matching.index import COMMON_KEY, NameIndex
 from duediligence.sampledata.name_devset import build_devset
@@ -180,3 +186,36 @@ def test_devset_search_floor_and_ranking(devset_names: list[tuple[str, str]]) ->
         for floor in (0.5, 0.8):
             found = [(n.name, m.score) for n, m in index.search(name, schema, min_score=floor)]
             assert found == _plain(index, name, schema, floor)
+
+
+def test_score_bound_on_the_devset_pairs() -> None:
+    try:
+        pairs = build_devset()
+    except FileNotFoundError:
+        pytest.skip("real lists not found beside the repository")
+    left_out = 0
+    for pair in pairs:
+        left, right = prepare_name(pair.left, pair.schema), prepare_name(pair.right, pair.schema)
+        score = compare_prepared(left, right).score
+        assert score <= round(score_bound(left, right) + 1e-9, 4), (pair.left, pair.right)
+        for floor in (0.5, DEFAULT_THRESHOLD):
+            if not may_reach(left, right, floor):
+                left_out += 1
+                assert score < floor, (pair.left, pair.right, floor)
+    assert left_out > len(pairs) // 10  # the bound does leave pairs out
+
+
+def test_score_bound_hand_cases() -> None:
+    cases = [
+        ("John Smith", "John Brown", "Person"),  # one word shared: bound 0.5
+        ("HADDAD ADEL", "HADDADADEL", "Person"),  # written together
+        ("SIGMA TECH", "SIGMA TECHNOLOGIES", "Company"),
+        ("STAR 7", "STAR 8", "Company"),
+        ("Chan-o-cha Prayut", "ประยุทธ์ จันทร์โอชา", "Person"),
+    ]
+    for a, b, schema in cases:
+        left, right = prepare_name(a, schema), prepare_name(b, schema)
+        assert compare_prepared(left, right).score <= round(score_bound(left, right) + 1e-9, 4)
+    john = prepare_name("John Smith", "Person"), prepare_name("John Brown", "Person")
+    assert score_bound(*john) == 0.5 and not may_reach(*john, DEFAULT_THRESHOLD)
+    assert may_reach(*john, 0.0)
