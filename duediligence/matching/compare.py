@@ -224,6 +224,9 @@ class PreparedName:
     # Positions of the family-name words of a person written "FAMILY, Given" (as the lists
     # write them): a family name is never a mere extra name.
     family: frozenset[int] = frozenset()
+    # No word is compared by sound or consonants (Thai, Khmer, Arabic script): the cheap
+    # first-letter and length test of words written together applies to every word.
+    plain: bool = True
 
 
 class NameMatch:
@@ -551,6 +554,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
         legal,
         sum(t.weight for t in tokens),
         family,
+        not any(t.sound or t.skeleton for t in tokens),
     )
 
 
@@ -1109,25 +1113,26 @@ def _compound_similarity(parts: tuple[Token, ...], other: Token, together: str) 
     return sim
 
 
-def _compound_reach(split: Sequence[Token], joined: Sequence[Token]) -> tuple[set[int], set[int]]:
+def _compound_reach(split: PreparedName, joined: PreparedName) -> tuple[set[int], set[int]]:
     """Positions of ``split`` and of ``joined`` that :func:`_compounds` could explain: words of
     ``split`` next to another non-numeric word, and words of ``joined``, that pass its cheap
     test (same first letter, length within two of the two words together); every such
     position when a word is read by sound or consonants (Thai, Khmer, Arabic script), for
     which the test does not apply. A superset: the unexplained-word conditions are ignored."""
+    words, others = split.tokens, joined.tokens
     reach_split: set[int] = set()
     reach_joined: set[int] = set()
-    if len(split) < 2 or not joined:
+    if len(words) < 2 or not others:
         return reach_split, reach_joined
-    if any(t.sound or t.skeleton for t in split) or any(t.sound or t.skeleton for t in joined):
-        reach_split = {k for k, t in enumerate(split) if not t.numeric}
-        return reach_split, set(range(len(joined)))
-    for i in range(len(split) - 1):
-        a, b = split[i], split[i + 1]
+    if not (split.plain and joined.plain):
+        reach_split = {k for k, t in enumerate(words) if not t.numeric}
+        return reach_split, set(range(len(others)))
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
         if a.numeric or b.numeric:
             continue
         first, size = a.latin[0], len(a.latin) + len(b.latin)
-        for j, other in enumerate(joined):
+        for j, other in enumerate(others):
             if other.latin[0] == first and abs(len(other.latin) - size) <= 2:
                 reach_split.update((i, i + 1))
                 reach_joined.add(j)
@@ -1160,8 +1165,8 @@ def score_bound(left: PreparedName, right: PreparedName) -> float:
                 reach_l.add(i)
                 reach_r.add(j)
     if len(reach_l) < len(lt) or len(reach_r) < len(rt):
-        split_l, joined_r = _compound_reach(lt, rt)
-        split_r, joined_l = _compound_reach(rt, lt)
+        split_l, joined_r = _compound_reach(left, right)
+        split_r, joined_l = _compound_reach(right, left)
         reach_l |= split_l | joined_l
         reach_r |= split_r | joined_r
     cov_l = sum([lt[k].weight for k in reach_l]) / left.total_weight
