@@ -699,8 +699,8 @@ def decide_from_subject(
     """Decide an item whose source named its subject: screen the name against the clients."""
     found = [
         (indexed, m)
-        for indexed, m in index.search(subject_name, "Company")
-        if m.score >= threshold and indexed.record not in exclude
+        for indexed, m in index.search(subject_name, "Company", min_score=threshold)
+        if indexed.record not in exclude
     ]
     if not found:
         return Decision(LinkStatus.UNLINKED)
