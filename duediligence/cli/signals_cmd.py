@@ -30,8 +30,8 @@ def _review(signal_id: int, reason: str, as_user: str | None, confirm: bool) -> 
 
     with db_session() as session:
         signal = review_signal(
-            session,
-            signal_id,
+            session=session,
+            signal_id=signal_id,
             confirm=confirm,
             reason=reason,
             actor=acting_user(as_user, check=False),
@@ -130,7 +130,7 @@ def links(
     from duediligence.review.links import link_dict, links_to_review
 
     with db_session() as session:
-        views = [link_dict(s) for s in links_to_review(session, limit=limit)]
+        views = [link_dict(s) for s in links_to_review(session=session, limit=limit)]
     if as_json:
         print_json(views)
         return
@@ -179,7 +179,10 @@ def link_confirm(
 
     with db_session() as session:
         change = confirm_link(
-            session, signal_id, actor=acting_user(as_user, check=False), reason=reason
+            session=session,
+            signal_id=signal_id,
+            actor=acting_user(as_user, check=False),
+            reason=reason,
         )
         _report("link confirmed", change)
 
@@ -206,9 +209,9 @@ def link_relink(
 
     with db_session() as session:
         change = relink(
-            session,
-            signal_id,
-            client,
+            session=session,
+            signal_id=signal_id,
+            client_ref=client,
             party=party,
             reason=reason,
             actor=acting_user(as_user, check=False),
@@ -237,8 +240,8 @@ def link_reject(
 
     with db_session() as session:
         change = reject_link(
-            session,
-            signal_id,
+            session=session,
+            signal_id=signal_id,
             client_ref=client,
             reason=reason,
             actor=acting_user(as_user, check=False),

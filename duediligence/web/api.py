@@ -173,10 +173,10 @@ def _dataset_slug(name: str) -> str:
 
 
 def match_entities(
+    *,
     session: Session,
     dataset: str,
     body: EntityMatchQuery,
-    *,
     limit: int,
     threshold: float,
     cutoff: float,
@@ -196,7 +196,7 @@ def match_entities(
             f"no dataset {dataset!r}: use default or one of {', '.join(sorted(lists)) or '(none)'}"
         )
     only = None if dataset in ("default", "sanctions") else lists[dataset]
-    index = get_index(session)
+    index = get_index(session=session)
     responses: dict[str, EntityMatches] = {}
     for key, example in body.queries.items():
         schema = example.schema_
@@ -416,7 +416,9 @@ def match(
     `registrationNumber` …). A query without a usable name gets `status` 400 in its own
     response; the other queries still run.
     """
-    return match_entities(db, dataset, body, limit=limit, threshold=threshold, cutoff=cutoff)
+    return match_entities(
+        session=db, dataset=dataset, body=body, limit=limit, threshold=threshold, cutoff=cutoff
+    )
 
 
 @router.get(
@@ -431,8 +433,8 @@ def client_assessment(
     db: Session = Depends(get_db),
 ) -> AssessmentResponse:
     """The client's newest stored assessment: tier, probability, factors, rules, decisions."""
-    client = resolve_client(db, ref)
-    a = current_assessment(db, client_id=client.id)
+    client = resolve_client(session=db, ref=ref)
+    a = current_assessment(session=db, client_id=client.id)
     if a is None:
         raise NotFoundError(f"client {ref!r} has not been assessed")
     return AssessmentResponse(
@@ -451,10 +453,12 @@ def client_assessment(
         inputs_hash=a.inputs_hash,
         created_at=a.created_at,
         created_by=a.created_by,
-        decision_in_force=_decision_state(current_decision(db, client.id)),
-        decision_awaiting_confirmation=_decision_state(pending_decision(db, client.id)),
+        decision_in_force=_decision_state(current_decision(session=db, client_id=client.id)),
+        decision_awaiting_confirmation=_decision_state(
+            pending_decision(session=db, client_id=client.id)
+        ),
         pep=pep_summary(a.rule_hits or []),
-        edd_steps=[EddStep.model_validate(s) for s in edd_status(db, client.id)],
+        edd_steps=[EddStep.model_validate(s) for s in edd_status(session=db, client_ref=client.id)],
         report_url=f"/clients/{client.external_ref}/report.json",
     )
 
@@ -469,7 +473,7 @@ def list_alerts(
     db: Session = Depends(get_db),
 ) -> AlertList:
     """Pending watch-list matches, and high/prohibited clients without a decision."""
-    items, total = queries.alerts(db, limit=limit, offset=offset)
+    items, total = queries.alerts(session=db, limit=limit, offset=offset)
     return AlertList(
         total=TotalSpec(value=total, relation="eq"),
         limit=limit,

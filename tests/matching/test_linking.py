@@ -32,7 +32,7 @@ EVIDENCE_KEYS = {
 
 def _link(session: Session, *signals: Signal) -> None:
     session.commit()
-    link_signals(session, list(signals), actor="ann")
+    link_signals(session=session, signals=list(signals), actor="ann")
     session.commit()
 
 
@@ -201,7 +201,9 @@ def test_country_phrase_about_a_third_party_does_not_contradict(session: Session
     assert third_party.client_id == client.id
     assert not any("places it in" in r for r in third_party.link_evidence["reasons"])
     assert about_it.client_id is None
-    found = score_candidates(build_gazetteer(session), Document.of(about_it.title, about_it.text))
+    found = score_candidates(
+        build_gazetteer(session=session), Document.of(about_it.title, about_it.text)
+    )
     assert any(
         "places it in ES" in r and "the client is in DE" in r for r in found[0].evidence["reasons"]
     )
