@@ -692,7 +692,8 @@ def decide_from_subject(
     close = len(found) > 1 and found[0][1].score - found[1][1].score < SUBJECT_MARGIN
     if against is not None or close:
         reason = (
-            f"the item places its subject in {against[0]}, the client is in {best.country}"
+            f"the item places its subject in {against[0]} ('{against[1]}'), "
+            f"the client is in {best.country}"
             if against is not None
             else "several clients match the name"
         )

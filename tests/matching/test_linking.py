@@ -327,7 +327,10 @@ def test_signal_import_links_and_says_so(cli: Any, session: Session, tmp_path: P
     )
     result = cli("import", "signals", str(path))
     assert result.exit_code == 0, result.output
-    assert "news linked 1, ambiguous 0 (for review), unlinked 1" in result.output
+    assert (
+        "news linked 1, ambiguous 0 (for review), unlinked 1 — review them: "
+        "duediligence signals links"
+    ) in result.output
     session.expire_all()
     linked = session.scalars(select(Signal).where(Signal.client_id == client.id)).one()
     assert linked.link_status == LinkStatus.LINKED
