@@ -320,12 +320,12 @@ def bench_watchlists(queries: int) -> None:
         return
     engine, folder = fresh_sqlite("lists.db")
     with session_scope(engine) as session:
-        import_watchlist(session, ofac, fmt="ofac")
-        import_watchlist(session, un, fmt="un")
+        import_watchlist(session=session, path=ofac, fmt="ofac")
+        import_watchlist(session=session, path=un, fmt="un")
     prepare_name.cache_clear()
     with session_scope(engine) as session:
         t = time.perf_counter()
-        index = build_index(session)
+        index = build_index(session=session)
         built = time.perf_counter() - t
         report(
             f"OFAC 2021 + UN: {len(index.records):,} entities, {len(index.names):,} names; "
@@ -339,14 +339,14 @@ def bench_watchlists(queries: int) -> None:
         ]
         rng.shuffle(mix)
         t = time.perf_counter()
-        get_index(session)  # the first screen() of a process builds and caches the index
+        get_index(session=session)  # the first screen() of a process builds and caches the index
         report(f"  first screen() call (builds the cached index): {time.perf_counter() - t:.2f} s")
         prepare_name.cache_clear()  # queries are new names: analysis included in the timing
         api, direct, api_cpu, direct_cpu = [], [], [], []
         hits = 0
         for name, schema in mix:
             t, c = time.perf_counter(), time.thread_time()
-            found = screen(session, name, schema=schema)
+            found = screen(session=session, name=name, schema=schema)
             api.append((time.perf_counter() - t) * 1000)
             api_cpu.append((time.thread_time() - c) * 1000)
             hits += bool(found)
@@ -378,7 +378,7 @@ def bench_watchlists(queries: int) -> None:
                 writer.writerow([k, name, schema])
         prepare_name.cache_clear()
         t = time.perf_counter()
-        result = screen_batch(session, batch_file, folder / "hits.csv")
+        result = screen_batch(session=session, queries=batch_file, output=folder / "hits.csv")
         elapsed = time.perf_counter() - t
         report(
             f"  batch: {result.queries:,} queries, {result.hits:,} hits in {elapsed:.2f} s = "
