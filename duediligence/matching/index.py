@@ -270,7 +270,9 @@ class NameIndex:
                 near.add(variant)
             near.update(deletions.get(variant, ()))
         found = []
-        for other in near:
+        # Sorted: a set's order follows the string hash seed, and key order decides the order
+        # of candidates that tie, so the same query would get other candidates per process.
+        for other in sorted(near):
             sim = OSA.normalized_similarity(word, other)
             if sim >= MIN_TOKEN_SIMILARITY and other != word:
                 found.append(("f:" + other, TYPO_KEY_WEIGHT * sim))
