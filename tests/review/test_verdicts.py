@@ -22,7 +22,9 @@ def test_review_signal_records_exactly_one_event(session: Session) -> None:
     signal = make_signal(session, client)
     make_reviewer(session, "rita")
     before = _events(session)
-    review_signal(session, signal.id, confirm=False, reason=" not about them ", actor="rita")
+    review_signal(
+        session=session, signal_id=signal.id, confirm=False, reason=" not about them ", actor="rita"
+    )
     assert signal.review_status == ReviewStatus.DISMISSED and signal.reviewed_by == "rita"
     assert signal.review_reason == "not about them" and signal.reviewed_at is not None
     assert _events(session) == before + 1
@@ -33,11 +35,13 @@ def test_review_signal_records_exactly_one_event(session: Session) -> None:
     assert event.after == {"review_status": "dismissed", "reason": "not about them"}
     assert event.client_id == client.id
     with pytest.raises(ConflictError, match="already dismissed"):
-        review_signal(session, signal.id, confirm=False, reason="again", actor="rita")
+        review_signal(
+            session=session, signal_id=signal.id, confirm=False, reason="again", actor="rita"
+        )
     with pytest.raises(InputError):
-        review_signal(session, signal.id, confirm=True, reason="  ", actor="rita")
+        review_signal(session=session, signal_id=signal.id, confirm=True, reason="  ", actor="rita")
     with pytest.raises(NotFoundError, match="no signal 999999"):
-        review_signal(session, 999_999, confirm=True, reason="x", actor="rita")
+        review_signal(session=session, signal_id=999_999, confirm=True, reason="x", actor="rita")
     assert _events(session) == before + 1
 
 
@@ -59,23 +63,29 @@ def test_the_sanction_signal_of_a_match_follows_the_match_not_a_signal_verdict(
     client = make_client(session, name="Nordlys Analytics AS", country="NO")
     make_party(session, client, name="Gennady Timchenko", kind=PartyKind.PERSON)
     session.commit()
-    screen_clients(session, actor="system", client_ids=[client.id])
+    screen_clients(session=session, actor="system", client_ids=[client.id])
     reviewer = make_reviewer(session, "rita")
     match = session.scalars(select(ScreeningMatch)).one()
-    verdict = decide_match(session, match.id, confirm=True, reason="same DOB", actor=reviewer)
+    verdict = decide_match(
+        session=session, match_id=match.id, confirm=True, reason="same DOB", actor=reviewer
+    )
     signal = verdict.signal
     assert signal is not None and signal.screening_match_id == match.id
     before = _events(session)
     for confirm in (False, True):
         with pytest.raises(ConflictError, match=f"review the match instead.*dismiss {match.id}"):
-            review_signal(session, signal.id, confirm=confirm, reason="x", actor="rita")
+            review_signal(
+                session=session, signal_id=signal.id, confirm=confirm, reason="x", actor="rita"
+            )
     assert signal.review_status == ReviewStatus.CONFIRMED and _events(session) == before
     how = describe_link(signal)
     assert how == f"from screening match {match.id} (confirmed by rita)"
     assert "link not reviewed" not in how and "by name" not in how
     assert link_dict(signal)["match"] == match.id
     # The match's own verdict still moves the signal with it.
-    decide_match(session, match.id, confirm=False, reason="other man", actor=reviewer)
+    decide_match(
+        session=session, match_id=match.id, confirm=False, reason="other man", actor=reviewer
+    )
     assert signal.review_status == ReviewStatus.DISMISSED
     assert describe_link(signal) == f"from screening match {match.id} (dismissed by rita)"
     plain = make_signal(session, client)

@@ -37,11 +37,13 @@ def test_a_match_sanction_signal_is_reviewed_through_its_match(
         news = make_signal(session, client)
         session.flush()
         news_id = news.id
-        screen_clients(session, actor="system", client_ids=[client.id])
+        screen_clients(session=session, actor="system", client_ids=[client.id])
         match = session.scalars(
             select(ScreeningMatch).where(ScreeningMatch.client_id == client.id)
         ).one()
-        verdict = decide_match(session, match.id, confirm=True, reason="same man", actor="rita")
+        verdict = decide_match(
+            session=session, match_id=match.id, confirm=True, reason="same man", actor="rita"
+        )
         assert verdict.signal is not None
         match_id, signal_id = match.id, verdict.signal.id
     rita, csrf = as_user("rita")
