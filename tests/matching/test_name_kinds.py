@@ -361,6 +361,25 @@ def test_arabic_joined_words_do_not_match_another_name() -> None:
     assert result.score < DEFAULT_THRESHOLD, result.explanation
 
 
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        # عزت is z-t: with z read as d (ض / ظ) and t as d it would fold into one "d", the
+        # whole skeleton of Dawood (d-w-d, w a vowel letter) or of "Zied" (z-y-d, read z-d).
+        ("عزت ابراهيم الدوري", "IBRAHIM, Dawood"),
+        ("عزت ابراهيم الدوري", "DAWOOD IBRAHIM KASKAR"),
+    ],
+)
+def test_arabic_consonants_that_fold_into_one_do_not_match(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
+    assert result.score < DEFAULT_THRESHOLD, result.explanation
+
+
+def test_arabic_name_with_a_z_still_matches_its_romanisation() -> None:
+    result = compare_names("عزت ابراهيم الدوري", "AL-DURI, Izzat Ibrahim", "Person")
+    assert result.score >= DEFAULT_THRESHOLD, result.explanation
+
+
 # --------------------------------------------------------------------------- aliases
 
 
