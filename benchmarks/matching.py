@@ -8,7 +8,7 @@ DEFAULT_THRESHOLD; compare_names median <= 20 us/pair and >= 10x faster than Log
 against OFAC + UN p50 <= 2 ms, p99 <= 20 ms; against 1M names p50 <= 20 ms, index build <= 60 s,
 index memory <= 2 GB.
 
-The name pairs are the OFAC-derived development set (duediligence.sampledata.name_pairs),
+The name pairs are the OFAC-derived development set (sampledata.name_pairs),
 generated at run time from ../shared/data/watchlists; nothing here reads any other pair set.
 """
 
@@ -37,7 +37,7 @@ from duediligence.matching import DEFAULT_THRESHOLD, compare_names, screen
 from duediligence.matching.compare import _token, prepare_name
 from duediligence.matching.index import NameIndex, _token_keys
 from duediligence.matching.screening import build_index, get_index, screen_batch, screen_with
-from duediligence.sampledata.name_devset import KINDS, DevPair, build_devset
+from sampledata.name_devset import KINDS, DevPair, build_devset
 
 # yente's default match threshold for LogicV2 scores.
 LOGIC_V2_THRESHOLD = 0.7
