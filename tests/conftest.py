@@ -164,20 +164,57 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callabl
     db_session.dispose_engines()
 
 
+@functools.cache
+def _migration_scripts() -> Any:
+    """Alembic's view of the migration scripts (read once per test process)."""
+    from alembic.script import ScriptDirectory
+
+    from duediligence.db.migrate import migrations_dir
+
+    return ScriptDirectory(str(migrations_dir()))
+
+
+def stamp_head(engine: Engine) -> None:
+    """Record the newest migration in ``engine``'s database, as ``alembic stamp head`` does
+    (Alembic's own ``MigrationContext.stamp``, without loading ``env.py`` and re-reading the
+    scripts for every test)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.begin() as conn:
+        MigrationContext.configure(conn).stamp(_migration_scripts(), "head")
+
+
 @pytest.fixture
 def cli(engine: Engine, db_url: str, cli_env: Callable[[str], None]) -> Callable[..., Any]:
     """Run the CLI against the test database: ``cli("clients", "list", "--json")``."""
     from duediligence.cli.app import app
 
     cli_env(db_url)
-    from alembic import command
-    from duediligence.db.migrate import alembic_config
-
     # Models were created with create_all; stamp head so require_current() accepts them.
-    command.stamp(alembic_config(engine), "head")
+    stamp_head(engine)
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None) -> Any:
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return run
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the modules that hold a long test (marked ``slow``) first, each module still whole.
+
+    With ``-n 2`` a long test that starts near the end keeps one worker busy after the other
+    has run out of work (the wheel and browser tests are collected last); started first, the
+    short tests fill in around them and both workers finish together. Modules stay whole so a
+    module-scoped fixture is still built once per module.
+    """
+
+    def module_of(item: pytest.Item) -> Any:
+        node: Any = item
+        while node is not None and not isinstance(node, pytest.Module):
+            node = node.parent
+        return node
+
+    slow = {module_of(item) for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: module_of(item) not in slow)
