@@ -246,7 +246,12 @@ def _report(
     if result.rejects_path:
         out.print(f"rejects report: {result.rejects_path}", highlight=False)
     if linked is not None:
-        out.print(linked.summary(), highlight=False)
+        review = (
+            " — review them: duediligence signals links"
+            if linked.linked or linked.ambiguous
+            else ""
+        )
+        out.print(linked.summary() + review, highlight=False)
     if classified is not None:
         if classified["model_version"]:
             if "classified" in classified:

@@ -132,6 +132,11 @@ def clients(
         f"screened {result.subjects} names: {result.new_matches} new matches, "
         f"{result.reopened} re-opened, {result.kept_dismissed} stay dismissed; "
         f"{linked.summary()}"
+        + (
+            " — review them: duediligence signals links"
+            if linked.linked or linked.ambiguous
+            else ""
+        )
     )
 
 

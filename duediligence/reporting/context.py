@@ -35,7 +35,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from duediligence import __version__
 from duediligence.db.enums import AssessmentState, DecisionStatus, LinkStatus, Tier
@@ -345,6 +345,7 @@ def load_client_sources(session: Session, assessment: Assessment) -> ClientSourc
     ).all()
     signals = session.scalars(
         select(Signal)
+        .options(selectinload(Signal.link_party))  # the parties linked through, in one query
         .where(
             Signal.client_id == client.id,
             Signal.published_at <= assessment.as_of,

@@ -20,7 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from duediligence import __version__
 from duediligence.accounts.acting import authenticate
@@ -64,7 +64,9 @@ from duediligence.review.links import (
     link_dict,
     links_to_review,
     reject_link,
+    rejected_links,
     relink,
+    unreject_link,
 )
 from duediligence.review.verdicts import Row, decide_match, review_signal
 from duediligence.risk.assess import assess_client
@@ -429,6 +431,7 @@ def client_page(
     ).all()
     signals = db.scalars(
         select(Signal)
+        .options(selectinload(Signal.link_party))  # one query for every party-linked signal
         .where(Signal.client_id == client.id)
         .order_by(Signal.published_at.desc(), Signal.id.desc())
     ).all()
@@ -517,7 +520,7 @@ def signal_decision(
 def link_decision(
     request: Request,
     signal_id: int,
-    action: str = Form(..., pattern="^(confirm|relink|reject)$"),
+    action: str = Form(..., pattern="^(confirm|relink|reject|unreject)$"),
     reason: str = Form("", max_length=2000),
     client: str = Form("", max_length=64),
     party: str = Form("", max_length=300),
@@ -525,8 +528,9 @@ def link_decision(
     user: User = Depends(SIGNAL_REVIEWERS),
     db: Session = Depends(get_db),
 ) -> Response:
-    """Confirm, re-link (to ``client``, optionally through ``party``) or reject (the linked
-    client, or the candidate ``client``) a signal's link; back to ``back``."""
+    """Confirm, re-link (to ``client``, optionally through ``party``), reject (the linked
+    client, or the candidate ``client``) a signal's link, or withdraw the rejection of
+    ``client`` (``unreject``: the linker runs on the signal again); back to ``back``."""
     if action == "confirm":
         change = confirm_link(db, signal_id, actor=user.username, reason=reason)
     elif action == "relink":
@@ -540,9 +544,17 @@ def link_decision(
             reason=reason,
             actor=user.username,
         )
-    else:
+    elif action == "reject":
         change = reject_link(
             db, signal_id, client_ref=client.strip() or None, reason=reason, actor=user.username
+        )
+    else:
+        change = unreject_link(
+            session=db,
+            signal_id=signal_id,
+            client_ref=client.strip() or None,
+            reason=reason,
+            actor=user.username,
         )
     signal = change.signal
     where = (
@@ -550,7 +562,12 @@ def link_decision(
         if signal.client is not None
         else f"now {signal.link_status.value}"
     )
-    verbs = {"confirm": "link confirmed", "relink": "re-linked", "reject": "link rejected"}
+    verbs = {
+        "confirm": "link confirmed",
+        "relink": "re-linked",
+        "reject": f"link to {change.rejected_client} rejected",
+        "unreject": f"rejection of {change.rejected_client} withdrawn",
+    }
     reassessed = "".join(
         f"; {a.client.external_ref} re-assessed: "
         f"{headline(a.tier, a.state, a.probability, a.rule_hits)}"
@@ -565,9 +582,13 @@ def links_page(
     request: Request, user: User = Depends(QUEUE_READERS), db: Session = Depends(get_db)
 ) -> Response:
     """News links awaiting a reviewer: ambiguous ones with their candidates, and links the
-    linker made that nobody confirmed yet, each with its evidence."""
+    linker made that nobody confirmed yet, each with its evidence; then the 100 newest
+    rejected links (a reviewer may withdraw one made in error)."""
     return render(
-        request, "web/links.html", links=[link_dict(s) for s in links_to_review(db, limit=500)]
+        request,
+        "web/links.html",
+        links=[link_dict(s) for s in links_to_review(db, limit=500)],
+        rejected=rejected_links(session=db, limit=100),
     )
 
 

@@ -19,7 +19,9 @@ from duediligence.review.links import (
     link_dict,
     links_to_review,
     reject_link,
+    rejected_links,
     relink,
+    unreject_link,
 )
 from tests.factories import make_client, make_party, make_signal
 from tests.review.conftest import event_count, last_events
@@ -248,3 +250,90 @@ def test_ambiguous_links_come_first_then_the_oldest(session: Session) -> None:
     old_ambiguous = _ambiguous(session, a, b, published_at=date(2015, 1, 1))
     order = [s.id for s in links_to_review(session)]
     assert order == [old_ambiguous.id, new_ambiguous.id, old_link.id, new_link.id]
+
+
+def test_a_rejection_made_in_error_is_withdrawn_and_the_linker_links_again(
+    session: Session, people: dict[str, str]
+) -> None:
+    client = make_client(session, name="Meridian Shipping Company")
+    other = make_client(session, name="Vega Freight")
+    signal = make_signal(
+        session,
+        None,
+        title="Meridian Shipping Company charged with smuggling",
+        text="Prosecutors charged Meridian Shipping Company on Monday.",
+    )
+    assert link_signals(session, [signal], actor="system").linked == 1
+    reject_link(session, signal.id, actor="rita", reason="clicked the wrong row")
+    assert signal.client_id is None
+    (listed,) = rejected_links(session=session)
+    assert (listed.signal, listed.rejected_client, listed.rejected_by) == (
+        signal.id,
+        client.external_ref,
+        "rita",
+    )
+    assert listed.reason == "clicked the wrong row" and listed.status == "unlinked"
+    with pytest.raises(PermissionDenied):
+        unreject_link(session=session, signal_id=signal.id, actor="ana", reason="mistake")
+    with pytest.raises(InputError, match="reason"):
+        unreject_link(session=session, signal_id=signal.id, actor="sam", reason=" ")
+    with pytest.raises(ConflictError, match=f"no reviewer rejected {other.external_ref}"):
+        unreject_link(
+            session=session,
+            signal_id=signal.id,
+            actor="sam",
+            reason="mistake",
+            client_ref=other.external_ref,
+        )
+    before = event_count(session)
+    done = unreject_link(
+        session=session, signal_id=signal.id, actor="sam", reason="rita clicked the wrong row"
+    )
+    # the rejection is gone and the linker linked it again at once (awaiting confirmation)
+    assert session.scalars(select(SignalLinkRejection)).all() == []
+    assert rejected_links(session=session) == []
+    assert done.signal.client_id == client.id and signal.link_status == LinkStatus.LINKED
+    assert signal.link_reviewed_by is None and signal in links_to_review(session)
+    assert signal.link_evidence is not None and signal.link_evidence["where"] == "headline"
+    assert [a.client_id for a in done.assessments] == [client.id]
+    actions = [e.action for e in last_events(session, event_count(session) - before)]
+    assert actions == ["signal.link_unrejected", "signal.linked", "assessment.created"]
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "signal.link_unrejected")
+    ).one()
+    assert event.actor == "sam" and event.client_id == client.id
+    assert event.before is not None and event.after is not None
+    assert event.before["rejection"]["rejected_by"] == "rita"
+    assert event.before["rejection"]["reason"] == "clicked the wrong row"
+    assert event.after["reason"] == "rita clicked the wrong row"
+    assert event.after["unrejected_client"] == client.external_ref
+    with pytest.raises(InputError, match="has no rejected link"):
+        unreject_link(session=session, signal_id=signal.id, actor="sam", reason="again")
+
+
+def test_withdrawing_one_of_several_rejections_names_the_client(
+    session: Session, people: dict[str, str]
+) -> None:
+    a = make_client(session, name="Orion Freight")
+    b = make_client(session, name="Orion Freight Group")
+    c = make_client(session, name="Orion Freight Lines")
+    signal = _ambiguous(session, a, b, c)
+    reject_link(session, signal.id, actor="rita", reason="x", client_ref=a.external_ref)
+    reject_link(session, signal.id, actor="rita", reason="y", client_ref=b.external_ref)
+    relink(session, signal.id, c.external_ref, actor="rita", reason="their logo")
+    with pytest.raises(InputError, match=f"rejected links to {a.external_ref}, {b.external_ref}"):
+        unreject_link(session=session, signal_id=signal.id, actor="sam", reason="mistake")
+    done = unreject_link(
+        session=session,
+        signal_id=signal.id,
+        actor="sam",
+        reason="a was struck out by mistake",
+        client_ref=a.external_ref,
+    )
+    # linked to c by a reviewer meanwhile: the link stays, only the rejection of a goes
+    assert done.signal.client_id == c.id and signal.link_reviewed_by == "rita"
+    assert done.assessments == []  # no client's record changed
+    assert [r.rejected_client for r in rejected_links(session=session)] == [b.external_ref]
+    assert [r.client for r in rejected_links(session=session)] == [c.external_ref]
+    with pytest.raises(NotFoundError):
+        unreject_link(session=session, signal_id=999_999, actor="sam", reason="x")

@@ -52,6 +52,7 @@ POLICY: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/audit"): AUDIT,
     ("POST", "/api/match/{dataset}"): ALL,
     ("GET", "/api/clients/{ref}/assessment"): ALL,
+    ("GET", "/api/clients/{ref}/signals"): ALL,
     ("GET", "/api/alerts"): ALL,
     ("GET", "/api/openapi.json"): ALL,
     ("GET", "/api/docs"): ALL,
