@@ -31,8 +31,8 @@ def _review(signal_id: int, reason: str, as_user: str | None, confirm: bool) -> 
 
     with db_session() as session:
         signal = review_signal(
-            session,
-            signal_id,
+            session=session,
+            signal_id=signal_id,
             confirm=confirm,
             reason=reason,
             actor=acting_user(as_user, check=False),
@@ -172,7 +172,7 @@ def links(
     from duediligence.review.links import count_links_to_review, link_dict, links_to_review
 
     with db_session() as session:
-        views = [link_dict(s) for s in links_to_review(session, limit=limit)]
+        views = [link_dict(s) for s in links_to_review(session=session, limit=limit)]
         total = count_links_to_review(session=session)
     if as_json:
         print_json(views)
@@ -264,7 +264,10 @@ def link_confirm(
 
     with db_session() as session:
         change = confirm_link(
-            session, signal_id, actor=acting_user(as_user, check=False), reason=reason
+            session=session,
+            signal_id=signal_id,
+            actor=acting_user(as_user, check=False),
+            reason=reason,
         )
         _report("link confirmed", change)
 
@@ -291,9 +294,9 @@ def link_relink(
 
     with db_session() as session:
         change = relink(
-            session,
-            signal_id,
-            client,
+            session=session,
+            signal_id=signal_id,
+            client_ref=client,
             party=party,
             reason=reason,
             actor=acting_user(as_user, check=False),
@@ -322,8 +325,8 @@ def link_reject(
 
     with db_session() as session:
         change = reject_link(
-            session,
-            signal_id,
+            session=session,
+            signal_id=signal_id,
             client_ref=client,
             reason=reason,
             actor=acting_user(as_user, check=False),

@@ -248,7 +248,7 @@ def _industry_words() -> dict[str, frozenset[str]]:
     }
 
 
-def build_gazetteer(session: Session) -> Gazetteer:
+def build_gazetteer(*, session: Session) -> Gazetteer:
     """The gazetteer of every client (name, aliases) and party (owner, director, officer) held.
 
     Reads columns, not ORM objects, so a roster of 100,000 clients loads in seconds."""
@@ -699,8 +699,8 @@ def decide_from_subject(
     """Decide an item whose source named its subject: screen the name against the clients."""
     found = [
         (indexed, m)
-        for indexed, m in index.search(subject_name, "Company")
-        if m.score >= threshold and indexed.record not in exclude
+        for indexed, m in index.search(subject_name, "Company", min_score=threshold)
+        if indexed.record not in exclude
     ]
     if not found:
         return Decision(LinkStatus.UNLINKED)
@@ -789,9 +789,9 @@ def _subject_index(gazetteer: Gazetteer) -> NameIndex:
 
 
 def link_signals(
+    *,
     session: Session,
     signals: Sequence[Signal] | None = None,
-    *,
     actor: str | None,
     threshold: float = DEFAULT_THRESHOLD,
     signal_ids: Sequence[int] | None = None,
@@ -822,7 +822,7 @@ def link_signals(
     result = LinkResult()
     if not ids:
         return result
-    gazetteer = build_gazetteer(session)
+    gazetteer = build_gazetteer(session=session)
     if not gazetteer.clients:
         result.unlinked = len(ids)
         return result
@@ -881,8 +881,8 @@ def link_signals(
             updates.append(row)
         for keys in {tuple(r) for r in updates}:  # one bulk UPDATE per shape of row
             session.execute(update(Signal), [r for r in updates if tuple(r) == keys])
-        record_events(session, actor=actor, events=events)
-    _expire_loaded(session, set(ids))
+        record_events(session=session, actor=actor, events=events)
+    _expire_loaded(session=session, ids=set(ids))
     session.flush()
     return result
 
@@ -906,7 +906,7 @@ def _event(signal_id: int, decision: Decision) -> PendingEvent:
     )
 
 
-def _expire_loaded(session: Session, ids: set[int]) -> None:
+def _expire_loaded(*, session: Session, ids: set[int]) -> None:
     """Signals of ``ids`` already loaded in the session read the new values on next access."""
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Signal) and obj.id in ids:

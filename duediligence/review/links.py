@@ -174,7 +174,7 @@ _AWAITING_REVIEW = (
 )
 
 
-def links_to_review(session: Session, *, limit: int | None = None) -> list[Signal]:
+def links_to_review(*, session: Session, limit: int | None = None) -> list[Signal]:
     """Signals whose link awaits a reviewer: ambiguous ones first (nothing is linked until a
     reviewer picks a client), then ones the linker linked that no reviewer confirmed yet; oldest
     publication first within each. The clients and parties the signals are linked to are loaded
@@ -201,7 +201,7 @@ def count_links_to_review(*, session: Session) -> int:
     )
 
 
-def rejected_client_ids(session: Session, signal_id: int) -> set[int]:
+def rejected_client_ids(*, session: Session, signal_id: int) -> set[int]:
     """The clients reviewers rejected as the subject of signal ``signal_id``."""
     return set(
         session.scalars(
@@ -224,7 +224,7 @@ class LinkChange:
     rejected_client: str | None = None  # reject_link / unreject_link: the client concerned
 
 
-def _signal(session: Session, signal_id: int) -> Signal:
+def _signal(*, session: Session, signal_id: int) -> Signal:
     signal = session.get(Signal, signal_id)
     if signal is None:
         raise NotFoundError(f"no signal {signal_id}")
@@ -242,17 +242,17 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
     return text
 
 
-def _reassess(session: Session, client_ids: list[int | None], actor: str) -> list[Assessment]:
+def _reassess(*, session: Session, client_ids: list[int | None], actor: str) -> list[Assessment]:
     """Re-assess each client (once, in order) whose record a link change altered."""
     from duediligence.risk.assess import assess_client
 
     done = []
     for client_id in dict.fromkeys(c for c in client_ids if c is not None):
-        done.append(assess_client(session, client_id, actor=actor))
+        done.append(assess_client(session=session, client=client_id, actor=actor))
     return done
 
 
-def _reread_role(session: Session, signal: Signal, actor: str) -> None:
+def _reread_role(*, session: Session, signal: Signal, actor: str) -> None:
     """Forget the classifier's reading of the previous client's role in the signal and read it
     again for the new client when an adverse-media model is active."""
     from duediligence.signals.annotate import classify_signal_ids
@@ -262,13 +262,14 @@ def _reread_role(session: Session, signal: Signal, actor: str) -> None:
     if signal.client_id is None or signal.model_version is None:
         return
     try:
-        classify_signal_ids(session, [signal.id], actor=actor)
+        classify_signal_ids(session=session, signal_ids=[signal.id], actor=actor)
     except (NotFoundError, ConfigError) as exc:
         log.info("signal %s: role not re-read (%s); the next classify run reads it", signal.id, exc)
     session.refresh(signal)
 
 
 def _audit(
+    *,
     session: Session,
     signal: Signal,
     action: str,
@@ -280,7 +281,7 @@ def _audit(
     session.flush()
     session.refresh(signal, ["client", "link_party"])
     record_event(
-        session,
+        session=session,
         actor=actor,
         action=f"signal.{action}",
         object_type="signal",
@@ -292,7 +293,7 @@ def _audit(
 
 
 def confirm_link(
-    session: Session, signal_id: int, *, actor: str | None, reason: str | None = None
+    *, session: Session, signal_id: int, actor: str | None, reason: str | None = None
 ) -> LinkChange:
     """A reviewer confirms a signal's link to its client (and the party it went through).
 
@@ -302,8 +303,8 @@ def confirm_link(
     signal is not linked to a client (an ambiguous one is resolved with :func:`relink`) or its
     link is already confirmed. Nothing is re-assessed: the record does not change.
     """
-    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
-    signal = _signal(session, signal_id)
+    user = require_permission(session=session, username=actor, permission=Permission.REVIEW_SIGNAL)
+    signal = _signal(session=session, signal_id=signal_id)
     if signal.client_id is None:
         what = (
             "ambiguous: re-link it to one of its candidates"
@@ -319,12 +320,12 @@ def confirm_link(
     signal.link_reviewed_by = user.username
     signal.link_reviewed_at = utcnow()
     _audit(
-        session,
-        signal,
-        "link_confirmed",
-        user.username,
-        before,
-        signal.client_id,
+        session=session,
+        signal=signal,
+        action="link_confirmed",
+        actor=user.username,
+        before=before,
+        client_id=signal.client_id,
         reason=_reason(reason, required=False),
         how=describe_link(signal),
     )
@@ -332,10 +333,10 @@ def confirm_link(
 
 
 def relink(
+    *,
     session: Session,
     signal_id: int,
     client_ref: str | int,
-    *,
     actor: str | None,
     reason: str,
     party: str | int | None = None,
@@ -351,13 +352,15 @@ def relink(
     :class:`ConflictError` when the signal is already linked exactly so;
     :class:`PermissionDenied` unless ``actor`` is an active reviewer.
     """
-    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
+    user = require_permission(session=session, username=actor, permission=Permission.REVIEW_SIGNAL)
     text = _reason(reason, required=True)
-    signal = _signal(session, signal_id)
-    client = resolve_client(session, client_ref)
-    target_party = _party(session, client, party) if party is not None else None
+    signal = _signal(session=session, signal_id=signal_id)
+    client = resolve_client(session=session, ref=client_ref)
+    target_party = (
+        _party(session=session, client=client, party=party) if party is not None else None
+    )
     party_id = target_party.id if target_party is not None else None
-    if client.id in rejected_client_ids(session, signal.id):
+    if client.id in rejected_client_ids(session=session, signal_id=signal.id):
         raise InputError(
             f"a reviewer rejected {client.external_ref} as the subject of signal {signal_id}; "
             "withdraw the rejection first (signals link unreject)"
@@ -381,24 +384,26 @@ def relink(
         _clear_verdict(signal)
     session.flush()
     if previous != client.id:
-        _reread_role(session, signal, user.username)
+        _reread_role(session=session, signal=signal, actor=user.username)
     _audit(
-        session,
-        signal,
-        "relinked",
-        user.username,
-        before,
-        client.id,
+        session=session,
+        signal=signal,
+        action="relinked",
+        actor=user.username,
+        before=before,
+        client_id=client.id,
         reason=text,
         previous_client_id=previous,
     )
-    return LinkChange(signal, _reassess(session, [previous, client.id], user.username))
+    return LinkChange(
+        signal, _reassess(session=session, client_ids=[previous, client.id], actor=user.username)
+    )
 
 
 def reject_link(
+    *,
     session: Session,
     signal_id: int,
-    *,
     actor: str | None,
     reason: str,
     client_ref: str | int | None = None,
@@ -414,16 +419,16 @@ def reject_link(
     :class:`InputError` for a blank reason, or no client to reject; :class:`ConflictError` when
     that link was rejected already; :class:`PermissionDenied` unless ``actor`` is a reviewer.
     """
-    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
+    user = require_permission(session=session, username=actor, permission=Permission.REVIEW_SIGNAL)
     text = _reason(reason, required=True)
-    signal = _signal(session, signal_id)
+    signal = _signal(session=session, signal_id=signal_id)
     ref: str | int | None = client_ref if client_ref is not None else signal.client_id
     if ref is None:
         raise InputError(
             f"signal {signal_id} is not linked to a client: name the candidate to reject"
         )
-    client = resolve_client(session, ref)
-    rejected = rejected_client_ids(session, signal.id)
+    client = resolve_client(session=session, ref=ref)
+    rejected = rejected_client_ids(session=session, signal_id=signal.id)
     if client.id in rejected:
         raise ConflictError(
             f"the link of signal {signal_id} to {client.external_ref} was rejected already"
@@ -467,17 +472,19 @@ def reject_link(
             signal.link_status = LinkStatus.UNLINKED
             signal.link_candidates = None
     _audit(
-        session,
-        signal,
-        "link_rejected",
-        user.username,
-        before,
-        client.id,
+        session=session,
+        signal=signal,
+        action="link_rejected",
+        actor=user.username,
+        before=before,
+        client_id=client.id,
         reason=text,
         rejected_client=client.external_ref,
     )
     return LinkChange(
-        signal, _reassess(session, [left], user.username), rejected_client=client.external_ref
+        signal,
+        _reassess(session=session, client_ids=[left], actor=user.username),
+        rejected_client=client.external_ref,
     )
 
 
@@ -509,9 +516,9 @@ def unreject_link(
     """
     from duediligence.matching.linking import link_signals
 
-    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
+    user = require_permission(session=session, username=actor, permission=Permission.REVIEW_SIGNAL)
     text = _reason(reason, required=True)
-    signal = _signal(session, signal_id)
+    signal = _signal(session=session, signal_id=signal_id)
     rows = list(
         session.scalars(
             select(SignalLinkRejection)
@@ -521,7 +528,7 @@ def unreject_link(
     )
     if client_ref is None:
         if len(rows) != 1:
-            refs = _refs(session, [r.client_id for r in rows])
+            refs = _refs(session=session, client_ids=[r.client_id for r in rows])
             raise InputError(
                 f"signal {signal_id} has no rejected link"
                 if not rows
@@ -530,7 +537,7 @@ def unreject_link(
         client = session.get(Client, rows[0].client_id)
         assert client is not None
     else:
-        client = resolve_client(session, client_ref)
+        client = resolve_client(session=session, ref=client_ref)
     rejection = next((r for r in rows if r.client_id == client.id), None)
     if rejection is None:
         raise ConflictError(
@@ -548,25 +555,27 @@ def unreject_link(
     session.delete(rejection)
     session.flush()
     _audit(
-        session,
-        signal,
-        "link_unrejected",
-        user.username,
-        before,
-        client.id,
+        session=session,
+        signal=signal,
+        action="link_unrejected",
+        actor=user.username,
+        before=before,
+        client_id=client.id,
         reason=text,
         unrejected_client=client.external_ref,
     )
     linked: int | None = None
     if signal.client_id is None:
-        link_signals(session, signal_ids=[signal.id], actor=user.username)
+        link_signals(session=session, signal_ids=[signal.id], actor=user.username)
         session.refresh(signal)
         linked = signal.client_id
         if linked is not None:
-            _reread_role(session, signal, user.username)
+            _reread_role(session=session, signal=signal, actor=user.username)
     session.refresh(signal, ["client", "link_party"])
     return LinkChange(
-        signal, _reassess(session, [linked], user.username), rejected_client=client.external_ref
+        signal,
+        _reassess(session=session, client_ids=[linked], actor=user.username),
+        rejected_client=client.external_ref,
     )
 
 
@@ -621,14 +630,14 @@ def rejected_links(
     ]
 
 
-def _refs(session: Session, client_ids: list[int]) -> list[str]:
+def _refs(*, session: Session, client_ids: list[int]) -> list[str]:
     """The external references of ``client_ids``, in that order."""
     query = select(Client.id, Client.external_ref).where(Client.id.in_(client_ids))
     refs = {client_id: ref for client_id, ref in session.execute(query)}
     return [refs[c] for c in client_ids if c in refs]
 
 
-def _party(session: Session, client: Client, party: str | int) -> Party:
+def _party(*, session: Session, client: Client, party: str | int) -> Party:
     """One of ``client``'s parties by id or exact name (case-insensitive)."""
     parties = list(session.scalars(select(Party).where(Party.client_id == client.id)))
     for p in parties:

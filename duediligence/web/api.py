@@ -174,10 +174,10 @@ def _dataset_slug(name: str) -> str:
 
 
 def match_entities(
+    *,
     session: Session,
     dataset: str,
     body: EntityMatchQuery,
-    *,
     limit: int,
     threshold: float,
     cutoff: float,
@@ -197,7 +197,7 @@ def match_entities(
             f"no dataset {dataset!r}: use default or one of {', '.join(sorted(lists)) or '(none)'}"
         )
     only = None if dataset in ("default", "sanctions") else lists[dataset]
-    index = get_index(session)
+    index = get_index(session=session)
     responses: dict[str, EntityMatches] = {}
     for key, example in body.queries.items():
         schema = example.schema_
@@ -522,7 +522,9 @@ def match(
     `registrationNumber` …). A query without a usable name gets `status` 400 in its own
     response; the other queries still run.
     """
-    return match_entities(db, dataset, body, limit=limit, threshold=threshold, cutoff=cutoff)
+    return match_entities(
+        session=db, dataset=dataset, body=body, limit=limit, threshold=threshold, cutoff=cutoff
+    )
 
 
 @router.get(
@@ -537,8 +539,8 @@ def client_assessment(
     db: Session = Depends(get_db),
 ) -> AssessmentResponse:
     """The client's newest stored assessment: tier, probability, factors, rules, decisions."""
-    client = resolve_client(db, ref)
-    a = current_assessment(db, client_id=client.id)
+    client = resolve_client(session=db, ref=ref)
+    a = current_assessment(session=db, client_id=client.id)
     if a is None:
         raise NotFoundError(f"client {ref!r} has not been assessed")
     return AssessmentResponse(
@@ -557,10 +559,12 @@ def client_assessment(
         inputs_hash=a.inputs_hash,
         created_at=a.created_at,
         created_by=a.created_by,
-        decision_in_force=_decision_state(current_decision(db, client.id)),
-        decision_awaiting_confirmation=_decision_state(pending_decision(db, client.id)),
+        decision_in_force=_decision_state(current_decision(session=db, client_id=client.id)),
+        decision_awaiting_confirmation=_decision_state(
+            pending_decision(session=db, client_id=client.id)
+        ),
         pep=pep_summary(a.rule_hits or []),
-        edd_steps=[EddStep.model_validate(s) for s in edd_status(db, client.id)],
+        edd_steps=[EddStep.model_validate(s) for s in edd_status(session=db, client_ref=client.id)],
         report_url=f"/clients/{client.external_ref}/report.json",
     )
 
@@ -581,7 +585,7 @@ def client_signals(
     """The signals linked to the client, newest publication first, each with its `link`: the
     party it reached the client through (ownership exposure), the matched mention, its
     sentence, the linker's reasons and the reviewer who confirmed or re-linked it."""
-    client = resolve_client(db, ref)
+    client = resolve_client(session=db, ref=ref)
     total = db.scalar(select(func.count()).select_from(Signal).where(Signal.client_id == client.id))
     rows = db.scalars(
         select(Signal)
@@ -609,7 +613,7 @@ def list_alerts(
     db: Session = Depends(get_db),
 ) -> AlertList:
     """Pending watch-list matches, and high/prohibited clients without a decision."""
-    items, total = queries.alerts(db, limit=limit, offset=offset)
+    items, total = queries.alerts(session=db, limit=limit, offset=offset)
     return AlertList(
         total=TotalSpec(value=total, relation="eq"),
         limit=limit,

@@ -32,7 +32,7 @@ EVIDENCE_KEYS = {
 
 def _link(session: Session, *signals: Signal) -> None:
     session.commit()
-    link_signals(session, list(signals), actor="ann")
+    link_signals(session=session, signals=list(signals), actor="ann")
     session.commit()
 
 
@@ -170,7 +170,7 @@ def test_the_one_acting_or_a_patron_earns_no_headline_points(session: Session) -
     _link(session, fined, nominated)
     assert fined.client_id == quarry.id != authority.id
     assert nominated.client_id == nominee.id != patron.id
-    found = score_candidates(build_gazetteer(session), Document.of(fined.title, fined.text))
+    found = score_candidates(build_gazetteer(session=session), Document.of(fined.title, fined.text))
     acting = next(c for c in found if c.evidence["matched_name"] == "Coastal Markets Authority")
     assert "named as acting against someone else (fines)" in acting.evidence["reasons"]
     assert "headline mention" not in acting.evidence["reasons"]
@@ -195,7 +195,7 @@ def test_an_owner_named_before_its_subsidiary_earns_no_headline_points(session: 
     assert subsidiary.client_id == unit.id != owner.id
     assert branch.client_id == owner.id
     found = score_candidates(
-        build_gazetteer(session), Document.of(subsidiary.title, subsidiary.text)
+        build_gazetteer(session=session), Document.of(subsidiary.title, subsidiary.text)
     )
     parent = next(c for c in found if c.evidence["matched_name"] == "Meridian Capital")
     assert "named as the owner of Orchid" in parent.evidence["reasons"]
@@ -279,7 +279,9 @@ def test_country_phrase_about_a_third_party_does_not_contradict(session: Session
     assert third_party.client_id == client.id
     assert not any("places it in" in r for r in third_party.link_evidence["reasons"])
     assert about_it.client_id is None
-    found = score_candidates(build_gazetteer(session), Document.of(about_it.title, about_it.text))
+    found = score_candidates(
+        build_gazetteer(session=session), Document.of(about_it.title, about_it.text)
+    )
     assert any(
         "places it in ES" in r and "the client is in DE" in r for r in found[0].evidence["reasons"]
     )

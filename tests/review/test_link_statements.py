@@ -40,7 +40,7 @@ def test_links_to_review_load_clients_and_parties_in_bulk(session: Session) -> N
     def listing() -> tuple[int, list[str | None]]:
         session.expire_all()
         with statements(session) as log:
-            views = [link_dict(s) for s in links_to_review(session)]
+            views = [link_dict(s) for s in links_to_review(session=session)]
         return len(log), [v["party"] for v in views]
 
     _client_with_party_links(session, "FEW", 2)
@@ -60,11 +60,13 @@ def test_client_report_loads_linked_parties_in_bulk(session: Session) -> None:
     for ref, n in (("FEWR", 2), ("MANYR", 20)):
         client = _client_with_party_links(session, ref, n)
         session.commit()
-        assessment = assess_client(session, client.id, as_of=date(2024, 1, 1), actor="system")
+        assessment = assess_client(
+            session=session, client=client.id, as_of=date(2024, 1, 1), actor="system"
+        )
         session.commit()
         session.expire_all()
         with statements(session) as log:
-            ctx = client_report(session, assessment)
+            ctx = client_report(session=session, assessment=assessment)
         sent[ref] = len(log)
         abouts = [s["link"]["about"] for group in ctx["adverse_media"].values() for s in group]
         assert len(abouts) == n and all(a and a.startswith("about its owner") for a in abouts)

@@ -29,8 +29,10 @@ def sample_session(session: Session, engine: Engine, snapshots: Snapshots) -> Se
     def build() -> None:
         folder = sample_data_dir()
         for kind, name in IMPORT_ORDER:
-            import_file(session, folder / name, kind)  # type: ignore[arg-type]
-        annotate_signals(session, list(session.scalars(select(Signal))), models_dir=MODELS)
+            import_file(session=session, path=folder / name, kind=kind)  # type: ignore[arg-type]
+        annotate_signals(
+            session=session, signals=list(session.scalars(select(Signal))), models_dir=MODELS
+        )
         session.commit()
 
     snapshots.build_or_copy("sample", engine, build)

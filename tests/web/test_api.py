@@ -175,7 +175,13 @@ def test_client_signals_carry_their_link_evidence(api: TestClient, seeded_engine
             link_evidence={"mention": "Blue Harbor Shipping", "where": "body", "count": 1},
         )
         session.flush()
-        relink(session, moved.id, "API-LINK", actor="rita", reason="our client, not the other")
+        relink(
+            session=session,
+            signal_id=moved.id,
+            client_ref="API-LINK",
+            actor="rita",
+            reason="our client, not the other",
+        )
         ids = (via_owner.id, imported.id, moved.id)
 
     body = api.get("/api/clients/API-LINK/signals").json()

@@ -312,12 +312,12 @@ def test_session_cookie_flags_logout_and_disabled_users(
     client, _ = as_user("ana")
     assert client.get("/clients").status_code == 200
     with session_scope(seeded_engine) as session:
-        disable_user(session, "ana", actor="admin")
+        disable_user(session=session, username="ana", actor="admin")
     try:
         assert client.get("/clients").status_code == 303
     finally:
         with session_scope(seeded_engine) as session:
-            enable_user(session, "ana", actor="admin")
+            enable_user(session=session, username="ana", actor="admin")
 
 
 def test_secure_cookies_option(seeded_engine: Engine, tmp_path: Path) -> None:
