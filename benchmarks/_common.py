@@ -18,6 +18,10 @@ from duediligence.db.base import Base
 from duediligence.db.session import make_engine
 
 REPO = Path(__file__).resolve().parents[1]
+# The sample-data generators are the top-level ``sampledata`` package of the checkout, outside
+# the installed package: the scripts that generate data import it from here.
+if str(REPO) not in sys.path:
+    sys.path.append(str(REPO))
 SHARED_DATA = Path(os.environ.get("DD_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 

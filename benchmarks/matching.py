@@ -9,7 +9,7 @@ against OFAC + UN p50 <= 2 ms, p99 <= 20 ms; against 1M names p50 <= 20 ms, inde
 <= 60 s, index memory <= 2 GB. Issue 15: F1 >= 0.92 overall, no kind below 0.85, precision
 >= 0.95 on the development set; >= 10x LogicV2 per pair on fresh names; OFAC + UN p50 <= 1 ms.
 
-The name pairs are the per-kind development set (duediligence.sampledata.name_devset), built
+The name pairs are the per-kind development set (sampledata.name_devset), built
 at run time from ../shared/data/watchlists and our own constructions; nothing here reads any
 other pair set.
 """
@@ -39,7 +39,7 @@ from duediligence.matching import DEFAULT_THRESHOLD, compare_names, screen
 from duediligence.matching.compare import _token, prepare_name
 from duediligence.matching.index import NameIndex, _token_keys
 from duediligence.matching.screening import build_index, get_index, screen_batch, screen_with
-from duediligence.sampledata.name_devset import KINDS, DevPair, build_devset
+from sampledata.name_devset import KINDS, DevPair, build_devset
 
 # yente's default match threshold for LogicV2 scores.
 LOGIC_V2_THRESHOLD = 0.7

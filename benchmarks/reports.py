@@ -6,7 +6,7 @@
 Client reports: the sample roster and case study (302 clients) with the shipped models, the
 real lists when ../shared/data is present, screened and assessed; then one HTML review report
 per client through ``render_client_report`` (context, charts, template, file write, SHA-256
-recorded, audit event), timed end to end. Roster: ``duediligence.sampledata.scale`` writes
+recorded, audit event), timed end to end. Roster: ``sampledata.scale`` writes
 ``--clients`` clients with parties, engagements and signals; they are imported, assessed twice
 (so the report has changes to show), and the roster report is rendered as HTML and as JSON.
 """
@@ -40,9 +40,9 @@ from duediligence.reporting.render import (
     render_roster_report,
 )
 from duediligence.risk import load_scorer, score_clients, store_results
-from duediligence.sampledata.scale import generate_scale
 from duediligence.shipped import IMPORT_ORDER, sample_data_dir
 from duediligence.signals import annotate_signals
+from sampledata.scale import generate_scale
 
 MODELS = REPO / "models"
 

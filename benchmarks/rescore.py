@@ -41,7 +41,7 @@ from duediligence.db.migrate import upgrade
 from duediligence.db.models import Signal
 from duediligence.db.session import make_engine, session_scope
 from duediligence.ingest.roster import import_file
-from duediligence.sampledata.scale import generate_scale
+from sampledata.scale import generate_scale
 
 AS_OF = date(2026, 11, 1)
 LABELS = (

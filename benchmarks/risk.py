@@ -30,8 +30,8 @@ from duediligence.db.models import Client, Engagement, Party, Signal
 from duediligence.db.session import session_factory
 from duediligence.risk import assess_client, load_scorer
 from duediligence.risk.assess import load_records, score_records
-from duediligence.sampledata.texts import LABELS, article
 from duediligence.signals.classifier import active_signals_model, classify_with
+from sampledata.texts import LABELS, article
 
 MODELS = REPO / "models"
 

@@ -7,7 +7,9 @@ and the server is unreachable the tests fail rather than skip.
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, create_mock_engine, make_url, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -25,6 +27,7 @@ from duediligence.db import session as db_session
 from duediligence.db.base import Base
 from duediligence.db.session import make_engine, session_factory
 from duediligence.keys import init_key
+from tests.snapshots import Snapshots
 
 PG_URL = os.environ.get("DD_TEST_POSTGRES_URL")
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
@@ -69,13 +72,57 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """An engine on a database with the full schema (created from the models)."""
-    eng = make_engine(db_url)
+@pytest.fixture(scope="session")
+def _sqlite_schema_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the full schema, made once per test process with ``create_all``."""
+    path = tmp_path_factory.mktemp("schema") / "schema.db"
+    eng = make_engine(f"sqlite:///{path}")
     Base.metadata.create_all(eng)
+    eng.dispose()  # the last connection closes: the WAL is checkpointed into the file
+    return path
+
+
+@functools.cache
+def _postgres_schema_script() -> str:
+    """The statements ``create_all`` runs on an empty PostgreSQL schema (tables, indexes,
+    constraints), compiled once: a test then creates its schema in one round trip."""
+    statements: list[str] = []
+
+    def collect(sql: Any, *args: Any, **kwargs: Any) -> None:
+        statements.append(str(sql.compile(dialect=mock.dialect)).strip())
+
+    mock = create_mock_engine(make_url("postgresql+psycopg://"), collect)
+    Base.metadata.create_all(mock, checkfirst=False)
+    return ";\n".join(statements)
+
+
+@pytest.fixture
+def engine(db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An engine on a database with the full schema (created from the models).
+
+    Same schema, built faster: on SQLite the test's file is a copy of one made by ``create_all``
+    once per test process; on PostgreSQL the ``create_all`` statements, compiled once, run in
+    one transaction (no per-table existence checks).
+    """
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        assert url.database, db_url
+        shutil.copyfile(request.getfixturevalue("_sqlite_schema_file"), url.database)
+        eng = make_engine(db_url)
+    else:
+        eng = make_engine(db_url)
+        with eng.begin() as conn:
+            conn.exec_driver_sql(_postgres_schema_script())
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
+    """Built test databases kept for copying into later tests (:mod:`tests.snapshots`)."""
+    kept = Snapshots(tmp_path_factory.mktemp("snapshots"), PG_URL)
+    yield kept
+    kept.drop_all()
 
 
 @pytest.fixture
@@ -117,20 +164,57 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callabl
     db_session.dispose_engines()
 
 
+@functools.cache
+def _migration_scripts() -> Any:
+    """Alembic's view of the migration scripts (read once per test process)."""
+    from alembic.script import ScriptDirectory
+
+    from duediligence.db.migrate import migrations_dir
+
+    return ScriptDirectory(str(migrations_dir()))
+
+
+def stamp_head(engine: Engine) -> None:
+    """Record the newest migration in ``engine``'s database, as ``alembic stamp head`` does
+    (Alembic's own ``MigrationContext.stamp``, without loading ``env.py`` and re-reading the
+    scripts for every test)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.begin() as conn:
+        MigrationContext.configure(conn).stamp(_migration_scripts(), "head")
+
+
 @pytest.fixture
 def cli(engine: Engine, db_url: str, cli_env: Callable[[str], None]) -> Callable[..., Any]:
     """Run the CLI against the test database: ``cli("clients", "list", "--json")``."""
     from duediligence.cli.app import app
 
     cli_env(db_url)
-    from alembic import command
-    from duediligence.db.migrate import alembic_config
-
     # Models were created with create_all; stamp head so require_current() accepts them.
-    command.stamp(alembic_config(engine), "head")
+    stamp_head(engine)
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None) -> Any:
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return run
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the modules that hold a long test (marked ``slow``) first, each module still whole.
+
+    With ``-n 2`` a long test that starts near the end keeps one worker busy after the other
+    has run out of work (the wheel and browser tests are collected last); started first, the
+    short tests fill in around them and both workers finish together. Modules stay whole so a
+    module-scoped fixture is still built once per module.
+    """
+
+    def module_of(item: pytest.Item) -> Any:
+        node: Any = item
+        while node is not None and not isinstance(node, pytest.Module):
+            node = node.parent
+        return node
+
+    slow = {module_of(item) for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: module_of(item) not in slow)

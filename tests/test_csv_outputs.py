@@ -38,7 +38,8 @@ def _assert_safe(path_or_text: Path | str) -> list[list[str]]:
 
 def _modules_writing_csv() -> set[str]:
     found = set()
-    for path in PACKAGE.rglob("*.py"):
+    # the package, and the sample-data generators beside it (outside the wheel)
+    for path in [*PACKAGE.rglob("*.py"), *(PACKAGE.parent / "sampledata").glob("*.py")]:
         source = path.read_text("utf-8")
         module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
         if module == "duediligence.csvutil":
@@ -143,7 +144,7 @@ def _alerts(session: Session, tmp: Path) -> list[list[str]]:
 
 
 def _sample_csv(session: Session, tmp: Path) -> list[list[str]]:
-    from duediligence.sampledata.roster import write_csv
+    from sampledata.roster import write_csv
 
     out = tmp / "sample.csv"
     write_csv(out, [{"a": HOSTILE[0], "b": HOSTILE[2]}], ["a", "b"])
@@ -151,7 +152,7 @@ def _sample_csv(session: Session, tmp: Path) -> list[list[str]]:
 
 
 def _scale(session: Session, tmp: Path) -> list[list[str]]:
-    from duediligence.sampledata.scale import generate_scale
+    from sampledata.scale import generate_scale
 
     generate_scale(tmp / "scale", clients=20, signals_per_client=2)
     rows: list[list[str]] = []
@@ -161,7 +162,7 @@ def _scale(session: Session, tmp: Path) -> list[list[str]]:
 
 
 def _name_devset(session: Session, tmp: Path) -> list[list[str]]:
-    from duediligence.sampledata.name_devset import DevPair, write_devset
+    from sampledata.name_devset import DevPair, write_devset
 
     out = tmp / "pairs.csv"
     write_devset([DevPair(HOSTILE[0], HOSTILE[1], "Person", True, "alias", "", "hand")], out)
@@ -169,13 +170,13 @@ def _name_devset(session: Session, tmp: Path) -> list[list[str]]:
 
 
 PRODUCERS: dict[str, list[Callable[[Session, Path], list[list[str]]]]] = {
-    "duediligence.sampledata.name_devset": [_name_devset],
+    "sampledata.name_devset": [_name_devset],
     "duediligence.reporting.render": [_exposure],
     "duediligence.matching.screening": [_screen_batch],
     "duediligence.ingest.roster": [_rejects, _rejects_from_an_import],
     "duediligence.batch.alerts": [_alerts],
-    "duediligence.sampledata.roster": [_sample_csv],
-    "duediligence.sampledata.scale": [_scale],
+    "sampledata.roster": [_sample_csv],
+    "sampledata.scale": [_scale],
 }
 
 

@@ -4,7 +4,7 @@ Every ``import`` counts, at the top of a module or inside a function (an import 
 is still an arrow between layers, only a later one). The layers, lowest first:
 
 0. foundations: errors, defaults, config, logs, jsonutil, csvutil, files, keys, vocabulary,
-   shipped (where the shipped models and sample data are), sampledata
+   shipped (where the shipped models and sample data are)
 1. db — the schema and sessions
 2. audit — the tamper-evident trail every layer writes to
 3. accounts (users, roles, passwords, tokens, the acting user's authentication), ingest,
@@ -19,6 +19,10 @@ is still an arrow between layers, only a later one). The layers, lowest first:
 
 So risk never imports review (decisions read assessments, never the reverse), no library
 module imports the CLI or the web app, and the audit trail depends on nothing above the database.
+
+The sample-data generators are not in the package: they are the top-level ``sampledata`` package
+beside it (left out of the wheel), imported only by ``duediligence sample``, and they use only the
+package's foundations.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 import duediligence
 
 PACKAGE = Path(duediligence.__file__).parent
+GENERATORS = PACKAGE.parent / "sampledata"
 
 LAYERS: dict[str, int] = {
     "errors": 0,
@@ -40,7 +45,6 @@ LAYERS: dict[str, int] = {
     "jsonutil": 0,
     "keys": 0,
     "vocabulary": 0,
-    "sampledata": 0,
     "shipped": 0,
     "__init__": 0,
     "db": 1,
@@ -72,18 +76,20 @@ def _layer_of(module: str) -> str:
     return parts[1] if len(parts) > 1 else "__init__"
 
 
-def _imports(path: Path) -> list[tuple[str, int]]:
-    """(imported duediligence module, line) for every import in the file."""
+def _imports(path: Path, package: str = "duediligence") -> list[tuple[str, int]]:
+    """(imported module of ``package``, line) for every import in the file."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "duediligence":
-                found += [(f"duediligence.{a.name}", node.lineno) for a in node.names]
-            elif node.module.startswith("duediligence."):
+            if node.module == package:
+                found += [(f"{package}.{a.name}", node.lineno) for a in node.names]
+            elif node.module.startswith(f"{package}."):
                 found.append((node.module, node.lineno))
         elif isinstance(node, ast.Import):
             found += [
-                (a.name, node.lineno) for a in node.names if a.name.startswith("duediligence.")
+                (a.name, node.lineno)
+                for a in node.names
+                if a.name == package or a.name.startswith(f"{package}.")
             ]
     return found
 
@@ -110,14 +116,24 @@ def test_imports_flow_downwards_only() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+def test_sample_data_generators_are_outside_the_package() -> None:
+    assert (GENERATORS / "scale.py").is_file(), GENERATORS
+    assert not (PACKAGE / "sampledata").exists()
+
+
 def test_sample_data_generators_are_imported_only_where_listed() -> None:
-    importers = {
-        rel
-        for rel, path in _modules()
-        if not rel.startswith("sampledata/")
-        and any(_layer_of(m) == "sampledata" for m, _ in _imports(path))
-    }
+    importers = {rel for rel, path in _modules() if _imports(path, "sampledata")}
     assert importers == SAMPLEDATA_IMPORTERS, sorted(importers ^ SAMPLEDATA_IMPORTERS)
+
+
+def test_sample_data_generators_use_only_the_foundations() -> None:
+    wrong = [
+        f"sampledata/{path.name}:{line} imports {module}"
+        for path in sorted(GENERATORS.glob("*.py"))
+        for module, line in _imports(path)
+        if LAYERS[_layer_of(module)] > 0
+    ]
+    assert not wrong, "\n".join(wrong)
 
 
 def test_the_check_sees_a_forbidden_arrow(tmp_path: Path) -> None:
@@ -125,3 +141,6 @@ def test_the_check_sees_a_forbidden_arrow(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("def f():\n    from duediligence.review.decisions import decide\n")
     assert _imports(bad) == [("duediligence.review.decisions", 2)]
+    generator = tmp_path / "generator.py"
+    generator.write_text("import sampledata\ndef f():\n    from sampledata.scale import g\n")
+    assert _imports(generator, "sampledata") == [("sampledata", 1), ("sampledata.scale", 3)]

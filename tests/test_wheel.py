@@ -6,7 +6,9 @@ run's environment through a ``.pth`` line naming that environment's ``site-packa
 them from the index takes minutes). Only a path is added, not a site directory, so the
 environment's own ``.pth`` files (an editable install pointing at the checkout) are not read:
 the test checks that ``duediligence`` is imported from the fresh virtualenv, and that the shipped
-models and sample data are found inside the installed package, not in this repository.
+models and sample data are found inside the installed package, not in this repository. The
+wheel carries no sample-data generator (``sampledata/`` stays in the repository), and the
+installed ``duediligence sample`` says so instead of failing on an import.
 
 Slow (about a minute on an idle machine): it builds with hatchling in an isolated build
 environment, so the package index must be reachable. The OFAC and UN lists come from
@@ -22,6 +24,7 @@ import re
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -75,8 +78,29 @@ def _clean_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+def _wheel_holds_no_generator(wheel: Path) -> None:
+    """The sample-data generators (``sampledata/`` in the checkout) are not in the wheel, under
+    any name or folder; the sample data they wrote is."""
+    generators = {
+        p.read_bytes(): p.name
+        for p in (SOURCE_ROOT / "sampledata").glob("*.py")
+        if p.stat().st_size > 1000  # not a near-empty __init__.py
+    }
+    assert {"scale.py", "roster.py", "name_devset.py"} <= set(generators.values()), generators
+    with zipfile.ZipFile(wheel) as zipped:
+        names = zipped.namelist()
+        carried = [
+            n
+            for n in names
+            if "sampledata" in n or (n.endswith(".py") and zipped.read(n) in generators)
+        ]
+    assert carried == [], carried
+    assert "duediligence/_sample_data/clients.csv" in names
+
+
 def test_the_wheel_installs_and_runs_the_demo_from_an_empty_folder(tmp_path: Path) -> None:
     wheel = _build_wheel(tmp_path / "dist")
+    _wheel_holds_no_generator(wheel)
     venv = _fresh_venv(tmp_path / "venv", wheel)
     work = tmp_path / "empty"
     work.mkdir()
@@ -106,6 +130,19 @@ def test_the_wheel_installs_and_runs_the_demo_from_an_empty_folder(tmp_path: Pat
         [str(script), "--version"], cwd=work, env=env, capture_output=True, text=True, check=True
     )
     assert version.stdout.startswith("duediligence "), version.stdout
+
+    # the generators stay in the source repository; the installed command says so
+    sample = subprocess.run(
+        [str(script), "sample", "generate", "--clients", "5", "--output", "scale"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert sample.returncode == 2, sample.stdout + sample.stderr
+    assert "sample-data generators are not installed" in sample.stderr, sample.stderr
+    assert not (work / "scale").exists()
 
     demo = subprocess.run(
         [str(script), "demo"],

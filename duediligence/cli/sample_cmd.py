@@ -1,13 +1,41 @@
-"""``duediligence sample ...``: (re)generate sample data and scale data."""
+"""``duediligence sample ...``: (re)generate sample data and scale data.
+
+The generators are not part of the installed package: they live in the top-level ``sampledata``
+package of a source checkout (beside ``duediligence/``), and these commands import them when they
+run. From an installed wheel the commands stop with a :class:`ConfigError` that says so; the
+demo and the training code need only the data files, which the wheel carries.
+"""
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
 import typer
 
 from duediligence.cli.common import out
+from duediligence.errors import ConfigError
+from duediligence.shipped import SOURCE_ROOT, is_source_checkout
+
+
+def _use_generators() -> None:
+    """Make the checkout's ``sampledata`` package importable (its root on ``sys.path``).
+
+    Raises :class:`ConfigError` (exit code 2) outside a source checkout, or when the checkout
+    has no ``sampledata/`` folder: the wheel does not carry the generators.
+    """
+    if not is_source_checkout() or not (SOURCE_ROOT / "sampledata" / "__init__.py").is_file():
+        raise ConfigError(
+            "the sample-data generators are not installed with duediligence: they live in "
+            "the source repository's sampledata/ folder. Run `duediligence sample ...` from a "
+            "checkout (git clone the repository, then `make install` there). The demo does not "
+            "need them: the sample data it imports is shipped with the package."
+        )
+    root = str(SOURCE_ROOT)
+    if root not in sys.path:
+        sys.path.append(root)
+
 
 sample_app = typer.Typer(
     help="Sample and scale data.\n\nExample:\n\n    duediligence sample generate --clients 1000 "
@@ -31,7 +59,8 @@ def generate(
 
         duediligence sample generate --clients 100000 --signals-per-client 10 --output /tmp/scale
     """
-    from duediligence.sampledata.scale import generate_scale
+    _use_generators()
+    from sampledata.scale import generate_scale
 
     start = time.perf_counter()
     counts = generate_scale(
@@ -55,8 +84,9 @@ def roster(
 
         duediligence sample roster --output sample_data
     """
-    from duediligence.sampledata.media_corpus import write_corpus
-    from duediligence.sampledata.roster import write_sample_data
+    _use_generators()
+    from sampledata.media_corpus import write_corpus
+    from sampledata.roster import write_sample_data
 
     counts = write_sample_data(output)
     corpus = write_corpus(output / "corpus")

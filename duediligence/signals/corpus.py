@@ -2,7 +2,7 @@
 
 The training and evaluation code reads ``sample_data/corpus/*.jsonl`` and
 ``sample_data/corpus/filler.json``; it never imports the generators in
-``duediligence.sampledata`` that wrote them (``duediligence sample roster`` does).
+``sampledata`` that wrote them (``duediligence sample roster`` does).
 """
 
 from __future__ import annotations

@@ -404,7 +404,7 @@ decision: every verdict is shown with its probability, a plain-words band and it
   and measured on the other ({real.get("n", "?")} articles), which it never saw.
 - **Labelled corpus** — `sample_data/corpus/adverse_media_train.jsonl` ({n_train} texts,
   SHA-256 `{corpus_hash}`), generated for this project from hand-written headline and body
-  fragments (`duediligence.sampledata.media_corpus`); the only source of the 13 offence labels,
+  fragments (`sampledata.media_corpus`); the only source of the 13 offence labels,
   and of hard negatives (companies fighting, reporting or cleared of crime). Its dev split is
   composed only from fragments the training split never sees.
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from duediligence.batch import RescoreOptions, RescoreSummary, rescore
 from duediligence.db.models import Assessment
+from tests.conftest import stamp_head
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO / "models"
@@ -35,10 +36,7 @@ def run_rescore(engine: Engine, tmp_path: Path) -> Callable[..., RescoreSummary]
 @pytest.fixture
 def stamped(engine: Engine) -> Engine:
     """The test database stamped at the Alembic head, so the CLI accepts it."""
-    from alembic import command
-    from duediligence.db.migrate import alembic_config
-
-    command.stamp(alembic_config(engine), "head")
+    stamp_head(engine)
     return engine
 
 

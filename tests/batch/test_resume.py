@@ -28,7 +28,7 @@ from duediligence.db.models import (
 )
 from duediligence.db.session import session_factory
 from duediligence.ingest.roster import import_file
-from duediligence.sampledata.scale import generate_scale
+from sampledata.scale import generate_scale
 from tests.batch.conftest import MODELS, assessments_per_client, cli_subprocess
 
 CLIENTS = 600

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from duediligence.matching import DEFAULT_THRESHOLD, compare_names
-from duediligence.sampledata.name_pairs import f1_report, generate_name_pairs
+from sampledata.name_pairs import f1_report, generate_name_pairs
 
 pytestmark = pytest.mark.slow  # generates the name-pair dev set and measures F1 on it
 

@@ -30,7 +30,7 @@ from duediligence.matching.compare import (
     score_bound,
 )
 from duediligence.matching.index import COMMON_KEY, NameIndex
-from duediligence.sampledata.name_devset import build_devset
+from sampledata.name_devset import build_devset
 
 LIST_NAMES = [
     ("STAR 7 SHIPPING LTD", "Company"),

@@ -15,7 +15,7 @@ from duediligence.ingest.watchlists.common import ParsedEntity
 from duediligence.matching import DEFAULT_THRESHOLD
 from duediligence.matching.compare import compare_prepared, prepare_name
 from duediligence.matching.index import NameIndex
-from duediligence.sampledata.name_pairs import to_cyrillic
+from sampledata.name_pairs import to_cyrillic
 
 SCREEN_LIMIT = 10  # screen()'s default number of hits
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "watchlists"

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from duediligence.accounts.users import add_user
@@ -21,6 +21,7 @@ from duediligence.risk import assess_client
 from duediligence.shipped import IMPORT_ORDER, sample_data_dir
 from duediligence.signals import annotate_signals
 from tests.factories import make_engagement, make_entity, make_reviewer, make_watchlist
+from tests.snapshots import Snapshots
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 SECTIONS = (
@@ -41,11 +42,20 @@ SECTIONS = (
 
 @pytest.fixture
 def case_session(
-    session: Session, monkeypatch: pytest.MonkeyPatch, cli_env: Callable[[str], None]
+    session: Session,
+    engine: Engine,
+    snapshots: Snapshots,
+    monkeypatch: pytest.MonkeyPatch,
+    cli_env: Callable[[str], None],
 ) -> Session:
     """The case study loaded into the test's database (see :func:`load_case_study`); CLI
-    commands act as ``analyst`` unless they say ``--as``."""
-    load_case_study(session)
+    commands act as ``analyst`` unless they say ``--as``.
+
+    Loaded once per test process and backend, then copied into each test's database (the same
+    rows and ids: :mod:`tests.snapshots`). The load writes only to the database (no key, report
+    or checkpoint file), from the sample files and the shipped models.
+    """
+    snapshots.build_or_copy("case-study", engine, lambda: load_case_study(session))
     monkeypatch.setenv("DD_USER", "analyst")
     get_settings.cache_clear()
     return session

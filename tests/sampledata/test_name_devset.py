@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from duediligence.sampledata.name_devset import (
+from sampledata.name_devset import (
     KINDS,
     DevPair,
     build_devset,

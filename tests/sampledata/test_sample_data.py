@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.models import Client, Engagement, Party, Signal
 from duediligence.ingest.roster import import_file
-from duediligence.sampledata.media_corpus import write_corpus
-from duediligence.sampledata.roster import SANCTIONED_OWNERS, write_sample_data
-from duediligence.sampledata.scale import generate_scale
-from duediligence.sampledata.texts import EXTRA_FILLER, FILLER, fill
 from duediligence.shipped import sample_data_dir
 from duediligence.signals.taxonomy import LABELS
 from duediligence.signals.training import long_variant
+from sampledata.media_corpus import write_corpus
+from sampledata.roster import SANCTIONED_OWNERS, write_sample_data
+from sampledata.scale import generate_scale
+from sampledata.texts import EXTRA_FILLER, FILLER, fill
 
 SAMPLE = sample_data_dir()
 GENERATED = [

@@ -16,6 +16,7 @@ from duediligence.db.session import make_engine
 from duediligence.keys import init_key
 from duediligence.web import create_app
 from tests.conftest import BACKENDS, empty_database
+from tests.snapshots import Snapshots
 from tests.web.seed import PASSWORD, seed
 
 SECRET = "test-secret-" + "x" * 40
@@ -23,14 +24,21 @@ SECRET = "test-secret-" + "x" * 40
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def seeded_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    snapshots: Snapshots,
 ) -> Iterator[tuple[str, dict[str, str]]]:
-    """A database URL seeded once per module (read-mostly tests), and the API tokens."""
+    """A database URL seeded once per module (read-mostly tests), and the API tokens.
+
+    Seeded once per test process and backend, then copied into each module's database (the
+    same rows, ids and token hashes: :mod:`tests.snapshots`); the seed writes only to the
+    database and its own watch-list file, which stays where the first module wrote it.
+    """
     tmp = tmp_path_factory.mktemp("web")
     with empty_database(request.param, tmp, filename="web.db", prefix="w") as url:
         engine = make_engine(url)
         Base.metadata.create_all(engine)
-        tokens = seed(engine, tmp)
+        tokens = snapshots.build_or_copy("web", engine, lambda: seed(engine, tmp))
         engine.dispose()
         yield url, tokens
 

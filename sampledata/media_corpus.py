@@ -13,8 +13,8 @@ import json
 import random
 from pathlib import Path
 
-from duediligence.sampledata import texts
-from duediligence.sampledata.texts import LABELS, article
+from sampledata import texts
+from sampledata.texts import LABELS, article
 
 FILLER_FILE = "filler.json"
 

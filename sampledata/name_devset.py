@@ -2,7 +2,7 @@
 
 Built in memory from the real lists in ``DD_SHARED_DATA`` by :func:`build_devset` (seeded, so
 the same pairs every time) and read that way by ``benchmarks/matching.py``; most pairs hold real
-list names, which are never committed, so ``python -m duediligence.sampledata.name_devset
+list names, which are never committed, so ``python -m sampledata.name_devset
 --write`` writes them to the git-ignored ``sample_data/name_pairs.csv`` only for reading. Used
 only for development (an independent held-out evaluation is run by others). Columns:
 ``left, right, schema, match, kind, detail, origin``.
@@ -51,8 +51,8 @@ from pathlib import Path
 from rapidfuzz.distance import Indel
 
 from duediligence import csvutil
-from duediligence.sampledata.name_pairs import _person_order, _read, _stems
 from duediligence.shipped import shared_data_dir
+from sampledata.name_pairs import _person_order, _read, _stems
 
 KINDS = (
     "alias",

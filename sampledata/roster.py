@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from duediligence import csvutil
-from duediligence.sampledata import case_study
-from duediligence.sampledata.texts import LABELS, article
+from sampledata import case_study
+from sampledata.texts import LABELS, article
 
 SEED = 20261125
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from duediligence import csvutil
-from duediligence.sampledata.roster import (
+from sampledata.roster import (
     CLIENT_COLUMNS,
     COUNTRIES,
     ENGAGEMENT_COLUMNS,
@@ -24,7 +24,7 @@ from duediligence.sampledata.roster import (
     RISKY_INDUSTRIES,
     SIGNAL_COLUMNS,
 )
-from duediligence.sampledata.texts import LABELS, article
+from sampledata.texts import LABELS, article
 
 
 @dataclass(frozen=True)
