@@ -64,6 +64,7 @@ class WordCache:
         self.ids: dict[str, int] = {}
         self.words: list[str] = []
         self.parts: dict[FastTfidf, _PartStore] = {}
+        self.grams: dict[tuple[Any, ...], list[list[str]]] = {}  # per kind of analysis, per word
 
     def sequence(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The word ids of ``docs`` one after another, and where each doc starts (CSR indptr)."""
@@ -96,7 +97,9 @@ class _PartStore:
         self.last: list[int] = []  # -1 for a word without tokens (bigram vectorizers only)
         self.token_ids: dict[str, int] = {}
         self.tokens: list[str] = []
-        self.junctions: dict[int, int] = {}  # (last token, first token) key -> vocabulary index
+        # bigrams across gaps seen so far: sorted keys (see _KEY) and their vocabulary index or -1
+        self.known_keys = np.zeros(0, dtype=np.int64)
+        self.known_values = np.zeros(0, dtype=np.int64)
         self.matrix: sp.csr_matrix | None = None
 
 
@@ -112,9 +115,14 @@ class FastTfidf:
         self.n_features = len(self.vocabulary)
         self.analyse = vec.build_analyzer()
         self.bigrams = vec.analyzer == "word" and vec.ngram_range[1] == 2
-        preprocess = vec.build_preprocessor()
-        tokenize = vec.build_tokenizer()
-        self.tokenize = lambda w: tokenize(preprocess(w))
+        # Vectorizers that analyse alike share their analyses in a cache (the model's two stages).
+        self.analysis = (
+            vec.analyzer,
+            vec.ngram_range,
+            vec.lowercase,
+            str(vec.strip_accents),
+            vec.token_pattern if vec.analyzer == "word" else None,
+        )
 
     def _store(self, cache: WordCache) -> _PartStore:
         """This vectorizer's store in ``cache``, brought up to date with its words."""
@@ -122,14 +130,18 @@ class FastTfidf:
         if len(store.rows) == len(cache.words):
             return store
         vocab = self.vocabulary
-        for word in cache.words[len(store.rows) :]:
-            idx = [vocab[g] for g in self.analyse(word) if g in vocab]
+        grams = cache.grams.setdefault(self.analysis, [])
+        for k in range(len(grams), len(cache.words)):
+            grams.append(self.analyse(cache.words[k]))
+        for out in grams[len(store.rows) : len(cache.words)]:
+            idx = [vocab[g] for g in out if g in vocab]
             store.rows.append(np.array(idx, dtype=np.int32) if idx else _EMPTY)
             if self.bigrams:
-                toks = self.tokenize(word)
-                if toks:
-                    store.first.append(store.token_ids.setdefault(toks[0], len(store.token_ids)))
-                    store.last.append(store.token_ids.setdefault(toks[-1], len(store.token_ids)))
+                if out:
+                    # the analyser lists a word's n tokens first, then its n - 1 bigrams
+                    ids = store.token_ids
+                    store.first.append(ids.setdefault(out[0], len(ids)))
+                    store.last.append(ids.setdefault(out[(len(out) - 1) // 2], len(ids)))
                 else:
                     store.first.append(-1)
                     store.last.append(-1)
@@ -176,14 +188,29 @@ class FastTfidf:
         keys = last[:-1][same] * _KEY + first[1:][same]
         rows = doc[1:][same]
         uniq, inverse = np.unique(keys, return_inverse=True)
-        vocab = self.vocabulary
-        found = np.empty(len(uniq), dtype=np.int64)
-        for k, key in enumerate(uniq.tolist()):
-            j = store.junctions.get(key)
-            if j is None:
-                a, b = divmod(key, _KEY)
-                j = store.junctions[key] = vocab.get(store.tokens[a] + " " + store.tokens[b], -1)
-            found[k] = j
+        if len(store.known_keys):
+            pos = np.minimum(np.searchsorted(store.known_keys, uniq), len(store.known_keys) - 1)
+            seen = store.known_keys[pos] == uniq
+            found = np.where(seen, store.known_values[pos], -1)
+        else:
+            seen = np.zeros(len(uniq), dtype=bool)
+            found = np.full(len(uniq), -1, dtype=np.int64)
+        new = uniq[~seen]
+        if len(new):
+            vocab = self.vocabulary
+            tokens = store.tokens
+            values = np.array(
+                [
+                    vocab.get(tokens[a] + " " + tokens[b], -1)
+                    for a, b in (divmod(k, _KEY) for k in new.tolist())
+                ],
+                dtype=np.int64,
+            )
+            found[~seen] = values
+            keys_all = np.concatenate([store.known_keys, new])
+            order = np.argsort(keys_all, kind="stable")
+            store.known_keys = keys_all[order]
+            store.known_values = np.concatenate([store.known_values, values])[order]
         cols = found[inverse]
         hit = cols >= 0
         return sp.csr_matrix(

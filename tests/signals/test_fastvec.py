@@ -50,6 +50,16 @@ def test_union_matches_sklearn_on_texts_windows_and_odd_input(build, corpus: lis
         assert _same(fast.transform(docs, cache), features.transform(docs))
 
 
+def test_two_unions_share_one_cache(corpus: list[str]) -> None:
+    """The model's two stages analyse alike and share one cache; each keeps its own vocabulary."""
+    a = build_pipeline().steps[0][1].fit(corpus[:300])
+    b = build_real_pipeline().steps[0][1].fit(corpus[300:])
+    cache = WordCache()
+    for features in (a, b, a):
+        docs = corpus[::3] + ODD
+        assert _same(FastUnion(features).transform(docs, cache), features.transform(docs))
+
+
 @pytest.mark.parametrize(
     "vec",
     [
