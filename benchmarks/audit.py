@@ -31,7 +31,7 @@ def _fill(engine: Engine, n: int) -> float:
         size = min(BATCH, n - done)
         with Session(engine) as session:
             record_events(
-                session,
+                session=session,
                 actor="batch",
                 events=[
                     PendingEvent(
@@ -61,13 +61,13 @@ def run(label: str, engine: Engine, n: int, folder: str) -> None:
     report(f"{label}: append {n:,} events: {fill:.2f} s = {n / fill:,.0f} events/s")
     with Session(engine) as session:
         start = time.perf_counter()
-        result = verify_chain(session)
+        result = verify_chain(session=session)
         verify = time.perf_counter() - start
     assert result.ok and result.count == n, result
     report(f"{label}: verify {n:,} events: {verify:.2f} s = {n / verify:,.0f} events/s")
     with Session(engine) as session:
         start = time.perf_counter()
-        exported = export_events(session, os.path.join(folder, f"audit-{label}.jsonl"))  # type: ignore[arg-type]
+        exported = export_events(session=session, path=os.path.join(folder, f"audit-{label}.jsonl"))  # type: ignore[arg-type]
         export = time.perf_counter() - start
     size = os.path.getsize(exported.path) / 1e6
     report(f"{label}: export {n:,} events: {export:.2f} s, {size:.0f} MB")

@@ -107,10 +107,10 @@ def main() -> None:
     signals = folder / "signals.csv"
     write_signals(signals, args.rows, args.clients)
     with session_scope(engine) as s:
-        import_file(s, clients, "clients")
+        import_file(session=s, path=clients, kind="clients")
     t = time.perf_counter()
     with session_scope(engine) as s:
-        result = import_file(s, signals, "signals")
+        result = import_file(session=s, path=signals, kind="signals")
     elapsed = time.perf_counter() - t
     report(
         f"signals CSV -> SQLite: {result.inserted:,} rows in {elapsed:.2f} s = "
@@ -119,7 +119,7 @@ def main() -> None:
     )
     t = time.perf_counter()
     with session_scope(engine) as s:
-        again = import_file(s, signals, "signals")
+        again = import_file(session=s, path=signals, kind="signals")
     report(
         f"re-import (all duplicates): {again.unchanged:,} rows in {time.perf_counter() - t:.2f} s"
     )
@@ -131,7 +131,7 @@ def main() -> None:
     engine2, _ = fresh_sqlite("ofac.db")
     t = time.perf_counter()
     with session_scope(engine2) as s:
-        wl = import_watchlist(s, ofac, fmt="ofac")
+        wl = import_watchlist(session=s, path=ofac, fmt="ofac")
     report(
         f"OFAC 2021 import: {wl.entity_count:,} entities in {time.perf_counter() - t:.2f} s "
         "(target <= 5 s)"
@@ -139,7 +139,7 @@ def main() -> None:
     un = SHARED_DATA / "watchlists" / "un" / "consolidated.xml"
     t = time.perf_counter()
     with session_scope(engine2) as s:
-        wl = import_watchlist(s, un, fmt="un")
+        wl = import_watchlist(session=s, path=un, fmt="un")
     report(
         f"UN consolidated import: {wl.entity_count:,} entities in {time.perf_counter() - t:.2f} s"
     )

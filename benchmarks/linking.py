@@ -332,11 +332,11 @@ def accuracy(args: argparse.Namespace) -> None:
         )
         session.commit()
         started = time.perf_counter()
-        result = link_signals(session, actor="bench")
+        result = link_signals(session=session, actor="bench")
         elapsed = time.perf_counter() - started
         session.commit()
         ref_name = dict(session.execute(select(Client.id, Client.name)).all())
-        gazetteer = build_gazetteer(session)
+        gazetteer = build_gazetteer(session=session)
         ranked = []  # per article: the clients found, best first (for the ceiling rows)
         for c in cases:
             found = score_candidates(gazetteer, Document.of(c.title, c.text))
@@ -540,7 +540,7 @@ def speed(args: argparse.Namespace) -> None:
             )
         session.commit()
         started = time.perf_counter()
-        result = link_signals(session, actor="bench")
+        result = link_signals(session=session, actor="bench")
         session.commit()
         elapsed = time.perf_counter() - started
     report(

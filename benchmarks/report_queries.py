@@ -52,7 +52,7 @@ def main() -> None:
             assessment = session.get(Assessment, aid)
             assert assessment is not None
             statements[0] = 0
-            client_report(session, assessment)
+            client_report(session=session, assessment=assessment)
             per_client.append((signals.get(cid, 0), statements[0], cid))
             session.expunge_all()
         elapsed = time.perf_counter() - started
@@ -66,7 +66,7 @@ def main() -> None:
         )
         statements[0] = 0
         started = time.perf_counter()
-        exposure = exposure_report(session)
+        exposure = exposure_report(session=session)
         elapsed = time.perf_counter() - started
         print(
             f"exposure report: {len(exposure['clients'])} clients, "

@@ -43,15 +43,15 @@ def dump(url: str, out: Path, refs: list[str] | None) -> int:
         if refs:
             query = query.where(Client.external_ref.in_(refs))
         for assessment, ref in session.execute(query.order_by(Assessment.id)).all():
-            ctx = client_report(session, assessment)
+            ctx = client_report(session=session, assessment=assessment)
             stem = f"{ref}-{assessment.id}"
             (out / f"{stem}.json").write_bytes(signing.json_bytes(ctx))
             (out / f"{stem}.html").write_text(render_html("client", ctx), encoding="utf-8")
             written += 2
-        roster = roster_report(session)
+        roster = roster_report(session=session)
         (out / "roster.json").write_bytes(signing.json_bytes(roster))
         (out / "roster.html").write_text(render_html("roster", roster), encoding="utf-8")
-        exposure = exposure_report(session)
+        exposure = exposure_report(session=session)
         (out / "exposure.json").write_bytes(signing.json_bytes(exposure))
         (out / "exposure.html").write_text(render_html("exposure", exposure), encoding="utf-8")
         (out / "exposure.csv").write_text(exposure_csv(exposure), encoding="utf-8")

@@ -52,8 +52,8 @@ def client_reports(limit: int) -> None:
     engine, folder = fresh_sqlite("clients.db")
     with session_scope(engine) as s:
         for kind, name in IMPORT_ORDER:
-            import_file(s, sample_data_dir() / name, kind)  # type: ignore[arg-type]
-        annotate_signals(s, list(s.scalars(select(Signal))), models_dir=MODELS)
+            import_file(session=s, path=sample_data_dir() / name, kind=kind)  # type: ignore[arg-type]
+        annotate_signals(session=s, signals=list(s.scalars(select(Signal))), models_dir=MODELS)
     lists = [
         (SHARED_DATA / "watchlists" / "ofac-sdn-2021", "ofac"),
         (SHARED_DATA / "watchlists" / "un" / "consolidated.xml", "un"),
@@ -61,22 +61,28 @@ def client_reports(limit: int) -> None:
     for path, fmt in lists:
         if path.exists():
             with session_scope(engine) as s:
-                import_watchlist(s, path, fmt=fmt)  # type: ignore[arg-type]
+                import_watchlist(session=s, path=path, fmt=fmt)  # type: ignore[arg-type]
     with session_scope(engine) as s:
-        screen_clients(s, actor="bench")
-        link_signals(s, actor="bench")
+        screen_clients(session=s, actor="bench")
+        link_signals(session=s, actor="bench")
         ids = list(s.scalars(select(Client.id).order_by(Client.id)))
-        store_results(s, score_clients(s, ids, date.today()), actor="bench")
+        store_results(
+            session=s,
+            results=score_clients(session=s, client_ids=ids, as_of=date.today()),
+            actor="bench",
+        )
     with session_scope(engine) as s:
         refs = list(s.scalars(select(Client.external_ref).order_by(Client.id)))[:limit]
         signals = s.scalar(select(Signal.id).order_by(Signal.id.desc()).limit(1))
     out = folder / "reports"
     with session_scope(engine) as s:
-        render_client_report(s, refs[0], reports_dir=out)  # warm up (imports, template)
+        render_client_report(
+            session=s, client=refs[0], reports_dir=out
+        )  # warm up (imports, template)
         t = time.perf_counter()
         sizes = 0
         for ref in refs:
-            path, _ = render_client_report(s, ref, reports_dir=out, actor="bench")
+            path, _ = render_client_report(session=s, client=ref, reports_dir=out, actor="bench")
             sizes += path.stat().st_size
         elapsed = time.perf_counter() - t
     report(
@@ -85,9 +91,13 @@ def client_reports(limit: int) -> None:
         f"{signals} signals in the database"
     )
     with session_scope(engine) as s:
-        assessments = [current_assessment(s, client_id=cid) for cid in s.scalars(select(Client.id))]
+        assessments = [
+            current_assessment(session=s, client_id=cid) for cid in s.scalars(select(Client.id))
+        ]
         t = time.perf_counter()
-        contexts = [client_report(s, a) for a in assessments[:limit] if a is not None]
+        contexts = [
+            client_report(session=s, assessment=a) for a in assessments[:limit] if a is not None
+        ]
         t_ctx = time.perf_counter() - t
         t = time.perf_counter()
         for ctx in contexts:
@@ -99,7 +109,7 @@ def client_reports(limit: int) -> None:
     )
     with session_scope(engine) as s:
         t = time.perf_counter()
-        render_client_report(s, "CS-BACKPAGE", fmt=ReportFormat.PDF, reports_dir=out)
+        render_client_report(session=s, client="CS-BACKPAGE", fmt=ReportFormat.PDF, reports_dir=out)
     report(f"case-study PDF (WeasyPrint): {time.perf_counter() - t:.2f} s")
 
 
@@ -110,26 +120,30 @@ def roster(clients: int) -> None:
     counts = generate_scale(data, clients=clients, signals_per_client=2.0)
     with session_scope(engine) as s:
         for kind in ("clients", "parties", "engagements", "signals"):
-            import_file(s, data / f"{kind}.csv", kind)  # type: ignore[arg-type]
+            import_file(session=s, path=data / f"{kind}.csv", kind=kind)  # type: ignore[arg-type]
     report(
         f"roster setup: {counts.clients:,} clients, {counts.parties:,} parties, "
         f"{counts.engagements:,} engagements, {counts.signals:,} signals imported in "
         f"{time.perf_counter() - t:.1f} s"
     )
     t = time.perf_counter()
-    scorer = load_scorer(None, MODELS)
+    scorer = load_scorer(session=None, models_dir=MODELS)
     with session_scope(engine) as s:
         ids = list(s.scalars(select(Client.id).order_by(Client.id)))
         for as_of in (date(2018, 1, 1), date.today()):
             for start in range(0, len(ids), 2000):
                 chunk = ids[start : start + 2000]
-                store_results(s, score_clients(s, chunk, as_of, model=scorer), actor="bench")
+                store_results(
+                    session=s,
+                    results=score_clients(session=s, client_ids=chunk, as_of=as_of, model=scorer),
+                    actor="bench",
+                )
     report(f"  two assessments per client stored in {time.perf_counter() - t:.1f} s")
     out = folder / "reports"
     for fmt in (ReportFormat.HTML, ReportFormat.JSON):
         with session_scope(engine) as s:
             t = time.perf_counter()
-            path, _ = render_roster_report(s, fmt=fmt, reports_dir=out, actor="bench")
+            path, _ = render_roster_report(session=s, fmt=fmt, reports_dir=out, actor="bench")
             elapsed = time.perf_counter() - t
         report(
             f"roster report ({fmt.value}) of {clients:,} clients: {elapsed:.2f} s "
@@ -137,7 +151,7 @@ def roster(clients: int) -> None:
         )
     with session_scope(engine) as s:
         t = time.perf_counter()
-        path, _ = render_roster_report(s, reports_dir=out, actor="bench", kind="exposure")
+        path, _ = render_roster_report(session=s, reports_dir=out, actor="bench", kind="exposure")
         elapsed = time.perf_counter() - t
     report(
         f"exposure report (html) of {clients:,} clients: {elapsed:.2f} s (no target), "

@@ -57,7 +57,7 @@ def load_roster(engine: Engine, folder: Path, clients: int) -> None:
     t = time.perf_counter()
     for kind in ("clients", "parties", "engagements", "signals"):
         with session_scope(engine) as s:
-            import_file(s, folder / f"{kind}.csv", kind)  # type: ignore[arg-type]
+            import_file(session=s, path=folder / f"{kind}.csv", kind=kind)  # type: ignore[arg-type]
     with engine.begin() as conn:
         conn.execute(text(LABELS))
     report(f"  (setup: imported {clients:,} clients in {time.perf_counter() - t:.0f} s)")

@@ -147,18 +147,18 @@ def bench_assess(n_signals: int, runs: int, engine: Engine | None = None) -> Non
         ref = seed_client(session, n_signals)
         as_of = date(2021, 6, 1)
         for _ in range(20):  # warm up: model load, statement caches
-            assess_client(session, ref, as_of=as_of, actor="bench")
+            assess_client(session=session, client=ref, as_of=as_of, actor="bench")
         session.commit()
         times = []
         cpu = []
         for _ in range(runs):
             t, c = time.perf_counter(), time.process_time()
-            assessment = assess_client(session, ref, as_of=as_of, actor="bench")
+            assessment = assess_client(session=session, client=ref, as_of=as_of, actor="bench")
             session.commit()
             times.append((time.perf_counter() - t) * 1000)
             cpu.append((time.process_time() - c) * 1000)
-        record = load_records(session, [assessment.client_id], as_of)[0]
-        scorer = load_scorer(session)
+        record = load_records(session=session, client_ids=[assessment.client_id], as_of=as_of)[0]
+        scorer = load_scorer(session=session)
         pure = []
         for _ in range(runs):
             t = time.perf_counter()

@@ -58,25 +58,33 @@ def seed(engine: object) -> str:
     models = REPO / "models"
     with session_scope(engine) as session:  # type: ignore[arg-type]
         for kind, name in IMPORT_ORDER:
-            import_file(session, folder / name, kind, actor="bench")  # type: ignore[arg-type]
-        sync_active_from_disk(session, models, actor="bench")
-        annotate_signals(session, list(session.scalars(select(Signal))), models_dir=models)
+            import_file(session=session, path=folder / name, kind=kind, actor="bench")  # type: ignore[arg-type]
+        sync_active_from_disk(session=session, models_dir=models, actor="bench")
+        annotate_signals(
+            session=session, signals=list(session.scalars(select(Signal))), models_dir=models
+        )
         lists = [
             (SHARED_DATA / "watchlists" / "ofac-sdn-2021", "ofac"),
             (SHARED_DATA / "watchlists" / "un" / "consolidated.xml", "un"),
         ]
         for path, fmt in lists:
             if path.exists():
-                import_watchlist(session, path, fmt=fmt, actor="bench")  # type: ignore[arg-type]
+                import_watchlist(session=session, path=path, fmt=fmt, actor="bench")  # type: ignore[arg-type]
             else:
                 report(f"(list not found, skipped: {path})")
-        screen_clients(session, actor="bench")
-        link_signals(session, actor="bench")
+        screen_clients(session=session, actor="bench")
+        link_signals(session=session, actor="bench")
         ids = list(session.scalars(select(Client.id)))
-        store_results(session, score_clients(session, ids, date.today()), actor="bench")
-        add_user(session, "admin", Role.ADMIN, password=PASSWORD, actor=None)
-        add_user(session, "rita", Role.REVIEWER, password=PASSWORD, actor="admin")
-        return issue_api_token(session, "rita", actor="admin")
+        store_results(
+            session=session,
+            results=score_clients(session=session, client_ids=ids, as_of=date.today()),
+            actor="bench",
+        )
+        add_user(session=session, username="admin", role=Role.ADMIN, password=PASSWORD, actor=None)
+        add_user(
+            session=session, username="rita", role=Role.REVIEWER, password=PASSWORD, actor="admin"
+        )
+        return issue_api_token(session=session, username="rita", actor="admin")
 
 
 def timed(fn: object, rounds: int) -> list[float]:

@@ -50,7 +50,7 @@ def _import_sample(engine: Engine) -> str:
     counts = []
     with session_scope(engine) as session:
         for kind, name in IMPORT_ORDER:
-            result = import_file(session, folder / name, kind, actor=ACTOR)  # type: ignore[arg-type]
+            result = import_file(session=session, path=folder / name, kind=kind, actor=ACTOR)  # type: ignore[arg-type]
             counts.append(f"{name}: {result.inserted} new")
     return "; ".join(counts)
 
@@ -71,8 +71,8 @@ def _lists(engine: Engine) -> str:
             continue
         with session_scope(engine) as session:
             r = import_watchlist(
-                session,
-                path,
+                session=session,
+                path=path,
                 fmt=fmt,  # type: ignore[arg-type]
                 published=published,
                 actor=ACTOR,
@@ -118,9 +118,11 @@ def _models(engine: Engine, models_dir: Path) -> str:
 
         manifest = train_signals_model(models_dir)
         with session_scope(engine) as session:
-            activate_model(session, models_dir, manifest.version, actor=ACTOR)
+            activate_model(
+                session=session, models_dir=models_dir, version=manifest.version, actor=ACTOR
+            )
     with session_scope(engine) as session:
-        activated = sync_active_from_disk(session, models_dir, actor=ACTOR)
+        activated = sync_active_from_disk(session=session, models_dir=models_dir, actor=ACTOR)
     return copied + "active models: " + (", ".join(activated) or "none shipped")
 
 
@@ -129,7 +131,7 @@ def _classify(engine: Engine, models_dir: Path) -> str:
 
     with session_scope(engine) as session:
         todo = list(session.scalars(select(Signal).where(Signal.label.is_(None))))
-        n = annotate_signals(session, todo, models_dir=models_dir)
+        n = annotate_signals(session=session, signals=todo, models_dir=models_dir)
         adverse = sum(1 for s in todo if s.label != "none")
     return f"classified {n} signals ({adverse} adverse)"
 
@@ -139,10 +141,10 @@ def _screen(engine: Engine, models_dir: Path) -> str:
     from duediligence.signals import classify_stored_signals
 
     with session_scope(engine) as session:
-        r = screen_clients(session, actor=ACTOR)
-        linked = link_signals(session, actor=ACTOR)
+        r = screen_clients(session=session, actor=ACTOR)
+        linked = link_signals(session=session, actor=ACTOR)
         # news linked just now was classified without its client: read it again about them
-        relabelled = classify_stored_signals(session, models_dir=models_dir, actor=ACTOR)
+        relabelled = classify_stored_signals(session=session, models_dir=models_dir, actor=ACTOR)
     return (
         f"screened {r.subjects} names: {r.new_matches} new matches; news linked "
         f"{linked.linked}, ambiguous {linked.ambiguous}; {relabelled} re-read about their client"
@@ -155,8 +157,10 @@ def _risk_model(engine: Engine, models_dir: Path) -> str:
     from duediligence.risk.training import train_risk_model
 
     with session_scope(engine) as session:
-        manifest = train_risk_model(session, models_dir=models_dir, actor=ACTOR)
-        activate_model(session, models_dir, manifest.version, actor=ACTOR)
+        manifest = train_risk_model(session=session, models_dir=models_dir, actor=ACTOR)
+        activate_model(
+            session=session, models_dir=models_dir, version=manifest.version, actor=ACTOR
+        )
     m = manifest.metrics
     return f"trained {manifest.version}: CV ROC-AUC {m['roc_auc']:.3f}, PR-AUC {m['pr_auc']:.3f}"
 
@@ -166,8 +170,8 @@ def _score(engine: Engine) -> str:
 
     with session_scope(engine) as session:
         ids = list(session.scalars(select(Client.id).order_by(Client.id)))
-        results = score_clients(session, ids, utc_today())
-        store_results(session, results, actor=ACTOR)
+        results = score_clients(session=session, client_ids=ids, as_of=utc_today())
+        store_results(session=session, results=results, actor=ACTOR)
     tiers: dict[str, int] = {}
     for r in results:
         tiers[r.tier.value] = tiers.get(r.tier.value, 0) + 1
@@ -183,7 +187,7 @@ def _knowability(engine: Engine) -> str:
     lines = []
     with session_scope(engine) as session:
         for ref in CASE_STUDY:
-            k = knowability(session, ref)
+            k = knowability(session=session, client=ref)
             if k.knowable_since:
                 lines.append(
                     f"{ref}: high risk knowable since {k.knowable_since}, "
@@ -205,12 +209,12 @@ def _reports(engine: Engine) -> str:
     with session_scope(engine) as session:
         for ref in CASE_STUDY:
             path, _ = render_client_report(
-                session, ref, reports_dir=reports_dir, actor=ACTOR, signer=signer
+                session=session, client=ref, reports_dir=reports_dir, actor=ACTOR, signer=signer
             )
             paths.append(path)
         path, _ = render_client_report(
-            session,
-            CASE_STUDY[0],
+            session=session,
+            client=CASE_STUDY[0],
             fmt=ReportFormat.PDF,
             reports_dir=reports_dir,
             actor=ACTOR,
@@ -219,7 +223,7 @@ def _reports(engine: Engine) -> str:
         paths.append(path)
         for kind in ("roster", "exposure"):
             path, _ = render_roster_report(
-                session, reports_dir=reports_dir, actor=ACTOR, kind=kind, signer=signer
+                session=session, reports_dir=reports_dir, actor=ACTOR, kind=kind, signer=signer
             )
             paths.append(path)
     return f"{len(paths)} reports in {reports_dir}: " + ", ".join(p.name for p in paths)
@@ -251,7 +255,7 @@ def _review(engine: Engine) -> str:
     from duediligence.review.demo_seed import seed_demo_review
 
     with session_scope(engine) as session:
-        return seed_demo_review(session, CASE_STUDY[0])
+        return seed_demo_review(session=session, client_ref=CASE_STUDY[0])
 
 
 def _signing_key() -> str:
@@ -281,14 +285,14 @@ def _audit(engine: Engine) -> str:
     settings = get_settings()
     with session_scope(engine) as session:
         checkpoint_on_commit(
-            session,
+            session=session,
             signer=installation_signer(settings.keys_dir),
             path=settings.checkpoint_file,
             actor=ACTOR,
         )
     with session_scope(engine) as session:
         report, status = verify_with_checkpoints(
-            iter_stored(session),
+            iter_stored(session=session),
             public_keys=public_keys(settings.keys_dir),
             file_checkpoints=read_checkpoint_file(settings.checkpoint_file),
         )

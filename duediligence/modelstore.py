@@ -261,7 +261,7 @@ def load_model(models_dir: Path, version: str, expected_sha256: str | None = Non
 
 
 def load_active(
-    models_dir: Path, kind: ModelKind | str, session: Session | None = None
+    models_dir: Path, kind: ModelKind | str, *, session: Session | None = None
 ) -> LoadedModel:
     """Load the active model of ``kind``: from the database's record when a session is given
     (its SHA-256 must match too), else from ``active.json``, whose recorded SHA-256 must
@@ -299,7 +299,7 @@ def load_active(
 
 
 def register_model(
-    session: Session, models_dir: Path, manifest: ModelManifest, *, actor: str | None
+    *, session: Session, models_dir: Path, manifest: ModelManifest, actor: str | None
 ) -> ModelVersion:
     """Record a saved model in the database (idempotent by version)."""
     row = session.scalar(select(ModelVersion).where(ModelVersion.version == manifest.version))
@@ -323,7 +323,7 @@ def register_model(
     session.add(row)
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=actor,
         action="model.registered",
         object_type="model_version",
@@ -334,12 +334,12 @@ def register_model(
 
 
 def activate_model(
-    session: Session, models_dir: Path, version: str, *, actor: str | None
+    *, session: Session, models_dir: Path, version: str, actor: str | None
 ) -> ModelVersion:
     """Make ``version`` the active model of its kind, in the database and in ``active.json``."""
     manifest = read_manifest(models_dir, version)
     verify_artifact(models_dir, manifest)
-    row = register_model(session, models_dir, manifest, actor=actor)
+    row = register_model(session=session, models_dir=models_dir, manifest=manifest, actor=actor)
     previous = session.scalar(
         select(ModelVersion.version).where(
             ModelVersion.kind == row.kind, ModelVersion.active.is_(True)
@@ -354,7 +354,7 @@ def activate_model(
     session.flush()
     set_active_on_disk(models_dir, row.kind, version)
     record_event(
-        session,
+        session=session,
         actor=actor,
         action="model.activated",
         object_type="model_version",
@@ -365,11 +365,11 @@ def activate_model(
     return row
 
 
-def sync_active_from_disk(session: Session, models_dir: Path, *, actor: str | None) -> list[str]:
+def sync_active_from_disk(*, session: Session, models_dir: Path, actor: str | None) -> list[str]:
     """Register and activate in the database the versions ``active.json`` names (used by
     ``init``/``demo`` so a fresh database adopts the shipped models). Returns activated versions."""
     done = []
     for version in active_versions(models_dir).values():
-        activate_model(session, models_dir, version, actor=actor)
+        activate_model(session=session, models_dir=models_dir, version=version, actor=actor)
         done.append(version)
     return done

@@ -210,7 +210,7 @@ def _validated_rows(prospect: ProspectIn, ref: str) -> tuple[ClientIn, list[Part
     return client, parties
 
 
-def create_prospect(session: Session, prospect: ProspectIn, *, actor: str | None) -> Client:
+def create_prospect(*, session: Session, prospect: ProspectIn, actor: str | None) -> Client:
     """Store the prospect and its owners (status ``prospect``), audited; refuses a duplicate."""
     ref = _reference(prospect)
     client_in, parties_in = _validated_rows(prospect, ref)
@@ -228,7 +228,7 @@ def create_prospect(session: Session, prospect: ProspectIn, *, actor: str | None
         session.add(Party(client_id=client.id, party_key=party_key(p), **values))
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=actor,
         action="client.onboarded",
         object_type="client",
@@ -243,7 +243,7 @@ def create_prospect(session: Session, prospect: ProspectIn, *, actor: str | None
 
 
 def _classify_unlabelled(
-    session: Session, client_id: int, models_dir: Path | None, actor: str | None
+    *, session: Session, client_id: int, models_dir: Path | None, actor: str | None
 ) -> None:
     todo = list(
         session.scalars(select(Signal).where(Signal.client_id == client_id, Signal.label.is_(None)))
@@ -255,16 +255,19 @@ def _classify_unlabelled(
 
     try:
         annotate_signals(
-            session, todo, models_dir=models_dir or get_settings().models_dir, actor=actor
+            session=session,
+            signals=todo,
+            models_dir=models_dir or get_settings().models_dir,
+            actor=actor,
         )
     except NotFoundError as exc:  # no classifier active: assess on what is there, say so
         log.warning("could not classify %d linked signal(s): %s", len(todo), exc)
 
 
 def onboard(
+    *,
     session: Session,
     prospect: ProspectIn | dict[str, Any],
-    *,
     actor: str | None,
     reports_dir: Path,
     fmt: ReportFormat = ReportFormat.HTML,
@@ -287,8 +290,8 @@ def onboard(
 
     if isinstance(prospect, dict):
         prospect = validate_prospect(prospect)
-    client = create_prospect(session, prospect, actor=actor)
-    screening = screen_clients(session, actor=actor, client_ids=[client.id])
+    client = create_prospect(session=session, prospect=prospect, actor=actor)
+    screening = screen_clients(session=session, actor=actor, client_ids=[client.id])
     held = list(
         session.scalars(
             select(Signal).where(
@@ -297,7 +300,7 @@ def onboard(
             )
         )
     )
-    link_signals(session, held, actor=actor)
+    link_signals(session=session, signals=held, actor=actor)
     linked = list(session.scalars(select(Signal.id).where(Signal.client_id == client.id)))
     ambiguous = [
         s.id
@@ -305,12 +308,12 @@ def onboard(
         if s.link_status == LinkStatus.AMBIGUOUS
         and any(c.get("client") == client.external_ref for c in s.link_candidates or [])
     ]
-    _classify_unlabelled(session, client.id, models_dir, actor)
-    assessment = assess_client(session, client.id, as_of=as_of, actor=actor)
-    ctx = client_report(session, assessment)
+    _classify_unlabelled(session=session, client_id=client.id, models_dir=models_dir, actor=actor)
+    assessment = assess_client(session=session, client=client.id, as_of=as_of, actor=actor)
+    ctx = client_report(session=session, assessment=assessment)
     path, record = render_client_report(
-        session,
-        client.external_ref,
+        session=session,
+        client=client.external_ref,
         fmt=fmt,
         reports_dir=reports_dir,
         signer=signer,

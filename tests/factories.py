@@ -224,10 +224,10 @@ def make_reviewer(session: Session, username: str = "rita") -> str:
     from duediligence.accounts.users import add_user, count_users, get_user
     from duediligence.db.enums import Role
 
-    if count_users(session) == 0:
-        add_user(session, "admin", Role.ADMIN, actor=None)
+    if count_users(session=session) == 0:
+        add_user(session=session, username="admin", role=Role.ADMIN, actor=None)
     try:
-        get_user(session, username)
+        get_user(session=session, username=username)
     except Exception:
-        add_user(session, username, Role.REVIEWER, actor="admin")
+        add_user(session=session, username=username, role=Role.REVIEWER, actor="admin")
     return username

@@ -11,7 +11,7 @@ from duediligence.db.models import AuditEvent
 
 def test_events_chain(session: Session) -> None:
     first = record_event(
-        session,
+        session=session,
         actor="ann",
         action="client.created",
         object_type="client",
@@ -20,7 +20,7 @@ def test_events_chain(session: Session) -> None:
         after={"name": "Acme"},
     )
     second = record_event(
-        session,
+        session=session,
         actor=None,
         action="client.updated",
         object_type="client",

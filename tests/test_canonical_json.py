@@ -122,7 +122,7 @@ def test_events_stored_before_rfc8785_still_verify(session: Session) -> None:
     second = _legacy_row(2, first["hash"], {"tier": "low", "probability": 0.25, "n": 3})
     session.execute(insert(AuditEvent), [first, second])
     new = record_event(
-        session, actor="new", action="test.added", object_type="test", after={"p": 1.0}
+        session=session, actor="new", action="test.added", object_type="test", after={"p": 1.0}
     )
     session.commit()
     assert new.hash_scheme == HASH_SCHEME_RFC8785 and new.prev_hash == second["hash"]
@@ -138,10 +138,10 @@ def test_events_stored_before_rfc8785_still_verify(session: Session) -> None:
         after={"p": 1.0},
         prev_hash=second["hash"],
     )
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.ok and report.count == 3
     session.execute(update(AuditEvent).where(AuditEvent.sequence == 1).values(hash_scheme=2))
     session.commit()
-    broken = verify_chain(session)
+    broken = verify_chain(session=session)
     assert broken.problem is not None and broken.problem.sequence == 1
     assert session.scalar(select(AuditEvent.hash_scheme).where(AuditEvent.sequence == 3)) == 2

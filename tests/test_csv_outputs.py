@@ -83,7 +83,7 @@ def _screen_batch(session: Session, tmp: Path) -> list[list[str]]:
         f'id,name,schema\n"{HOSTILE[1]}","=Abdulhai Salek",Person\n', encoding="utf-8"
     )
     out = tmp / "hits.csv"
-    result = screen_batch(session, queries, out)
+    result = screen_batch(session=session, queries=queries, output=out)
     assert result.hits >= 1
     rows = _assert_safe(out)
     assert rows[1][0] == "'" + HOSTILE[1] and rows[1][1] == "'=Abdulhai Salek"
@@ -108,7 +108,9 @@ def _rejects_from_an_import(session: Session, tmp: Path) -> list[list[str]]:
     os.chdir(tmp)  # a relative file name is what the report's `source` column shows
     try:
         with pytest.raises(ValidationFailed) as caught:
-            import_file(session, Path("=cmd.csv"), "clients", rejects_path=tmp / "r.csv")
+            import_file(
+                session=session, path=Path("=cmd.csv"), kind="clients", rejects_path=tmp / "r.csv"
+            )
     finally:
         os.chdir(cwd)
     assert caught.value.rejects_path

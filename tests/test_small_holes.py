@@ -96,16 +96,22 @@ def test_a_directory_or_fifo_is_not_called_missing(
 
 
 def test_a_lost_confirm_race_exits_2(cli: Any, session: Session, tmp_path: Path) -> None:
-    add_user(session, "admin", Role.ADMIN, actor=None)
+    add_user(session=session, username="admin", role=Role.ADMIN, actor=None)
     for name in ("rita", "sam", "tom"):
-        add_user(session, name, Role.REVIEWER, actor="admin")
+        add_user(session=session, username=name, role=Role.REVIEWER, actor="admin")
     client = make_client(session, external_ref="C-1")
     make_assessment(session, client, tier=Tier.HIGH)
-    decision = decide(session, "C-1", DecisionAction.APPROVE_WITH_CONDITIONS, "watch", actor="rita")
+    decision = decide(
+        session=session,
+        client_ref="C-1",
+        action=DecisionAction.APPROVE_WITH_CONDITIONS,
+        reason="watch",
+        actor="rita",
+    )
     token = {}
     for name in ("sam", "tom"):  # confirming is four-eyes review: it needs a credential
         token[name] = tmp_path / f"{name}.token"
-        token[name].write_text(issue_api_token(session, name, actor="admin"))
+        token[name].write_text(issue_api_token(session=session, username=name, actor="admin"))
     session.commit()
     first = cli("review", "confirm", str(decision.id), "--token-file", str(token["sam"]))
     assert first.exit_code == 0, first.output

@@ -44,7 +44,7 @@ HOW_TO_AUTHENTICATE = (
 )
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
+def authenticate(*, session: Session, username: str, password: str) -> User | None:
     """The active user with this username and password, or None (no detail for the caller).
 
     Read-only: records no audit event (a login is not a change of state). Takes as long for an
@@ -73,9 +73,9 @@ class Acting:
 
 
 def authenticate_actor(
+    *,
     session: Session,
     username: str | None,
-    *,
     token: str | None = None,
     password: str | None = None,
     allow_unauthenticated: bool = False,
@@ -95,10 +95,10 @@ def authenticate_actor(
     name = normalise_username(username)
     if name == SYSTEM_ACTOR:
         name = ""
-    if count_users(session) == 0:
+    if count_users(session=session) == 0:
         return Acting(username or SYSTEM_ACTOR, None)
     if token is not None:
-        user = user_for_token(session, token.strip())
+        user = user_for_token(session=session, token=token.strip())
         if user is None:
             raise AuthenticationFailed(
                 "the API token is not valid (unknown, revoked, or its user is disabled)"
@@ -114,7 +114,7 @@ def authenticate_actor(
             raise AuthenticationFailed(
                 "a password authenticates a named user: pass --as USER or set DD_USER"
             )
-        user = authenticate(session, name, password)
+        user = authenticate(session=session, username=name, password=password)
         if user is None:
             raise AuthenticationFailed(
                 f"authentication failed for {name!r}: wrong password, or no such active user"

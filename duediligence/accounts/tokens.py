@@ -28,13 +28,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_api_token(session: Session, username: str, *, actor: str | None) -> str:
+def issue_api_token(*, session: Session, username: str, actor: str | None) -> str:
     """Issue a new API token for ``username`` (self or admin); returns the token, shown once.
 
     Replaces any earlier token of that user. Records ``user.token_issued``.
     """
-    user = get_user(session, username)
-    acting = admin_or_self(session, actor, user)
+    user = get_user(session=session, username=username)
+    acting = admin_or_self(session=session, actor=actor, target=user)
     if not user.active:
         raise ConflictError(f"user {username!r} is disabled")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -42,7 +42,7 @@ def issue_api_token(session: Session, username: str, *, actor: str | None) -> st
     user.api_token_hash = token_hash(token)
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=acting.username,
         action="user.token_issued",
         object_type="user",
@@ -52,16 +52,16 @@ def issue_api_token(session: Session, username: str, *, actor: str | None) -> st
     return token
 
 
-def revoke_api_token(session: Session, username: str, *, actor: str | None) -> User:
+def revoke_api_token(*, session: Session, username: str, actor: str | None) -> User:
     """Revoke a user's API token (self or admin). Records ``user.token_revoked``."""
-    user = get_user(session, username)
-    acting = admin_or_self(session, actor, user)
+    user = get_user(session=session, username=username)
+    acting = admin_or_self(session=session, actor=actor, target=user)
     if user.api_token_hash is None:
         raise ConflictError(f"user {username!r} has no API token")
     user.api_token_hash = None
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=acting.username,
         action="user.token_revoked",
         object_type="user",
@@ -70,7 +70,7 @@ def revoke_api_token(session: Session, username: str, *, actor: str | None) -> U
     return user
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def user_for_token(*, session: Session, token: str) -> User | None:
     """The active user owning API token ``token``, or None."""
     if not token or not token.startswith(TOKEN_PREFIX):
         return None

@@ -64,7 +64,7 @@ def public_record(user: User) -> dict[str, object]:
 # --------------------------------------------------------------------------- lookups & checks
 
 
-def get_user(session: Session, username: str) -> User:
+def get_user(*, session: Session, username: str) -> User:
     """The user called ``username`` (active or not); :class:`NotFoundError` if none."""
     user = session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None:
@@ -72,12 +72,12 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
-def count_users(session: Session) -> int:
+def count_users(*, session: Session) -> int:
     """How many users exist (active or not)."""
     return int(session.scalar(select(func.count()).select_from(User)) or 0)
 
 
-def get_active_user(session: Session, username: str | None) -> User:
+def get_active_user(*, session: Session, username: str | None) -> User:
     """The active user a state change is made by.
 
     Raises :class:`PermissionDenied` when no user is given (or only the ``system`` default),
@@ -94,19 +94,19 @@ def get_active_user(session: Session, username: str | None) -> User:
     return user
 
 
-def require_acting(session: Session, username: str | None, *roles: Role) -> User:
+def require_acting(*roles: Role, session: Session, username: str | None) -> User:
     """:func:`get_active_user` then :func:`require_role` in one call."""
-    return require_role(get_active_user(session, username), *roles)
+    return require_role(get_active_user(session=session, username=username), *roles)
 
 
-def require_permission(session: Session, username: str | None, permission: Permission) -> User:
+def require_permission(*, session: Session, username: str | None, permission: Permission) -> User:
     """The active user ``username`` if their role is allowed ``permission``; else
     :class:`PermissionDenied` naming the roles that are."""
-    return require_acting(session, username, *PERMISSIONS[permission])
+    return require_acting(*PERMISSIONS[permission], session=session, username=username)
 
 
 def check_actor(
-    session: Session, username: str | None, roles: tuple[Role, ...] = DATA_ROLES
+    *, session: Session, username: str | None, roles: tuple[Role, ...] = DATA_ROLES
 ) -> str:
     """The name to record a state change under, checked against the users table.
 
@@ -115,15 +115,15 @@ def check_actor(
     an active user with one of ``roles`` (by default any role that may change data, so an
     auditor changes nothing): :class:`PermissionDenied` otherwise.
     """
-    if count_users(session) == 0:
+    if count_users(session=session) == 0:
         return username or SYSTEM_ACTOR
-    return require_acting(session, username, *roles).username
+    return require_acting(*roles, session=session, username=username).username
 
 
-def admin_or_self(session: Session, actor: str | None, target: User) -> User:
+def admin_or_self(*, session: Session, actor: str | None, target: User) -> User:
     """The active user ``actor`` if it is ``target`` itself or an admin (changing one's own
     password or token); :class:`PermissionDenied` otherwise."""
-    acting = get_active_user(session, actor)
+    acting = get_active_user(session=session, username=actor)
     if acting.id != target.id:
         require_role(acting, *ADMIN_ROLES)
     return acting
@@ -133,10 +133,10 @@ def admin_or_self(session: Session, actor: str | None, target: User) -> User:
 
 
 def add_user(
+    *,
     session: Session,
     username: str,
     role: Role | str,
-    *,
     password: str | None = None,
     display_name: str | None = None,
     actor: str | None,
@@ -159,13 +159,13 @@ def add_user(
         raise InputError(
             f"unknown role {role!r} (choose {', '.join(r.value for r in Role)})"
         ) from None
-    bootstrap = count_users(session) == 0
+    bootstrap = count_users(session=session) == 0
     if bootstrap:
         if role != Role.ADMIN:
             raise PermissionDenied("the first user must be an admin (users add NAME --role admin)")
         recorded_actor = actor if actor and actor != SYSTEM_ACTOR else username
     else:
-        recorded_actor = require_acting(session, actor, *ADMIN_ROLES).username
+        recorded_actor = require_acting(*ADMIN_ROLES, session=session, username=actor).username
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ConflictError(f"user {username!r} already exists")
     if password is not None:
@@ -183,7 +183,7 @@ def add_user(
     if bootstrap:
         after["bootstrap"] = True
     record_event(
-        session,
+        session=session,
         actor=recorded_actor,
         action="user.created",
         object_type="user",
@@ -194,7 +194,7 @@ def add_user(
     return user
 
 
-def list_users(session: Session, *, include_disabled: bool = True) -> list[User]:
+def list_users(*, session: Session, include_disabled: bool = True) -> list[User]:
     """Every user, by username (only active ones unless ``include_disabled``)."""
     query = select(User).order_by(User.username)
     if not include_disabled:
@@ -202,9 +202,9 @@ def list_users(session: Session, *, include_disabled: bool = True) -> list[User]
     return list(session.scalars(query))
 
 
-def _set_active(session: Session, username: str, active: bool, *, actor: str | None) -> User:
-    acting = require_acting(session, actor, *ADMIN_ROLES)
-    user = get_user(session, username)
+def _set_active(*, session: Session, username: str, active: bool, actor: str | None) -> User:
+    acting = require_acting(*ADMIN_ROLES, session=session, username=actor)
+    user = get_user(session=session, username=username)
     if user.active == active:
         raise ConflictError(f"user {username!r} is already {'active' if active else 'disabled'}")
     if not active and user.id == acting.id:
@@ -215,7 +215,7 @@ def _set_active(session: Session, username: str, active: bool, *, actor: str | N
         user.api_token_hash = None  # a disabled user's token must not outlive the account
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=acting.username,
         action="user.enabled" if active else "user.disabled",
         object_type="user",
@@ -226,23 +226,23 @@ def _set_active(session: Session, username: str, active: bool, *, actor: str | N
     return user
 
 
-def disable_user(session: Session, username: str, *, actor: str | None) -> User:
+def disable_user(*, session: Session, username: str, actor: str | None) -> User:
     """Disable a user (admin only): it can no longer log in, act or decide; its token is revoked.
 
     Users are never deleted, so the audit trail and decisions keep naming them.
     """
-    return _set_active(session, username, False, actor=actor)
+    return _set_active(session=session, username=username, active=False, actor=actor)
 
 
-def enable_user(session: Session, username: str, *, actor: str | None) -> User:
+def enable_user(*, session: Session, username: str, actor: str | None) -> User:
     """Re-enable a disabled user (admin only)."""
-    return _set_active(session, username, True, actor=actor)
+    return _set_active(session=session, username=username, active=True, actor=actor)
 
 
-def set_role(session: Session, username: str, role: Role | str, *, actor: str | None) -> User:
+def set_role(*, session: Session, username: str, role: Role | str, actor: str | None) -> User:
     """Change a user's role (admin only; an admin cannot demote themselves)."""
-    acting = require_acting(session, actor, *ADMIN_ROLES)
-    user = get_user(session, username)
+    acting = require_acting(*ADMIN_ROLES, session=session, username=actor)
+    user = get_user(session=session, username=username)
     new_role = Role(role)
     if user.role == new_role:
         raise ConflictError(f"user {username!r} already has role {new_role.value}")
@@ -252,7 +252,7 @@ def set_role(session: Session, username: str, role: Role | str, *, actor: str | 
     user.role = new_role
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=acting.username,
         action="user.role_changed",
         object_type="user",
@@ -263,15 +263,15 @@ def set_role(session: Session, username: str, role: Role | str, *, actor: str | 
     return user
 
 
-def set_password(session: Session, username: str, password: str, *, actor: str | None) -> User:
+def set_password(*, session: Session, username: str, password: str, actor: str | None) -> User:
     """Set a user's password (the user themselves or an admin). Records ``user.password_set``."""
-    user = get_user(session, username)
-    acting = admin_or_self(session, actor, user)
+    user = get_user(session=session, username=username)
+    acting = admin_or_self(session=session, actor=actor, target=user)
     check_password_policy(password)
     user.password_hash = hash_password(password)
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=acting.username,
         action="user.password_set",
         object_type="user",

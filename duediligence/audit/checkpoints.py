@@ -112,14 +112,14 @@ def sign_head(signer: Signer, sequence: int, head_hash: str, time: datetime) -> 
     return replace(unsigned, signature=signer.sign(canonical_bytes(unsigned.statement())))
 
 
-def create_checkpoint(session: Session, *, signer: Signer, actor: str | None) -> Checkpoint:
+def create_checkpoint(*, session: Session, signer: Signer, actor: str | None) -> Checkpoint:
     """Sign the current chain head and append the checkpoint to the chain, in the caller's
     transaction (under the chain lock, so it is the event right after the head it signs).
 
     Write it to the checkpoint file with :func:`append_checkpoint_file` once the transaction
     has committed. An empty chain is checkpointed as sequence 0 with the genesis hash.
     """
-    lock_chain(session)
+    lock_chain(session=session)
     session.flush()
     head = session.execute(
         select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
@@ -127,7 +127,7 @@ def create_checkpoint(session: Session, *, signer: Signer, actor: str | None) ->
     sequence, head_hash = (head.sequence, head.hash) if head else (0, GENESIS_HASH)
     checkpoint = sign_head(signer, sequence, head_hash, datetime.now(UTC))
     record_event(
-        session,
+        session=session,
         actor=actor,
         action=CHECKPOINT_ACTION,
         object_type="audit_chain",
@@ -152,11 +152,11 @@ def append_checkpoint_file(path: Path, checkpoint: Checkpoint) -> None:
 
 
 def checkpoint_on_commit(
-    session: Session, *, signer: Signer, path: Path, actor: str | None
+    *, session: Session, signer: Signer, path: Path, actor: str | None
 ) -> Checkpoint:
     """:func:`create_checkpoint` in the caller's transaction, and append it to the checkpoint
     file at ``path`` once that transaction commits (nothing is appended if it rolls back)."""
-    checkpoint = create_checkpoint(session, signer=signer, actor=actor)
+    checkpoint = create_checkpoint(session=session, signer=signer, actor=actor)
     settled = [False]
 
     def append(_session: Session) -> None:

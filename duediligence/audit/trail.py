@@ -156,7 +156,7 @@ class PendingEvent:
     after: Any = None
 
 
-def lock_chain(session: Session) -> None:
+def lock_chain(*, session: Session) -> None:
     """Take the audit chain's write lock for the rest of the caller's transaction.
 
     On PostgreSQL a transaction-scoped advisory lock (re-entrant within the transaction);
@@ -169,8 +169,8 @@ def lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK_KEY})
 
 
-def _lock_and_last(session: Session) -> tuple[int, str]:
-    lock_chain(session)
+def _lock_and_last(*, session: Session) -> tuple[int, str]:
+    lock_chain(session=session)
     session.flush()
     last = session.execute(
         select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
@@ -179,7 +179,7 @@ def _lock_and_last(session: Session) -> tuple[int, str]:
 
 
 def _prepare(
-    session: Session, actor: str | None, events: list[PendingEvent]
+    *, session: Session, actor: str | None, events: list[PendingEvent]
 ) -> list[dict[str, Any]]:
     """Lock the chain, read its head, and compute the rows of ``events`` chained onto it."""
     who = actor or SYSTEM_ACTOR
@@ -191,7 +191,7 @@ def _prepare(
         before, after = to_jsonable(pending.before), to_jsonable(pending.after)
         bodies.append((pending, before, after, payload_digest(before), payload_digest(after)))
     scheme = CURRENT_HASH_SCHEME
-    sequence, prev_hash = _lock_and_last(session)
+    sequence, prev_hash = _lock_and_last(session=session)
     rows = []
     for pending, before, after, before_sha256, after_sha256 in bodies:
         sequence += 1
@@ -215,19 +215,19 @@ def _prepare(
     return rows
 
 
-def record_events(session: Session, *, actor: str | None, events: list[PendingEvent]) -> int:
+def record_events(*, session: Session, actor: str | None, events: list[PendingEvent]) -> int:
     """Append several events at once (bulk imports, scoring): one lock, one read, chained in
     memory, one multi-row INSERT. Returns how many were appended."""
     if not events:
         return 0
-    rows = _prepare(session, actor, events)
+    rows = _prepare(session=session, actor=actor, events=events)
     session.execute(insert(AuditEvent), rows)
     return len(rows)
 
 
 def record_event(
-    session: Session,
     *,
+    session: Session,
     actor: str | None,
     action: str,
     object_type: str,
@@ -244,7 +244,7 @@ def record_event(
     ``sequence`` column refuses a fork even if that ever failed.
     """
     pending = PendingEvent(action, object_type, object_id, client_id, before, after)
-    (row,) = _prepare(session, actor, [pending])
+    (row,) = _prepare(session=session, actor=actor, events=[pending])
     event = AuditEvent(**row)
     session.add(event)
     session.flush()
@@ -508,7 +508,7 @@ def verify_records(
 
 
 def iter_stored(
-    session: Session, batch_size: int = 5000, *, start_after: int = 0
+    *, session: Session, batch_size: int = 5000, start_after: int = 0
 ) -> Iterator[dict[str, Any]]:
     """Every stored event after sequence ``start_after`` as a record, in sequence order, read
     in batches (keyset paging).
@@ -531,9 +531,9 @@ def iter_stored(
         last = rows[-1].sequence
 
 
-def verify_chain(session: Session, *, expect_head: str | None = None) -> ChainReport:
+def verify_chain(*, session: Session, expect_head: str | None = None) -> ChainReport:
     """Verify the stored audit trail (see :func:`verify_records`). Read-only."""
-    return verify_records(iter_stored(session), expect_head=expect_head)
+    return verify_records(iter_stored(session=session), expect_head=expect_head)
 
 
 # --------------------------------------------------------------------------- reading & export
@@ -562,8 +562,8 @@ def audit_query(
 
 
 def audit_log(
-    session: Session,
     *,
+    session: Session,
     client_id: int | None = None,
     since: date | datetime | None = None,
     action: str | None = None,
@@ -589,7 +589,7 @@ class ExportResult:
     sha256: str
 
 
-def export_events(session: Session, path: Path) -> ExportResult:
+def export_events(*, session: Session, path: Path) -> ExportResult:
     """Write every event as JSON Lines (one canonical event per line, in sequence order).
 
     An auditor can verify the file offline with ``duediligence audit verify --file PATH``;
@@ -601,7 +601,7 @@ def export_events(session: Session, path: Path) -> ExportResult:
     head = GENESIS_HASH
     tmp = path.with_name(path.name + ".part")
     with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        for rec in iter_stored(session):
+        for rec in iter_stored(session=session):
             handle.write(canonical_json(rec) + "\n")
             count += 1
             head = rec["hash"]

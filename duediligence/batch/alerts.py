@@ -108,7 +108,7 @@ def _reason(
 
 
 def tier_changes(
-    session: Session, run_id: int, changes_by_client: dict[int, list[str]] | None = None
+    *, session: Session, run_id: int, changes_by_client: dict[int, list[str]] | None = None
 ) -> TierChanges:
     """Compare every assessment of run ``run_id`` with the client's previous assessment of the
     same kind: for a run as of today, its previous current assessment; for a back-dated

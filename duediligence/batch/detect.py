@@ -112,7 +112,7 @@ def _instant(value: Any) -> datetime:
     return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)  # SQLite: UTC, naive
 
 
-def last_assessments(session: Session) -> dict[int, LastAssessment]:
+def last_assessments(*, session: Session) -> dict[int, LastAssessment]:
     """The newest assessment of every assessed client, historical ones included: change
     detection asks what changed since the client was last scored, whatever the as-of date, and
     the as-of window (see the module docstring) catches what a back-dated assessment missed.
@@ -140,7 +140,7 @@ def last_assessments(session: Session) -> dict[int, LastAssessment]:
     return out
 
 
-def last_completed_run(session: Session) -> ScoringRun | None:
+def last_completed_run(*, session: Session) -> ScoringRun | None:
     """The newest run that completed."""
     return session.scalar(
         select(ScoringRun)
@@ -159,8 +159,8 @@ def _between(day: date | None, a: date, b: date) -> bool:
 
 
 def detect_changes(
-    session: Session,
     *,
+    session: Session,
     as_of: date,
     risk_model_version: str,
     signal_model_version: str | None,
@@ -169,7 +169,7 @@ def detect_changes(
     changes = ChangeSet()
     all_ids = list(session.scalars(select(Client.id)))
     changes.total_clients = len(all_ids)
-    last = last_assessments(session)
+    last = last_assessments(session=session)
     for client_id in all_ids:
         prev = last.get(client_id)
         if prev is None:
@@ -249,9 +249,11 @@ def detect_changes(
         if changed_after(cid, updated):
             changes.add(cid, "parties")
 
-    _detect_lists(session, changes, last, watermark)
+    _detect_lists(session=session, changes=changes, last=last, watermark=watermark)
     if window_active:
-        _detect_jurisdictions(session, changes, last, as_of, low, high)
+        _detect_jurisdictions(
+            session=session, changes=changes, last=last, as_of=as_of, low=low, high=high
+        )
     log.info(
         "change detection: %d of %d clients changed",
         len(changes.reasons),
@@ -262,7 +264,7 @@ def detect_changes(
 
 
 def _detect_lists(
-    session: Session, changes: ChangeSet, last: dict[int, LastAssessment], watermark: datetime
+    *, session: Session, changes: ChangeSet, last: dict[int, LastAssessment], watermark: datetime
 ) -> None:
     """Clients with a live match on a list that got a snapshot after their last assessment."""
     fresh: dict[int, datetime] = {}
@@ -288,6 +290,7 @@ def _detect_lists(
 
 
 def _detect_jurisdictions(
+    *,
     session: Session,
     changes: ChangeSet,
     last: dict[int, LastAssessment],

@@ -67,7 +67,7 @@ class LeaseInfo:
     taken_over_from: str | None = None
 
 
-def current_lease(session: Session, name: str) -> LeaseInfo | None:
+def current_lease(*, session: Session, name: str) -> LeaseInfo | None:
     """The lease row named ``name``, if any (expired or not)."""
     row = session.get(Lease, name, populate_existing=True)
     if row is None:
@@ -88,7 +88,7 @@ def acquire_lease(
     for _attempt in range(3):
         now = utcnow()
         with factory() as session:
-            held = current_lease(session, name)
+            held = current_lease(session=session, name=name)
             if held is None:
                 try:
                     session.execute(
@@ -127,7 +127,7 @@ def acquire_lease(
             if held.owner != owner:
                 taken_from = held.owner
                 record_event(
-                    session,
+                    session=session,
                     actor=None,
                     action="lease.taken_over",
                     object_type="lease",
@@ -170,7 +170,7 @@ def release_lease(engine: Engine, name: str, owner: str) -> None:
         session.commit()
 
 
-def holder(session: Session, name: str) -> str | None:
+def holder(*, session: Session, name: str) -> str | None:
     """The owner of a live (unexpired) lease, or ``None``."""
     row = session.scalar(select(Lease).where(Lease.name == name))
     if row is None or row.expires_at <= utcnow():

@@ -145,10 +145,12 @@ def _models_dir(options_dir: Path | None) -> Path:
     return get_settings().models_dir
 
 
-def current_versions(session: Session, models_dir: Path | None = None) -> tuple[Scorer, str | None]:
+def current_versions(
+    *, session: Session, models_dir: Path | None = None
+) -> tuple[Scorer, str | None]:
     """The active risk scorer and the active signal model version."""
     folder = _models_dir(models_dir)
-    scorer = load_scorer(session, folder)
+    scorer = load_scorer(session=session, models_dir=folder)
     return scorer, active_versions(folder).get(str(ModelKind.SIGNALS))
 
 
@@ -159,7 +161,7 @@ def _url(engine: Engine) -> str:
 # --------------------------------------------------------------------------- planning
 
 
-def find_unfinished_run(session: Session, *, include_failed: bool = False) -> ScoringRun | None:
+def find_unfinished_run(*, session: Session, include_failed: bool = False) -> ScoringRun | None:
     """The newest run still marked running (or failed too, when asked)."""
     statuses = [RunStatus.RUNNING] + ([RunStatus.FAILED] if include_failed else [])
     return session.scalar(
@@ -171,8 +173,8 @@ def find_unfinished_run(session: Session, *, include_failed: bool = False) -> Sc
 
 
 def plan_run(
-    session: Session,
     *,
+    session: Session,
     as_of: date,
     full: bool,
     chunk_size: int,
@@ -186,7 +188,7 @@ def plan_run(
     started = utcnow()  # before reading anything: later changes count for the next run
     mode = "full" if full else "incremental"
     reason = "requested" if full else None
-    previous = last_completed_run(session)
+    previous = last_completed_run(session=session)
     if (
         not full
         and previous is not None
@@ -212,7 +214,7 @@ def plan_run(
         roster = len(ids)
     else:
         changes = detect_changes(
-            session,
+            session=session,
             as_of=as_of,
             risk_model_version=scorer_version,
             signal_model_version=signal_version,
@@ -253,7 +255,7 @@ def plan_run(
         for seq, part in enumerate(chunks)
     )
     record_event(
-        session,
+        session=session,
         actor=actor,
         action="scoring_run.started",
         object_type="scoring_run",
@@ -275,11 +277,11 @@ def plan_run(
 
 
 def write_chunk(
+    *,
     session: Session,
     run: ScoringRun,
     chunk: ScoringChunk,
     results: list[RiskResult],
-    *,
     worker: str,
     actor: str | None,
 ) -> int:
@@ -296,7 +298,7 @@ def write_chunk(
         log.warning("chunk %d: %d clients already scored in this run", chunk.seq, len(already))
         results = [r for r in results if r.client_id not in already]
     stored = store_results(
-        session, results, run_id=run.id, actor=actor, made_on=run.started_at.date()
+        session=session, results=results, run_id=run.id, actor=actor, made_on=run.started_at.date()
     )
     now = utcnow()
     session.execute(
@@ -330,7 +332,7 @@ def _mark_failed(engine: Engine, chunk_id: int, worker: str, error: str) -> None
         session.commit()
 
 
-def _claim(session: Session, run_id: int) -> ScoringChunk | None:
+def _claim(*, session: Session, run_id: int) -> ScoringChunk | None:
     """The next pending chunk, row-locked for this transaction (skip-locked on PostgreSQL)."""
     return session.scalar(
         select(ScoringChunk)
@@ -369,13 +371,13 @@ def work_chunks(
         run = session.get(ScoringRun, run_id)
         if run is None:
             raise NotFoundError(f"no scoring run {run_id}")
-        scorer, _ = current_versions(session, models_dir)
+        scorer, _ = current_versions(session=session, models_dir=models_dir)
         _check_model(run, scorer)
         as_of, signal_version = run.as_of, run.signal_model_version
         session.commit()
     while True:
         with factory() as session:
-            chunk = _claim(session, run_id)
+            chunk = _claim(session=session, run_id=run_id)
             if chunk is None:
                 session.commit()
                 return done
@@ -385,13 +387,20 @@ def work_chunks(
                 run = session.get(ScoringRun, run_id)
                 assert run is not None
                 results = score_clients(
-                    session,
-                    list(chunk.client_ids),
-                    as_of,
+                    session=session,
+                    client_ids=list(chunk.client_ids),
+                    as_of=as_of,
                     model=scorer,
                     signal_model_version=signal_version,
                 )
-                stored = write_chunk(session, run, chunk, results, worker=worker, actor=actor)
+                stored = write_chunk(
+                    session=session,
+                    run=run,
+                    chunk=chunk,
+                    results=results,
+                    worker=worker,
+                    actor=actor,
+                )
                 session.commit()
             except Exception as exc:  # one bad chunk must not stop the run
                 session.rollback()
@@ -418,7 +427,9 @@ def _init_reader(url: str, models_dir: str | None, run_id: int) -> None:
     with session_factory(engine)() as session:
         run = session.get(ScoringRun, run_id)
         assert run is not None
-        scorer, _ = current_versions(session, Path(models_dir) if models_dir else None)
+        scorer, _ = current_versions(
+            session=session, models_dir=Path(models_dir) if models_dir else None
+        )
         _check_model(run, scorer)
         signal_version = run.signal_model_version
         session.rollback()
@@ -430,9 +441,9 @@ def _score_chunk(chunk_id: int, client_ids: list[int], as_of: date) -> tuple[int
     engine: Engine = _READER["engine"]
     with session_factory(engine)() as session:
         results = score_clients(
-            session,
-            client_ids,
-            as_of,
+            session=session,
+            client_ids=client_ids,
+            as_of=as_of,
             model=_READER["scorer"],
             signal_model_version=_READER["signal_version"],
         )
@@ -667,10 +678,10 @@ class _Coordinator:
                 return
             try:
                 stored = write_chunk(
-                    session,
-                    run,
-                    chunk,
-                    results,
+                    session=session,
+                    run=run,
+                    chunk=chunk,
+                    results=results,
                     worker=f"{self.owner}:w0",
                     actor=self.options.actor,
                 )
@@ -708,7 +719,7 @@ def rescore(
         resumed = False
         changes_by_client: dict[int, list[str]] = {}
         with factory() as session:
-            run = find_unfinished_run(session, include_failed=options.resume)
+            run = find_unfinished_run(session=session, include_failed=options.resume)
             if run is not None:
                 resumed = True
                 reset = session.execute(
@@ -719,7 +730,7 @@ def rescore(
                 run.status = RunStatus.RUNNING
                 run.finished_at = None
                 record_event(
-                    session,
+                    session=session,
                     actor=options.actor,
                     action="scoring_run.resumed",
                     object_type="scoring_run",
@@ -742,9 +753,11 @@ def rescore(
             elif options.resume:
                 raise NotFoundError("no interrupted or failed rescore run to resume")
             else:
-                scorer, signal_version = current_versions(session, options.models_dir)
+                scorer, signal_version = current_versions(
+                    session=session, models_dir=options.models_dir
+                )
                 run, _changes = plan_run(
-                    session,
+                    session=session,
                     as_of=options.as_of or date.today(),
                     full=options.full,
                     chunk_size=options.chunk_size,
@@ -813,7 +826,7 @@ def finish_run(
         scored = session.scalar(
             select(func.count()).select_from(Assessment).where(Assessment.run_id == run_id)
         )
-        changes = tier_changes(session, run_id, changes_by_client)
+        changes = tier_changes(session=session, run_id=run_id, changes_by_client=changes_by_client)
         status = RunStatus.COMPLETED if not failed and not unfinished else RunStatus.FAILED
         alerts = changes.alerts or []
         from duediligence.config import get_settings
@@ -848,7 +861,7 @@ def finish_run(
         run.finished_at = utcnow()
         run.summary = to_jsonable(stored_summary)
         record_event(
-            session,
+            session=session,
             actor=options.actor,
             action=f"scoring_run.{'completed' if status == RunStatus.COMPLETED else 'failed'}",
             object_type="scoring_run",

@@ -83,7 +83,7 @@ def verify(
     else:
         with db_session() as session:
             report, status = verify_with_checkpoints(
-                lib.iter_stored(session),
+                lib.iter_stored(session=session),
                 public_keys=keyring,
                 file_checkpoints=on_file,
                 expect_head=expect_head,
@@ -204,7 +204,7 @@ def log(
         if client is not None:
             from duediligence.db.queries import resolve_client
 
-            client_id = resolve_client(session, client).id
+            client_id = resolve_client(session=session, ref=client).id
         if since is not None and since.tzinfo is None:
             from datetime import UTC
 
@@ -212,7 +212,7 @@ def log(
         rows = [
             lib.event_record(e)
             for e in lib.audit_log(
-                session, client_id=client_id, since=since, action=action, limit=limit
+                session=session, client_id=client_id, since=since, action=action, limit=limit
             )
         ]
     if as_json:
@@ -244,7 +244,7 @@ def export(path: Path = typer.Argument(..., help="The JSON Lines file to write."
     from duediligence.audit import trail as lib
 
     with db_session() as session:
-        result = lib.export_events(session, path)
+        result = lib.export_events(session=session, path=path)
     out.print(f"exported {result.count} events to {result.path}")
     out.print(f"head hash {result.head_hash}; file sha256 {result.sha256}")
 

@@ -142,7 +142,7 @@ def _classify_stored(relabel: bool, as_user: str | None, as_json: bool) -> None:
 
     version = active_signals_model().version
     with db_session() as session:
-        n = classify_stored_signals(session, relabel=relabel, actor=acting_user(as_user))
+        n = classify_stored_signals(session=session, relabel=relabel, actor=acting_user(as_user))
     if as_json:
         print_json({"classified": n, "model_version": version})
     else:

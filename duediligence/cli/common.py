@@ -223,12 +223,12 @@ def acting_user(as_user: str | None, *, check: bool = True, four_eyes: bool = Fa
         token = _read_token(state, env_token)
         with db_session() as session:
             password = None
-            if token is None and count_users(session) > 0:
+            if token is None and count_users(session=session) > 0:
                 hatch = settings.allow_unauthenticated_cli and not four_eyes
                 password = _read_password(state, name if name != "system" else "", prompt=not hatch)
             acting = authenticate_actor(
-                session,
-                name,
+                session=session,
+                username=name,
                 token=token,
                 password=password,
                 allow_unauthenticated=settings.allow_unauthenticated_cli,
@@ -249,7 +249,7 @@ def acting_user(as_user: str | None, *, check: bool = True, four_eyes: bool = Fa
     from duediligence.accounts.users import check_actor
 
     with db_session() as session:
-        return check_actor(session, None if known == "system" else known)
+        return check_actor(session=session, username=None if known == "system" else known)
 
 
 def print_json(data: Any) -> None:
@@ -322,5 +322,5 @@ def checkpoint_chain(actor: str | None) -> Checkpoint:
     signer = installation_signer()
     with db_session() as session:
         return checkpoint_on_commit(
-            session, signer=signer, path=get_settings().checkpoint_file, actor=actor
+            session=session, signer=signer, path=get_settings().checkpoint_file, actor=actor
         )

@@ -75,9 +75,9 @@ def _run(
     def attempt() -> ImportResult:
         with db_session() as session, progress_bar(f"importing {kind}") as update:
             return import_file(
-                session,
-                path,
-                kind,
+                session=session,
+                path=path,
+                kind=kind,
                 fmt=fmt,
                 delimiter=delimiter,
                 skip_invalid=skip_invalid,
@@ -162,7 +162,7 @@ def _link_new(result: ImportResult, actor: str | None) -> LinkResult | None:
     from duediligence.matching.linking import link_signals
 
     with db_session() as session, progress_bar("linking news to clients"):
-        return link_signals(session, signal_ids=result.inserted_signal_ids, actor=actor)
+        return link_signals(session=session, signal_ids=result.inserted_signal_ids, actor=actor)
 
 
 def _classify_new(result: ImportResult, as_user: str | None) -> dict[str, Any] | None:
@@ -213,10 +213,14 @@ def _classify_new(result: ImportResult, as_user: str | None) -> dict[str, Any] |
     done: dict[str, Any] = {"model_version": version}
     if new_ids:
         with db_session() as session, progress_bar("classifying signals"):
-            done["classified"] = classify_signal_ids(session, new_ids, actor=actor)
+            done["classified"] = classify_signal_ids(
+                session=session, signal_ids=new_ids, actor=actor
+            )
     if leftover:
         with db_session() as session, progress_bar("completing an interrupted classification"):
-            done["completed"] = classify_signal_ids(session, leftover, actor=actor)
+            done["completed"] = classify_signal_ids(
+                session=session, signal_ids=leftover, actor=actor
+            )
     return done
 
 
@@ -246,7 +250,12 @@ def _report(
     if result.rejects_path:
         out.print(f"rejects report: {result.rejects_path}", highlight=False)
     if linked is not None:
-        out.print(linked.summary(), highlight=False)
+        review = (
+            " — review them: duediligence signals links"
+            if linked.linked or linked.ambiguous
+            else ""
+        )
+        out.print(linked.summary() + review, highlight=False)
     if classified is not None:
         if classified["model_version"]:
             if "classified" in classified:
@@ -392,7 +401,7 @@ def feed(
         from duediligence.ingest.feeds import import_feed
 
         with db_session() as session:
-            return import_feed(session, source, actor=actor)
+            return import_feed(session=session, source=source, actor=actor)
 
     result = _race_safe(source, attempt)
     if not as_json:

@@ -40,8 +40,10 @@ def _audit(action: str, after: dict[str, str], as_user: str | None) -> None:
     from duediligence.audit.trail import record_event
 
     with db_session() as session:
-        actor = check_actor(session, _name(as_user), (Role.ADMIN,))
-        record_event(session, actor=actor, action=action, object_type="signing_key", after=after)
+        actor = check_actor(session=session, username=_name(as_user), roles=(Role.ADMIN,))
+        record_event(
+            session=session, actor=actor, action=action, object_type="signing_key", after=after
+        )
 
 
 def _name(as_user: str | None) -> str | None:
@@ -53,7 +55,7 @@ def _check_admin(as_user: str | None) -> None:
     from duediligence.accounts.users import check_actor
 
     with db_session() as session:
-        check_actor(session, _name(as_user), (Role.ADMIN,))
+        check_actor(session=session, username=_name(as_user), roles=(Role.ADMIN,))
 
 
 @keys_app.command("init")

@@ -72,7 +72,10 @@ def train(
 
         with db_session() as session:
             manifest = train_risk_model(
-                session, models_dir=models_dir, actor=acting_user(as_user), labels_path=labels
+                session=session,
+                models_dir=models_dir,
+                actor=acting_user(as_user),
+                labels_path=labels,
             )
         m = manifest.metrics
         out.print(
@@ -85,7 +88,12 @@ def train(
     out.print(f"model card: {models_dir / (manifest.version + '.card.md')}", highlight=False)
     if activate:
         with db_session() as session:
-            activate_model(session, models_dir, manifest.version, actor=acting_user(as_user))
+            activate_model(
+                session=session,
+                models_dir=models_dir,
+                version=manifest.version,
+                actor=acting_user(as_user),
+            )
         out.print(f"activated {manifest.version}")
 
 
@@ -144,7 +152,9 @@ def activate_(
     from duediligence.modelstore import activate_model
 
     with db_session() as session:
-        row = activate_model(session, _models_dir(), version, actor=acting_user(as_user))
+        row = activate_model(
+            session=session, models_dir=_models_dir(), version=version, actor=acting_user(as_user)
+        )
     out.print(f"active {row.kind} model: {row.version}")
 
 
@@ -201,7 +211,7 @@ def evaluate_(
             highlight=False,
         )
         with db_session() as session:
-            now = evaluate_risk_model(session, Scorer.from_loaded(loaded))
+            now = evaluate_risk_model(session=session, scorer=Scorer.from_loaded(loaded))
         out.print(
             f"on the {now['n']} labelled clients in this database (in-sample): "
             f"ROC-AUC {now['roc_auc']:.3f}, PR-AUC {now['pr_auc']:.3f}, Brier {now['brier']:.3f}",

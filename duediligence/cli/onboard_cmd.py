@@ -157,8 +157,8 @@ def onboard_command(
         raise InputError("the review report comes as html, pdf or json")
     with db_session() as session:
         result = onboard(
-            session,
-            prospect,
+            session=session,
+            prospect=prospect,
             actor=acting_user(as_user),
             reports_dir=get_settings().reports_dir,
             fmt=fmt,

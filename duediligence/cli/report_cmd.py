@@ -30,12 +30,14 @@ OUTPUT_OPT = typer.Option(None, "--output", help="File to write (default: under 
 AS_OPT = typer.Option(None, "--as", help="Acting user (default: DD_USER).")
 
 
-def report_actor(session: Session, as_user: str | None) -> str:
+def report_actor(*, session: Session, as_user: str | None) -> str:
     """Who renders the report: once users exist, any active user (auditors included)."""
     from duediligence.accounts.users import check_actor
 
     name = acting_user(as_user, check=False)
-    return check_actor(session, None if name == "system" else name, tuple(Role))
+    return check_actor(
+        session=session, username=None if name == "system" else name, roles=tuple(Role)
+    )
 
 
 @report_app.command("client")
@@ -60,13 +62,13 @@ def client(
 
     with db_session() as session:
         path, record = render_client_report(
-            session,
-            client_ref,
+            session=session,
+            client=client_ref,
             fmt=fmt,
             as_of=parse_date(as_of, "--as-of"),
             output=output,
             reports_dir=get_settings().reports_dir,
-            actor=report_actor(session, as_user),
+            actor=report_actor(session=session, as_user=as_user),
             signer=installation_signer(),
         )
         _print_rendered(path, record.sha256)
@@ -81,11 +83,11 @@ def _roster_report(
 
     with db_session() as session:
         path, record = render_roster_report(
-            session,
+            session=session,
             fmt=fmt,
             output=output,
             reports_dir=get_settings().reports_dir,
-            actor=report_actor(session, as_user),
+            actor=report_actor(session=session, as_user=as_user),
             kind=kind,
             signer=installation_signer(),
         )
@@ -163,7 +165,7 @@ def verify(
     check = verify_with_keys(path, keys)
     if check.verdict == NOT_SIGNED and public_key is None:
         with db_session() as session:
-            legacy = verify_report(session, path)
+            legacy = verify_report(session=session, path=path)
         out.print(legacy.message, highlight=False, markup=False)
         if not legacy.intact:
             raise typer.Exit(1)
@@ -215,15 +217,15 @@ def pack(
     signer = installation_signer()
     with db_session() as session:
         result = build_pack(
-            session,
-            client_ref,
+            session=session,
+            client=client_ref,
             as_of=parse_date(as_of, "--as-of"),
             output=output,
             reports_dir=settings.reports_dir,
             models_dir=settings.models_dir,
             signer=signer,
             checkpoint_file=settings.checkpoint_file,
-            actor=report_actor(session, as_user),
+            actor=report_actor(session=session, as_user=as_user),
         )
     out.print(f"{result.path}  (sha256 {result.sha256})", highlight=False, markup=False)
     out.print(

@@ -46,7 +46,10 @@ def purge(
 
     with db_session() as session:
         result = lib.purge_personal_data(
-            session, before=before.date(), dry_run=dry_run, actor=acting_user(as_user, check=False)
+            session=session,
+            before=before.date(),
+            dry_run=dry_run,
+            actor=acting_user(as_user, check=False),
         )
     if as_json:
         print_json(asdict(result))

@@ -75,10 +75,10 @@ def decide(
 
     with db_session() as session:
         decision = lib.decide(
-            session,
-            client,
-            action,
-            reason,
+            session=session,
+            client_ref=client,
+            action=action,
+            reason=reason,
             actor=acting_user(as_user, check=False, four_eyes=True),
             supersedes=supersedes,
             assessment_id=assessment,
@@ -141,7 +141,9 @@ def confirm(
     with db_session() as session:
         data = lib.decision_dict(
             lib.confirm(
-                session, decision_id, actor=acting_user(as_user, check=False, four_eyes=True)
+                session=session,
+                decision_id=decision_id,
+                actor=acting_user(as_user, check=False, four_eyes=True),
             )
         )
     checkpoint_chain(data["checker"])
@@ -175,7 +177,9 @@ def sign_off(
     with db_session() as session:
         data = lib.decision_dict(
             lib.senior_approve(
-                session, decision_id, actor=acting_user(as_user, check=False, four_eyes=True)
+                session=session,
+                decision_id=decision_id,
+                actor=acting_user(as_user, check=False, four_eyes=True),
             )
         )
     checkpoint_chain(data["senior_approver"])
@@ -202,7 +206,7 @@ def edd(
     from duediligence.review import decisions as lib
 
     with db_session() as session:
-        steps = lib.edd_status(session, client)
+        steps = lib.edd_status(session=session, client_ref=client)
     if as_json:
         print_json(steps)
         return
@@ -234,7 +238,7 @@ def queue(
     from duediligence.review import decisions as lib
 
     with db_session() as session:
-        items = lib.review_queue(session, min_tier=min_tier)
+        items = lib.review_queue(session=session, min_tier=min_tier)
     if as_json:
         print_json([asdict(i) for i in items])
         return
@@ -274,7 +278,9 @@ def history(
     from duediligence.review import decisions as lib
 
     with db_session() as session:
-        rows = [lib.decision_dict(d) for d in lib.client_decisions(session, client)]
+        rows = [
+            lib.decision_dict(d) for d in lib.client_decisions(session=session, client_ref=client)
+        ]
     if as_json:
         print_json(rows)
         return

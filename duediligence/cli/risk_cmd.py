@@ -40,7 +40,7 @@ def assess(
 
     when = parse_date(as_of, "--as-of")
     with db_session() as session:
-        a = assess_client(session, client, as_of=when, actor=acting_user(as_user))
+        a = assess_client(session=session, client=client, as_of=when, actor=acting_user(as_user))
         data: dict[str, Any] = {
             "assessment_id": a.id,
             "client": client,
@@ -101,7 +101,7 @@ def knowability_(
     from duediligence.risk.knowability import knowability
 
     with db_session() as session:
-        k = knowability(session, client)
+        k = knowability(session=session, client=client)
     if as_json:
         print_json(vars(k))
         return

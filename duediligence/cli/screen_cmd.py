@@ -64,8 +64,8 @@ def screen_name(
         raise InputError(f"--birth-date: {exc}") from None
     with db_session() as session:
         hits = screen(
-            session,
-            name,
+            session=session,
+            name=name,
             schema=schema,
             country=country,
             birth_date=birth_date,
@@ -101,7 +101,9 @@ def batch(
     from duediligence.matching import screen_batch
 
     with db_session() as session, progress_bar("screening") as update:
-        result = screen_batch(session, queries, output, threshold=threshold, progress=update)
+        result = screen_batch(
+            session=session, queries=queries, output=output, threshold=threshold, progress=update
+        )
     for problem in result.skipped[:10]:
         err.print(f"skipped {problem}", markup=False)
     out.print(
@@ -126,12 +128,17 @@ def clients(
 
     actor = acting_user(as_user)
     with db_session() as session, progress_bar("screening roster") as update:
-        result = screen_clients(session, actor=actor, threshold=threshold, progress=update)
-        linked = link_signals(session, actor=actor)
+        result = screen_clients(session=session, actor=actor, threshold=threshold, progress=update)
+        linked = link_signals(session=session, actor=actor)
     out.print(
         f"screened {result.subjects} names: {result.new_matches} new matches, "
         f"{result.reopened} re-opened, {result.kept_dismissed} stay dismissed; "
         f"{linked.summary()}"
+        + (
+            " — review them: duediligence signals links"
+            if linked.linked or linked.ambiguous
+            else ""
+        )
     )
 
 
@@ -164,7 +171,7 @@ def matches_list(
                 "decided_by": m.decided_by,
                 "reason": m.decision_reason,
             }
-            for m in list_matches(session, status)
+            for m in list_matches(session=session, status=status)
         ]
     if as_json:
         print_json(rows)
@@ -183,8 +190,8 @@ def _decide(match_id: int, reason: str, as_user: str | None, confirm: bool) -> N
 
     with db_session() as session:
         done = decide_match(
-            session,
-            match_id,
+            session=session,
+            match_id=match_id,
             confirm=confirm,
             reason=reason,
             actor=acting_user(as_user, check=False),

@@ -79,11 +79,11 @@ def add(
     password = _read_password() if password_stdin else None
     token = None
     with db_session() as session:
-        first = lib.count_users(session) == 0
+        first = lib.count_users(session=session) == 0
         user = lib.add_user(
-            session,
-            username,
-            role,
+            session=session,
+            username=username,
+            role=role,
             password=password,
             display_name=display_name,
             actor=acting_user(as_user, check=False),
@@ -92,7 +92,7 @@ def add(
         if first and password is None:
             from duediligence.accounts.tokens import issue_api_token
 
-            token = issue_api_token(session, name, actor=name)
+            token = issue_api_token(session=session, username=name, actor=name)
     out.print(f"added {name} ({role_name})")
     if token is not None:
         out.print(
@@ -116,7 +116,7 @@ def list_(
     from duediligence.accounts import users as lib
 
     with db_session() as session:
-        rows = [_row(u) for u in lib.list_users(session, include_disabled=not active_only)]
+        rows = [_row(u) for u in lib.list_users(session=session, include_disabled=not active_only)]
     if as_json:
         print_json(rows)
         return
@@ -148,7 +148,9 @@ def disable(
     from duediligence.accounts import users as lib
 
     with db_session() as session:
-        lib.disable_user(session, username, actor=acting_user(as_user, check=False))
+        lib.disable_user(
+            session=session, username=username, actor=acting_user(as_user, check=False)
+        )
     out.print(f"disabled {username}")
 
 
@@ -166,7 +168,7 @@ def enable(
     from duediligence.accounts import users as lib
 
     with db_session() as session:
-        lib.enable_user(session, username, actor=acting_user(as_user, check=False))
+        lib.enable_user(session=session, username=username, actor=acting_user(as_user, check=False))
     out.print(f"enabled {username}")
 
 
@@ -188,7 +190,9 @@ def set_role(
     from duediligence.accounts import users as lib
 
     with db_session() as session:
-        lib.set_role(session, username, role, actor=acting_user(as_user, check=False))
+        lib.set_role(
+            session=session, username=username, role=role, actor=acting_user(as_user, check=False)
+        )
     out.print(f"{username} is now {role.value}")
 
 
@@ -208,7 +212,12 @@ def set_password(
 
     password = _read_password()
     with db_session() as session:
-        lib.set_password(session, username, password, actor=acting_user(as_user, check=False))
+        lib.set_password(
+            session=session,
+            username=username,
+            password=password,
+            actor=acting_user(as_user, check=False),
+        )
     out.print(f"password set for {username}")
 
 
@@ -229,10 +238,14 @@ def token(
 
     with db_session() as session:
         if revoke:
-            lib.revoke_api_token(session, username, actor=acting_user(as_user, check=False))
+            lib.revoke_api_token(
+                session=session, username=username, actor=acting_user(as_user, check=False)
+            )
             value = None
         else:
-            value = lib.issue_api_token(session, username, actor=acting_user(as_user, check=False))
+            value = lib.issue_api_token(
+                session=session, username=username, actor=acting_user(as_user, check=False)
+            )
     if value is None:
         out.print(f"token of {username} revoked")
     else:

@@ -64,8 +64,8 @@ def import_(
     actor = acting_user(as_user)
     with db_session() as session, progress_bar(f"importing {fmt} list") as update:
         result = import_watchlist(
-            session,
-            path,
+            session=session,
+            path=path,
             fmt=cast(ListFormat, fmt),
             name=name,
             actor=actor,
@@ -123,7 +123,7 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
     from duediligence.ingest.watchlists import list_watchlists
 
     with db_session() as session:
-        lists = list_watchlists(session)
+        lists = list_watchlists(session=session)
     if as_json:
         print_json([vars(w) for w in lists])
         return

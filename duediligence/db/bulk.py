@@ -41,7 +41,7 @@ def _converter(column_type: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def bulk_insert(*, session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys) into ``table`` as fast as the backend allows."""
     if not rows:
         return

@@ -26,7 +26,7 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
-def resolve_client(session: Session, ref: str | int) -> Client:
+def resolve_client(*, session: Session, ref: str | int) -> Client:
     """A client by external reference (or database id); :class:`NotFoundError` if there is none."""
     client = (
         session.get(Client, ref)
@@ -59,7 +59,7 @@ def current_assessment_ids(client_ids: Iterable[int] | None = None) -> Select[in
     )
 
 
-def current_assessment(session: Session, *, client_id: int) -> Assessment | None:
+def current_assessment(*, session: Session, client_id: int) -> Assessment | None:
     """The client's current assessment (see the module docstring), or None if it has none."""
     return session.scalar(
         select(Assessment)
@@ -69,7 +69,7 @@ def current_assessment(session: Session, *, client_id: int) -> Assessment | None
     )
 
 
-def is_current(session: Session, assessment: Assessment) -> bool:
+def is_current(*, session: Session, assessment: Assessment) -> bool:
     """Whether ``assessment`` is its client's current assessment."""
-    current = current_assessment(session, client_id=assessment.client_id)
+    current = current_assessment(session=session, client_id=assessment.client_id)
     return current is not None and current.id == assessment.id

@@ -78,7 +78,7 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
-def begin_savepoint(session: Session) -> SessionTransaction:
+def begin_savepoint(*, session: Session) -> SessionTransaction:
     """Open a SAVEPOINT that stays inside the caller's transaction, on every backend.
 
     Python's sqlite3 driver opens a transaction only before a data-changing statement, so a

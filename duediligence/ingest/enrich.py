@@ -13,6 +13,6 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 
-def enrich_signals(session: Session, signal_ids: list[int], *, actor: str | None) -> None:
+def enrich_signals(*, session: Session, signal_ids: list[int], actor: str | None) -> None:
     """Classify and link the given freshly stored signals (no-op steps log why they skipped)."""
     log.debug("enrich: %d new signals", len(signal_ids))

@@ -253,7 +253,7 @@ def _item(
     }
 
 
-def import_feed(session: Session, source: str, *, actor: str | None) -> ImportResult:
+def import_feed(*, session: Session, source: str, actor: str | None) -> ImportResult:
     """Import a feed's items as unlinked news signals (de-duplicated like other signals).
 
     Items are refused one by one (``problems`` of the result, with their reasons) and the rest
@@ -266,9 +266,9 @@ def import_feed(session: Session, source: str, *, actor: str | None) -> ImportRe
         raise InputError(f"{source}: the feed has no items")
     path = Path(source)
     result = import_records(
-        session,
-        read.records,
-        "signals",
+        session=session,
+        records=read.records,
+        kind="signals",
         source=source,
         now=now,
         skip_invalid=True,

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Table, insert, select
@@ -139,7 +139,7 @@ def _row_key(kind: str, item: Any) -> str:
     return signal_content_hash(item)
 
 
-def _client_ids(session: Session) -> dict[str, int]:
+def _client_ids(*, session: Session) -> dict[str, int]:
     return {ref: cid for ref, cid in session.execute(select(Client.external_ref, Client.id))}
 
 
@@ -191,10 +191,10 @@ def write_rejects(path: Path, problems: Iterable[RowProblem]) -> None:
 
 
 def import_file(
+    *,
     session: Session,
     path: str | Path,
     kind: Kind,
-    *,
     fmt: str | None = None,
     delimiter: str | None = None,
     skip_invalid: bool = False,
@@ -218,9 +218,9 @@ def import_file(
         path, kind, file_format, delimiter=delimiter_from_option(delimiter), stats=stats
     )
     return import_records(
-        session,
-        records,
-        kind,
+        session=session,
+        records=records,
+        kind=kind,
         source=str(path),
         stats=stats,
         audit_name=path.name,
@@ -234,10 +234,10 @@ def import_file(
 
 
 def import_records(
+    *,
     session: Session,
     records: Iterable[tuple[str, Record]],
     kind: Kind,
-    *,
     source: str,
     stats: ReadStats | None = None,
     audit_name: str | None = None,
@@ -265,7 +265,7 @@ def import_records(
         raise InputError(f"unknown import kind {kind!r}: use one of {', '.join(KINDS)}")
     now = now or utcnow()
     result = ImportResult(kind=kind, path=source, dry_run=dry_run)
-    refs = _client_ids(session) if kind != "clients" else {}
+    refs = _client_ids(session=session) if kind != "clients" else {}
 
     # One streaming pass inside a savepoint: validate every row and write the valid ones in
     # batches. If any row is bad (and we are not skipping), the savepoint is rolled back, so
@@ -277,7 +277,7 @@ def import_records(
     batch: list[Any] = []
     done = 0
     write = not dry_run
-    savepoint = begin_savepoint(session)
+    savepoint = begin_savepoint(session=session)
     try:
         for location, item, errors in validate_rows(records, kind, now=now):
             result.rows += 1
@@ -305,13 +305,13 @@ def import_records(
             if write:
                 batch.append(item)
                 if len(batch) >= BATCH_SIZE:
-                    writer(session, batch, refs, result, actor)
+                    writer(session=session, items=batch, refs=refs, result=result, actor=actor)
                     done += len(batch)
                     batch = []
                     if progress:
                         progress(done)
         if write and batch:
-            writer(session, batch, refs, result, actor)
+            writer(session=session, items=batch, refs=refs, result=result, actor=actor)
             done += len(batch)
             if progress:
                 progress(done)
@@ -347,7 +347,7 @@ def import_records(
     if audit_extra is not None:
         after = {**audit_extra(), **after}
     record_event(
-        session,
+        session=session,
         actor=actor,
         action=f"import.{kind}",
         object_type="file",
@@ -355,15 +355,15 @@ def import_records(
         after=after,
     )
     if kind == "signals" and result.inserted_signal_ids:
-        _after_signals_inserted(session, result.inserted_signal_ids, actor=actor)
+        _after_signals_inserted(session=session, signal_ids=result.inserted_signal_ids, actor=actor)
     return result
 
 
-def _after_signals_inserted(session: Session, signal_ids: list[int], *, actor: str | None) -> None:
+def _after_signals_inserted(*, session: Session, signal_ids: list[int], actor: str | None) -> None:
     """Enrich freshly imported signals: classify their text and link unlinked ones to clients."""
     from duediligence.ingest.enrich import enrich_signals
 
-    enrich_signals(session, signal_ids, actor=actor)
+    enrich_signals(session=session, signal_ids=signal_ids, actor=actor)
 
 
 # --------------------------------------------------------------------------- writers
@@ -374,9 +374,10 @@ def _client_values(item: ClientIn) -> dict[str, Any]:
 
 
 def _write_clients(
+    *,
     session: Session,
     items: list[Any],
-    _refs: dict[str, int],
+    refs: dict[str, int],
     result: ImportResult,
     actor: str | None,
 ) -> None:
@@ -436,10 +437,11 @@ def _write_clients(
             for row in new_rows
         )
     session.flush()
-    record_events(session, actor=actor, events=events)
+    record_events(session=session, actor=actor, events=events)
 
 
 def _upsert_children(
+    *,
     session: Session,
     model: type[Party] | type[Engagement],
     key_attr: str,
@@ -482,7 +484,7 @@ def _upsert_children(
     return touched
 
 
-def _bump_profiles(session: Session, client_ids: set[int]) -> None:
+def _bump_profiles(*, session: Session, client_ids: set[int]) -> None:
     """A change of parties is a change of the client's profile (re-scoring must notice)."""
     if not client_ids:
         return
@@ -493,11 +495,12 @@ def _bump_profiles(session: Session, client_ids: set[int]) -> None:
 
 
 def _write_parties(
+    *,
     session: Session,
     items: list[Any],
     refs: dict[str, int],
     result: ImportResult,
-    _actor: str | None,
+    actor: str | None,
 ) -> None:
     rows = [
         {
@@ -512,15 +515,21 @@ def _write_parties(
         }
         for i in items
     ]
-    _bump_profiles(session, _upsert_children(session, Party, "party_key", rows, result))
+    _bump_profiles(
+        session=session,
+        client_ids=_upsert_children(
+            session=session, model=Party, key_attr="party_key", rows=rows, result=result
+        ),
+    )
 
 
 def _write_engagements(
+    *,
     session: Session,
     items: list[Any],
     refs: dict[str, int],
     result: ImportResult,
-    _actor: str | None,
+    actor: str | None,
 ) -> None:
     rows = [
         {
@@ -533,15 +542,18 @@ def _write_engagements(
         }
         for i in items
     ]
-    _upsert_children(session, Engagement, "engagement_key", rows, result)
+    _upsert_children(
+        session=session, model=Engagement, key_attr="engagement_key", rows=rows, result=result
+    )
 
 
 def _write_signals(
+    *,
     session: Session,
     items: list[Any],
     refs: dict[str, int],
     result: ImportResult,
-    _actor: str | None,
+    actor: str | None,
 ) -> None:
     by_hash = {signal_content_hash(i): i for i in items}
     existing = set(
@@ -587,7 +599,7 @@ def _write_signals(
             }
         )
     if rows:
-        bulk_insert(session, cast(Table, Signal.__table__), rows)
+        bulk_insert(session=session, table=cast(Table, Signal.__table__), rows=rows)
         new_ids = session.scalars(
             select(Signal.id).where(Signal.content_hash.in_([r["content_hash"] for r in rows]))
         ).all()
@@ -595,9 +607,21 @@ def _write_signals(
         result.inserted += len(rows)
 
 
-_WRITERS: dict[
-    str, Callable[[Session, list[Any], dict[str, int], ImportResult, str | None], None]
-] = {
+class _Writer(Protocol):
+    """Writes one validated batch of one import kind (the signature every ``_write_*`` shares)."""
+
+    def __call__(
+        self,
+        *,
+        session: Session,
+        items: list[Any],
+        refs: dict[str, int],
+        result: ImportResult,
+        actor: str | None,
+    ) -> None: ...
+
+
+_WRITERS: dict[str, _Writer] = {
     "clients": _write_clients,
     "parties": _write_parties,
     "engagements": _write_engagements,
@@ -605,7 +629,7 @@ _WRITERS: dict[
 }
 
 
-def signal_rows_date_range(session: Session) -> tuple[date | None, date | None]:
+def signal_rows_date_range(*, session: Session) -> tuple[date | None, date | None]:
     """Earliest and latest publication dates held (for summaries)."""
     from sqlalchemy import func
 

@@ -60,6 +60,7 @@ KOREAN_SIMILARITY = 0.95
 ABJAD_SAME_SIMILARITY = 0.92  # same consonants, one side written without vowels
 SOUND_ONLY_CAP = 0.7
 JOINED_PARTICLE_SIMILARITY = 0.95
+NUMBERS_DIFFER_CAP = 0.3  # the highest score of two names whose numbers differ
 
 GENERIC_WORDS = frozenset(
     [
@@ -223,6 +224,9 @@ class PreparedName:
     # Positions of the family-name words of a person written "FAMILY, Given" (as the lists
     # write them): a family name is never a mere extra name.
     family: frozenset[int] = frozenset()
+    # No word is compared by sound or consonants (Thai, Khmer, Arabic script): the cheap
+    # first-letter and length test of words written together applies to every word.
+    plain: bool = True
 
 
 class NameMatch:
@@ -277,7 +281,11 @@ Piece = tuple[str, str, bool, bool, bool]
 _INITIALS = re.compile(
     r"(?<!\w)[^\W\d_](?:\s*[.\-]\s*[^\W\d_](?!\w))+|(?<!\w)[^\W\d_](?:\s+[^\W\d_](?!\w))+"
 )
-_MAYBE_INITIALS = re.compile(r"(?<!\w)\w(?!\w)")  # a one-letter word somewhere
+# A one-letter word somewhere: every run of initials that _INITIALS finds begins with one (its
+# first letter is followed by a space, "." or "-"), so a name without one has no initials.
+_MAYBE_INITIALS = re.compile(r"(?<!\w)\w(?!\w)")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_REPEATS = re.compile(r"(.)\1+")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th|e|er|eme|o|a|\.)$")
 _ROMAN = re.compile(r"^(xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
@@ -329,7 +337,8 @@ def _read_words(pieces: list[Piece], person: bool) -> list[Piece]:
     """
     table = vocab.deobfuscation()
     out: list[Piece] = []
-    for form, latin, abjad, legal, acronym in pieces:
+    for piece in pieces:
+        latin = piece[1]
         if (
             not latin.isalpha()
             and not latin.isdigit()
@@ -337,27 +346,31 @@ def _read_words(pieces: list[Piece], person: bool) -> list[Piece]:
             and sum(ch.isalpha() for ch in latin) >= 2
             and not _ORDINAL_DIGITS.match(latin)
         ):
-            latin = latin.translate(table)
-        out.append((form, latin, abjad, legal, acronym))
+            piece = (piece[0], latin.translate(table), piece[2], piece[3], piece[4])
+        out.append(piece)
+    words = [p[1] for p in out]
     if not person:
         numbers = vocab.number_words()
-        if any(
-            p[1] in numbers or not p[1].isalpha() or _ROMAN_LETTERS.issuperset(p[1]) for p in out
-        ):
+        if any(w in numbers or not w.isalpha() or _ROMAN_LETTERS.issuperset(w) for w in words):
             out = _read_numbers(out)
-        if any(len(p[1]) == 1 for p in out):
+            words = [p[1] for p in out]
+        if 1 in map(len, words):
             out = _merge_initials(out)
+            words = [p[1] for p in out]
         abbreviations = vocab.abbreviations()
-        if any(p[1] in abbreviations for p in out):
-            words = {p[1] for p in out}
+        if not abbreviations.keys().isdisjoint(words):
+            present = set(words)
             expanded = []
             for form, latin, abjad, legal, acronym in out:
                 entry = abbreviations.get(latin)
-                if entry is not None and (not entry[1] or entry[1] & words):
+                if entry is not None and (not entry[1] or entry[1] & present):
                     latin = entry[0]
                 expanded.append((form, latin, abjad, legal, acronym))
             out = expanded
+            words = [p[1] for p in out]
     particles = vocab.dropped_particles()
+    if particles.isdisjoint(words) and (person or STOP_WORDS.isdisjoint(words)):
+        return out  # nothing to leave out
     kept = [
         p
         for k, p in enumerate(out)
@@ -461,29 +474,26 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     # c.v." -> sacv, "joint stock commercial bank" -> jscb); its compare forms are the tokens
     # that carry no weight.
     found: set[str] = set()
-    if type_tag != NameTypeTag.PER:
+    person = type_tag == NameTypeTag.PER
+    # Initials written dotted, hyphenated or spaced ("A.T.", "K-L-M", "K L M") are one word of
+    # a company's name, never a stop word or a legal form ("A.G." is not AG, "A.T." not "at").
+    initials: set[str] = set()
+    if not person:
         folded = name.casefold()
         found = {w for _, target in extract_org_types(folded) for w in target.split()}
         if not folded.isascii():  # also in Latin transliteration (ооо, лимитед ...)
             found |= {
                 w for _, target in extract_org_types(ascii_text(folded)) for w in target.split()
             }
-    person = type_tag == NameTypeTag.PER
-    # Initials written dotted, hyphenated or spaced ("A.T.", "K-L-M", "K L M") are one word of
-    # a company's name, never a stop word or a legal form ("A.G." is not AG, "A.T." not "at").
-    initials = (
-        {
-            "".join(ch for ch in m.group() if ch.isalpha())
-            for m in _INITIALS.finditer(name.casefold())
-        }
-        if not person
-        else set()
-    )
+        if _MAYBE_INITIALS.search(folded) is not None:
+            initials = {
+                "".join(ch for ch in m.group() if ch.isalpha()) for m in _INITIALS.finditer(folded)
+            }
     pieces_all: list[Piece] = []
     for part in parts:
         tag = part.tag
         form = part.form
-        if tag == NamePartTag.STOP and not person and len(form) > 1 and form not in initials:
+        if tag == _STOP_TAG and not person and len(form) > 1 and form not in initials:
             continue  # in a person's name only our particle list is dropped (Kim Jong Un)
         comparable = part.comparable or form
         if not form.isascii() and _has_hangul(form):
@@ -503,7 +513,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
             # A single letter is kept here: an initial (a person's "Y."; "A" of "A B C").
             if not latin or (latin in STOP_WORDS and len(latin) > 1):
                 continue
-            legal = tag == NamePartTag.LEGAL or latin in LEGAL_FORMS or latin in found
+            legal = tag == _LEGAL_TAG or latin in LEGAL_FORMS or latin in found
             pieces_all.append((word, latin, abjad, legal, latin in initials))
     ascii_name = name.isascii()
     if not ascii_name and scripts.has_arabic(name):
@@ -532,7 +542,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     numbers = {t.latin for t in tokens if t.numeric}
     family: frozenset[int] = frozenset()
     if person and "," in name:
-        family_words = set(re.findall(r"[^\W\d_]+", name.split(",", 1)[0].casefold()))
+        family_words = set(_LETTER_RUNS.findall(name.split(",", 1)[0].casefold()))
         family = frozenset(
             k for k, t in enumerate(tokens) if t.text in family_words or t.latin in family_words
         )
@@ -544,10 +554,13 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
         legal,
         sum(t.weight for t in tokens),
         family,
+        not any(t.sound or t.skeleton for t in tokens),
     )
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
+_STOP_TAG = NamePartTag.STOP
+_LEGAL_TAG = NamePartTag.LEGAL
 
 
 @functools.cache
@@ -751,7 +764,7 @@ def _skeleton(latin: str) -> str:
     for a, b in _ABJAD_FOLDS:
         latin = latin.replace(a, b)
     out = latin.translate(_VOWELS).translate(_ABJAD_LETTERS)
-    return re.sub(r"(.)\1+", r"\1", out)
+    return _REPEATS.sub(r"\1", out)
 
 
 def _is_abjad(text: str) -> bool:
@@ -929,7 +942,7 @@ def _same_consonants(x: str, y: str, final_h: bool = False) -> bool:
 
 
 def _dedupe(text: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", text)
+    return _REPEATS.sub(r"\1", text)
 
 
 def _same_skeleton(x: str, y: str, final_h: bool) -> bool:
@@ -947,17 +960,21 @@ def _same_skeleton(x: str, y: str, final_h: bool) -> bool:
 def _align(
     left: PreparedName, right: PreparedName, person: bool
 ) -> list[tuple[int, int, float, str]]:
-    """Greedy best-first one-to-one token alignment."""
+    """Greedy best-first one-to-one token alignment (ties: the lower left, then right
+    position first)."""
     candidates = []
     similarity = _token_similarity
+    right_tokens = right.tokens
     for i, a in enumerate(left.tokens):
-        for j, b in enumerate(right.tokens):
+        wa = a.weight
+        for j, b in enumerate(right_tokens):
             sim, how = similarity(a, b, person)
             if sim > 0:
-                weight = a.weight if a.weight < b.weight else b.weight
-                candidates.append((-sim * weight, i, j, sim, how))
-    if len(candidates) > 1:
-        candidates.sort()
+                wb = b.weight
+                candidates.append((-sim * (wa if wa < wb else wb), i, j, sim, how))
+    if len(candidates) <= 1:
+        return [(i, j, sim, how) for _, i, j, sim, how in candidates]
+    candidates.sort()
     used_l: set[int] = set()
     used_r: set[int] = set()
     pairs = []
@@ -1062,9 +1079,11 @@ def _compounds(
     return found
 
 
-def _compound_similarity(parts: Sequence[Token], other: Token, together: str) -> float:
+@functools.lru_cache(maxsize=200_000)
+def _compound_similarity(parts: tuple[Token, ...], other: Token, together: str) -> float:
     """Similarity of words written apart (``parts``, ``together`` their Latin letters joined)
-    to one word written together."""
+    to one word written together (cached per token run and word, like
+    :func:`_token_similarity`)."""
     if other.sound or parts[0].sound:
         if other.sound:
             mine = scripts.sound_skeleton("'".join(t.latin for t in parts))
@@ -1094,6 +1113,82 @@ def _compound_similarity(parts: Sequence[Token], other: Token, together: str) ->
     return sim
 
 
+def _compound_reach(split: PreparedName, joined: PreparedName) -> tuple[set[int], set[int]]:
+    """Positions of ``split`` and of ``joined`` that :func:`_compounds` could explain: words of
+    ``split`` next to another non-numeric word, and words of ``joined``, that pass its cheap
+    test (same first letter, length within two of the two words together); every such
+    position when a word is read by sound or consonants (Thai, Khmer, Arabic script), for
+    which the test does not apply. A superset: the unexplained-word conditions are ignored."""
+    words, others = split.tokens, joined.tokens
+    reach_split: set[int] = set()
+    reach_joined: set[int] = set()
+    if len(words) < 2 or not others:
+        return reach_split, reach_joined
+    if not (split.plain and joined.plain):
+        reach_split = {k for k, t in enumerate(words) if not t.numeric}
+        return reach_split, set(range(len(others)))
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        if a.numeric or b.numeric:
+            continue
+        first, size = a.latin[0], len(a.latin) + len(b.latin)
+        for j, other in enumerate(others):
+            if other.latin[0] == first and abs(len(other.latin) - size) <= 2:
+                reach_split.update((i, i + 1))
+                reach_joined.add(j)
+    return reach_split, reach_joined
+
+
+def score_bound(left: PreparedName, right: PreparedName) -> float:
+    """An upper bound of ``compare_prepared(left, right).score``, in [0, 1], computed from the
+    word similarities alone (cached per word pair) without aligning the words, joining them
+    or writing the explanation.
+
+    Each side's coverage is bounded by the weight of its words that have any similar word on
+    the other side or could be written together with a neighbour (:func:`_compound_reach`),
+    as if each were explained with similarity 1; a person name's extra-word allowance is
+    granted whenever the other side could be explained in full; the cap of pairs whose
+    numbers differ applies as in :func:`compare_prepared`. Screening compares in full only
+    the candidates whose bound reaches its threshold (same hits; tested over the
+    development set).
+    """
+    lt, rt = left.tokens, right.tokens
+    if not lt or not rt:
+        return 0.0
+    person = left.schema == "Person" or right.schema == "Person"
+    similarity = _token_similarity
+    reach_l: set[int] = set()
+    reach_r: set[int] = set()
+    for i, a in enumerate(lt):
+        for j, b in enumerate(rt):
+            if similarity(a, b, person)[0] > 0:
+                reach_l.add(i)
+                reach_r.add(j)
+    if len(reach_l) < len(lt) or len(reach_r) < len(rt):
+        split_l, joined_r = _compound_reach(left, right)
+        split_r, joined_l = _compound_reach(right, left)
+        reach_l |= split_l | joined_l
+        reach_r |= split_r | joined_r
+    cov_l = sum([lt[k].weight for k in reach_l]) / left.total_weight
+    cov_r = sum([rt[k].weight for k in reach_r]) / right.total_weight
+    if person and min(len(lt), len(rt)) >= 2:
+        if len(reach_l) == len(lt):
+            cov_r = (1 + cov_r) / 2
+        if len(reach_r) == len(rt):
+            cov_l = (1 + cov_l) / 2
+    bound = min(1.0, (cov_l + cov_r) / 2)
+    if left.numbers != right.numbers:
+        bound = min(bound, NUMBERS_DIFFER_CAP)
+    return bound
+
+
+def may_reach(left: PreparedName, right: PreparedName, floor: float) -> bool:
+    """False only when ``compare_prepared(left, right).score`` is certainly below ``floor``
+    (by :func:`score_bound`, rounded as scores are, with a margin for floating-point sums in
+    another order); always True for a ``floor`` of 0 or less."""
+    return floor <= 0 or round(score_bound(left, right) + 1e-9, 4) >= floor
+
+
 def _looks_like_person(name: PreparedName) -> bool:
     return (
         not name.has_legal_form
@@ -1102,14 +1197,18 @@ def _looks_like_person(name: PreparedName) -> bool:
     )
 
 
+_NO_JOINED: list[tuple[int, int, float, int]] = []  # shared: never modified
+
+
 def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
     """Compare two prepared names (see the module docstring for the rules)."""
     if not left.tokens or not right.tokens:
         return NameMatch(0.0, "one of the names has no comparable words")
     person = left.schema == "Person" or right.schema == "Person"
     pairs = _align(left, right, person)
+    hows = [p[3] for p in pairs]
     dropped_initials: list[str] = []
-    if person:
+    if person and "initial" in hows:
         kept = _drop_lone_initials(left, right, pairs)
         if len(kept) < len(pairs):
             dropped_initials = [
@@ -1118,15 +1217,25 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
                 if (i, j, sim, how) not in kept
             ]
         pairs = kept
+        hows = [p[3] for p in pairs]
     explained_l = {i: sim for i, _, sim, _ in pairs}
     explained_r = {j: sim for _, j, sim, _ in pairs}
     # Words written together on one side and apart on the other (HADDAD-ADEL / HADDADADEL,
     # Gholam-Ali / Gholamali, DAH DASHT / DAHDASHT).
-    joined_r = _compounds(left, right, explained_l, explained_r)
-    joined_l = _compounds(right, left, explained_r, explained_l)
     lt, rt = left.tokens, right.tokens
-    cov_l = sum(sim * lt[i].weight for i, sim in explained_l.items()) / left.total_weight
-    cov_r = sum(sim * rt[j].weight for j, sim in explained_r.items()) / right.total_weight
+    # (the conditions under which _compounds can find anything, checked before the call)
+    joined_r = (
+        _compounds(left, right, explained_l, explained_r)
+        if len(explained_r) < len(rt) and len(lt) - len(explained_l) >= 2
+        else _NO_JOINED
+    )
+    joined_l = (
+        _compounds(right, left, explained_r, explained_l)
+        if len(explained_l) < len(lt) and len(rt) - len(explained_r) >= 2
+        else _NO_JOINED
+    )
+    cov_l = sum([sim * lt[i].weight for i, sim in explained_l.items()]) / left.total_weight
+    cov_r = sum([sim * rt[j].weight for j, sim in explained_r.items()]) / right.total_weight
     missing_l = len(explained_l) < len(lt)
     missing_r = len(explained_r) < len(rt)
 
@@ -1153,7 +1262,7 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
         score *= CONFLICT_FACTOR
     numbers = left.numbers != right.numbers
     if numbers:
-        score = min(score, 0.3)
+        score = min(score, NUMBERS_DIFFER_CAP)
     company_vs_person = False
     if left.has_legal_form != right.has_legal_form:
         plain = right if left.has_legal_form else left
@@ -1166,10 +1275,10 @@ def compare_prepared(left: PreparedName, right: PreparedName) -> NameMatch:
         len(lt) == 1
         and len(rt) == 1
         and bool(pairs)
-        and pairs[0][3] in ("sounds the same", "sounds alike")
+        and hows[0] in ("sounds the same", "sounds alike")
         and min(len(lt[0].latin), len(rt[0].latin)) <= 5
     )
-    initials_only = bool(pairs) and all(how == "initial" for *_, how in pairs)
+    initials_only = bool(hows) and hows.count("initial") == len(hows)
     if initials_only:  # "MOMO" / "EL M": nothing but initials in common
         score = min(score, SOUND_ONLY_CAP)
     if sound_only:  # one short word against one word: sounding alike is not enough

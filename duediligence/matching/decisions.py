@@ -9,7 +9,7 @@ from duediligence.db.enums import MatchStatus
 from duediligence.db.models import ScreeningMatch
 
 
-def list_matches(session: Session, status: MatchStatus | None = None) -> list[ScreeningMatch]:
+def list_matches(*, session: Session, status: MatchStatus | None = None) -> list[ScreeningMatch]:
     """Screening matches, optionally of one status, highest score first."""
     query = select(ScreeningMatch).order_by(ScreeningMatch.score.desc(), ScreeningMatch.id)
     if status is not None:

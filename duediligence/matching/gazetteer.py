@@ -30,7 +30,9 @@ Forms of a name (:func:`name_forms`):
 - ``surname``: a person's family name alone — the last word, or the first for names of
   traditions that write the family name first (Chinese, Korean, Vietnamese, Hungarian:
   ``matching/data/family_first_surnames.csv``); so "Liu Tao" and "Tao Liu" are different people
-  and differ in their family name;
+  and differ in their family name; for a name of three words or more, also the last two
+  together, as Spanish and Portuguese names write their two family names ("Peña Nieto" of
+  Enrique Peña Nieto, "Johnson Sirleaf");
 - ``short``: the first distinctive word of a company name of several words ("Riggs" for "Riggs
   Bank"), never a generic company word.
 
@@ -325,6 +327,10 @@ def _person_forms(words: list[str], add: Callable[[str, Sequence[str]], None]) -
             and not countrynames.to_code(family, fuzzy=False)
         ):
             add(SURNAME, [family])
+    if families and len(core) >= 3 and all(len(w) > 2 and w not in CONNECTORS for w in core[-2:]):
+        # Spanish and Portuguese names carry two family names, written together in the news
+        # ("Peña Nieto", "Johnson Sirleaf"): a family-name form of two words
+        add(SURNAME, core[-2:])
     if tradition is not None and len(core[0]) > 2:
         add(SURNAME, [core[0]])
         if tradition == "hungarian" and len(core) == 2:
@@ -548,7 +554,9 @@ def _inside_name(
             and before.key not in TITLES
             and before.key not in CONNECTORS
             and _joined(text, before, tokens[k + 1])
-            and not _sentence_start(text, before)
+            # a sentence's first word may be capitalised for that alone, but not one joined
+            # to the name by a connector ("Rifaat al-Assad: ..." opening a headline)
+            and (k < i - 1 or not _sentence_start(text, before))
         ):
             return True
     end = i + size - 1

@@ -12,7 +12,6 @@ import functools
 import gc
 import math
 from array import array
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,10 +21,12 @@ from rapidfuzz.distance import OSA
 
 from duediligence.matching.compare import (
     MIN_TOKEN_SIMILARITY,
+    NUMBERS_DIFFER_CAP,
     NameMatch,
     PreparedName,
     _skeleton,
     compare_prepared,
+    may_reach,
     prepare_name,
 )
 
@@ -33,6 +34,8 @@ MAX_CANDIDATES = 60
 TYPO_KEY_WEIGHT = 1.0
 # A key shared by more names than this is too common to select candidates on its own.
 COMMON_KEY = 20_000
+# Query words whose near spelling keys are kept per index (the cache is emptied when full).
+NEAR_CACHE_SIZE = 100_000
 
 
 @contextmanager
@@ -88,6 +91,10 @@ def _keys(prepared: PreparedName) -> list[tuple[str, float]]:
     return list(keys.items())
 
 
+# The place of a record whose names were all left out by search()'s min_score (below any).
+_NOT_COMPARED = (-1, NameMatch(-1.0, "not compared"))
+
+
 class NameIndex:
     """Names of many records, with blocking keys for fast candidate retrieval.
 
@@ -102,10 +109,13 @@ class NameIndex:
         self._schemas: list[str] = []
         self._prepared: list[PreparedName] = []
         self._weak: set[int] = set()  # positions of weak aliases
-        self._sizes: array[int] = array("i")  # comparable words per name
+        # square root of the number of comparable words of each name (at least 1)
+        self._roots: array[float] = array("d")
         # one-letter deletions of the indexed words (4+ letters) -> the words
         self._deletions: dict[str, list[str]] = {}
         self._postings: dict[str, array[int]] = {}
+        # query word -> its near spelling keys (see _near_keys); emptied when a name is added
+        self._near: dict[str, list[tuple[str, float]]] = {}
 
     def __len__(self) -> int:
         return len(self._names)
@@ -130,12 +140,14 @@ class NameIndex:
         prepared = prepare_name(name, schema)
         if not prepared.tokens:
             return
+        if self._near:
+            self._near.clear()
         position = len(self._names)
         self._records.append(record)
         self._names.append(name)
         self._schemas.append(prepared.schema)
         self._prepared.append(prepared)
-        self._sizes.append(max(1, round(prepared.total_weight)))
+        self._roots.append(math.sqrt(max(1, round(prepared.total_weight))))
         if weak:
             self._weak.add(position)
         postings = self._postings
@@ -170,7 +182,7 @@ class NameIndex:
         """
         postings = self._postings
         total = len(self._names) + 1
-        scores: dict[int, float] = defaultdict(float)
+        scores: dict[int, float] = {}
         fallback: tuple[str, float] | None = None
         for group in self._key_groups(query):
             best: dict[int, float] = {}
@@ -183,22 +195,32 @@ class NameIndex:
                     continue
                 # Rare keys say more than common ones (Asir than Abu): weight by rarity.
                 weight *= math.log(1 + total / len(posting))
+                if not best:  # (weights are positive; a posting holds a position once)
+                    best = dict.fromkeys(posting, weight)
+                    continue
+                get = best.get
                 for position in posting:
-                    if weight > best.get(position, 0.0):
+                    if weight > get(position, 0.0):
                         best[position] = weight
+            if not scores:
+                scores = best
+                continue
+            get = scores.get
             for position, weight in best.items():
-                scores[position] += weight
+                scores[position] = get(position, 0.0) + weight
         if not scores and fallback is not None:
             for position in postings[fallback[0]]:
-                scores[position] += fallback[1]
+                scores[position] = scores.get(position, 0.0) + fallback[1]
         if not scores:
             return []
         # Shared weight per word of the candidate: a short list name whose words the query has
         # ("JANAN AGHA" for "Agha Haji Abdul Manan") ranks above long names sharing only common
-        # words.
-        sizes = self._sizes
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1] / math.sqrt(sizes[kv[0]] or 1))
-        return [position for position, _ in ranked[:limit]]
+        # words. (A stable sort on precomputed keys: ties keep the order positions were found.)
+        roots = self._roots
+        positions = list(scores)
+        keys = [-weight / roots[position] for position, weight in scores.items()]
+        order = sorted(range(len(positions)), key=keys.__getitem__)
+        return [positions[k] for k in order[:limit]]
 
     def _key_groups(self, query: PreparedName) -> list[list[tuple[str, float]]]:
         """The blocking keys of each word of the query (and of each two words written
@@ -206,7 +228,6 @@ class NameIndex:
         the comparer accepts as typos ("Asim" / "Asir") share no key of their own. They are
         found through the words' one-letter deletions (symmetric delete), kept once per
         distinct word, not per name."""
-        postings = self._postings
         tokens = query.tokens
         single = len(tokens) == 1
         groups: list[list[tuple[str, float]]] = []
@@ -229,41 +250,78 @@ class NameIndex:
                 joined: list[tuple[str, float]] = [("f:" + together, 1.0)]
                 groups.append(joined)
                 words.append((together, joined))
-        deletions = self._deletions
         for word, group in words:
-            if len(word) < 4:
-                continue
-            near: set[str] = set()
-            for variant in (word, *_deletes(word)):
-                if "f:" + variant in postings:
-                    near.add(variant)
-                near.update(deletions.get(variant, ()))
-            for other in near:
-                # Only the words the comparer could accept, weighted by how close they are.
-                sim = OSA.normalized_similarity(word, other)
-                if sim >= MIN_TOKEN_SIMILARITY and other != word:
-                    group.append(("f:" + other, TYPO_KEY_WEIGHT * sim))
+            if len(word) >= 4:
+                group.extend(self._near_keys(word))
         return groups
 
+    def _near_keys(self, word: str) -> list[tuple[str, float]]:
+        """The spelling keys of the index's words one or two edits away from ``word`` that the
+        comparer could accept, weighted by how close they are (kept per word until the index
+        changes: common query words recur)."""
+        found = self._near.get(word)
+        if found is not None:
+            return found
+        postings = self._postings
+        deletions = self._deletions
+        near: set[str] = set()
+        for variant in (word, *_deletes(word)):
+            if "f:" + variant in postings:
+                near.add(variant)
+            near.update(deletions.get(variant, ()))
+        found = []
+        # Sorted: a set's order follows the string hash seed, and key order decides the order
+        # of candidates that tie, so the same query would get other candidates per process.
+        for other in sorted(near):
+            sim = OSA.normalized_similarity(word, other)
+            if sim >= MIN_TOKEN_SIMILARITY and other != word:
+                found.append(("f:" + other, TYPO_KEY_WEIGHT * sim))
+        if len(self._near) >= NEAR_CACHE_SIZE:
+            self._near.clear()
+        self._near[word] = found
+        return found
+
     def search(
-        self, name: str, schema: str, *, limit: int = MAX_CANDIDATES
+        self, name: str, schema: str, *, limit: int = MAX_CANDIDATES, min_score: float = 0.0
     ) -> list[tuple[IndexedName, NameMatch]]:
         """Fully compare ``name`` with its candidates; best first, at most one result per record
         and kind of name: a record's best full name, and its best weak alias when that scores
-        higher (the caller decides what a weak alias alone is worth)."""
+        higher (the caller decides what a weak alias alone is worth).
+
+        ``min_score`` (0 to 1) leaves out the results scoring below it, so callers that keep
+        only those save the work on the others; the results at or above it are the same as
+        without it. Candidates whose numbers differ from the query's are not compared when
+        ``min_score`` exceeds :data:`~duediligence.matching.compare.NUMBERS_DIFFER_CAP`:
+        :func:`~duediligence.matching.compare.compare_prepared` caps such pairs at that score;
+        nor those whose :func:`~duediligence.matching.compare.score_bound` is below
+        ``min_score``.
+        """
         query = prepare_name(name, schema)
         if not query.tokens:
             return []
         best: dict[tuple[int, bool], tuple[int, NameMatch]] = {}
         records, weak_names, prepared = self._records, self._weak, self._prepared
+        numbers = query.numbers
+        skip_numbers = min_score > NUMBERS_DIFFER_CAP
+        bounded = min_score > 0
         for position in self.candidates(query, limit):
-            match = compare_prepared(query, prepared[position])
+            other = prepared[position]
             key = (records[position], position in weak_names)
+            if (skip_numbers and other.numbers != numbers) or (
+                bounded and not may_reach(query, other, min_score)
+            ):
+                # Certainly below min_score (numbers differ: at most NUMBERS_DIFFER_CAP; or
+                # score_bound): not compared, but the record keeps its place in the order.
+                best.setdefault(key, _NOT_COMPARED)
+                continue
+            match = compare_prepared(query, other)
             current = best.get(key)
             if current is None or match.score > current[1].score:
                 best[key] = (position, match)
         results = []
         for (record, weak), (position, match) in best.items():
+            if match.score < min_score:
+                continue
             if weak:
                 strong = best.get((record, False))
                 if strong is not None and strong[1].score >= match.score:

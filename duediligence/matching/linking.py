@@ -31,6 +31,11 @@ Two ways in, both ending in a decision with evidence (``Signal.link_evidence``):
   A client found only by a family name or short name is capped at :data:`PARTIAL_CAP`, below
   the link score: it can be a candidate for review, never a link.
 
+  A mention that names someone's relative, associate or nominee ("Najib's brother"), people of
+  an organisation ("Goldman Sachs bankers"), the one acting against another ("FINRA expels
+  ...") or an owner named before another name ("ING's Payvision") earns no headline points
+  (:func:`_relation_at`).
+
   At :data:`LINK_SCORE` or above, with no other client within :data:`MARGIN` (within
   :data:`SAME_NAME_MARGIN` for a client found at exactly the same places — two clients of one
   name, told apart only by the context), the item is linked; from :data:`REVIEW_SCORE` it is
@@ -47,6 +52,7 @@ is never made again: that client is left out of the signal's candidates.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -170,6 +176,7 @@ class Document:
     tokens: list[Token]
     sentences: list[tuple[int, int]]
     relations: dict[Hit, str] = field(default_factory=dict)  # cache of :func:`_relation`
+    _sentence_starts: list[int] = field(default_factory=list)  # cache of sentence_of
 
     @classmethod
     def of(cls, title: str, body: str | None) -> Document:
@@ -192,9 +199,14 @@ class Document:
         return "body"
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
-        """The sentence holding character ``offset``."""
-        for start, end in self.sentences:
-            if start <= offset < end:
+        """The sentence holding character ``offset`` (the whole text when none does: a
+        blank stretch between sentences). A binary search: long articles have hundreds."""
+        if not self._sentence_starts and self.sentences:
+            self._sentence_starts = [start for start, _end in self.sentences]
+        k = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if k >= 0:
+            start, end = self.sentences[k]
+            if offset < end:
                 return start, end
         return 0, len(self.text)
 
@@ -236,7 +248,7 @@ def _industry_words() -> dict[str, frozenset[str]]:
     }
 
 
-def build_gazetteer(session: Session) -> Gazetteer:
+def build_gazetteer(*, session: Session) -> Gazetteer:
     """The gazetteer of every client (name, aliases) and party (owner, director, officer) held.
 
     Reads columns, not ORM objects, so a roster of 100,000 clients loads in seconds."""
@@ -436,9 +448,13 @@ def score_candidates(
         places = [doc.where(tokens[m.hit.first].start) for m in subject]
         all_places = [doc.where(tokens[m.hit.first].start) for m in mentions if m not in related]
         if related:
-            reasons.append(
-                f"named as someone's relative or associate ({_relation(doc, related[0].hit)})"
-            )
+            word = _relation(doc, related[0].hit)
+            if _ENFORCER_AFTER.match(" " + word):
+                reasons.append(f"named as acting against someone else ({word})")
+            elif word.startswith("owner of "):
+                reasons.append(f"named as the {word}")
+            else:
+                reasons.append(f"named as someone's relative or associate ({word})")
         if "headline" in places:
             score += HEADLINE
             reasons.insert(0, "headline mention")
@@ -529,7 +545,9 @@ _RELATION_WORDS = (
     "brother|sister|wife|husband|son|daughter|uncle|aunt|nephew|niece|cousin|father|mother|"
     "stepson|stepdaughter|widow|ex-wife|ex-husband|girlfriend|boyfriend|fiancée?|"
     "associates?|aides?|lawyers?|attorneys?|advisers?|advisors?|friends?|allies|ally|"
-    "spokes(?:man|woman|person)|bodyguard|henchman|former aide"
+    "spokes(?:man|woman|person)|bodyguard|henchman|former aide|secretary|sec|nominee|"
+    "appointee|pick|envoy|minister|deputy|prot[eé]g[eé]e?|cron(?:y|ies)|confidante?|fixer|"
+    "financier|lieutenant|right-hand man"
 )
 _QUALIFIERS = r"(?:(?:former|ex|late|eldest|youngest|elder|younger|close|top|longtime|key)\s+)*"
 _RELATION_AFTER = re.compile(rf"^['’]s\s+{_QUALIFIERS}({_RELATION_WORDS})\b", re.IGNORECASE)
@@ -543,6 +561,18 @@ _EMPLOYEE_WORDS = (
 _EMPLOYEE_AFTER = re.compile(
     rf"^(?:['’]s)?\s+{_QUALIFIERS}({_EMPLOYEE_WORDS})\b(?!\s+(?:of|at|for)\b)", re.IGNORECASE
 )
+# "FINRA Expels Halcyon Cabot Partners", "Treasury designates ...": a name followed by an
+# enforcement verb in the active voice is the one acting, the item is about its object.
+_ENFORCER_AFTER = re.compile(
+    r"^\s+(accuses|arrests|bans|bars|blacklists|charges|convicts|designates|expels|fines|"
+    r"freezes|indicts|investigates|jails|penali[sz]es|probes|prosecutes|raids|sanctions|"
+    r"seizes|sentences|sues|suspends)\b",
+    re.IGNORECASE,
+)
+# "ING's Payvision rocked by ...": a possessive before another name; the item is about that one
+# (a country or nationality word after it, "Danske Bank's Estonian branch", is no name).
+_OWNER_OF_NAME = re.compile(r"^['’]s\s+([A-Z][\w-]+)")
+_NATIONALITY_ENDINGS = ("an", "ian", "ese", "ish", "i")
 _RELATION_BEFORE = re.compile(
     rf"\b({_RELATION_WORDS})\s+of\s+(?:the\s+)?(?:[\w.’'-]+\s+){{0,3}}$", re.IGNORECASE
 )
@@ -558,9 +588,12 @@ def _relation(doc: Document, hit: Hit) -> str:
 
 
 def _relation_at(doc: Document, hit: Hit) -> str:
-    """The relation word when the mention names someone's relative or associate ("Najib's
-    brother", "wife of former Malaysian PM Najib") or people of an organisation ("Goldman Sachs
-    bankers", "Backpage CEO Carl Ferrer"), else ""."""
+    """The relation word when the mention names someone's relative, associate or nominee
+    ("Najib's brother", "wife of former Malaysian PM Najib", "Obama's Sec. of Commerce
+    nominee"), people of an organisation ("Goldman Sachs bankers", "Backpage CEO Carl
+    Ferrer"), the one acting against another ("FINRA expels ...": the verb) or the owner of
+    another name ("ING's Payvision", outside a title-case headline: "owner of Payvision"),
+    else ""."""
     end = doc.tokens[hit.last].end
     start = doc.tokens[hit.first].start
     raw_end = doc.tokens[hit.last].raw
@@ -571,6 +604,14 @@ def _relation_at(doc: Document, hit: Hit) -> str:
     m = _EMPLOYEE_AFTER.match(after_text)
     if m:
         return m.group(1).lower()
+    m = _ENFORCER_AFTER.match(after_text)
+    if m:
+        return m.group(1).lower()
+    m = _OWNER_OF_NAME.match(after_text)
+    if m and not (start < doc.title_end and title_case(doc.text[: doc.title_end])):
+        word = m.group(1)
+        if _country_code(word) is None and not word.endswith(_NATIONALITY_ENDINGS):
+            return "owner of " + word
     m = _RELATION_BEFORE.search(doc.text[max(0, start - 60) : start])
     return m.group(1).lower() if m else ""
 
@@ -658,8 +699,8 @@ def decide_from_subject(
     """Decide an item whose source named its subject: screen the name against the clients."""
     found = [
         (indexed, m)
-        for indexed, m in index.search(subject_name, "Company")
-        if m.score >= threshold and indexed.record not in exclude
+        for indexed, m in index.search(subject_name, "Company", min_score=threshold)
+        if indexed.record not in exclude
     ]
     if not found:
         return Decision(LinkStatus.UNLINKED)
@@ -692,7 +733,8 @@ def decide_from_subject(
     close = len(found) > 1 and found[0][1].score - found[1][1].score < SUBJECT_MARGIN
     if against is not None or close:
         reason = (
-            f"the item places its subject in {against[0]}, the client is in {best.country}"
+            f"the item places its subject in {against[0]} ('{against[1]}'), "
+            f"the client is in {best.country}"
             if against is not None
             else "several clients match the name"
         )
@@ -747,9 +789,9 @@ def _subject_index(gazetteer: Gazetteer) -> NameIndex:
 
 
 def link_signals(
+    *,
     session: Session,
     signals: Sequence[Signal] | None = None,
-    *,
     actor: str | None,
     threshold: float = DEFAULT_THRESHOLD,
     signal_ids: Sequence[int] | None = None,
@@ -780,7 +822,7 @@ def link_signals(
     result = LinkResult()
     if not ids:
         return result
-    gazetteer = build_gazetteer(session)
+    gazetteer = build_gazetteer(session=session)
     if not gazetteer.clients:
         result.unlinked = len(ids)
         return result
@@ -839,8 +881,8 @@ def link_signals(
             updates.append(row)
         for keys in {tuple(r) for r in updates}:  # one bulk UPDATE per shape of row
             session.execute(update(Signal), [r for r in updates if tuple(r) == keys])
-        record_events(session, actor=actor, events=events)
-    _expire_loaded(session, set(ids))
+        record_events(session=session, actor=actor, events=events)
+    _expire_loaded(session=session, ids=set(ids))
     session.flush()
     return result
 
@@ -864,7 +906,7 @@ def _event(signal_id: int, decision: Decision) -> PendingEvent:
     )
 
 
-def _expire_loaded(session: Session, ids: set[int]) -> None:
+def _expire_loaded(*, session: Session, ids: set[int]) -> None:
     """Signals of ``ids`` already loaded in the session read the new values on next access."""
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Signal) and obj.id in ids:

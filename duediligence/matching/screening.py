@@ -218,9 +218,9 @@ def _years(values: list[str]) -> set[int]:
     return {int(v[:4]) for v in values if len(v) >= 4 and v[:4].isdigit()}
 
 
-def build_index(session: Session) -> WatchlistIndex:
+def build_index(*, session: Session) -> WatchlistIndex:
     """Build the index from the current snapshots of the active lists."""
-    snapshots = current_snapshot_ids(session)
+    snapshots = current_snapshot_ids(session=session)
     records: list[EntityRecord] = []
     names = NameIndex()
     list_names = dict(session.execute(select(Watchlist.id, Watchlist.name)).all())
@@ -269,32 +269,44 @@ def build_index(session: Session) -> WatchlistIndex:
     return WatchlistIndex(records, names, key)
 
 
-# The snapshot check runs on every screen() call: one plain statement, not an ORM query
-# (about 0.05 ms instead of 0.4 ms per call; same result as ``current_snapshot_ids``).
+# The snapshot check runs on every screen() call: one plain statement on the session's own
+# database connection (its transaction), run by the driver's cursor rather than through
+# SQLAlchemy's statement execution (about 0.01 ms instead of 0.07 ms per call, and 0.4 ms for an
+# ORM query; same result as ``current_snapshot_ids``). Portable SQL, no parameters.
 _SNAPSHOT_KEY_SQL = text(
     "SELECT MAX(s.id) FROM watchlist_snapshots s "
     "JOIN watchlists w ON w.id = s.watchlist_id "
     "WHERE w.active GROUP BY s.watchlist_id"
 )
+_SNAPSHOT_KEY_TEXT = str(_SNAPSHOT_KEY_SQL)
 
 
-def _snapshot_key(session: Session) -> tuple[int, ...]:
+def _snapshot_key(*, session: Session) -> tuple[int, ...]:
     """The ids of the current snapshots of the active lists, sorted (the index's cache key)."""
     if session.new or session.dirty or session.deleted:
         session.flush()  # as an ORM query would (autoflush)
-    return tuple(sorted(row[0] for row in session.connection().execute(_SNAPSHOT_KEY_SQL)))
+    dbapi = session.connection().connection.dbapi_connection
+    if dbapi is None:  # a detached connection: the ordinary statement execution
+        return tuple(sorted(row[0] for row in session.connection().execute(_SNAPSHOT_KEY_SQL)))
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(_SNAPSHOT_KEY_TEXT)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return tuple(sorted(row[0] for row in rows))
 
 
-def get_index(session: Session) -> WatchlistIndex:
+def get_index(*, session: Session) -> WatchlistIndex:
     """The cached index for the current snapshots (rebuilt when a list changes)."""
-    key = _snapshot_key(session)
+    key = _snapshot_key(session=session)
     cache_key = str(session.get_bind().engine.url)
     with _cache_lock:
         cached = _cache.get(cache_key)
         if cached is not None and cached.key == key:
             return cached
     with gc_paused():
-        index = build_index(session)
+        index = build_index(session=session)
     if len(index.names) >= FREEZE_MIN_NAMES:
         # A big index lives as long as the process: move its objects out of the garbage
         # collector's view so full collections do not rescan them (p99 latency). They are
@@ -392,7 +404,10 @@ def screen_with(
         raise InputError(f"unknown schema {schema!r}: use one of {', '.join(SCHEMAS)}")
     allowed = COMPATIBLE[schema]
     hits = []
-    for indexed, match in index.names.search(name, schema):
+    # Without an identifier (decisive whatever the name score), a name scoring below the
+    # threshold cannot become a hit: the other adjustments raise only names at or above it.
+    floor = threshold if not identifiers else 0.0
+    for indexed, match in index.names.search(name, schema, min_score=floor):
         record = index.records[indexed.record]
         if record.schema not in allowed:
             continue
@@ -447,9 +462,9 @@ def screen_with(
 
 
 def screen(
+    *,
     session: Session,
     name: str,
-    *,
     schema: str = "LegalEntity",
     country: str | None = None,
     birth_date: date | str | None = None,
@@ -461,7 +476,7 @@ def screen(
     if not name or not name.strip():
         raise InputError("the name to screen is empty")
     return screen_with(
-        get_index(session),
+        get_index(session=session),
         name,
         schema=schema,
         country=country,
@@ -606,15 +621,15 @@ class BatchResult:
 
 
 def screen_batch(
+    *,
     session: Session,
     queries: Path,
     output: Path,
-    *,
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[int], None] | None = None,
 ) -> BatchResult:
     """Screen every row of ``queries`` (id,name[,schema,birth_date,country]) into ``output``."""
-    index = get_index(session)
+    index = get_index(session=session)
     result = BatchResult()
     output.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the output and renamed at the end: bad input never leaves a half-written
@@ -701,8 +716,8 @@ def _subject_hash(name: str, birth_date: Any, country: Any) -> str:
 
 
 def screen_clients(
-    session: Session,
     *,
+    session: Session,
     actor: str | None,
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[int], None] | None = None,
@@ -713,7 +728,7 @@ def screen_clients(
     A match a reviewer dismissed stays dismissed on later runs unless the list entry or the
     subject's data changed; then it is re-opened (pending) and the change is audited.
     """
-    index = get_index(session)
+    index = get_index(session=session)
     result = RosterScreeningResult()
     only = list(client_ids) if client_ids is not None else None
     matches = select(ScreeningMatch)
@@ -819,5 +834,5 @@ def screen_clients(
         if progress and done % 50 == 0:
             progress(done)
     session.flush()
-    record_events(session, actor=actor, events=events)
+    record_events(session=session, actor=actor, events=events)
     return result

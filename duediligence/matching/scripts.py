@@ -29,6 +29,7 @@ import re
 
 from duediligence.matching import vocab
 
+_REPEATS = re.compile(r"(.)\1+")
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _KHMER = re.compile("[\u1780-\u17ff]")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
@@ -91,7 +92,7 @@ def sound_skeleton(latin: str) -> str:
     for a, b in _SOUND_FOLDS:
         out = out.replace(a, b)
     out = out.translate(_SOUND_DROP)
-    return re.sub(r"(.)\1+", r"\1", out)
+    return _REPEATS.sub(r"\1", out)
 
 
 _THAI_KARAN = "\u0e4c"  # ์ : the letter before it is silent
@@ -153,7 +154,7 @@ def arabic_skeleton(word: str) -> str:
             break
     table = vocab.arabic_table()
     out = "".join(table.get(ch, "") for ch in word)
-    return re.sub(r"(.)\1+", r"\1", out)
+    return _REPEATS.sub(r"\1", out)
 
 
 # Words an Arabic-script name writes apart that Latin forms mostly write as one with the next

@@ -35,7 +35,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from duediligence import __version__
 from duediligence.db.enums import AssessmentState, DecisionStatus, LinkStatus, Tier
@@ -191,7 +191,7 @@ def _link(s: Signal) -> SignalLink:
     }
 
 
-def snapshots_at(session: Session, moment: datetime | None) -> list[ListSnapshot]:
+def snapshots_at(*, session: Session, moment: datetime | None) -> list[ListSnapshot]:
     """The newest snapshot of every active list imported up to ``moment`` (all if None)."""
     newest = (
         select(func.max(WatchlistSnapshot.id))
@@ -231,7 +231,7 @@ _scorers: dict[tuple[str, str, str | None], Scorer] = {}
 _scorers_lock = threading.Lock()
 
 
-def scorer_for_version(session: Session, version: str | None) -> Scorer | None:
+def scorer_for_version(*, session: Session, version: str | None) -> Scorer | None:
     """The risk model ``version`` if it can still be loaded (SHA-256 verified), cached.
 
     None when that version is gone or fails its check: the caller then uses the active model,
@@ -330,7 +330,7 @@ class ClientSources:
     know: Knowability
 
 
-def load_client_sources(session: Session, assessment: Assessment) -> ClientSources:
+def load_client_sources(*, session: Session, assessment: Assessment) -> ClientSources:
     """Read what the client report of ``assessment`` shows: the client, its parties, the
     signals published by the as-of date and recorded before the assessment was made, the
     screening matches recorded by then (with their list entries), the reviewers' decisions as
@@ -345,6 +345,7 @@ def load_client_sources(session: Session, assessment: Assessment) -> ClientSourc
     ).all()
     signals = session.scalars(
         select(Signal)
+        .options(selectinload(Signal.link_party))  # the parties linked through, in one query
         .where(
             Signal.client_id == client.id,
             Signal.published_at <= assessment.as_of,
@@ -360,9 +361,9 @@ def load_client_sources(session: Session, assessment: Assessment) -> ClientSourc
         .order_by(ScreeningMatch.score.desc(), ScreeningMatch.id)
     ).all()
     know = knowability(
-        session,
-        client.id,
-        model=scorer_for_version(session, assessment.risk_model_version),
+        session=session,
+        client=client.id,
+        model=scorer_for_version(session=session, version=assessment.risk_model_version),
         assessment=assessment,
     )
     decisions = session.scalars(
@@ -377,7 +378,7 @@ def load_client_sources(session: Session, assessment: Assessment) -> ClientSourc
         signals=signals,
         matches=[(m, entity, name) for m, entity, name in matches],
         decisions=decisions,
-        lists=snapshots_at(session, assessment.created_at),
+        lists=snapshots_at(session=session, moment=assessment.created_at),
         know=know,
     )
 
@@ -661,10 +662,10 @@ def client_integrity_section(src: ClientSources) -> ClientIntegrity:
     }
 
 
-def client_report(session: Session, assessment: Assessment) -> ClientReport:
+def client_report(*, session: Session, assessment: Assessment) -> ClientReport:
     """Everything the client review report shows, for one stored assessment: its sources read
     once (:func:`load_client_sources`), then one builder per section."""
-    src = load_client_sources(session, assessment)
+    src = load_client_sources(session=session, assessment=assessment)
     report: ClientReport = {
         "schema_version": SCHEMA_VERSION,
         "report": "client",
@@ -701,12 +702,12 @@ def _with_content_digest(context: _R) -> _R:
     return cast(_R, plain)
 
 
-def current_ids(session: Session) -> dict[int, int]:
+def current_ids(*, session: Session) -> dict[int, int]:
     """``{client_id: id of its current assessment}`` (never a historical one)."""
     return {cid: aid for cid, aid in session.execute(current_assessment_ids()).all()}
 
 
-def roster_report(session: Session, top: int = 25) -> RosterReport:
+def roster_report(*, session: Session, top: int = 25) -> RosterReport:
     """Tier distribution, changes since each client's previous assessment, top risks, backlog,
     and the clients on hold for unresolved potential matches. Only current (non-historical)
     assessments count: a back-dated what-if never shows as a tier change.
@@ -836,7 +837,7 @@ def roster_report(session: Session, top: int = 25) -> RosterReport:
     )
 
 
-def exposure_report(session: Session) -> ExposureReport:
+def exposure_report(*, session: Session) -> ExposureReport:
     """Every engagement the vendor had with a client while it was knowably high risk or worse.
 
     For each client whose current assessment is high or prohibited, the public record is
@@ -845,7 +846,7 @@ def exposure_report(session: Session) -> ExposureReport:
     The records are loaded in bulk (:func:`~duediligence.risk.knowability.knowability_of_clients`):
     a handful of queries per thousand risky clients.
     """
-    latest = current_ids(session)
+    latest = current_ids(session=session)
     risky = session.execute(
         select(Assessment.client_id, Assessment.as_of, Assessment.risk_model_version).where(
             Assessment.id.in_(list(latest.values()) or [0]),
@@ -858,17 +859,17 @@ def exposure_report(session: Session) -> ExposureReport:
 
     def scorer(version: str | None) -> Scorer:
         if version not in scorers:
-            found = scorer_for_version(session, version)
+            found = scorer_for_version(session=session, version=version)
             if found is None:  # the assessment's model is gone: the active one, named
                 if not active:
-                    active.append(load_scorer(session))
+                    active.append(load_scorer(session=session))
                 found = active[0]
             scorers[version] = found
         return scorers[version]
 
     ordered = sorted(risky)
     answers = knowability_of_clients(
-        session, [(cid, as_of, scorer(version)) for cid, as_of, version in ordered]
+        session=session, wanted=[(cid, as_of, scorer(version)) for cid, as_of, version in ordered]
     )
     for (_cid, as_of, _version), k in zip(ordered, answers, strict=True):
         if k.knowable_since is None or not k.engagements_after:

@@ -16,9 +16,9 @@ from duediligence.jsonutil import sha256_file
 
 
 def record_report(
+    *,
     session: Session,
     path: Path,
-    *,
     kind: ReportKind,
     fmt: ReportFormat,
     assessment_id: int | None,
@@ -37,7 +37,7 @@ def record_report(
     session.add(row)
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=actor,
         action="report.rendered",
         object_type="report",
@@ -63,7 +63,7 @@ class Verification:
     sha256: str
 
 
-def _client_of(session: Session, report: RenderedReport) -> Client | None:
+def _client_of(*, session: Session, report: RenderedReport) -> Client | None:
     if report.assessment_id is None:
         return None
     return session.scalar(
@@ -73,7 +73,7 @@ def _client_of(session: Session, report: RenderedReport) -> Client | None:
     )
 
 
-def _named_client(session: Session, filename: str) -> str | None:
+def _named_client(*, session: Session, filename: str) -> str | None:
     """The reference of the client whose report name ``filename`` takes (``REF-<n>.<ext>``,
     as reports are named), if any."""
     stem = filename.rsplit(".", 1)[0]
@@ -84,13 +84,15 @@ def _named_client(session: Session, filename: str) -> str | None:
     return max(refs, key=len, default=None)
 
 
-def _verify_known(session: Session, path: Path, known: RenderedReport, digest: str) -> Verification:
+def _verify_known(
+    *, session: Session, path: Path, known: RenderedReport, digest: str
+) -> Verification:
     """A file whose bytes match a rendered report: intact, naming the client it belongs to,
     unless the file was renamed as another client's report (CHANGED)."""
-    client = _client_of(session, known)
+    client = _client_of(session=session, report=known)
     rendered_as = Path(known.path).name
     whose = f" of client {client.external_ref} ({client.name})" if client else ""
-    named = _named_client(session, path.name) if path.name != rendered_as else None
+    named = _named_client(session=session, filename=path.name) if path.name != rendered_as else None
     if client is not None and named is not None and named != client.external_ref:
         return Verification(
             False,
@@ -107,7 +109,7 @@ def _verify_known(session: Session, path: Path, known: RenderedReport, digest: s
     )
 
 
-def verify_report(session: Session, path: Path) -> Verification:
+def verify_report(*, session: Session, path: Path) -> Verification:
     """Recompute the file's SHA-256 and compare with what was recorded when it was rendered.
 
     An intact file names the client the report belongs to; a copy renamed as another client's
@@ -118,7 +120,7 @@ def verify_report(session: Session, path: Path) -> Verification:
         select(RenderedReport).where(RenderedReport.sha256 == digest).order_by(RenderedReport.id)
     )
     if known is not None:
-        return _verify_known(session, path, known, digest)
+        return _verify_known(session=session, path=path, known=known, digest=digest)
     by_path = session.scalars(
         select(RenderedReport)
         .where(RenderedReport.path.in_([str(path), str(path.resolve())]))

@@ -74,7 +74,7 @@ class PackResult:
     checkpoint: Checkpoint
 
 
-def _chain_range(session: Session, client_id: int, up_to: int) -> list[dict[str, Any]]:
+def _chain_range(*, session: Session, client_id: int, up_to: int) -> list[dict[str, Any]]:
     """The chain from the client's first event to ``up_to``: the client's events in full,
     the others as skeletons."""
     first = session.scalar(
@@ -85,14 +85,14 @@ def _chain_range(session: Session, client_id: int, up_to: int) -> list[dict[str,
     )
     start = first if first is not None else up_to
     records = []
-    for rec in iter_stored(session, start_after=start - 1):
+    for rec in iter_stored(session=session, start_after=start - 1):
         if rec["sequence"] > up_to:
             break
         records.append(rec if rec["client_id"] == client_id else event_skeleton(rec))
     return records
 
 
-def _model_files(session: Session, models_dir: Path, versions: list[str]) -> dict[str, bytes]:
+def _model_files(*, session: Session, models_dir: Path, versions: list[str]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     recorded = dict(
         session.execute(
@@ -115,9 +115,9 @@ def _json(value: Any) -> bytes:
 
 
 def build_pack(
+    *,
     session: Session,
     client: str,
-    *,
     as_of: date | None = None,
     output: Path | None = None,
     reports_dir: Path,
@@ -134,14 +134,14 @@ def build_pack(
     ``reports_dir/REF-ASSESSMENT-evidence.zip``). Raises :class:`NotFoundError` for an unknown
     client, :class:`NoAssessmentError` when it has no such assessment (a pack never assesses).
     """
-    row = resolve_client(session, client)
-    assessment = find_assessment(session, row.id, as_of=as_of)
-    ctx = client_report(session, assessment)
+    row = resolve_client(session=session, ref=client)
+    assessment = find_assessment(session=session, client=row.id, as_of=as_of)
+    ctx = client_report(session=session, assessment=assessment)
     files: dict[str, bytes] = {}
     for fmt in FORMATS:
         path, _ = render_client_report(
-            session,
-            row.external_ref,
+            session=session,
+            client=row.external_ref,
             fmt=fmt,
             reports_dir=reports_dir,
             actor=actor,
@@ -163,9 +163,11 @@ def build_pack(
         }
     )
     files["lists.json"] = _json(scope["lists"])
-    files.update(_model_files(session, models_dir, versions))
-    checkpoint = checkpoint_on_commit(session, signer=signer, path=checkpoint_file, actor=actor)
-    chain = _chain_range(session, row.id, checkpoint.sequence)
+    files.update(_model_files(session=session, models_dir=models_dir, versions=versions))
+    checkpoint = checkpoint_on_commit(
+        session=session, signer=signer, path=checkpoint_file, actor=actor
+    )
+    chain = _chain_range(session=session, client_id=row.id, up_to=checkpoint.sequence)
     files["audit/chain.jsonl"] = "".join(canonical_json(r) + "\n" for r in chain).encode()
     files["audit/checkpoint.json"] = _json(checkpoint.as_dict())
     files["public-key.pem"] = public_pem(signer.public_key).encode("ascii")

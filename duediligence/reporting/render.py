@@ -375,9 +375,9 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def find_assessment(
+    *,
     session: Session,
     client: str | int,
-    *,
     as_of: date | None = None,
 ) -> Assessment:
     """The client's current assessment, or its newest one as of ``as_of`` when given (a
@@ -385,7 +385,7 @@ def find_assessment(
     404) when there is none, naming the ``duediligence assess`` command that makes it;
     :class:`NotFoundError` for an unknown client. Reports read results (DESIGN.md): the caller
     decides whether to assess first."""
-    row = resolve_client(session, client)
+    row = resolve_client(session=session, ref=client)
     if as_of is not None:
         found = session.scalar(
             select(Assessment)
@@ -399,7 +399,7 @@ def find_assessment(
                 f"`duediligence assess {row.external_ref} --as-of {as_of.isoformat()}` first"
             )
         return found
-    found = current_assessment(session, client_id=row.id)
+    found = current_assessment(session=session, client_id=row.id)
     if found is None:
         raise NoAssessmentError(
             f"no assessment of {row.external_ref}; run "
@@ -409,9 +409,9 @@ def find_assessment(
 
 
 def render_client_report(
+    *,
     session: Session,
     client: str,
-    *,
     fmt: ReportFormat = ReportFormat.HTML,
     as_of: date | None = None,
     output: Path | None = None,
@@ -431,17 +431,17 @@ def render_client_report(
     (it re-scores the record for knowability, so it is not built twice). ``signer`` signs the
     file (the CLI and web app always pass the installation key).
     """
-    row = resolve_client(session, client)
+    row = resolve_client(session=session, ref=client)
     if assessment is None:
-        assessment = find_assessment(session, row.id, as_of=as_of)
+        assessment = find_assessment(session=session, client=row.id, as_of=as_of)
     elif assessment.client_id != row.id:
         raise InputError(f"assessment {assessment.id} is not an assessment of {client!r}")
-    ctx = context if context is not None else client_report(session, assessment)
+    ctx = context if context is not None else client_report(session=session, assessment=assessment)
     path = _target(output, reports_dir, f"{report_stem(ctx)}.{fmt.value}")
     _write(path, render_bytes("client", fmt, ctx, signer))
     record = record_report(
-        session,
-        path,
+        session=session,
+        path=path,
         kind=ReportKind.CLIENT,
         fmt=fmt,
         assessment_id=assessment.id,
@@ -453,8 +453,8 @@ def render_client_report(
 
 
 def render_roster_report(
-    session: Session,
     *,
+    session: Session,
     fmt: ReportFormat = ReportFormat.HTML,
     output: Path | None = None,
     reports_dir: Path,
@@ -466,16 +466,16 @@ def render_roster_report(
     record the file's SHA-256."""
     if kind not in ("roster", "exposure"):
         raise InputError(f"unknown roster-level report {kind!r}")
-    ctx = roster_report(session) if kind == "roster" else exposure_report(session)
+    ctx = roster_report(session=session) if kind == "roster" else exposure_report(session=session)
     path = _target(output, reports_dir, f"{report_stem(ctx)}.{fmt.value}")
     _write(path, render_bytes(kind, fmt, ctx, signer))
     record = record_report(
-        session, path, kind=ReportKind(kind), fmt=fmt, assessment_id=None, actor=actor
+        session=session, path=path, kind=ReportKind(kind), fmt=fmt, assessment_id=None, actor=actor
     )
     log.info("rendered %s %s report to %s", kind, fmt.value, path)
     return path, record
 
 
-def rendered_reports(session: Session) -> list[RenderedReport]:
+def rendered_reports(*, session: Session) -> list[RenderedReport]:
     """Every report rendered, newest first."""
     return list(session.scalars(select(RenderedReport).order_by(RenderedReport.id.desc())))

@@ -145,11 +145,11 @@ def next_review_date(
 # --------------------------------------------------------------------------- helpers
 
 
-def _client(session: Session, ref: str | int) -> Client:
-    return resolve_client(session, ref)
+def _client(*, session: Session, ref: str | int) -> Client:
+    return resolve_client(session=session, ref=ref)
 
 
-def get_decision(session: Session, decision_id: int) -> Decision:
+def get_decision(*, session: Session, decision_id: int) -> Decision:
     """One decision by id; :class:`NotFoundError` if there is none."""
     decision = session.get(Decision, decision_id)
     if decision is None:
@@ -157,9 +157,9 @@ def get_decision(session: Session, decision_id: int) -> Decision:
     return decision
 
 
-def client_decisions(session: Session, client_ref: str | int) -> list[Decision]:
+def client_decisions(*, session: Session, client_ref: str | int) -> list[Decision]:
     """A client's decisions, oldest first."""
-    client = _client(session, client_ref)
+    client = _client(session=session, ref=client_ref)
     return list(
         session.scalars(
             select(Decision).where(Decision.client_id == client.id).order_by(Decision.id)
@@ -167,7 +167,7 @@ def client_decisions(session: Session, client_ref: str | int) -> list[Decision]:
     )
 
 
-def current_decision(session: Session, client_id: int) -> Decision | None:
+def current_decision(*, session: Session, client_id: int) -> Decision | None:
     """The client's decision in force (the newest effective one), if any."""
     return session.scalar(
         select(Decision)
@@ -177,7 +177,7 @@ def current_decision(session: Session, client_id: int) -> Decision | None:
     )
 
 
-def pending_decision(session: Session, client_id: int) -> Decision | None:
+def pending_decision(*, session: Session, client_id: int) -> Decision | None:
     """The client's decision awaiting a second reviewer, if any."""
     return session.scalar(
         select(Decision)
@@ -216,7 +216,7 @@ def decision_dict(decision: Decision) -> dict[str, Any]:
     }
 
 
-def _take_effect(session: Session, decision: Decision, when: datetime) -> dict[str, Any]:
+def _take_effect(*, session: Session, decision: Decision, when: datetime) -> dict[str, Any]:
     """Make ``decision`` effective: supersede what it replaces, apply its consequences."""
     changes: dict[str, Any] = {}
     decision.status = DecisionStatus.EFFECTIVE
@@ -250,18 +250,18 @@ def _take_effect(session: Session, decision: Decision, when: datetime) -> dict[s
 
 
 def _record_decision_event(
+    *,
     session: Session,
     decision: Decision,
     client_ref: str | None,
     verb: str,
-    *,
     actor: str,
     changes: dict[str, Any],
     before: dict[str, Any] | None = None,
 ) -> None:
     """The ``decision.<verb>`` audit event: the decision as stored now, and what it changed."""
     record_event(
-        session,
+        session=session,
         actor=actor,
         action=f"decision.{verb}",
         object_type="decision",
@@ -276,11 +276,11 @@ def _record_decision_event(
 
 
 def decide(
+    *,
     session: Session,
     client_ref: str | int,
     action: DecisionAction | str,
     reason: str,
-    *,
     actor: str | None,
     supersedes: int | None = None,
     assessment_id: int | None = None,
@@ -307,8 +307,8 @@ def decide(
     # with Argon2 when imported; read-only commands (``review queue``) need not wait for it
     from duediligence.accounts.users import require_permission
 
-    maker = require_permission(session, actor, Permission.DECIDE)
-    lock_chain(session)  # serialise concurrent decisions before reading what is pending
+    maker = require_permission(session=session, username=actor, permission=Permission.DECIDE)
+    lock_chain(session=session)  # serialise concurrent decisions before reading what is pending
     try:
         action = DecisionAction(action)
     except ValueError:
@@ -316,8 +316,8 @@ def decide(
         raise InputError(f"unknown action {action!r} (choose {choices})") from None
     if not reason or not reason.strip():
         raise InputError("a decision needs a reason")
-    client = _client(session, client_ref)
-    assessment = current_assessment(session, client_id=client.id)
+    client = _client(session=session, ref=client_ref)
+    assessment = current_assessment(session=session, client_id=client.id)
     if assessment is None:
         raise ConflictError(
             f"client {client.external_ref} has no current assessment: assess it first "
@@ -337,11 +337,11 @@ def decide(
             f"on the current assessment ({assessment.id}, as of {assessment.as_of}, "
             f"{assessment.tier.value})"
         )
-    pending = pending_decision(session, client.id)
-    current = current_decision(session, client.id)
+    pending = pending_decision(session=session, client_id=client.id)
+    current = current_decision(session=session, client_id=client.id)
     superseded_now: list[int] = []
     if supersedes is not None:
-        old = get_decision(session, supersedes)
+        old = get_decision(session=session, decision_id=supersedes)
         if old.client_id != client.id:
             raise InputError(f"decision {supersedes} is about another client")
         if old.status == DecisionStatus.SUPERSEDED:
@@ -390,12 +390,17 @@ def decide(
     session.flush()
     changes: dict[str, Any] = {}
     if not requires_second:
-        changes = _take_effect(session, decision, now)
+        changes = _take_effect(session=session, decision=decision, when=now)
     if superseded_now:
         changes["superseded"] = sorted(superseded_now + changes.get("superseded", []))
     session.flush()
     _record_decision_event(
-        session, decision, client.external_ref, "made", actor=maker.username, changes=changes
+        session=session,
+        decision=decision,
+        client_ref=client.external_ref,
+        verb="made",
+        actor=maker.username,
+        changes=changes,
     )
     log.info(
         "decision %s on %s: %s (%s)",
@@ -407,7 +412,7 @@ def decide(
     return decision
 
 
-def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decision:
+def confirm(*, session: Session, decision_id: int, actor: str | None) -> Decision:
     """Confirm a decision awaiting a second reviewer, who must differ from its maker.
 
     Refused when the actor is not an active reviewer, is the maker, when the decision is not
@@ -416,8 +421,10 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     """
     from duediligence.accounts.users import require_permission  # see decide()
 
-    checker = require_permission(session, actor, Permission.CONFIRM_DECISION)
-    lock_chain(session)  # two reviewers confirming at once: the second sees the first's
+    checker = require_permission(
+        session=session, username=actor, permission=Permission.CONFIRM_DECISION
+    )
+    lock_chain(session=session)  # two reviewers confirming at once: the second sees the first's
     decision = session.get(Decision, decision_id, populate_existing=True)
     if decision is None:
         raise NotFoundError(f"no decision {decision_id}")
@@ -430,7 +437,7 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
         raise PermissionDenied(
             f"four-eyes rule: {checker.username} made decision {decision_id} and cannot confirm it"
         )
-    _refuse_if_stale(session, decision)
+    _refuse_if_stale(session=session, decision=decision)
     before = {"status": decision.status.value}
     now = utcnow()
     decision.checker = checker.username
@@ -438,14 +445,14 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     if decision.requires_senior and decision.senior_approver is None:
         changes: dict[str, Any] = {"awaiting": "senior sign-off"}
     else:
-        changes = _take_effect(session, decision, now)
+        changes = _take_effect(session=session, decision=decision, when=now)
     session.flush()
     client_ref = session.scalar(select(Client.external_ref).where(Client.id == decision.client_id))
     _record_decision_event(
-        session,
-        decision,
-        client_ref,
-        "confirmed",
+        session=session,
+        decision=decision,
+        client_ref=client_ref,
+        verb="confirmed",
         actor=checker.username,
         changes=changes,
         before=before,
@@ -453,10 +460,10 @@ def confirm(session: Session, decision_id: int, *, actor: str | None) -> Decisio
     return decision
 
 
-def _refuse_if_stale(session: Session, decision: Decision) -> None:
+def _refuse_if_stale(*, session: Session, decision: Decision) -> None:
     """:class:`ConflictError` when the client was re-assessed at a higher tier since the
     decision was made, or became politically exposed since (the decision's facts are stale)."""
-    latest = current_assessment(session, client_id=decision.client_id)
+    latest = current_assessment(session=session, client_id=decision.client_id)
     if latest is None:
         return
     if latest.tier.rank > decision.assessment.tier.rank:
@@ -471,7 +478,7 @@ def _refuse_if_stale(session: Session, decision: Decision) -> None:
         )
 
 
-def senior_approve(session: Session, decision_id: int, *, actor: str | None) -> Decision:
+def senior_approve(*, session: Session, decision_id: int, actor: str | None) -> Decision:
     """A senior approver's sign-off on a politically exposed client's decision.
 
     ``actor`` must be an active user with the ``senior`` role (:class:`PermissionDenied`
@@ -482,8 +489,10 @@ def senior_approve(session: Session, decision_id: int, *, actor: str | None) -> 
     """
     from duediligence.accounts.users import require_permission  # see decide()
 
-    approver = require_permission(session, actor, Permission.SENIOR_APPROVAL)
-    lock_chain(session)
+    approver = require_permission(
+        session=session, username=actor, permission=Permission.SENIOR_APPROVAL
+    )
+    lock_chain(session=session)
     decision = session.get(Decision, decision_id, populate_existing=True)
     if decision is None:
         raise NotFoundError(f"no decision {decision_id}")
@@ -503,22 +512,22 @@ def senior_approve(session: Session, decision_id: int, *, actor: str | None) -> 
         missing = missing_edd_fields({f: getattr(decision, f) for f in EDD_FIELDS})
         if missing:
             raise InputError(f"decision {decision_id} lacks {', '.join(missing)}")
-    _refuse_if_stale(session, decision)
+    _refuse_if_stale(session=session, decision=decision)
     before = {"status": decision.status.value, "senior_approver": None}
     now = utcnow()
     decision.senior_approver = approver.username
     decision.senior_approved_at = now
     if decision.checker is not None:
-        changes = _take_effect(session, decision, now)
+        changes = _take_effect(session=session, decision=decision, when=now)
     else:
         changes = {"awaiting": "second reviewer"}
     session.flush()
     client_ref = session.scalar(select(Client.external_ref).where(Client.id == decision.client_id))
     _record_decision_event(
-        session,
-        decision,
-        client_ref,
-        "senior_approved",
+        session=session,
+        decision=decision,
+        client_ref=client_ref,
+        verb="senior_approved",
         actor=approver.username,
         changes=changes,
         before=before,
@@ -526,15 +535,17 @@ def senior_approve(session: Session, decision_id: int, *, actor: str | None) -> 
     return decision
 
 
-def edd_status(session: Session, client_ref: str | int) -> list[dict[str, Any]]:
+def edd_status(*, session: Session, client_ref: str | int) -> list[dict[str, Any]]:
     """The enhanced-due-diligence steps of a politically exposed client, done and missing,
     for its current assessment and the decision awaiting (else in force); empty when the
     current assessment is not a PEP's (see :func:`duediligence.review.edd.edd_steps`)."""
-    client = _client(session, client_ref)
-    assessment = current_assessment(session, client_id=client.id)
+    client = _client(session=session, ref=client_ref)
+    assessment = current_assessment(session=session, client_id=client.id)
     if assessment is None or not needs_edd(assessment):
         return []
-    decision = pending_decision(session, client.id) or current_decision(session, client.id)
+    decision = pending_decision(session=session, client_id=client.id) or current_decision(
+        session=session, client_id=client.id
+    )
     if (
         decision is not None
         and decision.assessment_id != assessment.id
@@ -611,7 +622,7 @@ def _queue_item(
     )
 
 
-def potential_match_items(session: Session) -> list[QueueItem]:
+def potential_match_items(*, session: Session) -> list[QueueItem]:
     """One queue line per unresolved watch-list hit at or above the screening threshold, for
     clients and prospects alike, oldest first (whatever the client's model tier)."""
     current = current_assessment_ids().subquery()
@@ -664,7 +675,7 @@ def potential_match_items(session: Session) -> list[QueueItem]:
     return items
 
 
-def link_review_items(session: Session) -> list[QueueItem]:
+def link_review_items(*, session: Session) -> list[QueueItem]:
     """One queue line per ambiguous news link (the linker found several plausible clients),
     oldest publication first: the client named is the strongest candidate, the note names
     them all and the command that resolves it."""
@@ -700,7 +711,7 @@ def link_review_items(session: Session) -> list[QueueItem]:
 
 
 def review_queue(
-    session: Session, *, today: date | None = None, min_tier: Tier = Tier.MEDIUM
+    *, session: Session, today: date | None = None, min_tier: Tier = Tier.MEDIUM
 ) -> list[QueueItem]:
     """What awaits a first or second pair of eyes, most urgent first.
 
@@ -834,4 +845,4 @@ def review_queue(
     items.sort(
         key=lambda i: (QUEUE_ORDER[i.kind], -Tier(i.tier or "low").rank, i.since, i.client_ref)
     )
-    return potential_match_items(session) + items + link_review_items(session)
+    return potential_match_items(session=session) + items + link_review_items(session=session)

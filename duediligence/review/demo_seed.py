@@ -24,18 +24,18 @@ DEMO_USERS: tuple[tuple[str, Role, str], ...] = (
 )
 
 
-def seed_demo_review(session: Session, client_ref: str) -> str:
+def seed_demo_review(*, session: Session, client_ref: str) -> str:
     """Create the demo users (if there are no users yet) and let ``rita`` decide on
     ``client_ref`` (if nothing is decided or pending), leaving the confirmation to ``sam``.
     Idempotent; returns a one-line summary."""
     parts = []
-    if count_users(session) == 0:
+    if count_users(session=session) == 0:
         admin = DEMO_USERS[0][0]
         for username, role, name in DEMO_USERS:
             add_user(
-                session,
-                username,
-                role,
+                session=session,
+                username=username,
+                role=role,
                 password=DEMO_PASSWORD,
                 display_name=name,
                 actor=None if username == admin else admin,
@@ -49,17 +49,19 @@ def seed_demo_review(session: Session, client_ref: str) -> str:
     else:
         parts.append("users already exist")
     try:
-        client = resolve_client(session, client_ref)
+        client = resolve_client(session=session, ref=client_ref)
     except NotFoundError:
         return "; ".join(parts)
-    pending = pending_decision(session, client.id)
-    if pending is None and current_decision(session, client.id) is None:
+    pending = pending_decision(session=session, client_id=client.id)
+    if pending is None and current_decision(session=session, client_id=client.id) is None:
         try:
             d = decide(
-                session,
-                client_ref,
-                DecisionAction.OFFBOARD,
-                "Public record of facilitating sex trafficking; the vendor must stop selling.",
+                session=session,
+                client_ref=client_ref,
+                action=DecisionAction.OFFBOARD,
+                reason=(
+                    "Public record of facilitating sex trafficking; the vendor must stop selling."
+                ),
                 actor="rita",
             )
         except (PermissionDenied, ConflictError) as exc:

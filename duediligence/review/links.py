@@ -11,26 +11,30 @@ competing candidates (``Signal.link_candidates``). A reviewer then:
   (:func:`relink`); resolving an ambiguous signal is a re-link to one of its candidates;
 - **rejects** a link (:func:`reject_link`): a :class:`~duediligence.db.models.SignalLinkRejection`
   row remembers it (the linker never makes that link again), the signal is unlinked and goes
-  back to ``unlinked``, or to ``ambiguous`` when other candidates remain.
+  back to ``unlinked``, or to ``ambiguous`` when other candidates remain;
+- **withdraws a rejection** made in error (:func:`unreject_link`): the rejection row is deleted
+  (the audit event keeps it) and the linker runs on the signal again, so it may link it anew.
 
 Each action needs a reviewer (:data:`~duediligence.accounts.roles.PERMISSIONS`,
 ``REVIEW_SIGNAL``), records one audit event (``signal.link_confirmed``, ``signal.relinked``,
-``signal.link_rejected``) with the link before and after, and — like confirming a screening
-match (:func:`duediligence.review.verdicts.decide_match`) — re-assesses every client whose record
-changed, so its current verdict reflects the link at once instead of waiting for the nightly
-re-scoring. A re-linked or rejected signal loses the previous client's review verdict and the
-classifier's reading of the client's role in it (both were about another client); the role is
-read again at once when an adverse-media model is active, else by the next ``classify`` run.
+``signal.link_rejected``, ``signal.link_unrejected``) with the link before and after, and —
+like confirming a screening match (:func:`duediligence.review.verdicts.decide_match`) —
+re-assesses every client whose record changed, so its current verdict reflects the link at
+once instead of waiting for the nightly re-scoring. A re-linked or rejected signal loses the
+previous client's review verdict and the classifier's reading of the client's role in it (both
+were about another client); the role is read again at once when an adverse-media model is
+active, else by the next ``classify`` run.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from duediligence.accounts.roles import Permission
 from duediligence.accounts.users import require_permission
@@ -117,17 +121,24 @@ def ambiguity_reason(signal: Signal) -> str | None:
 
 def link_dict(signal: Signal) -> dict[str, Any]:
     """A JSON-able view of a signal's link for the CLI, the web app and audit events:
-    ``{signal, title, published_at, status, client, client_name, party, party_role, evidence,
-    how, candidates, reason, reviewed_by, reviewed_at}``."""
+    ``{signal, title, published_at, source, url, label, adverse_probability, status, client,
+    client_name, client_country, party, party_role, evidence, how, candidates, reason,
+    reviewed_by, reviewed_at}`` (``label`` and ``adverse_probability``: the adverse-media
+    classifier's reading, None before it ran)."""
     client = signal.client
     party = signal.link_party
     return {
         "signal": signal.id,
         "title": signal.title,
         "published_at": signal.published_at,
+        "source": signal.source,
+        "url": signal.url,
+        "label": signal.label,
+        "adverse_probability": signal.adverse_probability,
         "status": signal.link_status.value,
         "client": client.external_ref if client is not None else None,
         "client_name": client.name if client is not None else None,
+        "client_country": client.country if client is not None else None,
         "party": party.name if party is not None else None,
         "party_role": party.role.value if party is not None else None,
         "evidence": signal.link_evidence,
@@ -154,19 +165,24 @@ def _state(signal: Signal) -> dict[str, Any]:
     }
 
 
-def links_to_review(session: Session, *, limit: int | None = None) -> list[Signal]:
+_AWAITING_REVIEW = (
+    or_(
+        Signal.link_status == LinkStatus.AMBIGUOUS,
+        (Signal.link_status == LinkStatus.LINKED) & Signal.link_reviewed_by.is_(None),
+    ),
+    Signal.screening_match_id.is_(None),
+)
+
+
+def links_to_review(*, session: Session, limit: int | None = None) -> list[Signal]:
     """Signals whose link awaits a reviewer: ambiguous ones first (nothing is linked until a
     reviewer picks a client), then ones the linker linked that no reviewer confirmed yet; oldest
-    publication first within each."""
+    publication first within each. The clients and parties the signals are linked to are loaded
+    in one query each (:func:`link_dict` reads them), not one look-up per signal."""
     query = (
         select(Signal)
-        .where(
-            or_(
-                Signal.link_status == LinkStatus.AMBIGUOUS,
-                (Signal.link_status == LinkStatus.LINKED) & Signal.link_reviewed_by.is_(None),
-            ),
-            Signal.screening_match_id.is_(None),
-        )
+        .options(selectinload(Signal.client), selectinload(Signal.link_party))
+        .where(*_AWAITING_REVIEW)
         .order_by(
             case((Signal.link_status == LinkStatus.AMBIGUOUS, 0), else_=1),
             Signal.published_at,
@@ -178,7 +194,14 @@ def links_to_review(session: Session, *, limit: int | None = None) -> list[Signa
     return list(session.scalars(query))
 
 
-def rejected_client_ids(session: Session, signal_id: int) -> set[int]:
+def count_links_to_review(*, session: Session) -> int:
+    """How many signals :func:`links_to_review` would list without a limit."""
+    return int(
+        session.scalar(select(func.count()).select_from(Signal).where(*_AWAITING_REVIEW)) or 0
+    )
+
+
+def rejected_client_ids(*, session: Session, signal_id: int) -> set[int]:
     """The clients reviewers rejected as the subject of signal ``signal_id``."""
     return set(
         session.scalars(
@@ -192,14 +215,16 @@ def rejected_client_ids(session: Session, signal_id: int) -> set[int]:
 
 @dataclass
 class LinkChange:
-    """A reviewer's action on a link: the signal as it is now, and the clients re-assessed
-    because their record changed (their new current assessments)."""
+    """A reviewer's action on a link: the signal as it is now, the clients re-assessed because
+    their record changed (their new current assessments), and for a rejection or its withdrawal
+    the client rejected (its external reference)."""
 
     signal: Signal
     assessments: list[Assessment] = field(default_factory=list)
+    rejected_client: str | None = None  # reject_link / unreject_link: the client concerned
 
 
-def _signal(session: Session, signal_id: int) -> Signal:
+def _signal(*, session: Session, signal_id: int) -> Signal:
     signal = session.get(Signal, signal_id)
     if signal is None:
         raise NotFoundError(f"no signal {signal_id}")
@@ -217,17 +242,17 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
     return text
 
 
-def _reassess(session: Session, client_ids: list[int | None], actor: str) -> list[Assessment]:
+def _reassess(*, session: Session, client_ids: list[int | None], actor: str) -> list[Assessment]:
     """Re-assess each client (once, in order) whose record a link change altered."""
     from duediligence.risk.assess import assess_client
 
     done = []
     for client_id in dict.fromkeys(c for c in client_ids if c is not None):
-        done.append(assess_client(session, client_id, actor=actor))
+        done.append(assess_client(session=session, client=client_id, actor=actor))
     return done
 
 
-def _reread_role(session: Session, signal: Signal, actor: str) -> None:
+def _reread_role(*, session: Session, signal: Signal, actor: str) -> None:
     """Forget the classifier's reading of the previous client's role in the signal and read it
     again for the new client when an adverse-media model is active."""
     from duediligence.signals.annotate import classify_signal_ids
@@ -237,13 +262,14 @@ def _reread_role(session: Session, signal: Signal, actor: str) -> None:
     if signal.client_id is None or signal.model_version is None:
         return
     try:
-        classify_signal_ids(session, [signal.id], actor=actor)
+        classify_signal_ids(session=session, signal_ids=[signal.id], actor=actor)
     except (NotFoundError, ConfigError) as exc:
         log.info("signal %s: role not re-read (%s); the next classify run reads it", signal.id, exc)
     session.refresh(signal)
 
 
 def _audit(
+    *,
     session: Session,
     signal: Signal,
     action: str,
@@ -255,7 +281,7 @@ def _audit(
     session.flush()
     session.refresh(signal, ["client", "link_party"])
     record_event(
-        session,
+        session=session,
         actor=actor,
         action=f"signal.{action}",
         object_type="signal",
@@ -267,7 +293,7 @@ def _audit(
 
 
 def confirm_link(
-    session: Session, signal_id: int, *, actor: str | None, reason: str | None = None
+    *, session: Session, signal_id: int, actor: str | None, reason: str | None = None
 ) -> LinkChange:
     """A reviewer confirms a signal's link to its client (and the party it went through).
 
@@ -277,8 +303,8 @@ def confirm_link(
     signal is not linked to a client (an ambiguous one is resolved with :func:`relink`) or its
     link is already confirmed. Nothing is re-assessed: the record does not change.
     """
-    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
-    signal = _signal(session, signal_id)
+    user = require_permission(session=session, username=actor, permission=Permission.REVIEW_SIGNAL)
+    signal = _signal(session=session, signal_id=signal_id)
     if signal.client_id is None:
         what = (
             "ambiguous: re-link it to one of its candidates"
@@ -294,12 +320,12 @@ def confirm_link(
     signal.link_reviewed_by = user.username
     signal.link_reviewed_at = utcnow()
     _audit(
-        session,
-        signal,
-        "link_confirmed",
-        user.username,
-        before,
-        signal.client_id,
+        session=session,
+        signal=signal,
+        action="link_confirmed",
+        actor=user.username,
+        before=before,
+        client_id=signal.client_id,
         reason=_reason(reason, required=False),
         how=describe_link(signal),
     )
@@ -307,10 +333,10 @@ def confirm_link(
 
 
 def relink(
+    *,
     session: Session,
     signal_id: int,
     client_ref: str | int,
-    *,
     actor: str | None,
     reason: str,
     party: str | int | None = None,
@@ -326,15 +352,18 @@ def relink(
     :class:`ConflictError` when the signal is already linked exactly so;
     :class:`PermissionDenied` unless ``actor`` is an active reviewer.
     """
-    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
+    user = require_permission(session=session, username=actor, permission=Permission.REVIEW_SIGNAL)
     text = _reason(reason, required=True)
-    signal = _signal(session, signal_id)
-    client = resolve_client(session, client_ref)
-    target_party = _party(session, client, party) if party is not None else None
+    signal = _signal(session=session, signal_id=signal_id)
+    client = resolve_client(session=session, ref=client_ref)
+    target_party = (
+        _party(session=session, client=client, party=party) if party is not None else None
+    )
     party_id = target_party.id if target_party is not None else None
-    if client.id in rejected_client_ids(session, signal.id):
+    if client.id in rejected_client_ids(session=session, signal_id=signal.id):
         raise InputError(
-            f"a reviewer rejected {client.external_ref} as the subject of signal {signal_id}"
+            f"a reviewer rejected {client.external_ref} as the subject of signal {signal_id}; "
+            "withdraw the rejection first (signals link unreject)"
         )
     if signal.client_id == client.id and signal.link_party_id == party_id:
         raise ConflictError(
@@ -355,24 +384,26 @@ def relink(
         _clear_verdict(signal)
     session.flush()
     if previous != client.id:
-        _reread_role(session, signal, user.username)
+        _reread_role(session=session, signal=signal, actor=user.username)
     _audit(
-        session,
-        signal,
-        "relinked",
-        user.username,
-        before,
-        client.id,
+        session=session,
+        signal=signal,
+        action="relinked",
+        actor=user.username,
+        before=before,
+        client_id=client.id,
         reason=text,
         previous_client_id=previous,
     )
-    return LinkChange(signal, _reassess(session, [previous, client.id], user.username))
+    return LinkChange(
+        signal, _reassess(session=session, client_ids=[previous, client.id], actor=user.username)
+    )
 
 
 def reject_link(
+    *,
     session: Session,
     signal_id: int,
-    *,
     actor: str | None,
     reason: str,
     client_ref: str | int | None = None,
@@ -388,16 +419,16 @@ def reject_link(
     :class:`InputError` for a blank reason, or no client to reject; :class:`ConflictError` when
     that link was rejected already; :class:`PermissionDenied` unless ``actor`` is a reviewer.
     """
-    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
+    user = require_permission(session=session, username=actor, permission=Permission.REVIEW_SIGNAL)
     text = _reason(reason, required=True)
-    signal = _signal(session, signal_id)
+    signal = _signal(session=session, signal_id=signal_id)
     ref: str | int | None = client_ref if client_ref is not None else signal.client_id
     if ref is None:
         raise InputError(
             f"signal {signal_id} is not linked to a client: name the candidate to reject"
         )
-    client = resolve_client(session, ref)
-    rejected = rejected_client_ids(session, signal.id)
+    client = resolve_client(session=session, ref=ref)
+    rejected = rejected_client_ids(session=session, signal_id=signal.id)
     if client.id in rejected:
         raise ConflictError(
             f"the link of signal {signal_id} to {client.external_ref} was rejected already"
@@ -441,19 +472,172 @@ def reject_link(
             signal.link_status = LinkStatus.UNLINKED
             signal.link_candidates = None
     _audit(
-        session,
-        signal,
-        "link_rejected",
-        user.username,
-        before,
-        client.id,
+        session=session,
+        signal=signal,
+        action="link_rejected",
+        actor=user.username,
+        before=before,
+        client_id=client.id,
         reason=text,
         rejected_client=client.external_ref,
     )
-    return LinkChange(signal, _reassess(session, [left], user.username))
+    return LinkChange(
+        signal,
+        _reassess(session=session, client_ids=[left], actor=user.username),
+        rejected_client=client.external_ref,
+    )
 
 
-def _party(session: Session, client: Client, party: str | int) -> Party:
+def unreject_link(
+    *,
+    session: Session,
+    signal_id: int,
+    actor: str | None,
+    reason: str,
+    client_ref: str | int | None = None,
+) -> LinkChange:
+    """A reviewer withdraws a rejection (:func:`reject_link`) made in error: the linker may
+    link the signal to that client again, and runs on it at once.
+
+    ``client_ref`` names the rejected client; it may be left out when the signal has exactly
+    one rejection. Deletes the :class:`~duediligence.db.models.SignalLinkRejection` row and
+    records one ``signal.link_unrejected`` event whose ``before`` holds the rejection withdrawn
+    (client, who rejected it, when, why). A signal without a client (``unlinked`` or
+    ``ambiguous``) is then linked again by :func:`duediligence.matching.linking.link_signals`
+    with the rejection gone: it may be linked (a ``signal.linked`` event; the link awaits a
+    reviewer's confirmation like any the linker makes), left ambiguous with the candidates
+    recomputed, or stay unlinked. A signal linked to another client meanwhile keeps its link
+    (nothing is re-assessed). Re-assesses the client the linker linked it to, if any.
+
+    :class:`PermissionDenied` unless ``actor`` is an active reviewer (the permission rejecting
+    needs, ``REVIEW_SIGNAL``); :class:`InputError` for a blank reason, or no ``client_ref``
+    when the signal has several rejections or none; :class:`ConflictError` when that client was
+    not rejected for the signal; :class:`NotFoundError` for an unknown signal or client.
+    """
+    from duediligence.matching.linking import link_signals
+
+    user = require_permission(session=session, username=actor, permission=Permission.REVIEW_SIGNAL)
+    text = _reason(reason, required=True)
+    signal = _signal(session=session, signal_id=signal_id)
+    rows = list(
+        session.scalars(
+            select(SignalLinkRejection)
+            .where(SignalLinkRejection.signal_id == signal.id)
+            .order_by(SignalLinkRejection.id)
+        )
+    )
+    if client_ref is None:
+        if len(rows) != 1:
+            refs = _refs(session=session, client_ids=[r.client_id for r in rows])
+            raise InputError(
+                f"signal {signal_id} has no rejected link"
+                if not rows
+                else f"signal {signal_id} has rejected links to {', '.join(refs)}: name the client"
+            )
+        client = session.get(Client, rows[0].client_id)
+        assert client is not None
+    else:
+        client = resolve_client(session=session, ref=client_ref)
+    rejection = next((r for r in rows if r.client_id == client.id), None)
+    if rejection is None:
+        raise ConflictError(
+            f"no reviewer rejected {client.external_ref} as the subject of signal {signal_id}"
+        )
+    before = {
+        **_state(signal),
+        "rejection": {
+            "client": client.external_ref,
+            "rejected_by": rejection.rejected_by,
+            "rejected_at": rejection.rejected_at,
+            "reason": rejection.reason,
+        },
+    }
+    session.delete(rejection)
+    session.flush()
+    _audit(
+        session=session,
+        signal=signal,
+        action="link_unrejected",
+        actor=user.username,
+        before=before,
+        client_id=client.id,
+        reason=text,
+        unrejected_client=client.external_ref,
+    )
+    linked: int | None = None
+    if signal.client_id is None:
+        link_signals(session=session, signal_ids=[signal.id], actor=user.username)
+        session.refresh(signal)
+        linked = signal.client_id
+        if linked is not None:
+            _reread_role(session=session, signal=signal, actor=user.username)
+    session.refresh(signal, ["client", "link_party"])
+    return LinkChange(
+        signal,
+        _reassess(session=session, client_ids=[linked], actor=user.username),
+        rejected_client=client.external_ref,
+    )
+
+
+@dataclass
+class RejectedLink:
+    """One rejected link as a reviewer sees it: the signal, the client struck out, by whom,
+    when and why, and where the signal stands now (``status``, ``client``: its current link)."""
+
+    signal: int
+    title: str
+    published_at: date
+    rejected_client: str
+    rejected_client_name: str
+    rejected_by: str
+    rejected_at: datetime
+    reason: str | None
+    status: str
+    client: str | None
+
+
+def rejected_links(
+    *, session: Session, signal_id: int | None = None, limit: int | None = 200
+) -> list[RejectedLink]:
+    """Rejected links, the newest rejection first (of one signal with ``signal_id``): one
+    query, for the CLI's ``signals links --rejected`` and the web links page."""
+    current = aliased(Client)
+    query = (
+        select(SignalLinkRejection, Signal, Client.external_ref, Client.name, current.external_ref)
+        .join(Signal, Signal.id == SignalLinkRejection.signal_id)
+        .join(Client, Client.id == SignalLinkRejection.client_id)
+        .outerjoin(current, current.id == Signal.client_id)
+        .order_by(SignalLinkRejection.rejected_at.desc(), SignalLinkRejection.id.desc())
+    )
+    if signal_id is not None:
+        query = query.where(SignalLinkRejection.signal_id == signal_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        RejectedLink(
+            signal=signal.id,
+            title=signal.title,
+            published_at=signal.published_at,
+            rejected_client=ref,
+            rejected_client_name=name,
+            rejected_by=rejection.rejected_by,
+            rejected_at=rejection.rejected_at,
+            reason=rejection.reason,
+            status=signal.link_status.value,
+            client=now_ref,
+        )
+        for rejection, signal, ref, name, now_ref in session.execute(query)
+    ]
+
+
+def _refs(*, session: Session, client_ids: list[int]) -> list[str]:
+    """The external references of ``client_ids``, in that order."""
+    query = select(Client.id, Client.external_ref).where(Client.id.in_(client_ids))
+    refs = {client_id: ref for client_id, ref in session.execute(query)}
+    return [refs[c] for c in client_ids if c in refs]
+
+
+def _party(*, session: Session, client: Client, party: str | int) -> Party:
     """One of ``client``'s parties by id or exact name (case-insensitive)."""
     parties = list(session.scalars(select(Party).where(Party.client_id == client.id)))
     for p in parties:

@@ -88,8 +88,8 @@ def _latest_ids() -> Any:
 
 
 def roster_page(
-    session: Session,
     *,
+    session: Session,
     tier: Tier | None = None,
     status: ClientStatus | None = None,
     text: str | None = None,
@@ -204,7 +204,7 @@ class Alert:
     assessment_id: int | None = None
 
 
-def alerts(session: Session, *, limit: int = 100, offset: int = 0) -> tuple[list[Alert], int]:
+def alerts(*, session: Session, limit: int = 100, offset: int = 0) -> tuple[list[Alert], int]:
     """Open alerts: first the pending watch-list matches at or above the screening threshold
     (each puts its client's verdict on hold; oldest first), then the other pending matches and
     the high/prohibited clients with no decision on their current assessment, newest first.
@@ -292,8 +292,8 @@ class AuditPage:
 
 
 def audit_page(
-    session: Session,
     *,
+    session: Session,
     client_id: int | None = None,
     action: str | None = None,
     actor: str | None = None,
@@ -318,7 +318,7 @@ def audit_page(
     return AuditPage(events, total, page, per_page)
 
 
-def audit_actions(session: Session) -> list[str]:
+def audit_actions(*, session: Session) -> list[str]:
     """The distinct audit actions recorded so far (for the filter menu)."""
     return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
@@ -331,11 +331,11 @@ class ChainStatus:
     message: str
 
 
-def chain_status(session: Session) -> ChainStatus:
+def chain_status(*, session: Session) -> ChainStatus:
     """Verify the whole audit chain (read-only) and summarise the outcome in one line."""
     from duediligence.audit.trail import verify_chain
 
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     if report.ok:
         return ChainStatus(True, f"chain intact: all {report.count} events verified")
     assert report.problem is not None

@@ -71,7 +71,7 @@ def _mentions(payload: object, names: list[str]) -> bool:
 
 
 def purge_personal_data(
-    session: Session, *, before: date, dry_run: bool = False, actor: str | None
+    *, session: Session, before: date, dry_run: bool = False, actor: str | None
 ) -> PurgeResult:
     """Pseudonymise personal data of clients offboarded more than five years before ``before``.
 
@@ -79,7 +79,13 @@ def purge_personal_data(
     Idempotent: parties already pseudonymised are skipped. Records one ``retention.purged``
     event when anything changed.
     """
-    acting = None if dry_run else require_permission(session, actor, Permission.PURGE_PERSONAL_DATA)
+    acting = (
+        None
+        if dry_run
+        else require_permission(
+            session=session, username=actor, permission=Permission.PURGE_PERSONAL_DATA
+        )
+    )
     cutoff = years_before(before, RETENTION_YEARS)
     result = PurgeResult(before=before, cutoff=cutoff, dry_run=dry_run)
     clients = list(
@@ -172,7 +178,7 @@ def purge_personal_data(
     session.flush()
     assert acting is not None
     record_event(
-        session,
+        session=session,
         actor=acting.username,
         action="retention.purged",
         object_type="retention",

@@ -91,11 +91,11 @@ SIGNAL_VERDICT = VerdictFields(
 
 
 def apply_verdict(
+    *,
     session: Session,
     fields: VerdictFields[Row],
     object_id: int,
     new_status: Enum,
-    *,
     reason: str,
     actor: str | None,
     decided_by: str,
@@ -121,7 +121,7 @@ def apply_verdict(
     setattr(row, fields.reason, reason.strip())
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=actor,
         action=f"{fields.noun}.{new_status.value}",
         object_type=fields.object_type,
@@ -134,20 +134,20 @@ def apply_verdict(
 
 
 def review_signal(
-    session: Session, signal_id: int, *, confirm: bool, reason: str, actor: str | None
+    *, session: Session, signal_id: int, confirm: bool, reason: str, actor: str | None
 ) -> Signal:
     """A reviewer confirms a signal is about the client (and adverse) or dismisses it (audited).
 
     A dismissed signal no longer counts towards the client's risk at the next assessment.
     :class:`PermissionDenied` unless ``actor`` is an active reviewer.
     """
-    user = require_permission(session, actor, Permission.REVIEW_SIGNAL)
+    user = require_permission(session=session, username=actor, permission=Permission.REVIEW_SIGNAL)
     new_status = ReviewStatus.CONFIRMED if confirm else ReviewStatus.DISMISSED
     return apply_verdict(
-        session,
-        SIGNAL_VERDICT,
-        signal_id,
-        new_status,
+        session=session,
+        fields=SIGNAL_VERDICT,
+        object_id=signal_id,
+        new_status=new_status,
         reason=reason,
         actor=user.username,
         decided_by=user.username,
@@ -164,7 +164,7 @@ class MatchVerdict:
 
 
 def decide_match(
-    session: Session, match_id: int, *, confirm: bool, reason: str, actor: str | None
+    *, session: Session, match_id: int, confirm: bool, reason: str, actor: str | None
 ) -> MatchVerdict:
     """Confirm or dismiss a screening match, with a reason (audited), then re-assess the client.
 
@@ -173,23 +173,23 @@ def decide_match(
     """
     from duediligence.risk.assess import assess_client
 
-    user = require_permission(session, actor, Permission.REVIEW_MATCH)
+    user = require_permission(session=session, username=actor, permission=Permission.REVIEW_MATCH)
     new_status = MatchStatus.CONFIRMED if confirm else MatchStatus.DISMISSED
     match = apply_verdict(
-        session,
-        MATCH_VERDICT,
-        match_id,
-        new_status,
+        session=session,
+        fields=MATCH_VERDICT,
+        object_id=match_id,
+        new_status=new_status,
         reason=reason,
         actor=user.username,
         decided_by=user.username,
     )
-    signal = _match_signal(session, match, actor=user.username)
-    assessment = assess_client(session, match.client_id, actor=user.username)
+    signal = _match_signal(session=session, match=match, actor=user.username)
+    assessment = assess_client(session=session, client=match.client_id, actor=user.username)
     return MatchVerdict(match, assessment, signal)
 
 
-def _match_signal(session: Session, match: ScreeningMatch, *, actor: str) -> Signal | None:
+def _match_signal(*, session: Session, match: ScreeningMatch, actor: str) -> Signal | None:
     """Keep the sanction signal of a match in step with its verdict (see the module docstring).
 
     Creates it when a sanctions match is confirmed (dated by the listing), restores it when a
@@ -199,11 +199,23 @@ def _match_signal(session: Session, match: ScreeningMatch, *, actor: str) -> Sig
     signal = session.scalar(select(Signal).where(Signal.screening_match_id == match.id))
     if match.status == MatchStatus.DISMISSED:
         if signal is not None and signal.review_status != ReviewStatus.DISMISSED:
-            _follow(session, signal, ReviewStatus.DISMISSED, match, actor)
+            _follow(
+                session=session,
+                signal=signal,
+                status=ReviewStatus.DISMISSED,
+                match=match,
+                actor=actor,
+            )
         return signal
     if signal is not None:
         if signal.review_status != ReviewStatus.CONFIRMED:
-            _follow(session, signal, ReviewStatus.CONFIRMED, match, actor)
+            _follow(
+                session=session,
+                signal=signal,
+                status=ReviewStatus.CONFIRMED,
+                match=match,
+                actor=actor,
+            )
         return signal
     entity = match.entity
     if not is_sanctioned(entity.topics or [], entity.programs or []):
@@ -246,7 +258,7 @@ def _match_signal(session: Session, match: ScreeningMatch, *, actor: str) -> Sig
     session.add(signal)
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=actor,
         action="signal.created",
         object_type="signal",
@@ -263,14 +275,14 @@ def _match_signal(session: Session, match: ScreeningMatch, *, actor: str) -> Sig
 
 
 def _follow(
-    session: Session, signal: Signal, status: ReviewStatus, match: ScreeningMatch, actor: str
+    *, session: Session, signal: Signal, status: ReviewStatus, match: ScreeningMatch, actor: str
 ) -> None:
     """A match's sanction signal follows the match's verdict (one audit event)."""
     apply_verdict(
-        session,
-        SIGNAL_VERDICT,
-        signal.id,
-        status,
+        session=session,
+        fields=SIGNAL_VERDICT,
+        object_id=signal.id,
+        new_status=status,
         reason=f"screening match {match.id} {match.status.value}",
         actor=actor,
         decided_by=actor,

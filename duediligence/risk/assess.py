@@ -73,7 +73,7 @@ def _refuse_delete(_mapper: Any, _connection: Any, target: Assessment) -> None:
     raise IntegrityError(f"assessment {target.id} is immutable and cannot be deleted")
 
 
-def load_scorer(session: Session | None = None, models_dir: Path | None = None) -> Scorer:
+def load_scorer(*, session: Session | None = None, models_dir: Path | None = None) -> Scorer:
     """The active risk model, or the transparent fallback when *no* model is active.
 
     Raises :class:`~duediligence.errors.ConfigError` when the models folder does not exist
@@ -158,10 +158,10 @@ def score_records(
 
 
 def score_clients(
+    *,
     session: Session,
     client_ids: Sequence[int],
     as_of: date,
-    *,
     model: Scorer | None = None,
     signal_model_version: str | None = None,
 ) -> list[RiskResult]:
@@ -169,8 +169,8 @@ def score_clients(
 
     ``model`` defaults to the active risk model; ``signal_model_version`` (recorded on each
     result) to the active adverse-media model's version."""
-    scorer = model or load_scorer(session)
-    records = load_records(session, client_ids, as_of)
+    scorer = model or load_scorer(session=session)
+    records = load_records(session=session, client_ids=client_ids, as_of=as_of)
     return score_records(records, scorer, signal_model_version or _signal_model_version())
 
 
@@ -223,9 +223,9 @@ def _event(
 
 
 def store_results(
+    *,
     session: Session,
     results: Sequence[RiskResult],
-    *,
     run_id: int | None = None,
     actor: str | None = None,
     made_on: date | None = None,
@@ -239,8 +239,10 @@ def store_results(
     now = utcnow()
     made_on = made_on or now.date()
     rows = [_row(r, run_id, actor, now, made_on) for r in results]
-    bulk_insert(session, cast(Table, Assessment.__table__), rows)
-    record_events(session, actor=actor, events=[_event(r, run_id, made_on) for r in results])
+    bulk_insert(session=session, table=cast(Table, Assessment.__table__), rows=rows)
+    record_events(
+        session=session, actor=actor, events=[_event(r, run_id, made_on) for r in results]
+    )
     return len(rows)
 
 
@@ -256,18 +258,20 @@ def check_as_of(as_of: date | None) -> date:
 
 
 def assess_client(
-    session: Session, client: str | int, *, as_of: date | None = None, actor: str | None = None
+    *, session: Session, client: str | int, as_of: date | None = None, actor: str | None = None
 ) -> Assessment:
     """Score one client as of a date (default today) and store the immutable assessment.
 
     An as-of date before today gives a historical assessment (a point-in-time view that never
     becomes the client's current one); after today is an :class:`InputError`."""
-    row = resolve_client(session, client)
+    row = resolve_client(session=session, ref=client)
     as_of = check_as_of(as_of)
     now = utcnow()
-    result = score_clients(session, [row.id], as_of)[0]
+    result = score_clients(session=session, client_ids=[row.id], as_of=as_of)[0]
     stored = Assessment(**_row(result, None, actor, now, now.date()))
     session.add(stored)
     session.flush()
-    record_events(session, actor=actor, events=[_event(result, None, now.date(), stored.id)])
+    record_events(
+        session=session, actor=actor, events=[_event(result, None, now.date(), stored.id)]
+    )
     return stored

@@ -202,7 +202,7 @@ def _scored(
 
 
 def _explain_crossings(
-    session: Session, crossings: Sequence[tuple[int, Knowability, RiskResult]]
+    *, session: Session, crossings: Sequence[tuple[int, Knowability, RiskResult]]
 ) -> None:
     """Fill in what tipped each ``(client_id, answer, first high-risk result)`` and the
     engagements from that date on: two queries for all of them."""
@@ -261,9 +261,9 @@ def _explain_crossings(
 
 
 def knowability(
+    *,
     session: Session,
     client: str | int,
-    *,
     until: date | None = None,
     model: Scorer | None = None,
     assessment: Assessment | None = None,
@@ -282,23 +282,23 @@ def knowability(
     The record is loaded once (one query per table) and sliced in memory at every date, so the
     number of queries does not grow with the number of signals.
     """
-    row = resolve_client(session, client)
+    row = resolve_client(session=session, ref=client)
     if assessment is not None:
         until = assessment.as_of
     until = until or utc_today()
-    scorer = model or load_scorer(session)
+    scorer = model or load_scorer(session=session)
     seen_by = assessment.created_at if assessment is not None else None
-    facts = load_facts(session, [row.id], until, seen_by=seen_by)[0]
+    facts = load_facts(session=session, client_ids=[row.id], until=until, seen_by=seen_by)[0]
     answer, crossed = _scored(row.external_ref, row.name, facts, scorer, assessment)
     if crossed is not None:
-        _explain_crossings(session, [(row.id, answer, crossed)])
+        _explain_crossings(session=session, crossings=[(row.id, answer, crossed)])
     return answer
 
 
 def knowability_of_clients(
+    *,
     session: Session,
     wanted: Sequence[tuple[int, date, Scorer]],
-    *,
     chunk_size: int = 1000,
 ) -> list[Knowability]:
     """:func:`knowability` of many clients at once, in the order given: each
@@ -320,7 +320,9 @@ def knowability_of_clients(
                 select(Client.id, Client.external_ref, Client.name).where(Client.id.in_(ids))
             )
         }
-        loaded = load_facts(session, ids, max(until for _cid, until, _model in chunk))
+        loaded = load_facts(
+            session=session, client_ids=ids, until=max(until for _cid, until, _model in chunk)
+        )
         crossings: list[tuple[int, Knowability, RiskResult]] = []
         for (cid, until, scorer), facts in zip(chunk, loaded, strict=True):
             ref, name = names[cid]
@@ -328,5 +330,5 @@ def knowability_of_clients(
             if crossed is not None:
                 crossings.append((cid, answer, crossed))
             out.append(answer)
-        _explain_crossings(session, crossings)
+        _explain_crossings(session=session, crossings=crossings)
     return out

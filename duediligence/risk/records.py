@@ -207,10 +207,10 @@ def _moment(value: Any) -> datetime | None:
 
 
 def load_facts(
+    *,
     session: Session,
     client_ids: Sequence[int],
     until: date,
-    *,
     seen_by: datetime | None = None,
 ) -> list[ClientFacts]:
     """The dated facts of each client up to ``until``, in the order of ``client_ids``.
@@ -357,9 +357,12 @@ def record_as_of(facts: ClientFacts, as_of: date) -> ClientRecord:
     )
 
 
-def load_records(session: Session, client_ids: Sequence[int], as_of: date) -> list[ClientRecord]:
+def load_records(*, session: Session, client_ids: Sequence[int], as_of: date) -> list[ClientRecord]:
     """The public record of each client as of ``as_of`` (a few queries for the whole chunk)."""
-    return [record_as_of(f, as_of) for f in load_facts(session, client_ids, as_of)]
+    return [
+        record_as_of(f, as_of)
+        for f in load_facts(session=session, client_ids=client_ids, until=as_of)
+    ]
 
 
 def change_dates(facts: ClientFacts) -> list[date]:

@@ -86,7 +86,7 @@ def _bootstrap(y: np.ndarray, p: np.ndarray, fn: object, n: int = 500) -> tuple[
     return round(float(low), 4), round(float(high), 4)
 
 
-def labelled_matrix(session: Session, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
+def labelled_matrix(*, session: Session, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Feature matrix (as of :data:`LABEL_DATE`) and outcomes of the labelled clients in the
     database, in client-reference order. InputError when fewer than 20 are present.
 
@@ -103,7 +103,7 @@ def labelled_matrix(session: Session, labels_path: Path) -> tuple[np.ndarray, np
             "sample data first (duediligence demo)"
         )
     refs = sorted(clients)
-    records = load_records(session, [clients[r] for r in refs], LABEL_DATE)
+    records = load_records(session=session, client_ids=[clients[r] for r in refs], as_of=LABEL_DATE)
     X = feature_matrix([compute_features(rec) for rec in records])
     y = np.array([labels[r] for r in refs])
     return X, y
@@ -120,11 +120,13 @@ def impute(X: np.ndarray) -> np.ndarray:
 
 
 def evaluate_risk_model(
-    session: Session, scorer: Scorer, *, labels_path: Path | None = None
+    *, session: Session, scorer: Scorer, labels_path: Path | None = None
 ) -> dict[str, float]:
     """Re-measure a risk model on the labelled clients now in the database (in-sample: the
     cross-validated figures in its model card are the honest estimate)."""
-    X, y = labelled_matrix(session, labels_path or sample_data_dir() / "labels.csv")
+    X, y = labelled_matrix(
+        session=session, labels_path=labels_path or sample_data_dir() / "labels.csv"
+    )
     p, _ = scorer.probabilities(X)
     return {
         "n": len(y),
@@ -136,15 +138,15 @@ def evaluate_risk_model(
 
 
 def train_risk_model(
-    session: Session,
     *,
+    session: Session,
     models_dir: Path,
     actor: str | None = None,
     labels_path: Path | None = None,
 ) -> ModelManifest:
     """Fit the model on every labelled client in the database; save it with its model card."""
     labels_path = labels_path or sample_data_dir() / "labels.csv"
-    X_raw, y = labelled_matrix(session, labels_path)
+    X_raw, y = labelled_matrix(session=session, labels_path=labels_path)
     X = impute(X_raw)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     oof_logit = cross_val_predict(build_pipeline(), X, y, cv=folds, method="decision_function")

@@ -46,6 +46,7 @@ def _count_adverse(results: Iterable[Classification], into: dict[str, int]) -> N
 
 
 def _audit(
+    *,
     session: Session,
     ids: list[int],
     model_version: str,
@@ -55,7 +56,7 @@ def _audit(
     if not ids:
         return
     record_event(
-        session,
+        session=session,
         actor=actor,
         action="signals.classified",
         object_type="signal",
@@ -69,7 +70,7 @@ def _audit(
     )
 
 
-def client_subjects(session: Session, client_ids: Iterable[int | None]) -> dict[int, Subject]:
+def client_subjects(*, session: Session, client_ids: Iterable[int | None]) -> dict[int, Subject]:
     """``{client id: Subject}``: each client's name and aliases, and its parties' names."""
     ids = sorted({i for i in client_ids if i is not None})
     if not ids:
@@ -99,9 +100,9 @@ def _fields(result: Classification) -> dict[str, Any]:
 
 
 def annotate_signals(
+    *,
     session: Session,
     signals: Sequence[Signal],
-    *,
     models_dir: Path | None = None,
     actor: str | None = None,
 ) -> int:
@@ -113,7 +114,7 @@ def annotate_signals(
     if not signals:
         return 0
     loaded = active_signals_model(models_dir)
-    subjects = client_subjects(session, (s.client_id for s in signals))
+    subjects = client_subjects(session=session, client_ids=(s.client_id for s in signals))
     results = classify_with(
         loaded,
         [signal_text(s.title, s.text) for s in signals],
@@ -125,14 +126,20 @@ def annotate_signals(
     session.flush()
     adverse: dict[str, int] = {}
     _count_adverse(results, adverse)
-    _audit(session, [s.id for s in signals], results[0].model_version, adverse, actor)
+    _audit(
+        session=session,
+        ids=[s.id for s in signals],
+        model_version=results[0].model_version,
+        adverse=adverse,
+        actor=actor,
+    )
     return len(signals)
 
 
 def classify_signal_ids(
+    *,
     session: Session,
     signal_ids: Sequence[int],
-    *,
     models_dir: Path | None = None,
     actor: str | None = None,
     only_unlabelled: bool = True,
@@ -160,7 +167,7 @@ def classify_signal_ids(
         rows = session.execute(query.order_by(Signal.id)).all()
         if not rows:
             continue
-        subjects = client_subjects(session, (r.client_id for r in rows))
+        subjects = client_subjects(session=session, client_ids=(r.client_id for r in rows))
         results = classify_with(
             loaded,
             [signal_text(r.title, r.text) for r in rows],
@@ -172,7 +179,9 @@ def classify_signal_ids(
         session.execute(update(Signal), params)
         done_ids.extend(r.id for r in rows)
         _count_adverse(results, adverse)
-    _audit(session, done_ids, loaded.version, adverse, actor)
+    _audit(
+        session=session, ids=done_ids, model_version=loaded.version, adverse=adverse, actor=actor
+    )
     log.info("classified %d signals with %s", len(done_ids), loaded.version)
     return len(done_ids)
 
@@ -188,8 +197,8 @@ def _needs_label() -> Any:
 
 
 def classify_stored_signals(
-    session: Session,
     *,
+    session: Session,
     relabel: bool = False,
     models_dir: Path | None = None,
     actor: str | None = None,
@@ -203,5 +212,9 @@ def classify_stored_signals(
         query = query.where(_needs_label())
     ids = list(session.scalars(query))
     return classify_signal_ids(
-        session, ids, models_dir=models_dir, actor=actor, only_unlabelled=not relabel
+        session=session,
+        signal_ids=ids,
+        models_dir=models_dir,
+        actor=actor,
+        only_unlabelled=not relabel,
     )

@@ -16,10 +16,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
-from duediligence.db.models import User, Watchlist, WatchlistEntity
+from duediligence.db.enums import LinkStatus
+from duediligence.db.models import Signal, User, Watchlist, WatchlistEntity
 from duediligence.db.queries import current_assessment, resolve_client
 from duediligence.errors import InputError, NotFoundError
 from duediligence.matching.compare import DEFAULT_THRESHOLD
@@ -173,10 +174,10 @@ def _dataset_slug(name: str) -> str:
 
 
 def match_entities(
+    *,
     session: Session,
     dataset: str,
     body: EntityMatchQuery,
-    *,
     limit: int,
     threshold: float,
     cutoff: float,
@@ -196,7 +197,7 @@ def match_entities(
             f"no dataset {dataset!r}: use default or one of {', '.join(sorted(lists)) or '(none)'}"
         )
     only = None if dataset in ("default", "sanctions") else lists[dataset]
-    index = get_index(session)
+    index = get_index(session=session)
     responses: dict[str, EntityMatches] = {}
     for key, example in body.queries.items():
         schema = example.schema_
@@ -368,6 +369,111 @@ class AlertList(BaseModel):
     results: list[AlertResponse]
 
 
+class SignalLinkResponse(BaseModel):
+    """How news linking tied a signal to the client: directly, or through one of its owners,
+    directors or officers (ownership exposure, not the client's own record), with the linker's
+    evidence and the reviewer who confirmed or re-linked it (``review.links``)."""
+
+    how: str = Field(
+        ...,
+        examples=["headline mention of 'John Doe', 3 mentions; about its owner John Doe"],
+        description="all of it in one line, as the CLI and the report show it",
+    )
+    via: Literal["client", "alias", "party", "imported"] | None = Field(
+        None,
+        description="how it reached the client: by the client's name, an alias, or one of its "
+        "parties (`party`); `imported`: the imported file named the client",
+    )
+    party: str | None = Field(None, description="the party linked through, if any")
+    party_id: int | None = None
+    party_role: str | None = Field(None, examples=["owner"])
+    mention: str | None = Field(None, description="the mention as it stood in the text")
+    where: str | None = Field(
+        None, examples=["headline"], description="headline, first paragraph, body or subject"
+    )
+    count: int | None = Field(None, description="how many times the name was mentioned")
+    sentence: str | None = Field(None, description="the sentence the mention stood in")
+    reasons: list[str] = Field(default_factory=list, description="why the linker linked it")
+    score: float | None = Field(None, description="the linker's score")
+    reviewed_by: str | None = Field(None, description="the reviewer who confirmed or re-linked")
+    reviewed_at: datetime | None = None
+    reviewer_note: str | None = Field(
+        None, examples=["re-linked by rita: the German firm"], description="a re-link's reason"
+    )
+
+
+class SignalResponse(BaseModel):
+    """A signal (news item, legal, regulatory or sanction action) linked to the client."""
+
+    id: int
+    published_at: date
+    kind: str = Field(..., examples=["news"])
+    title: str
+    source: str | None
+    url: str | None = Field(None, description="http(s) only")
+    severity: str | None
+    label: str | None = Field(None, examples=["human_trafficking"], description="taxonomy label")
+    adverse_probability: float | None = Field(None, ge=0, le=1)
+    role: str | None = Field(None, description="the client's role in the item")
+    review_status: str = Field(..., examples=["unreviewed"])
+    link_status: str = Field(..., examples=["linked"])
+    link: SignalLinkResponse
+
+
+class SignalList(BaseModel):
+    """A page of a client's signals, newest publication first."""
+
+    total: TotalSpec
+    limit: int
+    offset: int
+    results: list[SignalResponse]
+
+
+def _signal_response(s: Signal) -> SignalResponse:
+    """The API's view of a signal (``s.link_party`` loaded with it)."""
+    from duediligence.reporting.context import safe_url
+    from duediligence.review.links import describe_link
+
+    evidence = s.link_evidence or {}
+    party = s.link_party
+    count = evidence.get("count")
+    via = "party" if party is not None else evidence.get("via")
+    if via == "party" and party is None:
+        via = None  # re-linked directly to the client from a party candidate's evidence
+    if via is None and s.link_status == LinkStatus.IMPORTED:
+        via = "imported"
+    return SignalResponse(
+        id=s.id,
+        published_at=s.published_at,
+        kind=s.kind.value,
+        title=s.title,
+        source=s.source,
+        url=safe_url(s.url),
+        severity=s.severity.value if s.severity else None,
+        label=s.label,
+        adverse_probability=s.adverse_probability,
+        role=s.role,
+        review_status=s.review_status.value,
+        link_status=s.link_status.value,
+        link=SignalLinkResponse(
+            how=describe_link(s),
+            via=via if via in ("client", "alias", "party", "imported") else None,
+            party=party.name if party is not None else None,
+            party_id=party.id if party is not None else None,
+            party_role=party.role.value if party is not None else None,
+            mention=evidence.get("mention"),
+            where=evidence.get("where"),
+            count=count if isinstance(count, int) else None,
+            sentence=evidence.get("sentence"),
+            reasons=[str(r) for r in evidence.get("reasons") or []],
+            score=s.link_score,
+            reviewed_by=s.link_reviewed_by,
+            reviewed_at=s.link_reviewed_at,
+            reviewer_note=evidence.get("reviewer"),
+        ),
+    )
+
+
 def _decision_state(d: Any) -> DecisionState | None:
     if d is None:
         return None
@@ -416,7 +522,9 @@ def match(
     `registrationNumber` …). A query without a usable name gets `status` 400 in its own
     response; the other queries still run.
     """
-    return match_entities(db, dataset, body, limit=limit, threshold=threshold, cutoff=cutoff)
+    return match_entities(
+        session=db, dataset=dataset, body=body, limit=limit, threshold=threshold, cutoff=cutoff
+    )
 
 
 @router.get(
@@ -431,8 +539,8 @@ def client_assessment(
     db: Session = Depends(get_db),
 ) -> AssessmentResponse:
     """The client's newest stored assessment: tier, probability, factors, rules, decisions."""
-    client = resolve_client(db, ref)
-    a = current_assessment(db, client_id=client.id)
+    client = resolve_client(session=db, ref=ref)
+    a = current_assessment(session=db, client_id=client.id)
     if a is None:
         raise NotFoundError(f"client {ref!r} has not been assessed")
     return AssessmentResponse(
@@ -451,11 +559,47 @@ def client_assessment(
         inputs_hash=a.inputs_hash,
         created_at=a.created_at,
         created_by=a.created_by,
-        decision_in_force=_decision_state(current_decision(db, client.id)),
-        decision_awaiting_confirmation=_decision_state(pending_decision(db, client.id)),
+        decision_in_force=_decision_state(current_decision(session=db, client_id=client.id)),
+        decision_awaiting_confirmation=_decision_state(
+            pending_decision(session=db, client_id=client.id)
+        ),
         pep=pep_summary(a.rule_hits or []),
-        edd_steps=[EddStep.model_validate(s) for s in edd_status(db, client.id)],
+        edd_steps=[EddStep.model_validate(s) for s in edd_status(session=db, client_ref=client.id)],
         report_url=f"/clients/{client.external_ref}/report.json",
+    )
+
+
+@router.get(
+    "/clients/{ref}/signals",
+    response_model=SignalList,
+    responses=ERRORS | {404: {"description": "Unknown client", "model": ErrorResponse}},
+    summary="A client's signals with their link evidence",
+)
+def client_signals(
+    ref: str = Path(..., max_length=64, examples=["CS-BACKPAGE"]),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=1_000_000),
+    user: User = Depends(API_USER),
+    db: Session = Depends(get_db),
+) -> SignalList:
+    """The signals linked to the client, newest publication first, each with its `link`: the
+    party it reached the client through (ownership exposure), the matched mention, its
+    sentence, the linker's reasons and the reviewer who confirmed or re-linked it."""
+    client = resolve_client(session=db, ref=ref)
+    total = db.scalar(select(func.count()).select_from(Signal).where(Signal.client_id == client.id))
+    rows = db.scalars(
+        select(Signal)
+        .options(selectinload(Signal.link_party))
+        .where(Signal.client_id == client.id)
+        .order_by(Signal.published_at.desc(), Signal.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return SignalList(
+        total=TotalSpec(value=total or 0, relation="eq"),
+        limit=limit,
+        offset=offset,
+        results=[_signal_response(s) for s in rows],
     )
 
 
@@ -469,7 +613,7 @@ def list_alerts(
     db: Session = Depends(get_db),
 ) -> AlertList:
     """Pending watch-list matches, and high/prohibited clients without a decision."""
-    items, total = queries.alerts(db, limit=limit, offset=offset)
+    items, total = queries.alerts(session=db, limit=limit, offset=offset)
     return AlertList(
         total=TotalSpec(value=total, relation="eq"),
         limit=limit,

@@ -20,7 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from duediligence import __version__
 from duediligence.accounts.acting import authenticate
@@ -64,7 +64,9 @@ from duediligence.review.links import (
     link_dict,
     links_to_review,
     reject_link,
+    rejected_links,
     relink,
+    unreject_link,
 )
 from duediligence.review.verdicts import Row, decide_match, review_signal
 from duediligence.risk.assess import assess_client
@@ -294,7 +296,11 @@ def login(
             username=username,
             error=f"Too many failed attempts. Try again in {wait} seconds.",
         )
-    user = authenticate(db, username, password) if username and password else None
+    user = (
+        authenticate(session=db, username=username, password=password)
+        if username and password
+        else None
+    )
     if user is None:
         limiter.failed(address, username)
         log.info("failed login for %r from %s", username, address)
@@ -348,7 +354,7 @@ def roster(
         raise InputError(str(exc)) from None
     descending = None if dir is None else dir == "desc"
     result = queries.roster_page(
-        db,
+        session=db,
         tier=tier_value,
         status=status_value,
         text=q,
@@ -400,7 +406,7 @@ def _checkpoint(request: Request, db: Session, actor: str) -> None:
     """Sign the audit chain head after a decision: in the request's transaction, and in the
     checkpoint file once it commits."""
     checkpoint_on_commit(
-        db, signer=_signer(request), path=request.app.state.checkpoint_file, actor=actor
+        session=db, signer=_signer(request), path=request.app.state.checkpoint_file, actor=actor
     )
 
 
@@ -419,9 +425,9 @@ def client_page(
     request: Request, ref: str, user: User = Depends(ANYONE), db: Session = Depends(get_db)
 ) -> Response:
     """A client's review page: verdict, actions (matches, signals, decisions) and the report."""
-    client = resolve_client(db, ref)
-    assessment = current_assessment(db, client_id=client.id)
-    ctx = client_report(db, assessment) if assessment is not None else None
+    client = resolve_client(session=db, ref=ref)
+    assessment = current_assessment(session=db, client_id=client.id)
+    ctx = client_report(session=db, assessment=assessment) if assessment is not None else None
     matches = db.scalars(
         select(ScreeningMatch)
         .where(ScreeningMatch.client_id == client.id)
@@ -429,11 +435,12 @@ def client_page(
     ).all()
     signals = db.scalars(
         select(Signal)
+        .options(selectinload(Signal.link_party))  # one query for every party-linked signal
         .where(Signal.client_id == client.id)
         .order_by(Signal.published_at.desc(), Signal.id.desc())
     ).all()
-    decisions = [decision_dict(d) for d in client_decisions(db, client.id)]
-    pending = pending_decision(db, client.id)
+    decisions = [decision_dict(d) for d in client_decisions(session=db, client_ref=client.id)]
+    pending = pending_decision(session=db, client_id=client.id)
     pep = ctx["pep"] if ctx else None
     return render(
         request,
@@ -449,7 +456,7 @@ def client_page(
         decisions=list(reversed(decisions)),
         pending=decision_dict(pending) if pending else None,
         pep=pep,
-        edd=edd_status(db, client.id) if pep else [],
+        edd=edd_status(session=db, client_ref=client.id) if pep else [],
         actions=[a.value for a in DecisionAction],
         formats=[f.value for f in (ReportFormat.HTML, ReportFormat.PDF, ReportFormat.JSON)],
     )
@@ -460,7 +467,7 @@ def assess(
     request: Request, ref: str, user: User = Depends(DATA), db: Session = Depends(get_db)
 ) -> Response:
     """Score the client now (a new immutable assessment)."""
-    a = assess_client(db, ref, actor=user.username)
+    a = assess_client(session=db, client=ref, actor=user.username)
     flash(
         request, "ok", f"Assessed {ref}: {headline(a.tier, a.state, a.probability, a.rule_hits)}."
     )
@@ -469,7 +476,7 @@ def assess(
 
 def _check_owned(db: Session, ref: str, model: type[Row], object_id: int, noun: str) -> None:
     """Refuse (404) a match or signal that does not exist or belongs to another client."""
-    client = resolve_client(db, ref)
+    client = resolve_client(session=db, ref=ref)
     row = db.get(model, object_id)
     if row is None or row.client_id != client.id:
         raise NotFoundError(f"no {noun} {object_id} of {ref}")
@@ -488,7 +495,11 @@ def match_decision(
     """Confirm or dismiss a watch-list match of this client."""
     _check_owned(db, ref, ScreeningMatch, match_id, "match")
     done = decide_match(
-        db, match_id, confirm=verdict == "confirm", reason=reason, actor=user.username
+        session=db,
+        match_id=match_id,
+        confirm=verdict == "confirm",
+        reason=reason,
+        actor=user.username,
     )
     a = done.assessment
     now = headline(a.tier, a.state, a.probability, a.rule_hits)
@@ -508,7 +519,13 @@ def signal_decision(
 ) -> Response:
     """Confirm or dismiss a signal linked to this client."""
     _check_owned(db, ref, Signal, signal_id, "signal")
-    review_signal(db, signal_id, confirm=verdict == "confirm", reason=reason, actor=user.username)
+    review_signal(
+        session=db,
+        signal_id=signal_id,
+        confirm=verdict == "confirm",
+        reason=reason,
+        actor=user.username,
+    )
     flash(request, "ok", f"Signal {signal_id} {verdict}ed.")
     return _back(ref, "#review-signals")
 
@@ -517,7 +534,7 @@ def signal_decision(
 def link_decision(
     request: Request,
     signal_id: int,
-    action: str = Form(..., pattern="^(confirm|relink|reject)$"),
+    action: str = Form(..., pattern="^(confirm|relink|reject|unreject)$"),
     reason: str = Form("", max_length=2000),
     client: str = Form("", max_length=64),
     party: str = Form("", max_length=300),
@@ -525,24 +542,37 @@ def link_decision(
     user: User = Depends(SIGNAL_REVIEWERS),
     db: Session = Depends(get_db),
 ) -> Response:
-    """Confirm, re-link (to ``client``, optionally through ``party``) or reject (the linked
-    client, or the candidate ``client``) a signal's link; back to ``back``."""
+    """Confirm, re-link (to ``client``, optionally through ``party``), reject (the linked
+    client, or the candidate ``client``) a signal's link, or withdraw the rejection of
+    ``client`` (``unreject``: the linker runs on the signal again); back to ``back``."""
     if action == "confirm":
-        change = confirm_link(db, signal_id, actor=user.username, reason=reason)
+        change = confirm_link(session=db, signal_id=signal_id, actor=user.username, reason=reason)
     elif action == "relink":
         if not client.strip():
             raise InputError("name the client to link the signal to")
         change = relink(
-            db,
-            signal_id,
-            client.strip(),
+            session=db,
+            signal_id=signal_id,
+            client_ref=client.strip(),
             party=party.strip() or None,
             reason=reason,
             actor=user.username,
         )
-    else:
+    elif action == "reject":
         change = reject_link(
-            db, signal_id, client_ref=client.strip() or None, reason=reason, actor=user.username
+            session=db,
+            signal_id=signal_id,
+            client_ref=client.strip() or None,
+            reason=reason,
+            actor=user.username,
+        )
+    else:
+        change = unreject_link(
+            session=db,
+            signal_id=signal_id,
+            client_ref=client.strip() or None,
+            reason=reason,
+            actor=user.username,
         )
     signal = change.signal
     where = (
@@ -550,7 +580,12 @@ def link_decision(
         if signal.client is not None
         else f"now {signal.link_status.value}"
     )
-    verbs = {"confirm": "link confirmed", "relink": "re-linked", "reject": "link rejected"}
+    verbs = {
+        "confirm": "link confirmed",
+        "relink": "re-linked",
+        "reject": f"link to {change.rejected_client} rejected",
+        "unreject": f"rejection of {change.rejected_client} withdrawn",
+    }
     reassessed = "".join(
         f"; {a.client.external_ref} re-assessed: "
         f"{headline(a.tier, a.state, a.probability, a.rule_hits)}"
@@ -565,9 +600,13 @@ def links_page(
     request: Request, user: User = Depends(QUEUE_READERS), db: Session = Depends(get_db)
 ) -> Response:
     """News links awaiting a reviewer: ambiguous ones with their candidates, and links the
-    linker made that nobody confirmed yet, each with its evidence."""
+    linker made that nobody confirmed yet, each with its evidence; then the 100 newest
+    rejected links (a reviewer may withdraw one made in error)."""
     return render(
-        request, "web/links.html", links=[link_dict(s) for s in links_to_review(db, limit=500)]
+        request,
+        "web/links.html",
+        links=[link_dict(s) for s in links_to_review(session=db, limit=500)],
+        rejected=rejected_links(session=db, limit=100),
     )
 
 
@@ -587,10 +626,10 @@ def make_decision(
     """Record a decision on the client's latest assessment (four-eyes for high tiers; for a
     politically exposed client also a senior sign-off, and the EDD fields to approve)."""
     d = decide(
-        db,
-        ref,
-        action,
-        reason,
+        session=db,
+        client_ref=ref,
+        action=action,
+        reason=reason,
         actor=user.username,
         supersedes=supersedes,
         source_of_wealth=source_of_wealth,
@@ -621,7 +660,7 @@ def confirm_decision(
     db: Session = Depends(get_db),
 ) -> Response:
     """Confirm another reviewer's decision (the four-eyes rule refuses your own)."""
-    d = confirm(db, decision_id, actor=user.username)
+    d = confirm(session=db, decision_id=decision_id, actor=user.username)
     _checkpoint(request, db, user.username)
     if d.status == DecisionStatus.EFFECTIVE:
         flash(request, "ok", f"Decision {d.id} confirmed: now in effect.")
@@ -639,7 +678,7 @@ def sign_off_decision(
     db: Session = Depends(get_db),
 ) -> Response:
     """A senior approver's sign-off on a politically exposed client's decision (FATF R.12)."""
-    d = senior_approve(db, decision_id, actor=user.username)
+    d = senior_approve(session=db, decision_id=decision_id, actor=user.username)
     _checkpoint(request, db, user.username)
     if d.status == DecisionStatus.EFFECTIVE:
         flash(request, "ok", f"Decision {d.id} signed off: now in effect.")
@@ -663,12 +702,12 @@ def download_report(
     """
     if fmt not in ("html", "pdf", "json"):
         raise HTTPException(404, "reports come as html, pdf or json")
-    client = resolve_client(db, ref)
+    client = resolve_client(session=db, ref=ref)
     # A report reads the current assessment, never makes one: 404 naming `duediligence assess`.
-    assessment = find_assessment(db, client.id)
+    assessment = find_assessment(session=db, client=client.id)
     path, record = render_client_report(
-        db,
-        client.external_ref,
+        session=db,
+        client=client.external_ref,
         fmt=ReportFormat(fmt),
         reports_dir=request.app.state.reports_dir,
         actor=user.username,
@@ -725,8 +764,8 @@ def screen_submit(
     }
     try:
         outcome = onboard(
-            db,
-            prospect,
+            session=db,
+            prospect=prospect,
             actor=user.username,
             reports_dir=request.app.state.reports_dir,
             signer=_signer(request),
@@ -757,7 +796,7 @@ def queue(
     request: Request, user: User = Depends(QUEUE_READERS), db: Session = Depends(get_db)
 ) -> Response:
     """What awaits a first or a second pair of eyes."""
-    items = review_queue(db)
+    items = review_queue(session=db)
     return render(
         request,
         "web/queue.html",
@@ -780,8 +819,10 @@ def audit(
     db: Session = Depends(get_db),
 ) -> Response:
     """The audit trail, newest first, with the chain's verification status."""
-    client_id = resolve_client(db, client).id if client else None
-    result = queries.audit_page(db, client_id=client_id, action=action, actor=actor, page=page)
+    client_id = resolve_client(session=db, ref=client).id if client else None
+    result = queries.audit_page(
+        session=db, client_id=client_id, action=action, actor=actor, page=page
+    )
     shown = {e.client_id for e in result.events if e.client_id is not None}
     refs = dict(
         db.execute(select(Client.id, Client.external_ref).where(Client.id.in_(shown))).all()
@@ -797,11 +838,11 @@ def audit(
         "web/audit.html",
         result=result,
         refs=refs,
-        actions=queries.audit_actions(db),
+        actions=queries.audit_actions(session=db),
         client=client or "",
         action=action or "",
         actor=actor or "",
         link=link,
-        chain=queries.chain_status(db),
+        chain=queries.chain_status(session=db),
         today=date.today(),
     )

@@ -201,7 +201,7 @@ class ApiGuard:
         db: Session = Depends(get_db),
     ) -> User:
         """Return the token's user or refuse with 401/403."""
-        user = user_for_token(db, credentials.credentials) if credentials else None
+        user = user_for_token(session=db, token=credentials.credentials) if credentials else None
         if user is None:
             raise HTTPException(
                 401, "a valid API token is required", headers={"WWW-Authenticate": "Bearer"}
@@ -227,7 +227,7 @@ class DocsGuard:
         """Return the user of the session or token; 401 when there is neither."""
         user = session_user(request, db)
         if user is None and credentials is not None:
-            user = user_for_token(db, credentials.credentials)
+            user = user_for_token(session=db, token=credentials.credentials)
         if user is None:
             raise HTTPException(401, "log in or send an API token")
         if user.role not in self.roles:

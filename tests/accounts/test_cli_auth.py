@@ -44,14 +44,16 @@ def strict(monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Any]) -> Callable
 def office(session: Session, tmp_path: Path) -> dict[str, Path]:
     """admin; reviewers rita (password and token), sam and tom (tokens); analyst ana (token);
     a high-tier client C-1. Returns each token's file."""
-    add_user(session, "admin", Role.ADMIN, actor=None)
-    add_user(session, "rita", Role.REVIEWER, password=PASSWORD, actor="admin")
+    add_user(session=session, username="admin", role=Role.ADMIN, actor=None)
+    add_user(session=session, username="rita", role=Role.REVIEWER, password=PASSWORD, actor="admin")
     for name, role in (("sam", Role.REVIEWER), ("tom", Role.REVIEWER), ("ana", Role.ANALYST)):
-        add_user(session, name, role, actor="admin")
+        add_user(session=session, username=name, role=role, actor="admin")
     files = {}
     for name in ("rita", "sam", "tom", "ana"):
         files[name] = tmp_path / f"{name}.token"
-        files[name].write_text(issue_api_token(session, name, actor="admin") + "\n")
+        files[name].write_text(
+            issue_api_token(session=session, username=name, actor="admin") + "\n"
+        )
         files[name].chmod(0o600)
     make_assessment(session, make_client(session, external_ref="C-1"), tier=Tier.HIGH)
     session.commit()
@@ -122,7 +124,7 @@ def test_four_eyes_with_two_authenticated_reviewers(
     # The trail says how each was authenticated, and the chain (which hashes that) verifies.
     assert _events(session, "decision.") == [("rita", "password"), ("sam", "token")]
     assert _events(session, "audit.checkpoint") == [("rita", "password"), ("sam", "token")]
-    assert verify_chain(session).ok
+    assert verify_chain(session=session).ok
     assert "all " in strict("audit", "verify").output
 
 
@@ -164,8 +166,8 @@ def test_wrong_credentials_are_refused(
     _use_env(monkeypatch, DD_TOKEN=None, DD_USER=None)
     assert _decisions(session) == []
     # A revoked token, or one of a disabled user, no longer authenticates.
-    revoke_api_token(session, "tom", actor="admin")
-    disable_user(session, "sam", actor="admin")
+    revoke_api_token(session=session, username="tom", actor="admin")
+    disable_user(session=session, username="sam", actor="admin")
     session.commit()
     for name in ("tom", "sam"):
         result = strict("assess", "C-1", "--token-file", str(office[name]))
@@ -207,7 +209,7 @@ def test_the_escape_hatch_works_is_audited_and_never_covers_four_eyes(
     assert done.exit_code == 0, done.output
     assert "without a credential" in done.stderr
     assert set(_events(session, "client.")) == {("ana", "unauthenticated")}
-    assert verify_chain(session).ok
+    assert verify_chain(session=session).ok
     # Four-eyes review is not covered: deciding and confirming still need credentials ...
     for args in ((*DECIDE, "--as", "rita"), ("review", "confirm", "1", "--as", "sam")):
         result = strict(*args)
@@ -264,32 +266,34 @@ def test_the_auth_method_is_part_of_the_hash(
     strict: Callable[..., Any], session: Session, office: dict[str, Path]
 ) -> None:
     assert strict(*DECIDE, "--token-file", str(office["rita"])).exit_code == 0
-    assert verify_chain(session).ok
+    assert verify_chain(session=session).ok
     # Claiming afterwards that an action was authenticated differently breaks the chain.
     session.execute(
         update(AuditEvent).where(AuditEvent.action == "decision.made").values(auth="password")
     )
     session.commit()
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert not report.ok and report.problem is not None
     assert report.problem.kind == "modified"
 
 
 def test_authenticate_actor_rules(session: Session, office: dict[str, Path]) -> None:
     token = office["sam"].read_text().strip()
-    acting = authenticate_actor(session, None, token=token)
+    acting = authenticate_actor(session=session, username=None, token=token)
     assert (acting.username, acting.method) == ("sam", AuthMethod.TOKEN)
-    assert authenticate_actor(session, " SAM ", token=token).username == "sam"
+    assert authenticate_actor(session=session, username=" SAM ", token=token).username == "sam"
     with pytest.raises(AuthenticationFailed):
-        authenticate_actor(session, "rita", token=token)
-    acting = authenticate_actor(session, "rita", password=PASSWORD)
+        authenticate_actor(session=session, username="rita", token=token)
+    acting = authenticate_actor(session=session, username="rita", password=PASSWORD)
     assert acting.method == AuthMethod.PASSWORD
     with pytest.raises(AuthenticationFailed):
-        authenticate_actor(session, "rita")
-    hatch = authenticate_actor(session, "rita", allow_unauthenticated=True)
+        authenticate_actor(session=session, username="rita")
+    hatch = authenticate_actor(session=session, username="rita", allow_unauthenticated=True)
     assert hatch.method == AuthMethod.UNAUTHENTICATED
     with pytest.raises(AuthenticationFailed, match="four-eyes"):
-        authenticate_actor(session, "rita", allow_unauthenticated=True, four_eyes=True)
+        authenticate_actor(
+            session=session, username="rita", allow_unauthenticated=True, four_eyes=True
+        )
     assert int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0) > 0
 
 

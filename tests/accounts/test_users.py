@@ -28,8 +28,8 @@ from tests.review.conftest import PASSWORD, event_count, last_events
 
 def test_first_user_must_be_an_admin(session: Session) -> None:
     with pytest.raises(PermissionDenied):
-        add_user(session, "rita", Role.REVIEWER, actor=None)
-    user = add_user(session, "Alice", Role.ADMIN, actor=None)
+        add_user(session=session, username="rita", role=Role.REVIEWER, actor=None)
+    user = add_user(session=session, username="Alice", role=Role.ADMIN, actor=None)
     assert user.username == "alice"
     (event,) = last_events(session, 1)
     assert event.action == "user.created" and event.actor == "alice"
@@ -39,101 +39,110 @@ def test_first_user_must_be_an_admin(session: Session) -> None:
 def test_after_bootstrap_only_an_admin_adds_users(session: Session, people: dict) -> None:
     for actor in (None, "system", people["r1"], people["auditor"], "nobody"):
         with pytest.raises(PermissionDenied):
-            add_user(session, "eve", Role.ADMIN, actor=actor)
-    disable_user(session, people["auditor"], actor=people["admin"])
-    add_user(session, "admin2", Role.ADMIN, actor=people["admin"])
-    disable_user(session, people["admin"], actor="admin2")
+            add_user(session=session, username="eve", role=Role.ADMIN, actor=actor)
+    disable_user(session=session, username=people["auditor"], actor=people["admin"])
+    add_user(session=session, username="admin2", role=Role.ADMIN, actor=people["admin"])
+    disable_user(session=session, username=people["admin"], actor="admin2")
     with pytest.raises(PermissionDenied, match="disabled"):
-        add_user(session, "eve", Role.ANALYST, actor=people["admin"])
+        add_user(session=session, username="eve", role=Role.ANALYST, actor=people["admin"])
 
 
 def test_bad_usernames_and_duplicates(session: Session, people: dict) -> None:
     for name in ("system", "demo", "has space", "", "-x"):
         with pytest.raises(InputError):
-            add_user(session, name, Role.ANALYST, actor=people["admin"])
+            add_user(session=session, username=name, role=Role.ANALYST, actor=people["admin"])
     with pytest.raises(ConflictError):
-        add_user(session, "RITA", Role.ANALYST, actor=people["admin"])
+        add_user(session=session, username="RITA", role=Role.ANALYST, actor=people["admin"])
     with pytest.raises(InputError):
-        add_user(session, "zed", "superuser", actor=people["admin"])
+        add_user(session=session, username="zed", role="superuser", actor=people["admin"])
     with pytest.raises(InputError, match="at least"):
-        add_user(session, "zed", Role.ANALYST, password="short", actor=people["admin"])
+        add_user(
+            session=session,
+            username="zed",
+            role=Role.ANALYST,
+            password="short",
+            actor=people["admin"],
+        )
 
 
 def test_passwords_are_argon2_and_authenticate(session: Session, people: dict) -> None:
-    rita = get_user(session, people["r1"])
+    rita = get_user(session=session, username=people["r1"])
     assert rita.password_hash is not None and rita.password_hash.startswith("$argon2id$")
     assert PASSWORD not in rita.password_hash
-    assert authenticate(session, "rita", PASSWORD) is rita
-    assert authenticate(session, " RITA ", PASSWORD) is rita
-    assert authenticate(session, "rita", PASSWORD + "x") is None
-    assert authenticate(session, "nobody", PASSWORD) is None
-    add_user(session, "nopass", Role.ANALYST, actor=people["admin"])
-    assert authenticate(session, "nopass", "") is None
-    disable_user(session, "rita", actor=people["admin"])
-    assert authenticate(session, "rita", PASSWORD) is None
+    assert authenticate(session=session, username="rita", password=PASSWORD) is rita
+    assert authenticate(session=session, username=" RITA ", password=PASSWORD) is rita
+    assert authenticate(session=session, username="rita", password=PASSWORD + "x") is None
+    assert authenticate(session=session, username="nobody", password=PASSWORD) is None
+    add_user(session=session, username="nopass", role=Role.ANALYST, actor=people["admin"])
+    assert authenticate(session=session, username="nopass", password="") is None
+    disable_user(session=session, username="rita", actor=people["admin"])
+    assert authenticate(session=session, username="rita", password=PASSWORD) is None
 
 
 def test_set_password_self_or_admin(session: Session, people: dict) -> None:
-    set_password(session, "rita", "new password 1", actor="rita")
-    assert authenticate(session, "rita", "new password 1") is not None
-    assert authenticate(session, "rita", PASSWORD) is None
-    set_password(session, "rita", "new password 2", actor="admin")
+    set_password(session=session, username="rita", password="new password 1", actor="rita")
+    assert authenticate(session=session, username="rita", password="new password 1") is not None
+    assert authenticate(session=session, username="rita", password=PASSWORD) is None
+    set_password(session=session, username="rita", password="new password 2", actor="admin")
     with pytest.raises(PermissionDenied):
-        set_password(session, "rita", "new password 3", actor="sam")
+        set_password(session=session, username="rita", password="new password 3", actor="sam")
     with pytest.raises(NotFoundError):
-        set_password(session, "ghost", "new password 3", actor="admin")
+        set_password(session=session, username="ghost", password="new password 3", actor="admin")
 
 
 def test_api_tokens_are_hashed_and_revocable(session: Session, people: dict) -> None:
-    token = issue_api_token(session, "sam", actor="sam")
-    sam = get_user(session, "sam")
+    token = issue_api_token(session=session, username="sam", actor="sam")
+    sam = get_user(session=session, username="sam")
     assert token.startswith("dd_") and len(token) > 40
     assert sam.api_token_hash is not None and token not in sam.api_token_hash
-    assert user_for_token(session, token) is sam
-    assert user_for_token(session, token + "x") is None
-    assert user_for_token(session, "") is None
-    newer = issue_api_token(session, "sam", actor="admin")
-    assert user_for_token(session, token) is None
-    assert user_for_token(session, newer) is sam
+    assert user_for_token(session=session, token=token) is sam
+    assert user_for_token(session=session, token=token + "x") is None
+    assert user_for_token(session=session, token="") is None
+    newer = issue_api_token(session=session, username="sam", actor="admin")
+    assert user_for_token(session=session, token=token) is None
+    assert user_for_token(session=session, token=newer) is sam
     with pytest.raises(PermissionDenied):
-        issue_api_token(session, "sam", actor="rita")
-    revoke_api_token(session, "sam", actor="sam")
-    assert user_for_token(session, newer) is None
+        issue_api_token(session=session, username="sam", actor="rita")
+    revoke_api_token(session=session, username="sam", actor="sam")
+    assert user_for_token(session=session, token=newer) is None
     with pytest.raises(ConflictError):
-        revoke_api_token(session, "sam", actor="sam")
-    third = issue_api_token(session, "sam", actor="sam")
-    disable_user(session, "sam", actor="admin")
-    assert user_for_token(session, third) is None
-    enable_user(session, "sam", actor="admin")
-    assert user_for_token(session, third) is None  # disabling revoked it for good
+        revoke_api_token(session=session, username="sam", actor="sam")
+    third = issue_api_token(session=session, username="sam", actor="sam")
+    disable_user(session=session, username="sam", actor="admin")
+    assert user_for_token(session=session, token=third) is None
+    enable_user(session=session, username="sam", actor="admin")
+    assert user_for_token(session=session, token=third) is None  # disabling revoked it for good
 
 
 def test_disable_enable_and_roles(session: Session, people: dict) -> None:
     with pytest.raises(ConflictError):
-        disable_user(session, "admin", actor="admin")
-    disable_user(session, "rita", actor="admin")
+        disable_user(session=session, username="admin", actor="admin")
+    disable_user(session=session, username="rita", actor="admin")
     with pytest.raises(ConflictError):
-        disable_user(session, "rita", actor="admin")
+        disable_user(session=session, username="rita", actor="admin")
     with pytest.raises(PermissionDenied, match="disabled"):
-        get_active_user(session, "rita")
-    assert [u.username for u in list_users(session, include_disabled=False)] == [
+        get_active_user(session=session, username="rita")
+    assert [u.username for u in list_users(session=session, include_disabled=False)] == [
         "admin",
         "ana",
         "audrey",
         "sam",
     ]
-    enable_user(session, "rita", actor="admin")
-    assert get_active_user(session, "rita").username == "rita"
-    set_role(session, "rita", Role.AUDITOR, actor="admin")
+    enable_user(session=session, username="rita", actor="admin")
+    assert get_active_user(session=session, username="rita").username == "rita"
+    set_role(session=session, username="rita", role=Role.AUDITOR, actor="admin")
     with pytest.raises(PermissionDenied, match="auditor"):
-        require_acting(session, "rita", Role.REVIEWER)
+        require_acting(Role.REVIEWER, session=session, username="rita")
     with pytest.raises(PermissionDenied):
-        set_role(session, "sam", Role.ADMIN, actor="sam")
+        set_role(session=session, username="sam", role=Role.ADMIN, actor="sam")
     with pytest.raises(PermissionDenied):
-        get_active_user(session, None)
+        get_active_user(session=session, username=None)
     with pytest.raises(PermissionDenied):
-        get_active_user(session, "system")
-    assert require_role(get_user(session, "sam"), Role.REVIEWER, Role.ADMIN).username == "sam"
+        get_active_user(session=session, username="system")
+    assert (
+        require_role(get_user(session=session, username="sam"), Role.REVIEWER, Role.ADMIN).username
+        == "sam"
+    )
 
 
 def test_every_user_change_is_exactly_one_event_without_secrets(
@@ -141,13 +150,17 @@ def test_every_user_change_is_exactly_one_event_without_secrets(
 ) -> None:
     secrets = [PASSWORD, "another password"]
     changes = [
-        lambda: add_user(session, "zoe", Role.ANALYST, password=secrets[1], actor="admin"),
-        lambda: set_password(session, "zoe", "third password", actor="zoe"),
-        lambda: secrets.append(issue_api_token(session, "zoe", actor="zoe")),
-        lambda: revoke_api_token(session, "zoe", actor="admin"),
-        lambda: set_role(session, "zoe", Role.REVIEWER, actor="admin"),
-        lambda: disable_user(session, "zoe", actor="admin"),
-        lambda: enable_user(session, "zoe", actor="admin"),
+        lambda: add_user(
+            session=session, username="zoe", role=Role.ANALYST, password=secrets[1], actor="admin"
+        ),
+        lambda: set_password(
+            session=session, username="zoe", password="third password", actor="zoe"
+        ),
+        lambda: secrets.append(issue_api_token(session=session, username="zoe", actor="zoe")),
+        lambda: revoke_api_token(session=session, username="zoe", actor="admin"),
+        lambda: set_role(session=session, username="zoe", role=Role.REVIEWER, actor="admin"),
+        lambda: disable_user(session=session, username="zoe", actor="admin"),
+        lambda: enable_user(session=session, username="zoe", actor="admin"),
     ]
     for change in changes:
         before = event_count(session)
@@ -155,13 +168,13 @@ def test_every_user_change_is_exactly_one_event_without_secrets(
         assert event_count(session) == before + 1
     # Read-only helpers record nothing.
     before = event_count(session)
-    authenticate(session, "zoe", "third password")
-    list_users(session)
+    authenticate(session=session, username="zoe", password="third password")
+    list_users(session=session)
     assert event_count(session) == before
     session.commit()
-    hashes = [get_user(session, u).password_hash for u in ("zoe", "rita")]
+    hashes = [get_user(session=session, username=u).password_hash for u in ("zoe", "rita")]
     for event in last_events(session, 100):
         text = canonical_json([event.before, event.after])
         for secret in [*secrets, "third password", *hashes]:
             assert secret is None or secret not in text
-    assert verify_chain(session).ok
+    assert verify_chain(session=session).ok

@@ -38,7 +38,7 @@ def signer() -> Signer:
 def _events(session: Session, n: int, start: int = 1) -> None:
     for i in range(start, start + n):
         record_event(
-            session,
+            session=session,
             actor="ann",
             action="client.updated",
             object_type="client",
@@ -50,14 +50,14 @@ def _events(session: Session, n: int, start: int = 1) -> None:
 
 
 def _checkpoint(session: Session, signer: Signer, path: Path) -> None:
-    checkpoint_on_commit(session, signer=signer, path=path, actor="ann")
+    checkpoint_on_commit(session=session, signer=signer, path=path, actor="ann")
     session.commit()
 
 
 def _verify(session: Session, signers: list[Signer], path: Path | None) -> tuple[ChainReport, Any]:
     keys = {s.fingerprint: s.public_key for s in signers}
     return verify_with_checkpoints(
-        iter_stored(session),
+        iter_stored(session=session),
         public_keys=keys,
         file_checkpoints=read_checkpoint_file(path) if path is not None else None,
     )
@@ -118,7 +118,7 @@ def test_truncation_is_caught_without_expect_head(
     _checkpoint(session, signer, path)  # signs event 5; the checkpoint event is 6
     session.execute(delete(AuditEvent).where(AuditEvent.sequence >= 4))
     session.commit()
-    assert verify_chain(session).ok  # a bare hash chain cannot tell
+    assert verify_chain(session=session).ok  # a bare hash chain cannot tell
     report, _ = _verify(session, [signer], path)
     assert report.problem is not None and report.problem.kind == "truncated"
     assert "removed from the end" in report.problem.message
@@ -132,7 +132,7 @@ def test_rewrite_is_caught_through_the_file_and_through_the_chain(
     _checkpoint(session, signer, path)
     _events(session, 2, start=5)
     _rewrite_from(session, 2, {"name": "Someone Else", "score": 0.0})
-    assert verify_chain(session).ok  # re-chained: the bare chain verifies
+    assert verify_chain(session=session).ok  # re-chained: the bare chain verifies
     report, _ = _verify(session, [signer], path)
     assert report.problem is not None and report.problem.kind == "rewritten"
     assert report.problem.sequence == 4
@@ -200,7 +200,7 @@ def test_no_file_line_when_the_transaction_rolls_back(
 ) -> None:
     path = tmp_path / "checkpoints.jsonl"
     _events(session, 2)
-    checkpoint_on_commit(session, signer=signer, path=path, actor="ann")
+    checkpoint_on_commit(session=session, signer=signer, path=path, actor="ann")
     session.rollback()
     assert not path.exists()
     _checkpoint(session, signer, path)

@@ -113,9 +113,9 @@ def test_each_kind_of_change_is_detected(
     assert first.status == "completed" and first.clients_scored == len(KINDS)
     new_id = _change_everything(session, made)
 
-    scorer, signal_version = current_versions(session, MODELS)
+    scorer, signal_version = current_versions(session=session, models_dir=MODELS)
     changes = detect_changes(
-        session,
+        session=session,
         as_of=SECOND,
         risk_model_version=scorer.version,
         signal_model_version=signal_version,

@@ -31,12 +31,12 @@ def _postgres_only(db_url: str) -> None:
 
 def _plan(session: Session, chunk_size: int) -> ScoringRun:
     run, _ = plan_run(
-        session,
+        session=session,
         as_of=date.today(),
         full=True,
         chunk_size=chunk_size,
-        scorer_version=current_versions(session, MODELS)[0].version,
-        signal_version=current_versions(session, MODELS)[1],
+        scorer_version=current_versions(session=session, models_dir=MODELS)[0].version,
+        signal_version=current_versions(session=session, models_dir=MODELS)[1],
         actor=None,
         workers=2,
     )
@@ -53,17 +53,17 @@ def test_skip_locked_gives_concurrent_workers_different_chunks(
     run = _plan(session, 10)
     factory = session_factory(engine)
     with factory() as one, factory() as two, factory() as three:
-        first = _claim(one, run.id)
-        second = _claim(two, run.id)
+        first = _claim(session=one, run_id=run.id)
+        second = _claim(session=two, run_id=run.id)
         assert first is not None and second is not None
         assert first.id != second.id  # the locked chunk is skipped, not waited for
-        third = _claim(three, run.id)
+        third = _claim(session=three, run_id=run.id)
         assert third is not None and third.id not in (first.id, second.id)
         with factory() as fourth:
-            assert _claim(fourth, run.id) is None  # all three are locked
+            assert _claim(session=fourth, run_id=run.id) is None  # all three are locked
         one.rollback()  # a worker that dies releases its chunk
         with factory() as fifth:
-            again = _claim(fifth, run.id)
+            again = _claim(session=fifth, run_id=run.id)
             assert again is not None and again.id == first.id
 
 

@@ -38,7 +38,7 @@ def scale_roster(session: Session, folder: Path, clients: int = CLIENTS) -> list
     """Import a generated roster (clients, owners, engagements, 5 signals each)."""
     generate_scale(folder, clients=clients, signals_per_client=5, seed=3)
     for kind in ("clients", "parties", "engagements", "signals"):
-        import_file(session, folder / f"{kind}.csv", kind)  # type: ignore[arg-type]
+        import_file(session=session, path=folder / f"{kind}.csv", kind=kind)  # type: ignore[arg-type]
     session.commit()
     return list(session.scalars(select(Client.id)))
 
@@ -115,7 +115,7 @@ def test_sigkill_mid_run_then_resume_scores_every_client_exactly_once(
         .where(AuditEvent.action == "assessment.created")
     )
     assert created == CLIENTS
-    assert verify_chain(session).ok
+    assert verify_chain(session=session).ok
     assert session.get(Lease, "rescore") is None
 
 
@@ -126,12 +126,12 @@ def test_next_invocation_resumes_automatically(
     session.add_all(clients)
     session.flush()
     run, _ = plan_run(
-        session,
+        session=session,
         as_of=time_today(),
         full=True,
         chunk_size=10,
-        scorer_version=current_versions(session, MODELS)[0].version,
-        signal_version=current_versions(session, MODELS)[1],
+        scorer_version=current_versions(session=session, models_dir=MODELS)[0].version,
+        signal_version=current_versions(session=session, models_dir=MODELS)[1],
         actor=None,
         workers=1,
     )
@@ -148,12 +148,12 @@ def test_failed_chunk_fails_the_run_and_resume_retries_it(
     session.add_all(clients)
     session.commit()
     run, _ = plan_run(
-        session,
+        session=session,
         as_of=time_today(),
         full=True,
         chunk_size=10,
-        scorer_version=current_versions(session, MODELS)[0].version,
-        signal_version=current_versions(session, MODELS)[1],
+        scorer_version=current_versions(session=session, models_dir=MODELS)[0].version,
+        signal_version=current_versions(session=session, models_dir=MODELS)[1],
         actor=None,
         workers=1,
     )

@@ -59,7 +59,7 @@ def test_client_rows_fuzz(session: Session, rows: list[list[str]]) -> None:
         path.write_text(_csv(header, rows), encoding="utf-8")
         before = session.scalar(select(func.count()).select_from(Client))
         try:
-            result = import_file(session, path, "clients")
+            result = import_file(session=session, path=path, kind="clients")
         except InputError:
             session.rollback()
             assert session.scalar(select(func.count()).select_from(Client)) == before
@@ -79,7 +79,7 @@ def test_signal_rows_fuzz(session: Session, rows: list[list[str]]) -> None:
         path = Path(tmp) / "signals.csv"
         path.write_text(_csv(header, rows), encoding="utf-8")
         try:
-            result = import_file(session, path, "signals", skip_invalid=True)
+            result = import_file(session=session, path=path, kind="signals", skip_invalid=True)
         except InputError:
             pass
         else:

@@ -41,7 +41,7 @@ def test_csv_signals_every_skippable_row_is_counted(session: Session, tmp_path: 
         "K-1,news\n",  # truncated row
         encoding="utf-8",
     )
-    result = import_file(session, path, "signals", skip_invalid=True)
+    result = import_file(session=session, path=path, kind="signals", skip_invalid=True)
     _accounts_for_rows(result)
     assert (result.rows, result.inserted, result.rejected) == (8, 1, 7)
     assert result.blank_lines == 2
@@ -77,13 +77,13 @@ def test_jsonl_and_json_every_skippable_record_is_counted(session: Session, tmp_
         + "\n",
         encoding="utf-8",
     )
-    result = import_file(session, jsonl, "signals", skip_invalid=True)
+    result = import_file(session=session, path=jsonl, kind="signals", skip_invalid=True)
     _accounts_for_rows(result)
     assert (result.rows, result.inserted, result.rejected, result.blank_lines) == (6, 2, 4, 1)
     assert result.date_bases == {"date": 1, "naive_utc": 1}
     array = tmp_path / "signals.json"
     array.write_text(json.dumps([good | {"title": "Array"}, "text", {"kind": "news"}]))
-    result = import_file(session, array, "signals", skip_invalid=True)
+    result = import_file(session=session, path=array, kind="signals", skip_invalid=True)
     _accounts_for_rows(result)
     assert (result.rows, result.inserted, result.rejected) == (3, 1, 2)
 
@@ -105,7 +105,7 @@ def test_feed_every_kind_of_item_is_counted(session: Session, tmp_path: Path) ->
         "</channel></rss>",
         encoding="utf-8",
     )
-    result = import_feed(session, str(feed), actor=None)
+    result = import_feed(session=session, source=str(feed), actor=None)
     _accounts_for_rows(result)
     assert (result.rows, result.inserted, result.rejected) == (8, 5, 3)
     assert result.date_bases == {"offset": 3, "retrieved": 2}
@@ -114,7 +114,7 @@ def test_feed_every_kind_of_item_is_counted(session: Session, tmp_path: Path) ->
     assert "duplicate of item 1" in reasons
     assert "after the import time" in reasons
     assert "no title and no text" in reasons
-    again = import_feed(session, str(feed), actor=None)
+    again = import_feed(session=session, source=str(feed), actor=None)
     _accounts_for_rows(again)
     assert (again.inserted, again.unchanged, again.rejected) == (0, 5, 3)
 
@@ -135,7 +135,7 @@ def test_watchlists_every_record_not_screened_is_counted(session: Session, tmp_p
     ]
     path = tmp_path / "list.ftm.json"
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
-    result = import_watchlist(session, path, fmt="ftm")
+    result = import_watchlist(session=session, path=path, fmt="ftm")
     assert result.entity_count + sum(result.skipped.values()) == len(lines)
     assert result.skipped == {
         "Ownership record (not a screenable entity)": 1,
@@ -154,7 +154,7 @@ def test_watchlists_every_record_not_screened_is_counted(session: Session, tmp_p
         "</INDIVIDUALS></CONSOLIDATED_LIST>",
         encoding="utf-8",
     )
-    result = import_watchlist(session, un, fmt="un")
+    result = import_watchlist(session=session, path=un, fmt="un")
     assert (result.entity_count, result.skipped) == (1, {"entry without a name": 1})
 
     ofac = tmp_path / "ofac"
@@ -165,5 +165,5 @@ def test_watchlists_every_record_not_screened_is_counted(session: Session, tmp_p
         "\x1a\n",
         encoding="utf-8",
     )
-    result = import_watchlist(session, ofac, fmt="ofac")
+    result = import_watchlist(session=session, path=ofac, fmt="ofac")
     assert (result.entity_count, result.skipped) == (1, {"entry without a number or a name": 1})

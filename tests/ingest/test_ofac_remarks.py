@@ -59,7 +59,7 @@ def test_remark_date_forms(remarks: str, dates: list[str]) -> None:
 
 
 def test_import_counts_persons_without_birth_date(session: Session) -> None:
-    result = import_watchlist(session, FIXTURE, fmt="ofac", name="remarks-test")
+    result = import_watchlist(session=session, path=FIXTURE, fmt="ofac", name="remarks-test")
     session.commit()
     assert len(result.no_birth_date) == 2  # 9005 (none given) and 9006 (not read)
     unread = [line for line in result.no_birth_date if "not read" in line]

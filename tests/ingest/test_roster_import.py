@@ -16,10 +16,10 @@ from duediligence.ingest.roster import import_file
 
 
 def _load_examples(session: Session, examples: Path) -> None:
-    import_file(session, examples / "clients.csv", "clients")
-    import_file(session, examples / "parties.csv", "parties")
-    import_file(session, examples / "engagements.csv", "engagements")
-    import_file(session, examples / "signals.jsonl", "signals")
+    import_file(session=session, path=examples / "clients.csv", kind="clients")
+    import_file(session=session, path=examples / "parties.csv", kind="parties")
+    import_file(session=session, path=examples / "engagements.csv", kind="engagements")
+    import_file(session=session, path=examples / "signals.jsonl", kind="signals")
     session.commit()
 
 
@@ -59,7 +59,7 @@ def test_reimport_changes_nothing(session: Session, examples: Path) -> None:
         ("engagements", "engagements.csv"),
         ("signals", "signals.jsonl"),
     ]:
-        result = import_file(session, examples / name, kind)  # type: ignore[arg-type]
+        result = import_file(session=session, path=examples / name, kind=kind)  # type: ignore[arg-type]
         assert result.inserted == 0 and result.updated == 0
         assert result.unchanged == result.rows
     session.commit()
@@ -74,7 +74,7 @@ def test_updated_client_is_audited(session: Session, examples: Path, tmp_path: P
     changed = tmp_path / "clients.csv"
     changed.write_text(text)
     version = session.scalar(select(Client.profile_version).where(Client.external_ref == "EX-001"))
-    result = import_file(session, changed, "clients", actor="ann")
+    result = import_file(session=session, path=changed, kind="clients", actor="ann")
     session.commit()
     assert (result.updated, result.unchanged) == (1, 1)
     client = session.scalar(select(Client).where(Client.external_ref == "EX-001"))
@@ -95,8 +95,8 @@ def test_json_array_and_jsonl_formats(session: Session, tmp_path: Path) -> None:
     (tmp_path / "c2.jsonl").write_text(
         "\n".join(json.dumps(r | {"external_ref": r["external_ref"] + "b"}) for r in rows)
     )
-    assert import_file(session, tmp_path / "c.json", "clients").inserted == 2
-    assert import_file(session, tmp_path / "c2.jsonl", "clients").inserted == 2
+    assert import_file(session=session, path=tmp_path / "c.json", kind="clients").inserted == 2
+    assert import_file(session=session, path=tmp_path / "c2.jsonl", kind="clients").inserted == 2
     j1 = session.scalar(select(Client).where(Client.external_ref == "J-1"))
     assert j1 is not None and j1.aliases == ["J1"] and j1.country == "DE"
 
@@ -112,7 +112,7 @@ def test_all_or_nothing_lists_every_bad_row(session: Session, tmp_path: Path) ->
     )
     rejects = tmp_path / "rejects.csv"
     with pytest.raises(ValidationFailed) as info:
-        import_file(session, path, "clients", rejects_path=rejects)
+        import_file(session=session, path=path, kind="clients", rejects_path=rejects)
     locations = [p.location for p in info.value.problems]
     assert locations == ["line 3", "line 4", "line 5"]
     assert info.value.problems[0].field == "country"
@@ -123,20 +123,22 @@ def test_all_or_nothing_lists_every_bad_row(session: Session, tmp_path: Path) ->
 def test_skip_invalid_writes_valid_rows(session: Session, tmp_path: Path) -> None:
     path = tmp_path / "clients.csv"
     path.write_text("external_ref,name,status\nA-1,Good,active\nA-2,Bad,dormant\n")
-    result = import_file(session, path, "clients", skip_invalid=True)
+    result = import_file(session=session, path=path, kind="clients", skip_invalid=True)
     assert (result.inserted, result.rejected) == (1, 1)
     assert result.problems[0].field == "status"
 
 
 def test_dry_run_writes_nothing(session: Session, examples: Path) -> None:
-    result = import_file(session, examples / "clients.csv", "clients", dry_run=True)
+    result = import_file(
+        session=session, path=examples / "clients.csv", kind="clients", dry_run=True
+    )
     assert result.rows == 2 and result.dry_run
     assert session.scalar(select(func.count()).select_from(Client)) == 0
 
 
 def test_unknown_client_ref_is_rejected(session: Session, examples: Path) -> None:
     with pytest.raises(ValidationFailed) as info:
-        import_file(session, examples / "parties.csv", "parties")
+        import_file(session=session, path=examples / "parties.csv", kind="parties")
     assert {p.field for p in info.value.problems} == {"client_ref"}
     assert len(info.value.problems) == 3
 
@@ -148,7 +150,7 @@ def test_party_change_bumps_profile_version(
     version = session.scalar(select(Client.profile_version).where(Client.external_ref == "EX-001"))
     changed = tmp_path / "parties.csv"
     changed.write_text((examples / "parties.csv").read_text().replace(",60,", ",75,"))
-    result = import_file(session, changed, "parties")
+    result = import_file(session=session, path=changed, kind="parties")
     assert result.updated == 1
     new_version = session.scalar(
         select(Client.profile_version).where(Client.external_ref == "EX-001")
@@ -158,7 +160,9 @@ def test_party_change_bumps_profile_version(
 
 def test_import_is_undone_by_the_callers_rollback(session: Session, examples: Path) -> None:
     """The import's savepoint stays inside the caller's transaction (SQLite included)."""
-    result = import_file(session, examples / "clients.csv", "clients", actor="test")
+    result = import_file(
+        session=session, path=examples / "clients.csv", kind="clients", actor="test"
+    )
     assert result.inserted > 0
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Client)) == 0

@@ -30,7 +30,7 @@ def _ofac_counts(folder: Path) -> tuple[int, int]:
 def test_ofac_import_counts(session: Session, shared_data: Path) -> None:
     folder = shared_data / "watchlists" / "ofac-sdn-2021"
     expected_entities, expected_aliases = _ofac_counts(folder)
-    result = import_watchlist(session, folder, fmt="ofac")
+    result = import_watchlist(session=session, path=folder, fmt="ofac")
     session.commit()
     assert result.created and result.entity_count == expected_entities == result.added
     stored = session.scalar(select(func.count()).select_from(WatchlistEntity))
@@ -54,7 +54,7 @@ def test_ofac_import_counts(session: Session, shared_data: Path) -> None:
     )
     assert with_dob and with_dob > 1000
     # Importing the same files again is a no-op.
-    again = import_watchlist(session, folder / "sdn.csv", fmt="ofac")
+    again = import_watchlist(session=session, path=folder / "sdn.csv", fmt="ofac")
     assert not again.created and again.snapshot_id == result.snapshot_id
     assert session.scalar(select(func.count()).select_from(WatchlistSnapshot)) == 1
 
@@ -71,7 +71,7 @@ def test_un_import_counts(session: Session, shared_data: Path) -> None:
         for a in [*el.findall("INDIVIDUAL_ALIAS"), *el.findall("ENTITY_ALIAS")]
         if (a.findtext("ALIAS_NAME") or "").strip()
     )
-    result = import_watchlist(session, path, fmt="un")
+    result = import_watchlist(session=session, path=path, fmt="un")
     session.commit()
     assert result.entity_count == len(individuals) + len(entities)
     rows = session.scalars(select(WatchlistEntity)).all()
@@ -100,7 +100,7 @@ def test_ftm_new_version_keeps_history(session: Session, tmp_path: Path) -> None
         )
         + "\n"
     )
-    first = import_watchlist(session, v1, fmt="ftm", name="test-ftm")
+    first = import_watchlist(session=session, path=v1, fmt="ftm", name="test-ftm")
     assert (first.entity_count, first.added) == (2, 2)
     v2 = tmp_path / "v2.jsonl"
     v2.write_text(
@@ -112,7 +112,7 @@ def test_ftm_new_version_keeps_history(session: Session, tmp_path: Path) -> None
         )
         + "\n"
     )
-    second = import_watchlist(session, v2, fmt="ftm", name="test-ftm")
+    second = import_watchlist(session=session, path=v2, fmt="ftm", name="test-ftm")
     session.commit()
     assert (second.added, second.changed, second.removed) == (1, 1, 1)
     p1 = session.scalar(select(WatchlistEntity).where(WatchlistEntity.source_id == "p1"))
@@ -125,7 +125,7 @@ def test_ftm_new_version_keeps_history(session: Session, tmp_path: Path) -> None
     assert [h.data["birth_dates"] for h in history] == [["1970-01-02"], ["1970-01-03"]]
     p2 = session.scalar(select(WatchlistEntity).where(WatchlistEntity.source_id == "p2"))
     assert p2 is not None and p2.last_seen_snapshot_id == first.snapshot_id  # retired
-    summary = list_watchlists(session)
+    summary = list_watchlists(session=session)
     assert summary[0].current_entities == 2 and len(summary[0].snapshots) == 2
 
 

@@ -32,7 +32,7 @@ EVIDENCE_KEYS = {
 
 def _link(session: Session, *signals: Signal) -> None:
     session.commit()
-    link_signals(session, list(signals), actor="ann")
+    link_signals(session=session, signals=list(signals), actor="ann")
     session.commit()
 
 
@@ -69,6 +69,17 @@ def test_scan_finds_the_longest_capitalised_form_only() -> None:
     found = score_candidates(g, doc)
     assert [g.clients[c.client].ref for c in found] == ["C1"]
     assert found[0].evidence["count"] == 1  # the lower-case words are not a name
+
+
+def test_a_family_name_joined_to_a_first_word_by_a_connector_is_that_persons() -> None:
+    """ "Rifaat al-Assad: ..." opening a headline names Rifaat, not Bashar al-Assad by his
+    family name (a sentence's first word is otherwise not taken as part of a name)."""
+    g = Gazetteer()
+    g.add_client(1, "C1", "Bashar al-Assad")
+    doc = Document.of("Rifaat al-Assad: uncle jailed in France", "The court ruled on Monday.")
+    assert score_candidates(g, doc) == []
+    opening = Document.of("Assad ally jailed in France", "The court ruled on Monday.")
+    assert [c.evidence["mention"] for c in score_candidates(g, opening)] == ["Assad"]
 
 
 # ----------------------------------------------------------------------------- where and how
@@ -140,6 +151,56 @@ def test_possessives_and_honorifics(session: Session) -> None:
     assert "country CZ in the same sentence" in evidence["reasons"]
 
 
+def test_the_one_acting_or_a_patron_earns_no_headline_points(session: Session) -> None:
+    """ "Authority fines X": the item is about X, not the authority; "A's nominee B": about B."""
+    authority = make_client(session, name="Coastal Markets Authority", country=None)
+    quarry = make_client(session, name="Quarry Manufacturing", country=None)
+    patron = make_client(session, name="Anna Varga", country=None)
+    nominee = make_client(session, name="Dana Whitcombe", country=None)
+    fined = make_signal(
+        session,
+        title="Coastal Markets Authority fines Quarry Manufacturing over forged records",
+        text="Quarry Manufacturing said it would appeal.",
+    )
+    nominated = make_signal(
+        session,
+        title="Anna Varga's nominee Dana Whitcombe faces bribery questions",
+        text="Dana Whitcombe denied any wrongdoing.",
+    )
+    _link(session, fined, nominated)
+    assert fined.client_id == quarry.id != authority.id
+    assert nominated.client_id == nominee.id != patron.id
+    found = score_candidates(build_gazetteer(session=session), Document.of(fined.title, fined.text))
+    acting = next(c for c in found if c.evidence["matched_name"] == "Coastal Markets Authority")
+    assert "named as acting against someone else (fines)" in acting.evidence["reasons"]
+    assert "headline mention" not in acting.evidence["reasons"]
+
+
+def test_an_owner_named_before_its_subsidiary_earns_no_headline_points(session: Session) -> None:
+    """ "Meridian Capital's Orchid Payments fined": the item is about Orchid Payments; a
+    nationality after the possessive ("Meridian Capital's Estonian unit") is no other name."""
+    owner = make_client(session, name="Meridian Capital", country=None)
+    unit = make_client(session, name="Orchid Payments", country=None)
+    subsidiary = make_signal(
+        session,
+        title="Meridian Capital's Orchid Payments fined over laundering controls",
+        text="Orchid Payments said it had improved its checks.",
+    )
+    branch = make_signal(
+        session,
+        title="Meridian Capital's Estonian unit fined over laundering controls",
+        text="The unit said it had improved its checks.",
+    )
+    _link(session, subsidiary, branch)
+    assert subsidiary.client_id == unit.id != owner.id
+    assert branch.client_id == owner.id
+    found = score_candidates(
+        build_gazetteer(session=session), Document.of(subsidiary.title, subsidiary.text)
+    )
+    parent = next(c for c in found if c.evidence["matched_name"] == "Meridian Capital")
+    assert "named as the owner of Orchid" in parent.evidence["reasons"]
+
+
 # ----------------------------------------------------------------------------- same names
 
 
@@ -181,6 +242,23 @@ def test_word_order_tells_persons_apart(session: Session) -> None:
     assert "Tao Liu" not in names
 
 
+def test_two_family_names_written_together_count_as_the_persons(session: Session) -> None:
+    """Spanish and Portuguese names carry two family names and the news writes them together
+    ("Mendoza Ruiz"): that is a shortened mention of the person, not an unknown name."""
+    forms = dict((keys, form) for form, keys in name_forms("Carlos Mendoza Ruiz", person=True))
+    assert forms[("mendoza", "ruiz")] == "surname"
+    client = make_client(session, name="Carlos Mendoza Ruiz", country=None)
+    signal = make_signal(
+        session,
+        title="Mendoza Ruiz questioned over port bribes",
+        text="Prosecutors questioned Carlos Mendoza Ruiz, a former customs chief, on Monday.",
+    )
+    _link(session, signal)
+    assert signal.client_id == client.id and signal.link_status == LinkStatus.LINKED
+    assert "headline mention (shortened)" in signal.link_evidence["reasons"]
+    assert signal.link_evidence["count"] == 2
+
+
 # ----------------------------------------------------------------------------- countries
 
 
@@ -201,7 +279,9 @@ def test_country_phrase_about_a_third_party_does_not_contradict(session: Session
     assert third_party.client_id == client.id
     assert not any("places it in" in r for r in third_party.link_evidence["reasons"])
     assert about_it.client_id is None
-    found = score_candidates(build_gazetteer(session), Document.of(about_it.title, about_it.text))
+    found = score_candidates(
+        build_gazetteer(session=session), Document.of(about_it.title, about_it.text)
+    )
     assert any(
         "places it in ES" in r and "the client is in DE" in r for r in found[0].evidence["reasons"]
     )
@@ -325,7 +405,10 @@ def test_signal_import_links_and_says_so(cli: Any, session: Session, tmp_path: P
     )
     result = cli("import", "signals", str(path))
     assert result.exit_code == 0, result.output
-    assert "news linked 1, ambiguous 0 (for review), unlinked 1" in result.output
+    assert (
+        "news linked 1, ambiguous 0 (for review), unlinked 1 — review them: "
+        "duediligence signals links"
+    ) in result.output
     session.expire_all()
     linked = session.scalars(select(Signal).where(Signal.client_id == client.id)).one()
     assert linked.link_status == LinkStatus.LINKED

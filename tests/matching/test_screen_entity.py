@@ -40,7 +40,7 @@ def _lists(session: Session) -> None:
 
 def test_several_names_and_countries_keep_each_entitys_best_hit(session: Session) -> None:
     _lists(session)
-    index = get_index(session)
+    index = get_index(session=session)
     hits = screen_entity(
         index,
         ["Nobody At All", "Abdulhai Salik", "  ", "Yusuf Hadad"],
@@ -84,7 +84,7 @@ def test_several_names_and_countries_keep_each_entitys_best_hit(session: Session
 
 def test_list_filter_birth_year_penalty_and_bad_input(session: Session) -> None:
     _lists(session)
-    index = get_index(session)
+    index = get_index(session=session)
     only = screen_entity(index, ["Abdulhai Salek"], schema="Person", list_name="other-list")
     assert [h.source_id for h in only] == ["900"]
     older = screen_entity(
@@ -121,10 +121,12 @@ def test_api_features_are_the_hits_features(session: Session) -> None:
         },
     }
     body = EntityMatchQuery.model_validate({"queries": {"q": query}})
-    response = match_entities(session, "test-sdn", body, limit=5, threshold=0.8, cutoff=0.5)
+    response = match_entities(
+        session=session, dataset="test-sdn", body=body, limit=5, threshold=0.8, cutoff=0.5
+    )
     results = response.responses["q"].results
     hits = screen_entity(
-        get_index(session),
+        get_index(session=session),
         ["Nobody At All", "Abdulhai Salik"],
         schema="Person",
         countries=["us", "af"],
@@ -147,7 +149,9 @@ def test_api_features_are_the_hits_features(session: Session) -> None:
     bad = EntityMatchQuery.model_validate(
         {"queries": {"q": {**query, "properties": {"name": ["x"], "birthDate": ["1970-13"]}}}}
     )
-    answer = match_entities(session, "default", bad, limit=5, threshold=0.8, cutoff=0.5)
+    answer = match_entities(
+        session=session, dataset="default", body=bad, limit=5, threshold=0.8, cutoff=0.5
+    )
     assert answer.responses["q"].status == 400
     assert "YYYY" in (answer.responses["q"].detail or "")
 

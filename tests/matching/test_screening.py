@@ -50,19 +50,24 @@ def _lists(session: Session) -> None:
 
 def test_screen_name_with_secondary_identifiers(session: Session) -> None:
     _lists(session)
-    hits = screen(session, "Abdulhai Salek", schema="Person")
+    hits = screen(session=session, name="Abdulhai Salek", schema="Person")
     assert [h.source_id for h in hits] == ["100"]
     assert hits[0].list_name == "test-sdn"
-    older = screen(session, "Abdulhai Salek", schema="Person", birth_date="1950")[0:1]
+    older = screen(session=session, name="Abdulhai Salek", schema="Person", birth_date="1950")[0:1]
     assert not older or older[0].score < hits[0].score
-    by_id = screen(session, "A. Salek", schema="Person", identifiers=["P-1234567"], threshold=0.5)
+    by_id = screen(
+        session=session, name="A. Salek", schema="Person", identifiers=["P-1234567"], threshold=0.5
+    )
     assert by_id and by_id[0].score == 1.0 and "decisive" in by_id[0].adjustments[0]
-    country = screen(session, "Abdulhai Salek", schema="Person", country="AF")[0]
+    country = screen(session=session, name="Abdulhai Salek", schema="Person", country="AF")[0]
     assert country.score >= hits[0].score and "country AF" in country.adjustments[0]
-    assert screen(session, "Karim Salek", schema="Person")[0].source_id == "101"
+    assert screen(session=session, name="Karim Salek", schema="Person")[0].source_id == "101"
     # A person query never hits a company, and vice versa.
-    assert screen(session, "Blue Ocean Shipping", schema="Person") == []
-    assert screen(session, "Blue Ocean Shipping Ltd", schema="Company")[0].source_id == "102"
+    assert screen(session=session, name="Blue Ocean Shipping", schema="Person") == []
+    assert (
+        screen(session=session, name="Blue Ocean Shipping Ltd", schema="Company")[0].source_id
+        == "102"
+    )
 
 
 def test_batch_screening(session: Session, tmp_path: Path) -> None:
@@ -73,7 +78,7 @@ def test_batch_screening(session: Session, tmp_path: Path) -> None:
         "2,Nobody Here,Person,,\n3,,Person,,\n4,Blue Ocean Shipping,Company,,\n"
     )
     out = tmp_path / "hits.csv"
-    result = screen_batch(session, queries, out)
+    result = screen_batch(session=session, queries=queries, output=out)
     rows = list(csv.DictReader(out.open()))
     assert list(rows[0]) == [
         "query_id",
@@ -94,20 +99,24 @@ def test_roster_screening_dismissal_persists_and_reopens(session: Session) -> No
     client = make_client(session, name="Kabul Traders")
     party = make_party(session, client, name="Abdulhai Salek", kind=PartyKind.PERSON)
     session.commit()
-    first = screen_clients(session, actor="ann")
+    first = screen_clients(session=session, actor="ann")
     assert first.new_matches == 1
     match = session.scalar(select(ScreeningMatch))
     assert match is not None and match.party_id == party.id and match.status == MatchStatus.PENDING
     decide_match(
-        session, match.id, confirm=False, reason="different person", actor=make_reviewer(session)
+        session=session,
+        match_id=match.id,
+        confirm=False,
+        reason="different person",
+        actor=make_reviewer(session),
     )
     session.commit()
-    again = screen_clients(session, actor="ann")
+    again = screen_clients(session=session, actor="ann")
     assert again.kept_dismissed == 1 and again.new_matches == 0
     assert session.get(ScreeningMatch, match.id).status == MatchStatus.DISMISSED
     party.birth_date = date(1970, 5, 1)  # the subject's data changed: re-alert
     session.commit()
-    third = screen_clients(session, actor="ann")
+    third = screen_clients(session=session, actor="ann")
     assert third.reopened == 1
     assert session.get(ScreeningMatch, match.id).status == MatchStatus.PENDING
     actions = set(session.scalars(select(AuditEvent.action)))
@@ -118,12 +127,12 @@ def test_confirmed_sanctions_match_becomes_signal(session: Session) -> None:
     _lists(session)
     client = make_client(session, name="Blue Ocean Shipping LLC")
     session.commit()
-    screen_clients(session, actor="ann")
+    screen_clients(session=session, actor="ann")
     match = session.scalar(select(ScreeningMatch))
     assert match is not None
     decide_match(
-        session,
-        match.id,
+        session=session,
+        match_id=match.id,
         confirm=True,
         reason="same company and address",
         actor=make_reviewer(session),
@@ -149,7 +158,7 @@ def test_link_signals(session: Session) -> None:
     )
     nobody = make_signal(session, None, subject_name="Unknown Widgets", title="y")
     session.commit()
-    result = link_signals(session, actor="ann")
+    result = link_signals(session=session, actor="ann")
     assert (result.linked, result.ambiguous, result.unlinked) == (1, 2, 1)
     assert clear.client_id == a.id and clear.link_status == LinkStatus.LINKED
     assert ambiguous.link_status == LinkStatus.AMBIGUOUS and ambiguous.client_id is None
@@ -186,11 +195,13 @@ def test_snapshot_key_follows_new_snapshots_and_inactive_lists(session: Session)
 
     first = make_watchlist(session, "list-a")
     second = make_watchlist(session, "list-b")
-    expected = tuple(sorted(current_snapshot_ids(session).values()))
-    assert _snapshot_key(session) == expected == tuple(sorted([first.id, second.id]))
+    expected = tuple(sorted(current_snapshot_ids(session=session).values()))
+    assert _snapshot_key(session=session) == expected == tuple(sorted([first.id, second.id]))
     newer = WatchlistSnapshot(watchlist_id=first.watchlist_id, version="2", source_sha256="0" * 64)
     session.add(newer)  # not flushed: the key flushes first, as an ORM query would
-    assert _snapshot_key(session) == tuple(sorted([newer.id, second.id]))
+    assert _snapshot_key(session=session) == tuple(sorted([newer.id, second.id]))
     second.watchlist.active = False
-    assert _snapshot_key(session) == (newer.id,)
-    assert _snapshot_key(session) == tuple(sorted(current_snapshot_ids(session).values()))
+    assert _snapshot_key(session=session) == (newer.id,)
+    assert _snapshot_key(session=session) == tuple(
+        sorted(current_snapshot_ids(session=session).values())
+    )

@@ -56,8 +56,8 @@ def _weak_list(session: Session) -> None:
 
 def test_weak_alias_alone_is_below_threshold_and_explained(session: Session) -> None:
     _weak_list(session)
-    assert screen(session, "Pedro Gomez", schema="Person") == []
-    weak = screen(session, "Pedro Gomez", schema="Person", threshold=0.5)
+    assert screen(session=session, name="Pedro Gomez", schema="Person") == []
+    weak = screen(session=session, name="Pedro Gomez", schema="Person", threshold=0.5)
     assert len(weak) == 1 and weak[0].weak_alias and weak[0].score <= WEAK_ALIAS_CAP
     assert "weak alias 'Pedro Gomez' only" in weak[0].adjustments[0]
 
@@ -65,16 +65,16 @@ def test_weak_alias_alone_is_below_threshold_and_explained(session: Session) -> 
 def test_weak_alias_corroborated_by_birth_date_country_or_id(session: Session) -> None:
     _weak_list(session)
     for kwargs in ({"birth_date": "1968"}, {"country": "co"}, {"identifiers": ["CC-7788990"]}):
-        hits = screen(session, "Pedro Gomez", schema="Person", **kwargs)  # type: ignore[arg-type]
+        hits = screen(session=session, name="Pedro Gomez", schema="Person", **kwargs)  # type: ignore[arg-type]
         assert hits and hits[0].score >= DEFAULT_THRESHOLD, kwargs
         assert "corroborated by" in hits[0].adjustments[0]
-    other_year = screen(session, "Pedro Gomez", schema="Person", birth_date="1990")
+    other_year = screen(session=session, name="Pedro Gomez", schema="Person", birth_date="1990")
     assert other_year == []
 
 
 def test_full_name_still_a_full_hit(session: Session) -> None:
     _weak_list(session)
-    hits = screen(session, "Esteban Morales Quintero", schema="Person")
+    hits = screen(session=session, name="Esteban Morales Quintero", schema="Person")
     assert hits and not hits[0].weak_alias and hits[0].score >= DEFAULT_THRESHOLD
 
 
@@ -94,7 +94,7 @@ def test_ftm_weak_alias_is_weak(session: Session, tmp_path: Path) -> None:
         "properties": {"name": ["Lena Marsh"], "weakAlias": ["Bird"], "alias": ["Helena Marsh"]},
     }
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    import_watchlist(session, path, fmt="ftm", name="ftm-weak")
+    import_watchlist(session=session, path=path, fmt="ftm", name="ftm-weak")
     session.commit()
     stored = session.scalar(select(WatchlistEntity).where(WatchlistEntity.source_id == "wk-1"))
     assert stored is not None

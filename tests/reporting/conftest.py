@@ -63,8 +63,10 @@ def load_case_study(session: Session) -> Session:
     folder = sample_data_dir()
     for kind, name in IMPORT_ORDER:
         if name.startswith("case_study/"):
-            import_file(session, folder / name, kind)  # type: ignore[arg-type]
-    annotate_signals(session, list(session.scalars(select(Signal))), models_dir=MODELS)
+            import_file(session=session, path=folder / name, kind=kind)  # type: ignore[arg-type]
+    annotate_signals(
+        session=session, signals=list(session.scalars(select(Signal))), models_dir=MODELS
+    )
     listed = make_watchlist(session, "test-sanctions")
     make_entity(session, listed, "Camarillo Holdings LLC", schema="Company", source_id="SDN-1")
     empty = make_watchlist(session, "test-pep")
@@ -78,25 +80,25 @@ def load_case_study(session: Session) -> Session:
         kind=EngagementKind.SUPPORT,
         description='=HYPERLINK("http://evil.example","click")',
     )
-    screen_clients(session, actor="analyst")
+    screen_clients(session=session, actor="analyst")
     match = session.scalars(
         select(ScreeningMatch).where(ScreeningMatch.client_id == backpage.id)
     ).first()
     assert match is not None, "the listed owner must be found"
     decide_match(
-        session,
-        match.id,
+        session=session,
+        match_id=match.id,
         confirm=True,
         reason="same company, same address",
         actor=make_reviewer(session, "reviewer"),
     )
-    add_user(session, "analyst", "analyst", actor="admin")
-    add_user(session, "auditor", "auditor", actor="admin")
+    add_user(session=session, username="analyst", role="analyst", actor="admin")
+    add_user(session=session, username="auditor", role="auditor", actor="admin")
     for ref in ("CS-BACKPAGE", "CS-SAFEMARKET", "CS-DISMISSED"):
-        assess_client(session, ref, as_of=date(2013, 11, 1), actor="analyst")
+        assess_client(session=session, client=ref, as_of=date(2013, 11, 1), actor="analyst")
     for ref in ("CS-BACKPAGE", "CS-SAFEMARKET", "CS-DISMISSED"):
-        assess_client(session, ref, actor="analyst")
-    newest = assess_client(session, "CS-BACKPAGE", actor="analyst")
+        assess_client(session=session, client=ref, actor="analyst")
+    newest = assess_client(session=session, client="CS-BACKPAGE", actor="analyst")
     session.add(
         Decision(
             assessment_id=newest.id,

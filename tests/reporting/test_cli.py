@@ -89,7 +89,7 @@ def test_roster_report(cli: Any, case_session: Session, session: Session) -> Non
         explanation={"summary": "high risk (p=0.90): test"},
     )
     session.commit()
-    ctx = roster_report(session)
+    ctx = roster_report(session=session)
     assert ctx["clients"] == 4 and sum(ctx["tiers"].values()) == 4
     assert {"client": "R-UP", "from": "low", "to": "high"}.items() <= ctx["changes"][0].items()
     refs = [c["client"] for c in ctx["awaiting_review"]]
@@ -241,8 +241,8 @@ def test_once_users_exist_any_user_may_render_but_only_data_roles_onboard(
 ) -> None:
     from duediligence.accounts.users import add_user
 
-    add_user(case_session, "audrey", "auditor", actor="admin")
-    add_user(case_session, "ana", "analyst", actor="admin")
+    add_user(session=case_session, username="audrey", role="auditor", actor="admin")
+    add_user(session=case_session, username="ana", role="analyst", actor="admin")
     case_session.commit()
     assert cli("report", "client", "CS-BACKPAGE", "--as", "audrey").exit_code == 0
     assert cli("report", "roster", "--as", "ana").exit_code == 0

@@ -30,7 +30,7 @@ def _client(session: Session, ref: str) -> Client:
 
 
 def _newest(session: Session, ref: str) -> Assessment:
-    found = current_assessment(session, client_id=_client(session, ref).id)
+    found = current_assessment(session=session, client_id=_client(session, ref).id)
     assert found is not None
     return found
 
@@ -50,7 +50,7 @@ def _sections(html: str) -> dict[str, str]:
 
 def test_case_study_report_has_every_section(case_session: Session, tmp_path: Path) -> None:
     path, record = render_client_report(
-        case_session, "CS-BACKPAGE", reports_dir=tmp_path, actor="auditor"
+        session=case_session, client="CS-BACKPAGE", reports_dir=tmp_path, actor="auditor"
     )
     html = path.read_text(encoding="utf-8")
     sections = _sections(html)
@@ -80,7 +80,7 @@ def test_case_study_report_has_every_section(case_session: Session, tmp_path: Pa
     decisions = sections["decisions"]
     assert "offboard" in decisions and "analyst" in decisions and "reviewer" in decisions
     integrity = sections["integrity"]
-    ctx = client_report(case_session, _newest(case_session, "CS-BACKPAGE"))
+    ctx = client_report(session=case_session, assessment=_newest(case_session, "CS-BACKPAGE"))
     assert ctx["integrity"]["content_sha256"] in integrity
     assert "duediligence report verify" in integrity
     # two inline SVG charts, no external resource of any kind
@@ -94,7 +94,7 @@ def test_case_study_report_has_every_section(case_session: Session, tmp_path: Pa
 
 
 def test_contrast_never_high(case_session: Session, tmp_path: Path) -> None:
-    ctx = client_report(case_session, _newest(case_session, "CS-SAFEMARKET"))
+    ctx = client_report(session=case_session, assessment=_newest(case_session, "CS-SAFEMARKET"))
     assert ctx["knowability"]["knowable_since"] is None
     html = render_html("client", ctx)
     assert "never put this client at high risk" in _sections(html)["knowability"]
@@ -102,7 +102,7 @@ def test_contrast_never_high(case_session: Session, tmp_path: Path) -> None:
 
 def test_json_report_follows_the_documented_schema(case_session: Session, tmp_path: Path) -> None:
     path, _ = render_client_report(
-        case_session, "CS-BACKPAGE", fmt=ReportFormat.JSON, reports_dir=tmp_path
+        session=case_session, client="CS-BACKPAGE", fmt=ReportFormat.JSON, reports_dir=tmp_path
     )
     data = json.loads(path.read_text(encoding="utf-8"))
     # every key is typed and documented: tests/reporting/test_report_schema.py
@@ -134,7 +134,7 @@ def test_signals_recorded_after_the_assessment_are_not_in_its_report(
 ) -> None:
     """The assessment sections show what the assessment saw, even if older news turns up."""
     assessment = _newest(case_session, "CS-BACKPAGE")
-    before = client_report(case_session, assessment)
+    before = client_report(session=case_session, assessment=assessment)
     make_signal(
         case_session,
         _client(case_session, "CS-BACKPAGE"),
@@ -144,7 +144,7 @@ def test_signals_recorded_after_the_assessment_are_not_in_its_report(
         label="fraud",
     )
     case_session.commit()
-    after = client_report(case_session, assessment)
+    after = client_report(session=case_session, assessment=assessment)
     for key in ("adverse_media", "legal_actions", "signals_considered", "assessment", "hits"):
         assert after[key] == before[key], key
     assert "A later record" not in json.dumps(after["legal_actions"])
@@ -156,16 +156,16 @@ def test_rerender_gives_the_same_bytes(
 ) -> None:
     assessment = _newest(case_session, "CS-BACKPAGE")
     first, r1 = render_client_report(
-        case_session,
-        "CS-BACKPAGE",
+        session=case_session,
+        client="CS-BACKPAGE",
         fmt=fmt,
         output=tmp_path / f"a.{fmt.value}",
         reports_dir=tmp_path,
         assessment=assessment,
     )
     second, r2 = render_client_report(
-        case_session,
-        "CS-BACKPAGE",
+        session=case_session,
+        client="CS-BACKPAGE",
         fmt=fmt,
         output=tmp_path / f"b.{fmt.value}",
         reports_dir=tmp_path,
@@ -191,12 +191,12 @@ def test_pdf_renders_pages(case_session: Session, tmp_path: Path) -> None:
     from weasyprint import HTML
 
     path, _ = render_client_report(
-        case_session, "CS-BACKPAGE", fmt=ReportFormat.PDF, reports_dir=tmp_path
+        session=case_session, client="CS-BACKPAGE", fmt=ReportFormat.PDF, reports_dir=tmp_path
     )
     data = path.read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     pages = _pdf_page_objects(data)
-    ctx = client_report(case_session, _newest(case_session, "CS-BACKPAGE"))
+    ctx = client_report(session=case_session, assessment=_newest(case_session, "CS-BACKPAGE"))
     expected = len(HTML(string=render_html("client", ctx)).render().pages)
     assert pages == expected
     assert 3 <= pages <= 12, f"{pages} pages"
@@ -207,13 +207,13 @@ def test_knowability_uses_the_assessments_own_model(case_session: Session) -> No
     from tests.factories import make_assessment
 
     backpage = _client(case_session, "CS-BACKPAGE")
-    active = client_report(case_session, _newest(case_session, "CS-BACKPAGE"))
+    active = client_report(session=case_session, assessment=_newest(case_session, "CS-BACKPAGE"))
     assert active["scope"]["knowability_model_version"] == active["scope"]["risk_model_version"]
     old = make_assessment(case_session, backpage, risk_model_version=FALLBACK_VERSION)
-    ctx = client_report(case_session, old)
+    ctx = client_report(session=case_session, assessment=old)
     assert ctx["scope"]["knowability_model_version"] == FALLBACK_VERSION
     gone = make_assessment(case_session, backpage, risk_model_version="risk-deleted-1")
-    ctx = client_report(case_session, gone)
+    ctx = client_report(session=case_session, assessment=gone)
     # the version is gone: the active model is used, and the report says which
     assert ctx["scope"]["knowability_model_version"] == active["scope"]["risk_model_version"]
     html = render_html("client", ctx)

@@ -114,10 +114,10 @@ def test_client_with_names_in_every_script_renders_them_all(
     for script in ("Hebrew", "Japanese", "Korean"):
         make_party(session, client, name=NAMES[script][0])
     session.commit()
-    assess_client(session, client.external_ref, actor="analyst")
+    assess_client(session=session, client=client.external_ref, actor="analyst")
     with caplog.at_level(logging.WARNING):
         path, _ = render_client_report(
-            session, client.external_ref, fmt=ReportFormat.PDF, reports_dir=tmp_path
+            session=session, client=client.external_ref, fmt=ReportFormat.PDF, reports_dir=tmp_path
         )
     data = path.read_bytes()
     text, fonts = _pdf_text_and_fonts(data)
@@ -138,10 +138,10 @@ def test_a_character_no_font_covers_is_logged_and_noted_in_the_footer(
     # U+0378 is unassigned: no font has a glyph for it, on any machine.
     client = make_client(session, name="Acme \u0378 Holdings")
     session.commit()
-    assess_client(session, client.external_ref, actor="analyst")
+    assess_client(session=session, client=client.external_ref, actor="analyst")
     with caplog.at_level(logging.WARNING, logger="duediligence"):
         path, _ = render_client_report(
-            session, client.external_ref, fmt=ReportFormat.PDF, reports_dir=tmp_path
+            session=session, client=client.external_ref, fmt=ReportFormat.PDF, reports_dir=tmp_path
         )
     text, _fonts = _pdf_text_and_fonts(path.read_bytes())
     assert "no glyph in the fonts embedded" in " ".join(text.split())

@@ -54,11 +54,13 @@ def test_report_shows_party_linked_evidence_and_owner_exposure(
         link_evidence={"mention": "Blue Harbor Shipping", "where": "body", "count": 3},
     )
     make_reviewer(session, "rita")
-    confirm_link(session, signal.id, actor="rita")
-    assess_client(session, client.id)
+    confirm_link(session=session, signal_id=signal.id, actor="rita")
+    assess_client(session=session, client=client.id)
     session.commit()
 
-    path, _ = render_client_report(session, "BH-1", fmt=ReportFormat.JSON, reports_dir=tmp_path)
+    path, _ = render_client_report(
+        session=session, client="BH-1", fmt=ReportFormat.JSON, reports_dir=tmp_path
+    )
     data = json.loads(path.read_text(encoding="utf-8"))
     items = {s["id"]: s for group in data["adverse_media"].values() for s in group}
     via_owner, own = items[signal.id]["link"], items[direct.id]["link"]
@@ -76,7 +78,7 @@ def test_report_shows_party_linked_evidence_and_owner_exposure(
     assert "adverse_media_about_party" in rules
 
     html_path, _ = render_client_report(
-        session, "BH-1", fmt=ReportFormat.HTML, reports_dir=tmp_path
+        session=session, client="BH-1", fmt=ReportFormat.HTML, reports_dir=tmp_path
     )
     html = html_path.read_text(encoding="utf-8")
     assert "<strong>about its owner John Doe</strong>" in html

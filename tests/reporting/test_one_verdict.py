@@ -21,7 +21,7 @@ from tests.risk.test_pep import load_pep_fixture
 
 def _check(session: Session, a: Assessment) -> dict[str, Any]:
     """Render ``a``'s report and check that every part of it tells the same verdict."""
-    ctx = client_report(session, a)
+    ctx = client_report(session=session, assessment=a)
     k = ctx["knowability"]
     as_of = date.fromisoformat(ctx["assessment"]["as_of"])
     band = [{"date": date.fromisoformat(t["date"]), "tier": t["tier"]} for t in k["timeline"]]
@@ -58,8 +58,10 @@ def test_reports_of_a_client_whose_tier_rose_tell_one_verdict_each(session: Sess
         role="subject",
     )
     session.commit()
-    before = assess_client(session, client.id, as_of=date(2021, 1, 1), actor="system")
-    after = assess_client(session, client.id, as_of=date(2021, 6, 1), actor="system")
+    before = assess_client(
+        session=session, client=client.id, as_of=date(2021, 1, 1), actor="system"
+    )
+    after = assess_client(session=session, client=client.id, as_of=date(2021, 6, 1), actor="system")
     assert before.tier.rank < Tier.HIGH.rank <= after.tier.rank  # the tier changed over time
     _check(session, before)
     ctx = _check(session, after)
@@ -72,7 +74,7 @@ def test_news_recorded_after_an_assessment_does_not_turn_its_band(session: Sessi
     assessment saw: its report's band must not show it (a new assessment will)."""
     client = make_client(session, name="Quayside Traders", country="GB", industry="logistics")
     session.commit()
-    a = assess_client(session, client.id, as_of=date(2021, 6, 1), actor="system")
+    a = assess_client(session=session, client=client.id, as_of=date(2021, 6, 1), actor="system")
     assert a.tier.rank < Tier.HIGH.rank
     make_signal(
         session,
@@ -88,7 +90,7 @@ def test_news_recorded_after_an_assessment_does_not_turn_its_band(session: Sessi
     session.commit()
     ctx = _check(session, a)
     assert ctx["knowability"]["knowable_since"] is None
-    newer = assess_client(session, client.id, as_of=date(2021, 6, 1), actor="system")
+    newer = assess_client(session=session, client=client.id, as_of=date(2021, 6, 1), actor="system")
     assert newer.tier.rank >= Tier.HIGH.rank
     assert _check(session, newer)["knowability"]["knowable_since"] == "2021-05-04"
 
@@ -96,8 +98,8 @@ def test_news_recorded_after_an_assessment_does_not_turn_its_band(session: Sessi
 def test_reports_of_a_former_pep_before_and_after_the_decay(session: Session) -> None:
     clients = load_pep_fixture(session)
     cid = clients["PEP-003"].id
-    during = assess_client(session, cid, as_of=date(2024, 6, 30), actor="system")
-    after = assess_client(session, cid, as_of=date(2024, 7, 1), actor="system")
+    during = assess_client(session=session, client=cid, as_of=date(2024, 6, 30), actor="system")
+    after = assess_client(session=session, client=cid, as_of=date(2024, 7, 1), actor="system")
     assert during.tier == Tier.HIGH and after.tier.rank < Tier.HIGH.rank
     _check(session, during)
     ctx = _check(session, after)

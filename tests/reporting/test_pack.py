@@ -37,8 +37,8 @@ def pack(signer: Signer, tmp_path_factory: pytest.TempPathFactory) -> Path:
         with session_factory(engine)() as session:
             load_case_study(session)
             result = build_pack(
-                session,
-                "CS-BACKPAGE",
+                session=session,
+                client="CS-BACKPAGE",
                 output=tmp / "out",
                 reports_dir=tmp / "reports",
                 models_dir=MODELS,

@@ -152,15 +152,15 @@ def test_the_checker_catches_a_missing_an_extra_and_a_wrong_value() -> None:
 
 def test_real_reports_have_exactly_the_typed_keys(case_session: Session) -> None:
     for ref in ("CS-BACKPAGE", "CS-SAFEMARKET", "CS-DISMISSED"):
-        ctx = client_report(case_session, _newest(case_session, ref))
+        ctx = client_report(session=case_session, assessment=_newest(case_session, ref))
         _conforms(ctx, schema.ClientReport, ref)
         assert ctx["integrity"]["content_sha256"] == content_digest(ctx)
-    backpage = client_report(case_session, _newest(case_session, "CS-BACKPAGE"))
+    backpage = client_report(session=case_session, assessment=_newest(case_session, "CS-BACKPAGE"))
     # the case study exercises the nested objects, not just empty lists
     assert backpage["hits"] and backpage["decisions"] and backpage["knowability"]["tipped_by"]
     assert backpage["adverse_media"] and backpage["negative_results"]
-    roster = roster_report(case_session)
+    roster = roster_report(session=case_session)
     _conforms(roster, schema.RosterReport, "roster")
-    exposure = exposure_report(case_session)
+    exposure = exposure_report(session=case_session)
     _conforms(exposure, schema.ExposureReport, "exposure")
     assert exposure["clients"] and exposure["clients"][0]["engagements"]

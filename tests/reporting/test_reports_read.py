@@ -57,17 +57,21 @@ def test_rendering_never_assesses(session: Session, tmp_path: Path) -> None:
     client = make_client(session, external_ref="NEW-1")
     session.commit()
     with pytest.raises(NoAssessmentError) as raised:
-        render_client_report(session, "NEW-1", reports_dir=tmp_path / "out")
+        render_client_report(session=session, client="NEW-1", reports_dir=tmp_path / "out")
     assert "no assessment of NEW-1; run `duediligence assess NEW-1` first" in str(raised.value)
     assert isinstance(raised.value, NotFoundError) and raised.value.exit_code == 2
     with pytest.raises(NoAssessmentError):
-        find_assessment(session, client.id)
+        find_assessment(session=session, client=client.id)
     assert _assessments(session) == 0 and not (tmp_path / "out").exists()
-    assess_client(session, client.id, as_of=date(2024, 1, 1), actor="system")
+    assess_client(session=session, client=client.id, as_of=date(2024, 1, 1), actor="system")
     with pytest.raises(NoAssessmentError, match="run `duediligence assess NEW-1 --as-of 2023-06"):
-        render_client_report(session, "NEW-1", as_of=date(2023, 6, 1), reports_dir=tmp_path)
+        render_client_report(
+            session=session, client="NEW-1", as_of=date(2023, 6, 1), reports_dir=tmp_path
+        )
     assert _assessments(session) == 1
-    path, _ = render_client_report(session, "NEW-1", as_of=date(2024, 1, 1), reports_dir=tmp_path)
+    path, _ = render_client_report(
+        session=session, client="NEW-1", as_of=date(2024, 1, 1), reports_dir=tmp_path
+    )
     assert path.is_file() and _assessments(session) == 1
 
 
@@ -79,8 +83,8 @@ def test_a_pack_never_assesses(session: Session, tmp_path: Path) -> None:
     session.commit()
     with pytest.raises(NoAssessmentError):
         build_pack(
-            session,
-            "NEW-2",
+            session=session,
+            client="NEW-2",
             reports_dir=tmp_path / "reports",
             models_dir=tmp_path / "models",
             signer=installation_signer(tmp_path / "keys"),
@@ -129,11 +133,13 @@ def test_client_report_statements_do_not_grow_with_the_signals(session: Session)
     session.commit()
     sent: dict[str, int] = {}
     for client in (few, many):
-        assessment = assess_client(session, client.id, as_of=date(2024, 1, 1), actor="system")
+        assessment = assess_client(
+            session=session, client=client.id, as_of=date(2024, 1, 1), actor="system"
+        )
         session.commit()
         session.expire_all()
         with statements(session) as log:
-            ctx = client_report(session, assessment)
+            ctx = client_report(session=session, assessment=assessment)
         sent[client.external_ref] = len(log)
         assert ctx["signals_considered"] == (2 if client is few else 40)
     assert len(ctx["knowability"]["timeline"]) >= 40  # re-scored at every signal's date
@@ -147,17 +153,17 @@ def test_exposure_report_statements_do_not_grow_with_the_clients(session: Sessio
     def exposure_statements() -> tuple[int, int]:
         session.expire_all()
         with statements(session) as log:
-            report = exposure_report(session)
+            report = exposure_report(session=session)
         return len(log), len(report["clients"])
 
     for i in range(2):
         client = _client_with_signals(session, f"RISK-{i}", 8)
-        assess_client(session, client.id, actor="system")  # current, not historical
+        assess_client(session=session, client=client.id, actor="system")  # current, not historical
     session.commit()
     few, listed_few = exposure_statements()
     for i in range(2, 12):
         client = _client_with_signals(session, f"RISK-{i}", 8)
-        assess_client(session, client.id, actor="system")  # current, not historical
+        assess_client(session=session, client=client.id, actor="system")  # current, not historical
     session.commit()
     many, listed_many = exposure_statements()
     # every one of them crossed into high risk, with engagements after
@@ -176,15 +182,17 @@ def test_knowability_in_bulk_equals_one_client_at_a_time(session: Session) -> No
         make_client(session, external_ref="BULK-C"),
     ]
     session.commit()
-    scorer = load_scorer(session)
+    scorer = load_scorer(session=session)
     wanted = [
         (clients[0].id, date(2024, 1, 1), scorer),
         (clients[1].id, date(2015, 2, 1), scorer),  # before most of its record
         (clients[2].id, date(2020, 1, 1), scorer),
         (clients[1].id, date(2024, 1, 1), scorer),
     ]
-    bulk = knowability_of_clients(session, wanted, chunk_size=3)
-    single = [knowability(session, cid, until=until, model=m) for cid, until, m in wanted]
+    bulk = knowability_of_clients(session=session, wanted=wanted, chunk_size=3)
+    single = [
+        knowability(session=session, client=cid, until=until, model=m) for cid, until, m in wanted
+    ]
     assert bulk == single
     assert bulk[0].knowable_since is not None and bulk[0].engagements_after
     assert bulk[1].timeline != bulk[3].timeline

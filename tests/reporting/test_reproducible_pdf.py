@@ -65,7 +65,9 @@ def context_file(case_session: Session, tmp_path: Path) -> Path:
     ).first()
     assert newest is not None
     path = tmp_path / "context.json"
-    path.write_text(json.dumps(client_report(case_session, newest)), encoding="utf-8")
+    path.write_text(
+        json.dumps(client_report(session=case_session, assessment=newest)), encoding="utf-8"
+    )
     init_key(tmp_path / "pdf-keys", name="reproducibility test")
     return path
 

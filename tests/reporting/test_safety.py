@@ -89,7 +89,7 @@ def hostile(session: Session) -> str:
         label_probabilities={"fraud": 0.8},
     )
     make_engagement(session, client, description=PAYLOADS[4], date=date(2020, 1, 1))
-    assessment = assess_client(session, client.id, actor="analyst")
+    assessment = assess_client(session=session, client=client.id, actor="analyst")
     session.add(
         Decision(
             assessment_id=assessment.id,
@@ -124,7 +124,7 @@ def _assert_inert(html: str) -> None:
 
 
 def test_xss_payloads_are_inert_in_html(hostile: str, session: Session, tmp_path: Path) -> None:
-    path, _ = render_client_report(session, hostile, reports_dir=tmp_path)
+    path, _ = render_client_report(session=session, client=hostile, reports_dir=tmp_path)
     html = path.read_text(encoding="utf-8")
     _assert_inert(html)
     style = html[html.index("<style>") : html.index("</style>")]
@@ -135,7 +135,7 @@ def test_xss_payloads_are_inert_in_roster_and_exposure(
     hostile: str, session: Session, tmp_path: Path
 ) -> None:
     for kind in ("roster", "exposure"):
-        path, _ = render_roster_report(session, reports_dir=tmp_path, kind=kind)
+        path, _ = render_roster_report(session=session, reports_dir=tmp_path, kind=kind)
         html = path.read_text(encoding="utf-8")
         tree = tinyhtml5.parse(html)
         assert not [el for el in tree.iter() if str(el.tag).endswith("}script")]
@@ -144,12 +144,14 @@ def test_xss_payloads_are_inert_in_roster_and_exposure(
 
 
 def test_xss_report_renders_as_pdf_and_json(hostile: str, session: Session, tmp_path: Path) -> None:
-    pdf, _ = render_client_report(session, hostile, fmt=ReportFormat.PDF, reports_dir=tmp_path)
+    pdf, _ = render_client_report(
+        session=session, client=hostile, fmt=ReportFormat.PDF, reports_dir=tmp_path
+    )
     assert pdf.read_bytes().startswith(b"%PDF-")
     data = json.loads(
-        render_client_report(session, hostile, fmt=ReportFormat.JSON, reports_dir=tmp_path)[
-            0
-        ].read_text(encoding="utf-8")
+        render_client_report(
+            session=session, client=hostile, fmt=ReportFormat.JSON, reports_dir=tmp_path
+        )[0].read_text(encoding="utf-8")
     )
     assert data["subject"]["website"] is None
     urls = {s["url"] for items in data["adverse_media"].values() for s in items}
@@ -182,7 +184,7 @@ def test_plain_cells_are_kept() -> None:
 
 def test_exposure_csv_neutralises_formulas(case_session: Session, tmp_path: Path) -> None:
     path, _ = render_roster_report(
-        case_session, fmt=ReportFormat.CSV, reports_dir=tmp_path, kind="exposure"
+        session=case_session, fmt=ReportFormat.CSV, reports_dir=tmp_path, kind="exposure"
     )
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert rows and {r["client"] for r in rows} == {"CS-BACKPAGE"}
@@ -196,7 +198,7 @@ def test_exposure_csv_neutralises_formulas(case_session: Session, tmp_path: Path
 def test_csv_only_for_exposure(case_session: Session, tmp_path: Path) -> None:
     with pytest.raises(InputError):
         render_client_report(
-            case_session, "CS-BACKPAGE", fmt=ReportFormat.CSV, reports_dir=tmp_path
+            session=case_session, client="CS-BACKPAGE", fmt=ReportFormat.CSV, reports_dir=tmp_path
         )
 
 
@@ -215,9 +217,11 @@ def test_file_names_cannot_escape(name: str, tmp_path: Path) -> None:
 def test_hostile_reference_stays_in_the_reports_folder(session: Session, tmp_path: Path) -> None:
     client = make_client(session, external_ref="../../../tmp/owned")
     make_engagement(session, client, kind=EngagementKind.CONTRACT)
-    assess_client(session, client.id)  # a report reads an assessment, never makes one
+    assess_client(
+        session=session, client=client.id
+    )  # a report reads an assessment, never makes one
     session.commit()
     folder = tmp_path / "reports"
-    path, _ = render_client_report(session, client.external_ref, reports_dir=folder)
+    path, _ = render_client_report(session=session, client=client.external_ref, reports_dir=folder)
     assert path.parent == folder.resolve()
     assert path.is_file()

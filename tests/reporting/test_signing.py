@@ -47,8 +47,8 @@ def _newest(session: Session, ref: str) -> Assessment:
 
 def _render(session: Session, folder: Path, fmt: ReportFormat, signer: Signer | None) -> Path:
     path, _ = render_client_report(
-        session,
-        "CS-BACKPAGE",
+        session=session,
+        client="CS-BACKPAGE",
         fmt=fmt,
         reports_dir=folder,
         assessment=_newest(session, "CS-BACKPAGE"),

@@ -20,7 +20,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def people(session: Session) -> dict[str, str]:
     """Usernames by role: admin, rita and sam (reviewers), ana (analyst), audrey (auditor)."""
-    add_user(session, "admin", Role.ADMIN, actor=None)
+    add_user(session=session, username="admin", role=Role.ADMIN, actor=None)
     for name, role in [
         ("rita", Role.REVIEWER),
         ("sam", Role.REVIEWER),
@@ -28,7 +28,13 @@ def people(session: Session) -> dict[str, str]:
         ("audrey", Role.AUDITOR),
     ]:
         # Argon2 is slow on purpose: only rita gets a password (the tests that log in use her).
-        add_user(session, name, role, password=PASSWORD if name == "rita" else None, actor="admin")
+        add_user(
+            session=session,
+            username=name,
+            role=role,
+            password=PASSWORD if name == "rita" else None,
+            actor="admin",
+        )
     session.commit()
     return {"admin": "admin", "r1": "rita", "r2": "sam", "analyst": "ana", "auditor": "audrey"}
 

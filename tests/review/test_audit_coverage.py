@@ -76,30 +76,38 @@ def test_match_decisions(session: Session) -> None:
     dismissed = _match(session, ["crime"])
     # A verdict re-assesses the client at once.
     assert _delta(
-        session, lambda: decide_match(session, dismissed.id, confirm=False, reason="no", actor=rita)
+        session,
+        lambda: decide_match(
+            session=session, match_id=dismissed.id, confirm=False, reason="no", actor=rita
+        ),
     ) == ["match.dismissed", "assessment.created"]
     # Confirming a sanctions match also records the sanction signal.
     confirmed = _match(session, ["sanction"])
     assert _delta(
-        session, lambda: decide_match(session, confirmed.id, confirm=True, reason="yes", actor=rita)
+        session,
+        lambda: decide_match(
+            session=session, match_id=confirmed.id, confirm=True, reason="yes", actor=rita
+        ),
     ) == ["match.confirmed", "signal.created", "assessment.created"]
-    assert verify_chain(session).ok
+    assert verify_chain(session=session).ok
 
 
 def test_assessments(session: Session) -> None:
     from duediligence.risk.assess import assess_client, score_clients, store_results
 
     client = make_client(session)
-    assert _delta(session, lambda: assess_client(session, client.external_ref, actor="a")) == [
-        "assessment.created"
-    ]
+    assert _delta(
+        session, lambda: assess_client(session=session, client=client.external_ref, actor="a")
+    ) == ["assessment.created"]
     others = [make_client(session) for _ in range(3)]
-    results = score_clients(session, [c.id for c in others], client.created_at.date())
+    results = score_clients(
+        session=session, client_ids=[c.id for c in others], as_of=client.created_at.date()
+    )
     assert (
-        _delta(session, lambda: store_results(session, results, actor="a"))
+        _delta(session, lambda: store_results(session=session, results=results, actor="a"))
         == ["assessment.created"] * 3
     )
-    assert _delta(session, lambda: store_results(session, [], actor="a")) == []
+    assert _delta(session, lambda: store_results(session=session, results=[], actor="a")) == []
 
 
 def test_model_activation(session: Session, tmp_path: Path) -> None:
@@ -108,11 +116,20 @@ def test_model_activation(session: Session, tmp_path: Path) -> None:
     models = tmp_path / "models"
     shutil.copytree(MODELS, models)
     version = active_versions(models)["risk"]
-    assert _delta(session, lambda: activate_model(session, models, version, actor="a")) == [
+    assert _delta(
+        session,
+        lambda: activate_model(session=session, models_dir=models, version=version, actor="a"),
+    ) == [
         "model.registered",
         "model.activated",
     ]
-    assert _delta(session, lambda: activate_model(session, models, version, actor="a")) == []
+    assert (
+        _delta(
+            session,
+            lambda: activate_model(session=session, models_dir=models, version=version, actor="a"),
+        )
+        == []
+    )
 
 
 def test_report_rendering_record(session: Session, tmp_path: Path) -> None:
@@ -125,8 +142,8 @@ def test_report_rendering_record(session: Session, tmp_path: Path) -> None:
     assert _delta(
         session,
         lambda: record_report(
-            session,
-            path,
+            session=session,
+            path=path,
             kind=ReportKind.CLIENT,
             fmt=ReportFormat.JSON,
             assessment_id=assessment.id,
@@ -143,7 +160,11 @@ def test_roster_imports(session: Session, tmp_path: Path) -> None:
     clients.write_text(
         "external_ref,name,country\nI-1,Alpha Ltd,US\nI-2,Beta GmbH,DE\n", encoding="utf-8"
     )
-    assert sorted(_delta(session, lambda: import_file(session, clients, "clients", actor="a"))) == [
+    assert sorted(
+        _delta(
+            session, lambda: import_file(session=session, path=clients, kind="clients", actor="a")
+        )
+    ) == [
         "client.created",
         "client.created",
         "import.clients",
@@ -151,16 +172,20 @@ def test_roster_imports(session: Session, tmp_path: Path) -> None:
     clients.write_text(
         "external_ref,name,country\nI-1,Alpha Ltd,GB\nI-2,Beta GmbH,DE\n", encoding="utf-8"
     )
-    assert sorted(_delta(session, lambda: import_file(session, clients, "clients", actor="a"))) == [
+    assert sorted(
+        _delta(
+            session, lambda: import_file(session=session, path=clients, kind="clients", actor="a")
+        )
+    ) == [
         "client.updated",
         "import.clients",
     ]
     parties = tmp_path / "parties.csv"
     parties.write_text("client_ref,name,kind,role\nI-1,Ann Owner,person,owner\n", encoding="utf-8")
-    assert _delta(session, lambda: import_file(session, parties, "parties", actor="a")) == [
-        "import.parties"
-    ]
-    assert verify_chain(session).ok
+    assert _delta(
+        session, lambda: import_file(session=session, path=parties, kind="parties", actor="a")
+    ) == ["import.parties"]
+    assert verify_chain(session=session).ok
 
 
 @pytest.mark.parametrize("kind", ["ftm"])
@@ -172,11 +197,16 @@ def test_watchlist_import(session: Session, tmp_path: Path, kind: str) -> None:
         '{"id": "x1", "schema": "Person", "properties": {"name": ["Ivan Example"]}}\n',
         encoding="utf-8",
     )
-    first = _delta(session, lambda: import_watchlist(session, path, fmt=kind, name="t", actor="a"))
+    first = _delta(
+        session, lambda: import_watchlist(session=session, path=path, fmt=kind, name="t", actor="a")
+    )
     assert first == ["watchlist.created", "watchlist.snapshot_imported"]
     # Re-importing the very same file changes nothing.
     assert (
-        _delta(session, lambda: import_watchlist(session, path, fmt=kind, name="t", actor="a"))
+        _delta(
+            session,
+            lambda: import_watchlist(session=session, path=path, fmt=kind, name="t", actor="a"),
+        )
         == []
     )
 
@@ -187,7 +217,8 @@ def test_signal_classification(session: Session) -> None:
     client = make_client(session)
     signals = [make_signal(session, client) for _ in range(3)]
     assert _delta(
-        session, lambda: annotate_signals(session, signals, models_dir=MODELS, actor="a")
+        session,
+        lambda: annotate_signals(session=session, signals=signals, models_dir=MODELS, actor="a"),
     ) == ["signals.classified"]
 
 
@@ -198,5 +229,5 @@ def test_roster_screening(session: Session) -> None:
     make_entity(session, snapshot, "Zanzibar Quokka Trading", schema="Company")
     make_client(session, name="Zanzibar Quokka Trading")
     session.commit()
-    assert _delta(session, lambda: screen_clients(session, actor="a")) == ["match.created"]
-    assert _delta(session, lambda: screen_clients(session, actor="a")) == []
+    assert _delta(session, lambda: screen_clients(session=session, actor="a")) == ["match.created"]
+    assert _delta(session, lambda: screen_clients(session=session, actor="a")) == []

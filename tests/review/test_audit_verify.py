@@ -30,7 +30,7 @@ def chain(session: Session) -> list[AuditEvent]:
     for i in range(1, N + 1):
         rows.append(
             record_event(
-                session,
+                session=session,
                 actor="ann" if i % 2 else "bob",
                 action="client.updated",
                 object_type="client",
@@ -79,7 +79,7 @@ def _forge(session: Session, sequence: int, prev_hash: str, valid: bool = True) 
 
 
 def test_intact_chain_verifies(session: Session, chain: list[AuditEvent]) -> None:
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.ok
     assert report.count == N
     assert report.head_sequence == N
@@ -87,7 +87,7 @@ def test_intact_chain_verifies(session: Session, chain: list[AuditEvent]) -> Non
 
 
 def test_empty_chain_is_intact(session: Session) -> None:
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.ok and report.count == 0
 
 
@@ -97,7 +97,7 @@ def test_empty_chain_is_intact(session: Session) -> None:
 )
 def test_edit_detected(session: Session, chain: list[AuditEvent], values: dict) -> None:
     session.execute(update(AuditEvent).where(AuditEvent.sequence == 3).values(**values))
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert not report.ok and report.problem is not None
     assert (report.problem.kind, report.problem.sequence) == ("modified", 3)
     assert report.count == 2
@@ -121,7 +121,7 @@ def test_edit_with_recomputed_hash_detected_at_next(
         prev_hash=row.prev_hash,
     )
     session.flush()
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.problem is not None
     # Event 3 now hashes correctly on its own, but event 4 still chains to the original.
     assert report.problem.sequence == 3
@@ -131,7 +131,7 @@ def test_edit_with_recomputed_hash_detected_at_next(
 @pytest.mark.parametrize("victim", [1, 3, N - 1])
 def test_delete_detected(session: Session, chain: list[AuditEvent], victim: int) -> None:
     session.execute(delete(AuditEvent).where(AuditEvent.sequence == victim))
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.problem is not None
     assert (report.problem.kind, report.problem.sequence) == ("deleted", victim)
 
@@ -142,17 +142,17 @@ def test_delete_and_renumber_detected(session: Session, chain: list[AuditEvent])
         session.execute(
             update(AuditEvent).where(AuditEvent.sequence == seq).values(sequence=seq - 1)
         )
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.problem is not None
     assert (report.problem.kind, report.problem.sequence) == ("deleted", 3)
 
 
 def test_truncation_detected_with_expected_head(session: Session, chain: list[AuditEvent]) -> None:
     head = chain[-1].hash
-    assert verify_chain(session, expect_head=head).ok
+    assert verify_chain(session=session, expect_head=head).ok
     session.execute(delete(AuditEvent).where(AuditEvent.sequence == N))
-    assert verify_chain(session).ok  # without an anchor a cut tail is invisible ...
-    report = verify_chain(session, expect_head=head)  # ... with one it is not
+    assert verify_chain(session=session).ok  # without an anchor a cut tail is invisible ...
+    report = verify_chain(session=session, expect_head=head)  # ... with one it is not
     assert report.problem is not None and report.problem.kind == "truncated"
 
 
@@ -161,7 +161,7 @@ def test_insert_detected(session: Session, chain: list[AuditEvent], valid: bool)
     prev = _row(session, 2).hash
     _shift_up(session, 3)
     _forge(session, 3, prev, valid=valid)
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.problem is not None
     assert (report.problem.kind, report.problem.sequence) == ("inserted", 3)
 
@@ -170,7 +170,7 @@ def test_replaced_event_detected(session: Session, chain: list[AuditEvent]) -> N
     prev = _row(session, 2).hash
     session.execute(delete(AuditEvent).where(AuditEvent.sequence == 3))
     _forge(session, 3, prev)
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.problem is not None
     assert (report.problem.kind, report.problem.sequence) == ("inserted", 3)
 
@@ -178,7 +178,7 @@ def test_replaced_event_detected(session: Session, chain: list[AuditEvent]) -> N
 def test_reorder_detected(session: Session, chain: list[AuditEvent]) -> None:
     for old, new in ((3, -3), (4, 3), (-3, 4)):
         session.execute(update(AuditEvent).where(AuditEvent.sequence == old).values(sequence=new))
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.problem is not None
     assert (report.problem.kind, report.problem.sequence) == ("reordered", 3)
 
@@ -187,22 +187,22 @@ def test_redaction_needs_a_purge_event(session: Session, chain: list[AuditEvent]
     row = _row(session, 2)
     row.after = redaction_marker(row.after, "test")
     session.flush()
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.problem is not None
     assert (report.problem.kind, report.problem.sequence) == ("modified", 2)
     record_event(
-        session,
+        session=session,
         actor="admin",
         action="retention.purged",
         object_type="retention",
         after={"redacted_events": [2]},
     )
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.ok and report.redacted == 1 and report.count == N + 1
 
 
 def test_export_verifies_offline(session: Session, chain: list[AuditEvent], tmp_path: Path) -> None:
-    result = export_events(session, tmp_path / "audit.jsonl")
+    result = export_events(session=session, path=tmp_path / "audit.jsonl")
     assert result.count == N and result.head_hash == chain[-1].hash
     assert verify_records(read_export(result.path)).ok
     lines = result.path.read_text().splitlines()

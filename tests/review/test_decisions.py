@@ -44,7 +44,9 @@ def _client(session: Session, tier: Tier, ref: str = "C-1"):  # type: ignore[no-
 def test_low_tier_takes_effect_with_one_reviewer(session: Session, people: dict) -> None:
     _client(session, Tier.LOW)
     before = event_count(session)
-    d = decide(session, "C-1", A.APPROVE, "clean profile", actor="rita")
+    d = decide(
+        session=session, client_ref="C-1", action=A.APPROVE, reason="clean profile", actor="rita"
+    )
     assert event_count(session) == before + 1
     assert d.status == DecisionStatus.EFFECTIVE and not d.requires_second
     assert d.maker == "rita" and d.checker is None
@@ -59,10 +61,16 @@ def test_high_tiers_need_a_second_different_reviewer(
     session: Session, people: dict, tier: Tier
 ) -> None:
     _client(session, tier)
-    d = decide(session, "C-1", A.APPROVE_WITH_CONDITIONS, "monitor monthly", actor="rita")
+    d = decide(
+        session=session,
+        client_ref="C-1",
+        action=A.APPROVE_WITH_CONDITIONS,
+        reason="monitor monthly",
+        actor="rita",
+    )
     assert d.status == DecisionStatus.AWAITING_CONFIRMATION and d.requires_second
     assert d.next_review_on is None
-    assert current_decision(session, d.client_id) is None
+    assert current_decision(session=session, client_id=d.client_id) is None
     session.commit()
     n = event_count(session)
     # Same person twice, an auditor, an analyst, an admin, nobody: all refused, nothing recorded.
@@ -76,96 +84,141 @@ def test_high_tiers_need_a_second_different_reviewer(
         ("ghost", "unknown"),
     ]:
         with pytest.raises(PermissionDenied, match=error):
-            confirm(session, d.id, actor=actor)
-    disable_user(session, "sam", actor="admin")
+            confirm(session=session, decision_id=d.id, actor=actor)
+    disable_user(session=session, username="sam", actor="admin")
     with pytest.raises(PermissionDenied, match="disabled"):
-        confirm(session, d.id, actor="sam")
+        confirm(session=session, decision_id=d.id, actor="sam")
     session.rollback()
     assert event_count(session) == n
     assert session.get(type(d), d.id).status == DecisionStatus.AWAITING_CONFIRMATION  # type: ignore[union-attr]
-    confirmed = confirm(session, d.id, actor="sam")
+    confirmed = confirm(session=session, decision_id=d.id, actor="sam")
     assert event_count(session) == n + 1
     assert confirmed.status == DecisionStatus.EFFECTIVE
     assert (confirmed.maker, confirmed.checker) == ("rita", "sam")
     days = 365 if tier == Tier.HIGH else 90
     assert confirmed.next_review_on == date.today() + timedelta(days=days)
     with pytest.raises(ConflictError):
-        confirm(session, d.id, actor="sam")
+        confirm(session=session, decision_id=d.id, actor="sam")
     (event,) = last_events(session, 1)
     assert (event.action, event.actor) == ("decision.confirmed", "sam")
-    assert verify_chain(session).ok
+    assert verify_chain(session=session).ok
 
 
 def test_only_active_reviewers_decide(session: Session, people: dict) -> None:
     _client(session, Tier.MEDIUM)
     for actor in ("audrey", "ana", "admin", None, "system", "ghost"):
         with pytest.raises(PermissionDenied):
-            decide(session, "C-1", A.APPROVE, "ok", actor=actor)
-    disable_user(session, "rita", actor="admin")
+            decide(session=session, client_ref="C-1", action=A.APPROVE, reason="ok", actor=actor)
+    disable_user(session=session, username="rita", actor="admin")
     with pytest.raises(PermissionDenied, match="disabled"):
-        decide(session, "C-1", A.APPROVE, "ok", actor="rita")
-    assert client_decisions(session, "C-1") == []
+        decide(session=session, client_ref="C-1", action=A.APPROVE, reason="ok", actor="rita")
+    assert client_decisions(session=session, client_ref="C-1") == []
 
 
 def test_bad_input(session: Session, people: dict) -> None:
     _client(session, Tier.LOW)
     with pytest.raises(InputError):
-        decide(session, "C-1", "bless", "ok", actor="rita")
+        decide(session=session, client_ref="C-1", action="bless", reason="ok", actor="rita")
     with pytest.raises(InputError):
-        decide(session, "C-1", A.APPROVE, "  ", actor="rita")
+        decide(session=session, client_ref="C-1", action=A.APPROVE, reason="  ", actor="rita")
     with pytest.raises(NotFoundError):
-        decide(session, "NOPE", A.APPROVE, "ok", actor="rita")
+        decide(session=session, client_ref="NOPE", action=A.APPROVE, reason="ok", actor="rita")
     with pytest.raises(NotFoundError):
-        confirm(session, 999, actor="sam")
+        confirm(session=session, decision_id=999, actor="sam")
     make_client(session, external_ref="C-2")
     with pytest.raises(ConflictError, match="no current assessment"):
-        decide(session, "C-2", A.APPROVE, "ok", actor="rita")
+        decide(session=session, client_ref="C-2", action=A.APPROVE, reason="ok", actor="rita")
 
 
 def test_corrections_supersede_never_edit(session: Session, people: dict) -> None:
     client = _client(session, Tier.HIGH)
-    first = decide(session, "C-1", A.APPROVE, "looks fine", actor="rita")
+    first = decide(
+        session=session, client_ref="C-1", action=A.APPROVE, reason="looks fine", actor="rita"
+    )
     with pytest.raises(ConflictError, match="awaits confirmation"):
-        decide(session, "C-1", A.REJECT, "changed my mind", actor="sam")
-    second = decide(session, "C-1", A.REJECT, "new facts", actor="sam", supersedes=first.id)
+        decide(
+            session=session,
+            client_ref="C-1",
+            action=A.REJECT,
+            reason="changed my mind",
+            actor="sam",
+        )
+    second = decide(
+        session=session,
+        client_ref="C-1",
+        action=A.REJECT,
+        reason="new facts",
+        actor="sam",
+        supersedes=first.id,
+    )
     assert first.status == DecisionStatus.SUPERSEDED and first.rationale == "looks fine"
     assert second.supersedes_id == first.id
     with pytest.raises(ConflictError):
-        confirm(session, first.id, actor="sam")
-    confirm(session, second.id, actor="rita")
+        confirm(session=session, decision_id=first.id, actor="sam")
+    confirm(session=session, decision_id=second.id, actor="rita")
     # A later decision refers to the one in force and supersedes it when it takes effect.
     make_assessment(session, client, tier=Tier.LOW)
-    third = decide(session, "C-1", A.APPROVE, "cleared", actor="rita")
+    third = decide(
+        session=session, client_ref="C-1", action=A.APPROVE, reason="cleared", actor="rita"
+    )
     assert third.supersedes_id == second.id
     assert second.status == DecisionStatus.SUPERSEDED
-    assert current_decision(session, client.id) is third
-    assert [d.status for d in client_decisions(session, "C-1")] == [
+    assert current_decision(session=session, client_id=client.id) is third
+    assert [d.status for d in client_decisions(session=session, client_ref="C-1")] == [
         DecisionStatus.SUPERSEDED,
         DecisionStatus.SUPERSEDED,
         DecisionStatus.EFFECTIVE,
     ]
     with pytest.raises(ConflictError, match="already superseded"):
-        decide(session, "C-1", A.APPROVE, "again", actor="rita", supersedes=first.id)
+        decide(
+            session=session,
+            client_ref="C-1",
+            action=A.APPROVE,
+            reason="again",
+            actor="rita",
+            supersedes=first.id,
+        )
     other = _client(session, Tier.LOW, "C-9")
-    other_decision = decide(session, other.external_ref, A.APPROVE, "ok", actor="rita")
+    other_decision = decide(
+        session=session, client_ref=other.external_ref, action=A.APPROVE, reason="ok", actor="rita"
+    )
     with pytest.raises(InputError, match="another client"):
-        decide(session, "C-1", A.APPROVE, "x", actor="rita", supersedes=other_decision.id)
-    assert verify_chain(session).ok
+        decide(
+            session=session,
+            client_ref="C-1",
+            action=A.APPROVE,
+            reason="x",
+            actor="rita",
+            supersedes=other_decision.id,
+        )
+    assert verify_chain(session=session).ok
 
 
 def test_confirmation_refused_after_risk_rose(session: Session, people: dict) -> None:
     client = _client(session, Tier.HIGH)
-    d = decide(session, "C-1", A.APPROVE_WITH_CONDITIONS, "monitor", actor="rita")
+    d = decide(
+        session=session,
+        client_ref="C-1",
+        action=A.APPROVE_WITH_CONDITIONS,
+        reason="monitor",
+        actor="rita",
+    )
     make_assessment(session, client, tier=Tier.PROHIBITED)
     with pytest.raises(ConflictError, match="re-assessed"):
-        confirm(session, d.id, actor="sam")
+        confirm(session=session, decision_id=d.id, actor="sam")
 
 
 def test_effective_offboard_marks_the_client(session: Session, people: dict) -> None:
     client = _client(session, Tier.PROHIBITED)
-    d = decide(session, "C-1", A.OFFBOARD, "sanctioned owner", actor="rita")
+    d = decide(
+        session=session,
+        client_ref="C-1",
+        action=A.OFFBOARD,
+        reason="sanctioned owner",
+        actor="rita",
+    )
     assert client.status == ClientStatus.ACTIVE
-    confirm(session, d.id, actor="sam")
+    confirm(session=session, decision_id=d.id, actor="sam")
     assert client.status == ClientStatus.OFFBOARDED
     assert client.offboarded_on == date.today()
     assert d.next_review_on is None
@@ -179,10 +232,16 @@ def test_review_queue(session: Session, people: dict) -> None:
     _client(session, Tier.MEDIUM, "Q-MED")
     _client(session, Tier.HIGH, "Q-HIGH")
     rising = _client(session, Tier.LOW, "Q-RISE")
-    decide(session, "Q-RISE", A.APPROVE, "fine", actor="rita")
+    decide(session=session, client_ref="Q-RISE", action=A.APPROVE, reason="fine", actor="rita")
     make_assessment(session, rising, tier=Tier.HIGH)
-    pending = decide(session, "Q-HIGH", A.APPROVE_WITH_CONDITIONS, "watch", actor="rita")
-    items = review_queue(session)
+    pending = decide(
+        session=session,
+        client_ref="Q-HIGH",
+        action=A.APPROVE_WITH_CONDITIONS,
+        reason="watch",
+        actor="rita",
+    )
+    items = review_queue(session=session)
     kinds = {(i.client_ref, i.kind) for i in items}
     assert kinds == {
         ("Q-HIGH", "second_review"),
@@ -192,15 +251,15 @@ def test_review_queue(session: Session, people: dict) -> None:
     assert items[0].kind == "second_review" and items[0].decision_id == pending.id
     assert items[0].maker == "rita"
     assert ("Q-LOW", "first_review") in {
-        (i.client_ref, i.kind) for i in review_queue(session, min_tier=Tier.LOW)
+        (i.client_ref, i.kind) for i in review_queue(session=session, min_tier=Tier.LOW)
     }
-    done = decide(session, "Q-LOW", A.APPROVE, "fine", actor="sam")
+    done = decide(session=session, client_ref="Q-LOW", action=A.APPROVE, reason="fine", actor="sam")
     assert done.next_review_on is not None
-    later = review_queue(session, today=done.next_review_on)
+    later = review_queue(session=session, today=done.next_review_on)
     assert ("Q-LOW", "review_due") in {(i.client_ref, i.kind) for i in later}
     assert low.id == done.client_id
     before = event_count(session)
-    review_queue(session)
+    review_queue(session=session)
     assert event_count(session) == before  # read-only
 
 
@@ -215,7 +274,7 @@ def test_review_intervals_configurable(
     get_settings.cache_clear()
     assert review_intervals()[Tier.LOW] == 30 and review_intervals()[Tier.HIGH] == 365
     _client(session, Tier.LOW)
-    d = decide(session, "C-1", A.APPROVE, "ok", actor="rita")
+    d = decide(session=session, client_ref="C-1", action=A.APPROVE, reason="ok", actor="rita")
     assert d.next_review_on == date.today() + timedelta(days=30)
     path.write_text("[next_review_days]\nlow = -1\n")
     _intervals.cache_clear()
@@ -234,17 +293,25 @@ def test_concurrent_confirmations_serialised(session: Session, people: dict, eng
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has a single writer; the race needs concurrent transactions")
     _client(session, Tier.HIGH)
-    add_user(session, "tom", Role.REVIEWER, actor="admin")
-    decision_id = decide(session, "C-1", A.APPROVE_WITH_CONDITIONS, "watch", actor="rita").id
+    add_user(session=session, username="tom", role=Role.REVIEWER, actor="admin")
+    decision_id = decide(
+        session=session,
+        client_ref="C-1",
+        action=A.APPROVE_WITH_CONDITIONS,
+        reason="watch",
+        actor="rita",
+    ).id
     session.commit()
     make = session_factory(engine)
     first, second = make(), make()
     errors: list[BaseException] = []
-    confirm(first, decision_id, actor="sam")  # holds the chain lock until commit
+    confirm(
+        session=first, decision_id=decision_id, actor="sam"
+    )  # holds the chain lock until commit
 
     def other() -> None:
         try:
-            confirm(second, decision_id, actor="tom")
+            confirm(session=second, decision_id=decision_id, actor="tom")
         except BaseException as exc:
             errors.append(exc)
         finally:

@@ -50,7 +50,7 @@ PEP_HIT: dict[str, Any] = {
 @pytest.fixture
 def seniors(session: Session, people: dict[str, str]) -> dict[str, str]:
     """``people`` plus sally, a senior approver."""
-    add_user(session, "sally", Role.SENIOR, actor="admin")
+    add_user(session=session, username="sally", role=Role.SENIOR, actor="admin")
     session.commit()
     return {**people, "senior": "sally"}
 
@@ -64,19 +64,25 @@ def _pep_client(session: Session, ref: str = "PEP-1") -> None:
 def test_approval_is_refused_without_the_edd_fields(session: Session, seniors: dict) -> None:
     _pep_client(session)
     with pytest.raises(InputError, match="source of wealth, source of funds, EDD rationale"):
-        decide(session, "PEP-1", A.APPROVE, "fine", actor="rita")
+        decide(session=session, client_ref="PEP-1", action=A.APPROVE, reason="fine", actor="rita")
     with pytest.raises(InputError, match="source of funds"):
         decide(
-            session,
-            "PEP-1",
-            A.APPROVE_WITH_CONDITIONS,
-            "fine",
+            session=session,
+            client_ref="PEP-1",
+            action=A.APPROVE_WITH_CONDITIONS,
+            reason="fine",
             actor="rita",
             source_of_wealth="salary",
             edd_rationale="ok",
         )
     # Refusing the relationship needs no EDD.
-    d = decide(session, "PEP-1", A.REJECT, "will not onboard", actor="rita")
+    d = decide(
+        session=session,
+        client_ref="PEP-1",
+        action=A.REJECT,
+        reason="will not onboard",
+        actor="rita",
+    )
     assert d.requires_second and d.requires_senior
 
 
@@ -84,52 +90,74 @@ def test_approval_needs_the_second_reviewer_and_the_senior_sign_off(
     session: Session, seniors: dict
 ) -> None:
     _pep_client(session)
-    d = decide(session, "PEP-1", A.APPROVE, "EDD done", actor="rita", **EDD)
+    d = decide(
+        session=session,
+        client_ref="PEP-1",
+        action=A.APPROVE,
+        reason="EDD done",
+        actor="rita",
+        **EDD,
+    )
     assert d.status == DecisionStatus.AWAITING_CONFIRMATION
     assert d.requires_second and d.requires_senior
     # A reviewer cannot sign off as senior management; the senior cannot confirm as a reviewer.
     with pytest.raises(PermissionDenied, match="needs senior"):
-        senior_approve(session, d.id, actor="sam")
+        senior_approve(session=session, decision_id=d.id, actor="sam")
     with pytest.raises(PermissionDenied, match="needs reviewer"):
-        confirm(session, d.id, actor="sally")
+        confirm(session=session, decision_id=d.id, actor="sally")
     with pytest.raises(PermissionDenied, match="needs reviewer"):
-        decide(session, "PEP-1", A.APPROVE, "x", actor="sally", supersedes=d.id, **EDD)
+        decide(
+            session=session,
+            client_ref="PEP-1",
+            action=A.APPROVE,
+            reason="x",
+            actor="sally",
+            supersedes=d.id,
+            **EDD,
+        )
     # The second reviewer alone does not make it effective.
-    confirm(session, d.id, actor="sam")
+    confirm(session=session, decision_id=d.id, actor="sam")
     assert d.status == DecisionStatus.AWAITING_CONFIRMATION and d.checker == "sam"
-    assert current_decision(session, d.client_id) is None
+    assert current_decision(session=session, client_id=d.client_id) is None
     (event,) = last_events(session, 1)
     assert event.action == "decision.confirmed" and event.after["awaiting"] == "senior sign-off"
-    queue = review_queue(session)
+    queue = review_queue(session=session)
     item = next(i for i in queue if i.client_ref == "PEP-1")
     assert item.kind == "senior_signoff" and "awaits a senior sign-off" in item.note
-    steps = {s["step"]: s["done"] for s in edd_status(session, "PEP-1")}
+    steps = {s["step"]: s["done"] for s in edd_status(session=session, client_ref="PEP-1")}
     assert steps["second reviewer"] and not steps["senior management approval"]
     # The senior sign-off makes it effective, with the PEP review interval.
-    senior_approve(session, d.id, actor="sally")
+    senior_approve(session=session, decision_id=d.id, actor="sally")
     assert d.status == DecisionStatus.EFFECTIVE and d.senior_approver == "sally"
     assert d.next_review_on == date.today() + timedelta(days=365)
     (event,) = last_events(session, 1)
     assert event.action == "decision.senior_approved" and event.actor == "sally"
     assert event.after["source_of_wealth"] == EDD["source_of_wealth"]
     assert event.after["senior_approver"] == "sally" and event.after["checker"] == "sam"
-    assert all(s["done"] for s in edd_status(session, "PEP-1"))
+    assert all(s["done"] for s in edd_status(session=session, client_ref="PEP-1"))
     with pytest.raises(ConflictError, match="not awaiting"):
-        senior_approve(session, d.id, actor="sally")
+        senior_approve(session=session, decision_id=d.id, actor="sally")
     session.commit()
-    assert verify_chain(session).ok
+    assert verify_chain(session=session).ok
 
 
 def test_senior_first_then_second_reviewer(session: Session, seniors: dict) -> None:
     _pep_client(session)
-    d = decide(session, "PEP-1", A.APPROVE, "EDD done", actor="rita", **EDD)
-    senior_approve(session, d.id, actor="sally")
+    d = decide(
+        session=session,
+        client_ref="PEP-1",
+        action=A.APPROVE,
+        reason="EDD done",
+        actor="rita",
+        **EDD,
+    )
+    senior_approve(session=session, decision_id=d.id, actor="sally")
     assert d.status == DecisionStatus.AWAITING_CONFIRMATION
-    item = next(i for i in review_queue(session) if i.client_ref == "PEP-1")
+    item = next(i for i in review_queue(session=session) if i.client_ref == "PEP-1")
     assert item.kind == "senior_signoff" and "awaits another reviewer" in item.note
     with pytest.raises(PermissionDenied, match="four-eyes"):
-        confirm(session, d.id, actor="rita")
-    confirm(session, d.id, actor="sam")
+        confirm(session=session, decision_id=d.id, actor="rita")
+    confirm(session=session, decision_id=d.id, actor="sam")
     assert d.status == DecisionStatus.EFFECTIVE
 
 
@@ -137,11 +165,11 @@ def test_a_non_pep_decision_needs_no_senior(session: Session, seniors: dict) -> 
     client = make_client(session, external_ref="C-9")
     make_assessment(session, client, tier=Tier.HIGH)
     session.commit()
-    d = decide(session, "C-9", A.APPROVE, "ok", actor="rita")
+    d = decide(session=session, client_ref="C-9", action=A.APPROVE, reason="ok", actor="rita")
     assert not d.requires_senior
     with pytest.raises(ConflictError, match="does not need a senior sign-off"):
-        senior_approve(session, d.id, actor="sally")
-    confirm(session, d.id, actor="sam")
+        senior_approve(session=session, decision_id=d.id, actor="sally")
+    confirm(session=session, decision_id=d.id, actor="sam")
     assert d.status == DecisionStatus.EFFECTIVE
 
 
@@ -154,9 +182,16 @@ def test_pep_review_interval_comes_from_the_tiers_file(
     get_settings.cache_clear()
     try:
         _pep_client(session)
-        d = decide(session, "PEP-1", A.APPROVE, "EDD done", actor="rita", **EDD)
-        confirm(session, d.id, actor="sam")
-        senior_approve(session, d.id, actor="sally")
+        d = decide(
+            session=session,
+            client_ref="PEP-1",
+            action=A.APPROVE,
+            reason="EDD done",
+            actor="rita",
+            **EDD,
+        )
+        confirm(session=session, decision_id=d.id, actor="sam")
+        senior_approve(session=session, decision_id=d.id, actor="sally")
         assert d.next_review_on == date.today() + timedelta(days=90)
     finally:
         get_settings.cache_clear()
@@ -164,8 +199,8 @@ def test_pep_review_interval_comes_from_the_tiers_file(
 
 def test_end_to_end_on_the_pep_fixture(session: Session, seniors: dict) -> None:
     clients = load_pep_fixture(session)
-    assess_client(session, clients["PEP-001"].id, actor="system")
-    steps = edd_status(session, "PEP-001")
+    assess_client(session=session, client=clients["PEP-001"].id, actor="system")
+    steps = edd_status(session=session, client_ref="PEP-001")
     assert steps[0]["detail"] == "PEP (owner: Deputy Minister of Finance, MD)"
     assert [s["step"] for s in steps if not s["done"]] == [
         "source of wealth established",
@@ -175,9 +210,16 @@ def test_end_to_end_on_the_pep_fixture(session: Session, seniors: dict) -> None:
         "senior management approval",
         "enhanced ongoing monitoring",
     ]
-    d = decide(session, "PEP-001", A.APPROVE, "EDD done", actor="rita", **EDD)
-    confirm(session, d.id, actor="sam")
-    senior_approve(session, d.id, actor="sally")
+    d = decide(
+        session=session,
+        client_ref="PEP-001",
+        action=A.APPROVE,
+        reason="EDD done",
+        actor="rita",
+        **EDD,
+    )
+    confirm(session=session, decision_id=d.id, actor="sam")
+    senior_approve(session=session, decision_id=d.id, actor="sally")
     assert d.status == DecisionStatus.EFFECTIVE and d.assessment.tier == Tier.HIGH
 
 
@@ -187,21 +229,21 @@ def test_a_client_that_becomes_politically_exposed_needs_a_new_decision(
     client = make_client(session, external_ref="C-7")
     make_assessment(session, client, tier=Tier.HIGH)
     session.commit()
-    d = decide(session, "C-7", A.APPROVE, "ok", actor="rita")
-    confirm(session, d.id, actor="sam")
+    d = decide(session=session, client_ref="C-7", action=A.APPROVE, reason="ok", actor="rita")
+    confirm(session=session, decision_id=d.id, actor="sam")
     assert d.status == DecisionStatus.EFFECTIVE
-    assert not any(i.client_ref == "C-7" for i in review_queue(session))
+    assert not any(i.client_ref == "C-7" for i in review_queue(session=session))
     # Re-assessed at the same tier, but now an owner is a PEP: back in the queue.
     make_assessment(session, client, tier=Tier.HIGH, rule_hits=[PEP_HIT])
     session.commit()
-    item = next(i for i in review_queue(session) if i.client_ref == "C-7")
+    item = next(i for i in review_queue(session=session) if i.client_ref == "C-7")
     assert item.kind == "first_review" and "politically exposed since decision" in item.note
     # A decision made before the client was a PEP can no longer be confirmed.
     other = make_client(session, external_ref="C-8")
     make_assessment(session, other, tier=Tier.HIGH)
     session.commit()
-    stale = decide(session, "C-8", A.APPROVE, "ok", actor="rita")
+    stale = decide(session=session, client_ref="C-8", action=A.APPROVE, reason="ok", actor="rita")
     make_assessment(session, other, tier=Tier.HIGH, rule_hits=[PEP_HIT])
     session.commit()
     with pytest.raises(ConflictError, match="became politically exposed"):
-        confirm(session, stale.id, actor="sam")
+        confirm(session=session, decision_id=stale.id, actor="sam")

@@ -59,7 +59,7 @@ def roster(session: Session, people: dict) -> dict:
     session.add(match)
     session.flush()
     mention = record_event(
-        session,
+        session=session,
         actor="ana",
         action="match.created",
         object_type="screening_match",
@@ -67,7 +67,7 @@ def roster(session: Session, people: dict) -> dict:
         after={"subject": "IVANA PETROVA", "entity": "Ivana PETROVA"},
     )
     plain = record_event(
-        session,
+        session=session,
         actor="ana",
         action="client.updated",
         object_type="client",
@@ -94,7 +94,7 @@ def test_years_before_handles_leap_day() -> None:
 
 def test_dry_run_changes_nothing(session: Session, roster: dict) -> None:
     n = event_count(session)
-    result = purge_personal_data(session, before=BEFORE, dry_run=True, actor=None)
+    result = purge_personal_data(session=session, before=BEFORE, dry_run=True, actor=None)
     assert result.dry_run and result.parties == 1 and result.matches == 1
     assert result.clients == [roster["old"].external_ref]
     assert result.redacted_events == [roster["mention"]]
@@ -111,7 +111,7 @@ def test_purge_pseudonymises_and_keeps_the_chain(session: Session, roster: dict)
             for k in ("probability", "tier", "features", "explanation", "inputs_hash")
         }
     )
-    result = purge_personal_data(session, before=BEFORE, actor="admin")
+    result = purge_personal_data(session=session, before=BEFORE, actor="admin")
     session.commit()
     assert result.parties == 1
     assert person.name == f"Pseudonymised person {person.id}"
@@ -138,21 +138,21 @@ def test_purge_pseudonymises_and_keeps_the_chain(session: Session, roster: dict)
     assert purge_event.action == "retention.purged" and purge_event.actor == "admin"
     assert purge_event.after is not None
     assert purge_event.after["redacted_events"] == [roster["mention"]]
-    report = verify_chain(session)
+    report = verify_chain(session=session)
     assert report.ok and report.redacted == 1
     # Idempotent: nothing left to purge, no new event.
     n = event_count(session)
-    again = purge_personal_data(session, before=BEFORE, actor="admin")
+    again = purge_personal_data(session=session, before=BEFORE, actor="admin")
     assert again.parties == 0 and event_count(session) == n
 
 
 def test_only_admins_purge(session: Session, roster: dict) -> None:
     for actor in ("rita", "audrey", "ana", None):
         with pytest.raises(PermissionDenied):
-            purge_personal_data(session, before=BEFORE, actor=actor)
+            purge_personal_data(session=session, before=BEFORE, actor=actor)
     assert roster["person"].pseudonymised_at is None
 
 
 def test_nothing_old_enough(session: Session, roster: dict) -> None:
-    result = purge_personal_data(session, before=date(2025, 5, 31), actor="admin")
+    result = purge_personal_data(session=session, before=date(2025, 5, 31), actor="admin")
     assert result.parties == 0 and result.clients == []

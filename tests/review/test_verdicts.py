@@ -22,7 +22,9 @@ def test_review_signal_records_exactly_one_event(session: Session) -> None:
     signal = make_signal(session, client)
     make_reviewer(session, "rita")
     before = _events(session)
-    review_signal(session, signal.id, confirm=False, reason=" not about them ", actor="rita")
+    review_signal(
+        session=session, signal_id=signal.id, confirm=False, reason=" not about them ", actor="rita"
+    )
     assert signal.review_status == ReviewStatus.DISMISSED and signal.reviewed_by == "rita"
     assert signal.review_reason == "not about them" and signal.reviewed_at is not None
     assert _events(session) == before + 1
@@ -33,9 +35,11 @@ def test_review_signal_records_exactly_one_event(session: Session) -> None:
     assert event.after == {"review_status": "dismissed", "reason": "not about them"}
     assert event.client_id == client.id
     with pytest.raises(ConflictError, match="already dismissed"):
-        review_signal(session, signal.id, confirm=False, reason="again", actor="rita")
+        review_signal(
+            session=session, signal_id=signal.id, confirm=False, reason="again", actor="rita"
+        )
     with pytest.raises(InputError):
-        review_signal(session, signal.id, confirm=True, reason="  ", actor="rita")
+        review_signal(session=session, signal_id=signal.id, confirm=True, reason="  ", actor="rita")
     with pytest.raises(NotFoundError, match="no signal 999999"):
-        review_signal(session, 999_999, confirm=True, reason="x", actor="rita")
+        review_signal(session=session, signal_id=999_999, confirm=True, reason="x", actor="rita")
     assert _events(session) == before + 1

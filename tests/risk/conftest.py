@@ -21,7 +21,9 @@ def sample_session(session: Session) -> Session:
     """``session`` with the sample data imported and every signal classified."""
     folder = sample_data_dir()
     for kind, name in IMPORT_ORDER:
-        import_file(session, folder / name, kind)  # type: ignore[arg-type]
-    annotate_signals(session, list(session.scalars(select(Signal))), models_dir=MODELS)
+        import_file(session=session, path=folder / name, kind=kind)  # type: ignore[arg-type]
+    annotate_signals(
+        session=session, signals=list(session.scalars(select(Signal))), models_dir=MODELS
+    )
     session.commit()
     return session

@@ -16,10 +16,10 @@ from duediligence.risk.knowability import knowability
 
 
 def test_backpage_high_before_first_contract(sample_session: Session) -> None:
-    as_then = assess_client(sample_session, "CS-BACKPAGE", as_of=date(2013, 11, 1))
+    as_then = assess_client(session=sample_session, client="CS-BACKPAGE", as_of=date(2013, 11, 1))
     assert as_then.tier.rank >= Tier.HIGH.rank
     assert as_then.explanation["factors"][0]["signals"], "top factor must name its signals"
-    k = knowability(sample_session, "CS-BACKPAGE")
+    k = knowability(session=sample_session, client="CS-BACKPAGE")
     first_contract = sample_session.scalar(
         select(func.min(Engagement.date))
         .join(Client, Client.id == Engagement.client_id)
@@ -38,22 +38,24 @@ def test_backpage_high_before_first_contract(sample_session: Session) -> None:
 
 
 def test_contrasts(sample_session: Session) -> None:
-    safe = knowability(sample_session, "CS-SAFEMARKET")
+    safe = knowability(session=sample_session, client="CS-SAFEMARKET")
     assert safe.knowable_since is None
     assert {t["tier"] for t in safe.timeline} == {"low"}
-    dismissed = knowability(sample_session, "CS-DISMISSED")
+    dismissed = knowability(session=sample_session, client="CS-DISMISSED")
     after = [t for t in dismissed.timeline if t["date"] >= date(2019, 1, 22)]
     assert after and all(t["tier"] in ("low", "medium") for t in after)
 
 
 def test_as_of_uses_only_what_was_public(sample_session: Session) -> None:
-    early = assess_client(sample_session, "CS-BACKPAGE", as_of=date(2005, 1, 1))
+    early = assess_client(session=sample_session, client="CS-BACKPAGE", as_of=date(2005, 1, 1))
     assert early.tier == Tier.LOW or early.tier == Tier.MEDIUM
-    assert early.inputs_hash != assess_client(sample_session, "CS-BACKPAGE").inputs_hash
+    assert (
+        early.inputs_hash != assess_client(session=sample_session, client="CS-BACKPAGE").inputs_hash
+    )
 
 
 def test_assessments_are_immutable(sample_session: Session) -> None:
-    a = assess_client(sample_session, "CS-SAFEMARKET")
+    a = assess_client(session=sample_session, client="CS-SAFEMARKET")
     sample_session.commit()
     a.tier = Tier.HIGH
     with pytest.raises(IntegrityError):
@@ -87,7 +89,7 @@ def test_knowability_sees_a_jurisdiction_listing(session: Session) -> None:
     make_engagement(session, client, date=date(2010, 6, 1))
     make_engagement(session, client, date=date(2012, 6, 1), kind=EngagementKind.RENEWAL)
     session.commit()
-    k = knowability(session, client.external_ref)
+    k = knowability(session=session, client=client.external_ref)
     # no news at all: the FATF call for action on North Korea (2011-02-25) is the tipping point
     assert k.knowable_since == date(2011, 2, 25)
     assert [e["date"] for e in k.engagements_after] == [date(2012, 6, 1)]

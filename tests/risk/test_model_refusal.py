@@ -72,9 +72,9 @@ def test_missing_risk_artifact_refuses_assess_instead_of_the_fallback(  # type: 
     assert "is missing" in result.output and "Traceback" not in result.output
     assert FALLBACK_VERSION not in result.output
     with pytest.raises(ModelArtifactError):
-        load_scorer(session, models_copy)
+        load_scorer(session=session, models_dir=models_copy)
     with pytest.raises(ModelArtifactError):
-        load_scorer(None, models_copy)
+        load_scorer(session=None, models_dir=models_copy)
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Assessment)) == 1
 
@@ -82,13 +82,13 @@ def test_missing_risk_artifact_refuses_assess_instead_of_the_fallback(  # type: 
 def test_missing_manifest_of_the_active_model_is_refused(models_copy: Path) -> None:
     (models_copy / f"{active_versions(models_copy)['risk']}.json").unlink()
     with pytest.raises(ModelArtifactError, match="no manifest"):
-        load_scorer(None, models_copy)
+        load_scorer(session=None, models_dir=models_copy)
 
 
 def test_no_active_model_at_all_still_uses_the_documented_fallback(tmp_path: Path) -> None:
     empty = tmp_path / "models"
     empty.mkdir()
-    assert load_scorer(None, empty).version == FALLBACK_VERSION
+    assert load_scorer(session=None, models_dir=empty).version == FALLBACK_VERSION
 
 
 def test_changed_artifact_with_edited_manifest_is_refused_without_a_database(  # type: ignore[no-untyped-def]

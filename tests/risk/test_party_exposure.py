@@ -35,7 +35,11 @@ def _article(session: Session, client: Client, party: Party | None, **kw: object
 
 def _score(session: Session, client: Client):  # type: ignore[no-untyped-def]
     return score_clients(
-        session, [client.id], AS_OF, model=Scorer.fallback(), signal_model_version="test"
+        session=session,
+        client_ids=[client.id],
+        as_of=AS_OF,
+        model=Scorer.fallback(),
+        signal_model_version="test",
     )[0]
 
 

@@ -36,16 +36,22 @@ EDD_EXAMPLE = {
 def load_pep_fixture(session: Session) -> dict[str, Client]:
     """The PEP fixture list, its three clients and their parties, screened, every match at or
     above the threshold confirmed by a reviewer; ``{external_ref: client}``."""
-    import_watchlist(session, FIXTURE / "pep.ftm.json", fmt="ftm", name="pep-fixture")
-    import_file(session, FIXTURE / "clients.csv", "clients")
-    import_file(session, FIXTURE / "parties.csv", "parties")
+    import_watchlist(session=session, path=FIXTURE / "pep.ftm.json", fmt="ftm", name="pep-fixture")
+    import_file(session=session, path=FIXTURE / "clients.csv", kind="clients")
+    import_file(session=session, path=FIXTURE / "parties.csv", kind="parties")
     session.commit()
     clients = {c.external_ref: c for c in session.scalars(select(Client))}
-    screen_clients(session, actor="system", client_ids=[c.id for c in clients.values()])
+    screen_clients(session=session, actor="system", client_ids=[c.id for c in clients.values()])
     reviewer = make_reviewer(session)
     for match in session.scalars(select(ScreeningMatch).order_by(ScreeningMatch.id)).all():
         if match.status == MatchStatus.PENDING:
-            decide_match(session, match.id, confirm=True, reason="same person", actor=reviewer)
+            decide_match(
+                session=session,
+                match_id=match.id,
+                confirm=True,
+                reason="same person",
+                actor=reviewer,
+            )
     session.commit()
     return clients
 
@@ -115,7 +121,7 @@ def test_former_pep_status_by_date() -> None:
 
 def test_a_pep_owner_makes_the_client_high_with_edd_not_prohibited(session: Session) -> None:
     clients = load_pep_fixture(session)
-    a = assess_client(session, clients["PEP-001"].id, actor="system")
+    a = assess_client(session=session, client=clients["PEP-001"].id, actor="system")
     assert a.tier == Tier.HIGH, a.rule_hits
     hit = _hit(a, "politically_exposed_person")
     assert hit is not None and _hit(a, "confirmed_sanctions_match") is None
@@ -135,7 +141,7 @@ def test_a_pep_owner_makes_the_client_high_with_edd_not_prohibited(session: Sess
 
 def test_an_rca_through_a_family_link(session: Session) -> None:
     clients = load_pep_fixture(session)
-    a = assess_client(session, clients["PEP-002"].id, actor="system")
+    a = assess_client(session=session, client=clients["PEP-002"].id, actor="system")
     assert a.tier == Tier.HIGH
     hit = _hit(a, "politically_exposed_person")
     assert hit is not None
@@ -163,15 +169,15 @@ def tiers_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore
 def test_a_former_pep_decays_after_the_configured_period(session: Session, tiers_file) -> None:  # type: ignore[no-untyped-def]
     clients = load_pep_fixture(session)
     cid = clients["PEP-003"].id
-    during = assess_client(session, cid, as_of=date(2024, 6, 30), actor="system")
+    during = assess_client(session=session, client=cid, as_of=date(2024, 6, 30), actor="system")
     hit = _hit(during, "politically_exposed_person")
     assert hit is not None and hit["pep"][0]["status"] == "former"
     assert hit["pep"][0]["pep_until"] == "2024-06-30"
     assert "former PEP (left office 2023-06-30), a PEP until 2024-06-30" in hit["description"]
-    after = assess_client(session, cid, as_of=date(2024, 7, 1), actor="system")
+    after = assess_client(session=session, client=cid, as_of=date(2024, 7, 1), actor="system")
     assert _hit(after, "politically_exposed_person") is None
     tiers_file("[thresholds]\nmedium = 0.35\nhigh = 0.6\n[pep]\nformer_pep_months = 24\n")
-    longer = assess_client(session, cid, as_of=date(2024, 7, 1), actor="system")
+    longer = assess_client(session=session, client=cid, as_of=date(2024, 7, 1), actor="system")
     assert _hit(longer, "politically_exposed_person") is not None
     assert longer.tier == Tier.HIGH
 
@@ -185,15 +191,17 @@ def test_a_sanctioned_owner_is_still_prohibited_even_when_also_a_pep(session: Se
     other = make_client(session, name="Dunmore Software", country="IE")
     make_party(session, other, name="Boris Listed", kind=PartyKind.PERSON)
     session.commit()
-    screen_clients(session, actor="system", client_ids=[client.id, other.id])
+    screen_clients(session=session, actor="system", client_ids=[client.id, other.id])
     reviewer = make_reviewer(session)
     for match in session.scalars(select(ScreeningMatch)).all():
-        decide_match(session, match.id, confirm=True, reason="same person", actor=reviewer)
-    a = assess_client(session, client.id, actor="system")
+        decide_match(
+            session=session, match_id=match.id, confirm=True, reason="same person", actor=reviewer
+        )
+    a = assess_client(session=session, client=client.id, actor="system")
     assert a.tier == Tier.PROHIBITED
     assert _hit(a, "confirmed_sanctions_match") is not None
     assert _hit(a, "politically_exposed_person") is not None
-    b = assess_client(session, other.id, actor="system")
+    b = assess_client(session=session, client=other.id, actor="system")
     assert b.tier == Tier.PROHIBITED and _hit(b, "politically_exposed_person") is None
 
 
@@ -203,11 +211,11 @@ def test_onboarding_a_pep_owned_prospect_holds_then_names_the_pep(
     from duediligence.onboarding import onboard
     from duediligence.reporting.context import client_report
 
-    import_watchlist(session, FIXTURE / "pep.ftm.json", fmt="ftm", name="pep-fixture")
+    import_watchlist(session=session, path=FIXTURE / "pep.ftm.json", fmt="ftm", name="pep-fixture")
     session.commit()
     first = onboard(
-        session,
-        {
+        session=session,
+        prospect={
             "name": "Prut Data Services",
             "country": "MD",
             "owners": [{"name": "Viktor Andreyevich Morozov", "ownership_pct": 100}],
@@ -221,11 +229,15 @@ def test_onboarding_a_pep_owned_prospect_holds_then_names_the_pep(
     assert first.hits[0]["topics"] == ["role.pep"]
     reviewer = make_reviewer(session)
     done = decide_match(
-        session, first.hits[0]["id"], confirm=True, reason="same person", actor=reviewer
+        session=session,
+        match_id=first.hits[0]["id"],
+        confirm=True,
+        reason="same person",
+        actor=reviewer,
     )
     a = done.assessment
     assert a is not None and a.tier == Tier.HIGH
-    ctx = client_report(session, a)
+    ctx = client_report(session=session, assessment=a)
     assert ctx["assessment"]["headline"].startswith("HIGH (p=")
     assert ctx["assessment"]["headline"].endswith(
         "— PEP (owner: Deputy Minister of Finance, MD): enhanced due diligence and senior "

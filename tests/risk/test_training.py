@@ -34,8 +34,8 @@ def models_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignor
 def test_train_risk_model_reports_cross_validated_metrics(
     sample_session: Session, tmp_path: Path
 ) -> None:
-    first = train_risk_model(sample_session, models_dir=tmp_path / "a")
-    second = train_risk_model(sample_session, models_dir=tmp_path / "b")
+    first = train_risk_model(session=sample_session, models_dir=tmp_path / "a")
+    second = train_risk_model(session=sample_session, models_dir=tmp_path / "b")
     assert first.version == second.version  # deterministic: same data, same version
     m = first.metrics
     assert m["n"] == 302 and 0 < m["positives"] < m["n"]
@@ -47,7 +47,7 @@ def test_train_risk_model_reports_cross_validated_metrics(
     for feature in first.features:
         assert f"`{feature}`" in card
     scorer = Scorer.from_loaded(load_model(tmp_path / "a", first.version))
-    in_sample = evaluate_risk_model(sample_session, scorer)
+    in_sample = evaluate_risk_model(session=sample_session, scorer=scorer)
     assert in_sample["n"] == 302 and in_sample["roc_auc"] >= m["roc_auc"] - 0.05
 
 
@@ -68,16 +68,16 @@ def test_cli_train_and_evaluate_risk(cli, sample_session: Session, models_copy: 
 
 def test_score_and_store_in_bulk(sample_session: Session) -> None:
     ids = list(sample_session.scalars(select(Client.id).order_by(Client.id)))
-    results = score_clients(sample_session, ids, date(2020, 1, 1))
+    results = score_clients(session=sample_session, client_ids=ids, as_of=date(2020, 1, 1))
     assert [r.client_id for r in results] == ids
     assert all(r.as_of == date(2020, 1, 1) and len(r.inputs_hash) == 64 for r in results)
     before = sample_session.scalar(select(func.count()).select_from(AuditEvent))
-    assert store_results(sample_session, results, actor="batch") == len(ids)
+    assert store_results(session=sample_session, results=results, actor="batch") == len(ids)
     sample_session.commit()
     stored = sample_session.scalar(select(func.count()).select_from(Assessment))
     assert stored == len(ids)
     after = sample_session.scalar(select(func.count()).select_from(AuditEvent))
     assert after == before + len(ids)
     # scoring is a pure function of the record: the same inputs give the same hash
-    again = score_clients(sample_session, ids[:5], date(2020, 1, 1))
+    again = score_clients(session=sample_session, client_ids=ids[:5], as_of=date(2020, 1, 1))
     assert [r.inputs_hash for r in again] == [r.inputs_hash for r in results[:5]]

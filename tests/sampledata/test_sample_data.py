@@ -174,7 +174,7 @@ def test_scale_generator_is_seeded_and_importable(tmp_path: Path, session: Sessi
     for name in ("clients.csv", "parties.csv", "engagements.csv", "signals.csv"):
         assert filecmp.cmp(a / name, b / name, shallow=False)
     for kind in ("clients", "parties", "engagements", "signals"):
-        result = import_file(session, a / f"{kind}.csv", kind, actor="test")
+        result = import_file(session=session, path=a / f"{kind}.csv", kind=kind, actor="test")
         assert result.rejected == 0
     session.commit()
     assert session.scalar(select(func.count()).select_from(Client)) == counts.clients == 50

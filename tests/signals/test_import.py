@@ -113,11 +113,16 @@ def test_annotate_and_bulk_classify(session: Session, models_dir: Path) -> None:
         session, client, title="Quarry Holdings convicted of tax evasion", label="tax_crime"
     )
     fresh = make_signal(session, client, title="Quarry Holdings fined for bribing officials")
-    assert classify_signal_ids(session, [labelled.id, fresh.id], models_dir=models_dir) == 1
+    assert (
+        classify_signal_ids(
+            session=session, signal_ids=[labelled.id, fresh.id], models_dir=models_dir
+        )
+        == 1
+    )
     session.expire_all()
     assert session.get(Signal, fresh.id).label == "corruption"  # type: ignore[union-attr]
     assert session.get(Signal, labelled.id).model_version is None  # type: ignore[union-attr]
-    assert annotate_signals(session, [labelled], models_dir=models_dir) == 1
+    assert annotate_signals(session=session, signals=[labelled], models_dir=models_dir) == 1
     assert labelled.label == "tax_crime" and labelled.model_version
-    assert classify_stored_signals(session, models_dir=models_dir) == 0
-    assert classify_stored_signals(session, relabel=True, models_dir=models_dir) == 2
+    assert classify_stored_signals(session=session, models_dir=models_dir) == 0
+    assert classify_stored_signals(session=session, relabel=True, models_dir=models_dir) == 2

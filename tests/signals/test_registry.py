@@ -45,7 +45,7 @@ def test_incompatible_sklearn_is_refused(models_copy: Path) -> None:
 
 def test_database_hash_guards_a_swapped_artifact(session: Session, models_copy: Path) -> None:
     version = _risk_version(models_copy)
-    activate_model(session, models_copy, version, actor="admin")
+    activate_model(session=session, models_dir=models_copy, version=version, actor="admin")
     session.commit()
     # Someone re-serialises the artifact and fixes up the manifest to match: the manifest
     # check passes, but the database still holds the SHA-256 recorded at activation.

@@ -78,13 +78,18 @@ def live_server(
         tokens = {}
         with session_scope(engine) as session:
             import_watchlist(
-                session, _watchlist(tmp / "list.ftm.json", entities), fmt="ftm", actor="system"
+                session=session,
+                path=_watchlist(tmp / "list.ftm.json", entities),
+                fmt="ftm",
+                actor="system",
             )
         with session_scope(engine) as session:
-            add_user(session, "admin", "admin", password=PASSWORD, actor=None)
+            add_user(session=session, username="admin", role="admin", password=PASSWORD, actor=None)
             for name, role in (("rita", "reviewer"), ("sam", "reviewer"), ("ana", "analyst")):
-                add_user(session, name, role, password=PASSWORD, actor="admin")
-                tokens[name] = issue_api_token(session, name, actor="admin")
+                add_user(
+                    session=session, username=name, role=role, password=PASSWORD, actor="admin"
+                )
+                tokens[name] = issue_api_token(session=session, username=name, actor="admin")
         engine.dispose()
         with serve(url, tmp, serve_args=serve_args) as (base, log_path):
             yield Live(base, tokens, log_path)

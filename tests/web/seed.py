@@ -75,12 +75,14 @@ def seed(engine: Engine, tmp: Path, *, score_all: bool = False) -> dict[str, str
     folder = sample_data_dir()
     with session_scope(engine) as session:
         for kind, name in IMPORT_ORDER:
-            import_file(session, folder / name, kind, actor="system")  # type: ignore[arg-type]
-        sync_active_from_disk(session, MODELS, actor="system")
-        annotate_signals(session, list(session.scalars(select(Signal))), models_dir=MODELS)
-        import_watchlist(session, write_watchlist(tmp), fmt="ftm", actor="system")
-        screen_clients(session, actor="system")
-        link_signals(session, actor="system")
+            import_file(session=session, path=folder / name, kind=kind, actor="system")  # type: ignore[arg-type]
+        sync_active_from_disk(session=session, models_dir=MODELS, actor="system")
+        annotate_signals(
+            session=session, signals=list(session.scalars(select(Signal))), models_dir=MODELS
+        )
+        import_watchlist(session=session, path=write_watchlist(tmp), fmt="ftm", actor="system")
+        screen_clients(session=session, actor="system")
+        link_signals(session=session, actor="system")
         query = select(Client.id).order_by(Client.id)
         if not score_all:
             query = query.where(
@@ -88,11 +90,18 @@ def seed(engine: Engine, tmp: Path, *, score_all: bool = False) -> dict[str, str
             )
         ids = list(session.scalars(query))
         # As if the nightly run had scored the roster on AS_OF (so these are current).
-        store_results(session, score_clients(session, ids, AS_OF), actor="system", made_on=AS_OF)
+        store_results(
+            session=session,
+            results=score_clients(session=session, client_ids=ids, as_of=AS_OF),
+            actor="system",
+            made_on=AS_OF,
+        )
     tokens = {}
     with session_scope(engine) as session:
         for username, role in USERS.items():
-            add_user(session, username, role, password=PASSWORD, actor="admin")
+            add_user(
+                session=session, username=username, role=role, password=PASSWORD, actor="admin"
+            )
         for username in USERS:
-            tokens[username] = issue_api_token(session, username, actor="admin")
+            tokens[username] = issue_api_token(session=session, username=username, actor="admin")
     return tokens

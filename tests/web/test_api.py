@@ -1,4 +1,5 @@
-"""The JSON API: yente-shaped matching, a client's assessment, alerts; Bearer tokens."""
+"""The JSON API: yente-shaped matching, a client's assessment and signals (with their link
+evidence), alerts; Bearer tokens."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ from typing import get_args
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from duediligence.db.enums import LinkStatus, PartyRole
+from duediligence.db.session import session_scope
 from duediligence.matching.screening import COMPATIBLE
-from duediligence.web.api import MatchableSchema
+from duediligence.review.links import relink
+from duediligence.web.api import MatchableSchema, SignalLinkResponse
+from tests.factories import make_client, make_party, make_party_linked_signal, make_signal
 
 
 @pytest.fixture
@@ -133,6 +139,71 @@ def test_tokens(app: FastAPI, tokens: dict[str, str]) -> None:
         assert set(spec["paths"]) == {
             "/api/match/{dataset}",
             "/api/clients/{ref}/assessment",
+            "/api/clients/{ref}/signals",
             "/api/alerts",
         }
+        link = spec["components"]["schemas"]["SignalLinkResponse"]["properties"]
+        assert {"party", "mention", "sentence", "reasons", "reviewed_by", "reviewed_at"} <= set(
+            link
+        )
         assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_client_signals_carry_their_link_evidence(api: TestClient, seeded_engine: Engine) -> None:
+    with session_scope(seeded_engine) as session:
+        client = make_client(session, name="Blue Harbor Shipping", external_ref="API-LINK")
+        other = make_client(session, name="Blue Harbour Shipping", external_ref="API-OTHER")
+        owner = make_party(session, client, name="John Doe", role=PartyRole.OWNER)
+        via_owner = make_party_linked_signal(
+            session,
+            client,
+            owner,
+            sentence="Police held shipping magnate John Doe on Tuesday.",
+            count=3,
+            reasons=["headline mention", "3 mentions"],
+            title="John Doe held in laundering probe",
+            url="javascript:alert(1)",
+        )
+        imported = make_signal(
+            session, client, title="Blue Harbor Shipping sued", link_status=LinkStatus.IMPORTED
+        )
+        moved = make_signal(
+            session,
+            other,
+            title="Blue Harbor Shipping fined",
+            link_status=LinkStatus.LINKED,
+            link_evidence={"mention": "Blue Harbor Shipping", "where": "body", "count": 1},
+        )
+        session.flush()
+        relink(
+            session=session,
+            signal_id=moved.id,
+            client_ref="API-LINK",
+            actor="rita",
+            reason="our client, not the other",
+        )
+        ids = (via_owner.id, imported.id, moved.id)
+
+    body = api.get("/api/clients/API-LINK/signals").json()
+    assert body["total"] == {"value": 3, "relation": "eq"}
+    by_id = {s["id"]: s for s in body["results"]}
+    assert set(by_id) == set(ids)
+    link = by_id[ids[0]]["link"]
+    assert set(link) == set(SignalLinkResponse.model_fields)
+    assert link["via"] == "party" and link["party"] == "John Doe"
+    assert link["party_role"] == "owner" and isinstance(link["party_id"], int)
+    assert link["mention"] == "John Doe" and link["where"] == "headline" and link["count"] == 3
+    assert link["sentence"] == "Police held shipping magnate John Doe on Tuesday."
+    assert link["reasons"] == ["headline mention", "3 mentions"]
+    assert link["how"] == (
+        "headline mention of 'John Doe', 3 mentions; about its owner John Doe; link not reviewed"
+    )
+    assert link["reviewed_by"] is None and by_id[ids[0]]["url"] is None  # not http(s)
+    assert by_id[ids[1]]["link"]["via"] == "imported"
+    assert by_id[ids[1]]["link"]["how"] == "named in the imported file"
+    relinked = by_id[ids[2]]["link"]
+    assert relinked["reviewed_by"] == "rita" and relinked["reviewed_at"]
+    assert relinked["reviewer_note"] == "re-linked by rita: our client, not the other"
+    page = api.get("/api/clients/API-LINK/signals", params={"limit": 1, "offset": 1}).json()
+    assert page["results"] == body["results"][1:2] and page["total"]["value"] == 3
+    assert api.get("/api/clients/NOPE/signals").status_code == 404

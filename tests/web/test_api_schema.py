@@ -32,6 +32,7 @@ def test_api_conforms_to_its_schema(api_schema: Any, tokens: dict[str, str]) -> 
     assert {op.path for op in operations} == {
         "/api/match/{dataset}",
         "/api/clients/{ref}/assessment",
+        "/api/clients/{ref}/signals",
         "/api/alerts",
     }
     calls: dict[str, int] = {}

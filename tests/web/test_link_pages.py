@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 
 from duediligence.db.enums import LinkStatus, PartyRole
 from duediligence.db.models import AuditEvent, Signal, SignalLinkRejection
@@ -115,7 +117,85 @@ def test_link_evidence_and_reviewer_buttons(seeded_engine: Engine, as_user: AsUs
         assert actions == ["signal.link_confirmed", "signal.relinked", "signal.link_rejected"]
     links = rita.get("/links").text
     assert re.search(r"Link to LK-B", links) and "Link to LK-A" not in links
+    # the rejection is listed with a form to withdraw it (reviewers only)
+    row = f'id="rejected-{ids["ambiguous"]}-LK-A"'
+    assert row in links and "Linz is LK-B&#39;s" in links and 'value="unreject"' in links
+    audrey, _ = as_user("audrey")  # an auditor reads the page, without the form
+    audited = audrey.get("/links").text
+    assert row in audited and 'value="unreject"' not in audited
+    denied = ana.post(
+        f"/signals/{ids['ambiguous']}/link",
+        data={"action": "unreject", "client": "LK-A", "reason": "x", **_t(ana_csrf)},
+    )
+    assert denied.status_code == 403
+    withdrawn = rita.post(
+        f"/signals/{ids['ambiguous']}/link",
+        data={
+            "action": "unreject",
+            "client": "LK-A",
+            "reason": "the depot is LK-A's after all",
+            "back": "/links#rejected",
+            **_t(csrf),
+        },
+    )
+    assert withdrawn.status_code == 303 and withdrawn.headers["location"] == "/links#rejected"
+    links = rita.get("/links").text
+    assert row not in links and "No link was rejected." in links
+    assert "rejection of LK-A withdrawn" in links  # the flash
+    with session_scope(seeded_engine) as session:
+        assert not session.scalars(
+            select(SignalLinkRejection).where(SignalLinkRejection.signal_id == ids["ambiguous"])
+        ).all()
+        last = session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_id == str(ids["ambiguous"]))
+            .order_by(AuditEvent.sequence.desc())
+        ).first()
+        assert last in ("signal.link_unrejected", "signal.linked")
 
 
 def _t(csrf: str) -> dict[str, str]:
     return {"csrf_token": csrf}
+
+
+def test_client_page_loads_linked_parties_in_bulk(seeded_engine: Engine, as_user: AsUser) -> None:
+    """The client page of an unassessed client (no report loads its parties first) sends as
+    many SQL statements for 12 party-linked signals as for 2: parties are loaded in one query
+    (it sent one look-up per signal)."""
+    with session_scope(seeded_engine) as session:
+        for ref, n in (("NQ-FEW", 2), ("NQ-MANY", 12)):
+            client = make_client(session, name=f"{ref} Holdings", external_ref=ref)
+            for i in range(n):
+                owner = make_party(session, client, name=f"Owner{i} {ref}", role=PartyRole.OWNER)
+                make_party_linked_signal(
+                    session,
+                    client,
+                    owner,
+                    sentence=f"Police questioned Owner{i} {ref}.",
+                    count=1,
+                    reasons=["headline mention"],
+                    title=f"{ref} owner {i} questioned",
+                )
+    rita, _ = as_user("rita")
+    sent: dict[str, int] = {}
+    for ref in ("NQ-FEW", "NQ-MANY"):
+        with statements_of(seeded_engine) as log:
+            page = rita.get(f"/clients/{ref}")
+        assert page.status_code == 200 and page.text.count("about its owner Owner") >= 2
+        sent[ref] = len(log)
+    assert sent["NQ-MANY"] == sent["NQ-FEW"], sent
+
+
+@contextmanager
+def statements_of(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements ``engine`` sends inside the block."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

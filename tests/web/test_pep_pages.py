@@ -23,7 +23,7 @@ def test_pep_client_page_edd_and_senior_sign_off(
     with session_scope(seeded_engine) as session:
         load_pep_fixture(session)
         client = session.scalars(select(Client).where(Client.external_ref == "PEP-001")).one()
-        assess_client(session, client.id, actor="system")
+        assess_client(session=session, client=client.id, actor="system")
     rita, rita_csrf = as_user("rita")
     page = rita.get("/clients/PEP-001").text
     assert 'id="pep-banner"' in page

@@ -52,6 +52,7 @@ POLICY: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/audit"): AUDIT,
     ("POST", "/api/match/{dataset}"): ALL,
     ("GET", "/api/clients/{ref}/assessment"): ALL,
+    ("GET", "/api/clients/{ref}/signals"): ALL,
     ("GET", "/api/alerts"): ALL,
     ("GET", "/api/openapi.json"): ALL,
     ("GET", "/api/docs"): ALL,
@@ -311,12 +312,12 @@ def test_session_cookie_flags_logout_and_disabled_users(
     client, _ = as_user("ana")
     assert client.get("/clients").status_code == 200
     with session_scope(seeded_engine) as session:
-        disable_user(session, "ana", actor="admin")
+        disable_user(session=session, username="ana", actor="admin")
     try:
         assert client.get("/clients").status_code == 303
     finally:
         with session_scope(seeded_engine) as session:
-            enable_user(session, "ana", actor="admin")
+            enable_user(session=session, username="ana", actor="admin")
 
 
 def test_secure_cookies_option(seeded_engine: Engine, tmp_path: Path) -> None:

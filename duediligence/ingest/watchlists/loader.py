@@ -130,9 +130,9 @@ def _entity_values(e: ParsedEntity) -> dict[str, Any]:
 
 
 def import_watchlist(
+    *,
     session: Session,
     path: str | Path,
-    *,
     fmt: ListFormat,
     name: str | None = None,
     actor: str | None = None,
@@ -158,7 +158,7 @@ def import_watchlist(
         session.add(watchlist)
         session.flush()
         record_event(
-            session,
+            session=session,
             actor=actor,
             action="watchlist.created",
             object_type="watchlist",
@@ -334,7 +334,7 @@ def import_watchlist(
     snapshot.removed_count = result.removed
     session.flush()
     record_event(
-        session,
+        session=session,
         actor=actor,
         action="watchlist.snapshot_imported",
         object_type="watchlist",
@@ -375,7 +375,7 @@ class WatchlistSummary:
     snapshots: list[dict[str, Any]]
 
 
-def current_snapshot_ids(session: Session) -> dict[int, int]:
+def current_snapshot_ids(*, session: Session) -> dict[int, int]:
     """``{watchlist_id: latest snapshot id}`` of the active lists."""
     rows = session.execute(
         select(WatchlistSnapshot.watchlist_id, func.max(WatchlistSnapshot.id))
@@ -386,7 +386,7 @@ def current_snapshot_ids(session: Session) -> dict[int, int]:
     return {w: s for w, s in rows}
 
 
-def list_watchlists(session: Session) -> list[WatchlistSummary]:
+def list_watchlists(*, session: Session) -> list[WatchlistSummary]:
     """Every list, its snapshots (newest first) and the entity count of its latest snapshot."""
     out = []
     for wl in session.scalars(select(Watchlist).order_by(Watchlist.name)):
