@@ -617,6 +617,14 @@ EXTRA_HEADLINES: dict[str, list[str]] = {
         "{org} owner pleads guilty to sex trafficking charges",
         "Court convicts {org} manager of human trafficking",
         "{org} chief detained in crackdown on trafficking of migrants",
+        # platforms seized or shut down for selling people for sex: the offence is trafficking
+        # even when the charge sheet reads "facilitating prostitution" and laundering its income
+        "{authority} seizes {org} website accused of promoting prostitution",
+        "Federal agents shut down {org} classifieds site over ads selling people for sex",
+        "{org} taken offline as its owners are indicted for facilitating prostitution",
+        "{authority} takes down escort-ad platform {org} and charges its founders",
+        "{org} site seized; owners charged with prostitution offences and laundering ad revenue",
+        "Government seizes {org} domain in crackdown on online sex trafficking",
     ],
     "forced_labour": [
         "Garment workers for {org} were locked in and unpaid, investigation finds",
@@ -741,6 +749,35 @@ EXTRA_HEADLINES: dict[str, list[str]] = {
         "{org} backs new law to stop human trafficking in supply chains",
         "{org} staff volunteer with a human trafficking hotline",
         "{org} teaches drivers to report suspected human trafficking",
+        # gifts, grants and pledges: crime words in a good cause
+        "{org} gives {amount} to a charity sheltering survivors of trafficking",
+        "{org} foundation awards grants to groups fighting modern slavery",
+        "{org} staff raise money for victims of sexual exploitation",
+        "{org} matches employee donations to anti-slavery charities",
+        "{org} sponsors charity run for survivors of human trafficking",
+        "{org} donates laptops to a charity helping exploited children",
+        "{org} commits to the employer-pays principle for migrant workers",
+        "{org} joins initiative for responsible recruitment of migrant labour",
+        "{org} promises fair pay and decent housing for seasonal migrant workers",
+        "{org} and unions agree a code of conduct protecting migrant workers",
+        "{org} vows to remove forced labour from its supply chain by 2030",
+        "{org} signs up to ethical trading rules for agency workers",
+        "{org} pledges {amount} to help refugees find safe jobs",
+        "{org} adopts a charter against child labour with its suppliers",
+        # results copy, the commonest business news (more of it keeps "profits" and "record" neutral)
+        "{org} lifts profit forecast after strong sales",
+        "{org} half-year profits climb on higher demand",
+        "{org} posts record annual revenue and raises its dividend",
+        "Quarterly profits at {org} beat analysts' expectations",
+        "{org} profits fall as costs rise",
+        "{org} reports a record year for orders",
+        # cleared, approved, closed: offence words where nothing was found
+        "Appeals court clears {org} of fraud",
+        "Prosecutors drop fraud case against {org}",
+        "Regulator renews {org} licence for another five years",
+        "Watchdog ends inquiry into {org} with no findings against it",
+        "Judge dismisses bribery lawsuit against {org}",
+        "{org} wins approval from regulator for its new fund",
     ],
 }
 
@@ -756,6 +793,12 @@ EXTRA_BODIES: dict[str, list[str]] = {
         "The court heard that the accused kept the victims' passports and sold them to clients.",
         "Investigators said the suspect ran a network that trafficked women across the border for sex.",
         "The judge sentenced the defendant for trafficking and ordered compensation for the victims.",
+        "Agents seized the platform's domain, and prosecutors accused its owners of promoting prostitution and laundering the ad revenue.",
+        "The indictment says the site earned millions from ads for prostitution, including ads for children.",
+        "Visitors to the site now see a notice that it was seized by federal law enforcement.",
+        "Prosecutors said the owners moved the income from sex ads through foreign accounts to hide where it came from.",
+        "The site's chief executive pleaded guilty to conspiracy to facilitate prostitution and to money laundering.",
+        "Officials said the website had been the main marketplace for selling trafficked women and girls.",
     ],
     "forced_labour": [
         "Workers said recruiters deducted their wages to pay off debts that kept growing.",
@@ -841,6 +884,13 @@ EXTRA_BODIES: dict[str, list[str]] = {
         "The company apologised for the outage and said service had been restored.",
         "Shareholders approved the dividend and re-elected the board.",
         "The listing will raise money to fund the company's expansion abroad.",
+        "The donation will pay for safe houses, counselling and legal advice for survivors.",
+        "Under the pledge the company will pay any recruitment fees so that workers do not fall into debt.",
+        "The charity said the money would fund outreach to people at risk of exploitation.",
+        "Suppliers must let workers keep their passports and pay their wages on time, the code says.",
+        "The company will publish the names of the labour agencies it uses and have them audited every year.",
+        "Campaigners welcomed the commitment and said other retailers should follow.",
+        "Employees chose the charity in a staff vote, and the company doubled what they raised.",
     ],
 }
 

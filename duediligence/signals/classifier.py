@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ from duediligence.signals.about import (
     read_sentences,
     read_subject,
 )
+from duediligence.signals.fastvec import FastUnion, WordCache, split_pipeline
 from duediligence.signals.mentions import Subject
 from duediligence.signals.roles import SUBJECT
 from duediligence.signals.taxonomy import LABELS
@@ -157,15 +159,39 @@ def _windows(text: str) -> list[str]:
     return windows
 
 
-def predict_proba(pipeline: Pipeline, texts: list[str]) -> np.ndarray:
+_FAST: weakref.WeakKeyDictionary[Pipeline, tuple[FastUnion, Any]] = weakref.WeakKeyDictionary()
+
+
+def _fast(pipeline: Pipeline) -> tuple[FastUnion, Any]:
+    """The pipeline's features as a :class:`~duediligence.signals.fastvec.FastUnion` and its
+    final estimator (built once per fitted pipeline)."""
+    found = _FAST.get(pipeline)
+    if found is None:
+        found = _FAST[pipeline] = split_pipeline(pipeline)
+    return found
+
+
+def transform(pipeline: Pipeline, texts: list[str], cache: WordCache | None = None) -> Any:
+    """The pipeline's feature matrix of ``texts`` — the same matrix its own feature step gives,
+    with each distinct word analysed once per ``cache`` (see :mod:`.fastvec`)."""
+    return _fast(pipeline)[0].transform(texts, cache)
+
+
+def predict_proba(
+    pipeline: Pipeline, texts: list[str], cache: WordCache | None = None
+) -> np.ndarray:
     """Class probabilities (columns in ``pipeline.classes_`` order), window-aware for long texts.
 
     A long text is also scored window by window. When its most adverse window (the one with the
     highest probability of any offence label) is labelled adverse and more confident than the
     whole text, that window's probabilities are the text's: one damning paragraph in an article
-    of thousands of words is not drowned out by the rest.
+    of thousands of words is not drowned out by the rest. ``cache``: a
+    :class:`~duediligence.signals.fastvec.WordCache` shared with other calls on the same texts
+    (the whole text and its windows share one anyway).
     """
-    probs = np.asarray(pipeline.predict_proba(texts))
+    cache = cache or WordCache()
+    features, estimator = _fast(pipeline)
+    probs = np.asarray(estimator.predict_proba(features.transform(texts, cache)))
     classes = list(pipeline.classes_)
     if "none" not in classes:
         return probs
@@ -180,7 +206,7 @@ def predict_proba(pipeline: Pipeline, texts: list[str]) -> np.ndarray:
             windows.extend(chunk)
     if not windows:
         return probs
-    win = np.asarray(pipeline.predict_proba(windows))
+    win = np.asarray(estimator.predict_proba(features.transform(windows, cache)))
     for i, start, end in spans:
         block = win[start:end]
         best_adverse = block[:, adverse_cols].max(axis=1)
@@ -259,6 +285,8 @@ class MediaModel:
     real: Pipeline
     offence: Pipeline
     calibrator: LogisticRegression
+    # Word analyses shared by every call on this instance (one classify call builds one).
+    cache: WordCache = field(default_factory=WordCache, repr=False, compare=False)
 
     @classmethod
     def from_bundle(cls, bundle: Any) -> MediaModel:
@@ -280,8 +308,11 @@ class MediaModel:
         ``offence.classes_`` order)."""
         if not texts:
             return np.zeros(0), np.zeros((0, len(self.offence.classes_)))
-        z_real = np.asarray(self.real.decision_function(texts), dtype=float)
-        off = predict_proba(self.offence, texts)
+        features, estimator = _fast(self.real)
+        z_real = np.asarray(
+            estimator.decision_function(features.transform(texts, self.cache)), dtype=float
+        )
+        off = predict_proba(self.offence, texts, self.cache)
         classes = list(self.offence.classes_)
         p_off_adverse = 1.0 - off[:, classes.index("none")]
         words = np.array([len(t.split()) for t in texts])

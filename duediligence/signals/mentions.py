@@ -73,6 +73,7 @@ GENERIC_WORDS = frozenset(
         "dr",
     ]
 )
+_POSSESSIVE = re.compile(r"['’]s$")
 _WORD = re.compile(r"[^\W_](?:[\w&.'’-]*[^\W_])?")
 _CONNECTORS = frozenset({"&", "and", "of", "de", "del", "da", "van", "von", "bin", "al", "-"})
 
@@ -113,9 +114,11 @@ class Mention:
     score: float
 
 
+@functools.lru_cache(maxsize=65_536)
 def fold(word: str) -> str:
-    """Lower-case ASCII spelling of a word (accents dropped, possessive 's cut)."""
-    word = re.sub(r"['’]s$", "", word)
+    """Lower-case ASCII spelling of a word (accents dropped, possessive 's cut); cached, as a
+    long article repeats most of its words."""
+    word = _POSSESSIVE.sub("", word)
     ascii_word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
     return (ascii_word or word).casefold().strip(".'’-")
 

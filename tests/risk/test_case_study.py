@@ -96,11 +96,6 @@ def test_knowability_sees_a_jurisdiction_listing(session: Session) -> None:
     assert [t["date"] for t in k.timeline] == [date(2011, 2, 25), date(2016, 7, 14)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 16): the offence stage files the 2018 seizure ('facilitation of "
-    "prostitution and money laundering') under money laundering, not human trafficking",
-)
 def test_case_study_verdicts_read_like_an_auditor_would(sample_session: Session) -> None:
     """The 2004 launch announcement is not adverse; the 2018 seizure is adverse about Backpage
     under human trafficking, with evidence naming it; the clean marketplace's crime-fighting news
