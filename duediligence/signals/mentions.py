@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from duediligence.matching import DEFAULT_THRESHOLD, compare_names
+from duediligence.matching.compare import prepare_name
 
 # A shortened name ("Kowalski", "Helios") is accepted when the matcher scores it at least this
 # high against the full name: one of two words matching exactly scores 0.75, a generic word of
@@ -143,7 +144,22 @@ def _name_keys(name: str) -> tuple[frozenset[str], frozenset[str], frozenset[str
 
 @functools.lru_cache(maxsize=65_536)
 def _score(span: str, name: str) -> float:
-    return compare_names(span, name).score
+    # News drops a company's legal form ("Orchard Lane Payments" for "Orchard Lane Payments
+    # Ltd"); compared as an unknown kind of party, such a span would read as a person's name
+    # against a company's and lose 40 %. A span that is the company's whole name but its legal
+    # form is the company; a partial one ("Kestrel Harbour" of "Kestrel Harbour Foods") keeps
+    # the cautious score.
+    score = compare_names(span, name).score
+    if score < 1.0 and _has_legal_form(name):
+        whole = compare_names(span, name, "Company").score
+        if whole == 1.0:
+            return whole
+    return score
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_legal_form(name: str) -> bool:
+    return prepare_name(name, "LegalEntity").has_legal_form
 
 
 def find_mentions(text: str, subject: Subject) -> list[Mention]:

@@ -121,8 +121,8 @@ VICTIM_AFTER = (
     r"(?:'s|’s) (?:identity|customers|clients|accounts?|website|email|pipeline|servers|systems|"
     r"payment systems|tanker|lorr(?:y|ies)|trucks?|name|best-selling|booking|hot wallets|"
     r"savings|staff were|wallets)|"
-    r"discovered that|said (?:it|he|she|they) (?:was|were|had been) (?:targeted|hacked|"
-    r"defrauded|attacked|scammed)|(?:was|were) (?:one of|among) the (?:women|men|people|children|"
+    r"discovered that|said (?:(?:on )?\w+day )?(?:it|he|she|they) (?:was|were|had been) (?:targeted|hacked|"
+    r"defrauded|attacked|scammed|breached|compromised|hit by|struck by|(?:the |a )?victims? of)|(?:was|were) (?:one of|among) the (?:women|men|people|children|"
     r"workers))"
 )
 CLEAR_AFTER = (
@@ -156,6 +156,17 @@ AUTHORITY = re.compile(
     r"review|found|concluded|confirmed|ruled|tribunal|agency|authorit\w+|officials|commission|"
     r"ministry|inspectors|cleared|case|charges?|accus\w+|allegations?|suspect\w*)\b"
 )
+# Enforcement against the one named: a victim's verbs ("hit by", "targeted in", "raid at")
+# with one of these as their agent or object read as the subject's own case ("hit by a $10m
+# fine", "targeted in a laundering probe", "FBI raid at X", "investigators targeting X").
+ENFORCEMENT_NEAR = re.compile(
+    r"\b(?:fines?|penalt(?:y|ies)|charges?|probes?|investigations?|inquir(?:y|ies)|raids?|"
+    r"sanctions?|lawsuits?|indictments?|regulators?|watchdogs?|prosecutors?|investigators|"
+    r"authorities|(?:by|from) (?:the )?police|police raids?|SEC|FCA|DOJ|FBI|FinCEN|OFAC|"
+    r"AUSTRAC|tax (?:authorities|office|inspectors))\b",
+    re.IGNORECASE,
+)
+VICTIM_ENFORCEMENT_WINDOW = 40  # characters around a victim cue searched for ENFORCEMENT_NEAR
 NEGATED = (
     r"(?:has|have|had|was|were|is|are|did)?\s*(?:not|never)\s+(?:been\s+)?(?:accused|charged|"
     r"named|involved|part of|among|affected|on the list|listed|mentioned|a party|implicated|"
@@ -269,7 +280,7 @@ RULES: list[tuple[str, re.Pattern[str], str]] = [
         SUBJECT,
         _c(
             rf"{SA}\s+(?:(?:allegedly|knowingly|also|had|has|have|then|illegally|secretly|"
-            rf"repeatedly|systematically)\s+)*{OFFENCE}"
+            rf"repeatedly|systematically)\s+)*{OFFENCE}(?!\s+by\b)"
         ),
         "committed the offence",
     ),
@@ -281,6 +292,14 @@ RULES: list[tuple[str, re.Pattern[str], str]] = [
         "its service was used for the offence",
     ),
     (VICTIM, _c(rf"{SA}{_gap(4)}{_AUX_RUN}(?:\w+ly\s+)?{VICTIM_PASSIVE}"), "suffered the offence"),
+    # Headlines drop the auxiliary ("X hit by ransomware attack", "X defrauded by its former
+    # CFO"); without it only the passive with its agent or place reads as suffering the
+    # offence: "X defrauded investors" is the active voice, X the offender.
+    (
+        VICTIM,
+        _c(rf"{SA}\s+(?:\w+ly\s+)?{VICTIM_PASSIVE}(?:(?<=by)|\s+(?:by|in)\b)"),
+        "suffered the offence",
+    ),
     (
         VICTIM,
         _c(rf"{S},? who (?:was|were|had been|has been) {VICTIM_PASSIVE}"),
@@ -381,6 +400,16 @@ _NOT_INVOLVED = _c(rf"{S}{_gap(8)}(?:{_AUX_RUN})?{NOT_INVOLVED}")
 _NO_EVIDENCE = _c(rf"\b(?:no evidence|no wrongdoing|no further action)\b.{{0,40}}?{S}")
 
 
+def _clause_around(sentence: str, found: re.Match[str]) -> str:
+    """The cue's match with up to :data:`VICTIM_ENFORCEMENT_WINDOW` characters on each side,
+    not past a comma or semicolon ("X was defrauded, prosecutors said": the prosecutors
+    report, they are not the agent)."""
+    window = VICTIM_ENFORCEMENT_WINDOW
+    before = re.split(r"[,;]", sentence[max(0, found.start() - window) : found.start()])[-1]
+    after = re.split(r"[,;]", sentence[found.end() : found.end() + window])[0]
+    return before + found.group(0) + after
+
+
 def role_cues(masked_sentences: list[str]) -> list[RoleCue]:
     """Every role pattern matching each masked sentence (a sentence may match several).
 
@@ -395,8 +424,12 @@ def role_cues(masked_sentences: list[str]) -> list[RoleCue]:
         for role, pattern, cue in RULES:
             if role in (SUBJECT, VICTIM) and negated:
                 continue  # "X has not been accused": the accusation words are not about X
-            if pattern.search(sentence):
-                cues.append(RoleCue(role, cue, i))
+            found = pattern.search(sentence)
+            if found is None:
+                continue
+            if role == VICTIM and ENFORCEMENT_NEAR.search(_clause_around(sentence, found)):
+                continue  # the subject's own case, not an offence it suffered
+            cues.append(RoleCue(role, cue, i))
         if _NO_EVIDENCE.search(sentence):
             cues.append(RoleCue(CLEARED, "no evidence against it", i))
         elif _NOT_INVOLVED.search(sentence):

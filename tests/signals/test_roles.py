@@ -37,6 +37,15 @@ def test_mentions_use_the_matchers_names() -> None:
     ]
 
 
+def test_a_company_is_named_without_its_legal_form() -> None:
+    # headlines and running text drop "Ltd": three plain words are still the company, not a
+    # person's name set against a company's
+    subject = Subject.of(["Kestrel Harbour Freight Ltd"])
+    found = find_mentions("Kestrel Harbour Freight fined over sanctions breaches", subject)
+    assert [(m.text, m.score) for m in found] == [("Kestrel Harbour Freight", 1.0)]
+    assert find_mentions("Kestrel Harbour Foods fined", subject) == []
+
+
 def test_sentences_split_titles_and_paragraphs() -> None:
     text = "Headline without a stop\n\nFirst sentence. Second one! Third?"
     assert [text[a:b] for a, b in sentences(text)] == [
@@ -107,6 +116,14 @@ ROLE_KINDS = [
         "other party",
         "Maria Acme's brother was charged with tax fraud; she declined to comment.",
     ),
+    # headline passives without the auxiliary: suffered, not committed
+    ("victim", "Acme Corp hit by cyber attack, payroll data leaked"),
+    ("victim", "Acme Corp defrauded by its former treasurer, court hears"),
+    (
+        "victim",
+        "Acme Corp said on Monday it had been hit by a ransomware attack that locked its "
+        "warehouses' systems.",
+    ),
     # its property was the target, or it went to the police
     ("victim", "Thieves broke into a warehouse owned by Acme Corp and took copper cable."),
     (
@@ -160,6 +177,10 @@ ADVERSE_ABOUT_ACME = [
     "Acme Corp accused of laundering money for a drug cartel",
     # what prosecutors say of the subject is an accusation, not a prosecutor's own role
     "Acme Corp under fire. Prosecutors said Acme Corp moved cartel cash through shell companies.",
+    # a victim's verbs whose agent or object is enforcement: the subject's own case
+    "Acme Corp was hit by a $25 million penalty over sanctions violations.",
+    "Acme Corp targeted in bribery probe, offices searched",
+    "Tax inspectors raid at Acme Corp warehouses over VAT fraud",
 ]
 
 
