@@ -102,7 +102,11 @@ def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str
         "client": record.client_id,
         "as_of": record.as_of.isoformat(),
         "profile": profile_version,
-        "signals": [[s.id, s.label, s.severity, s.role] for s in record.signals],
+        # the stage read from the text only where there is one: other hashes stay as they were
+        "signals": [
+            [s.id, s.label, s.severity, s.role] + ([s.stage] if s.stage else [])
+            for s in record.signals
+        ],
         "matches": [m["match_id"] for m in record.confirmed_matches],
         "pending": [m["match_id"] for m in record.pending_matches],
         "engagements": record.engagement_kinds,
@@ -110,7 +114,8 @@ def _inputs_hash(record: ClientRecord, profile_version: int, scorer_version: str
     }
     if record.party_signals:  # only then: the hashes of records without any stay as they were
         payload["party_signals"] = [
-            [s.id, s.label, s.severity, s.role, s.party] for s in record.party_signals
+            [s.id, s.label, s.severity, s.role, s.party] + ([s.stage] if s.stage else [])
+            for s in record.party_signals
         ]
     return sha256_canonical(payload)
 

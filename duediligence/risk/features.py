@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -76,6 +76,51 @@ class SignalFact:
     # party's name and role. Such an item is ownership exposure, not the client's own record.
     party: str | None = None
     party_role: str | None = None
+    # The stage of the matter read from the headline and evidence sentences (see
+    # :func:`read_stage`) when the source gave no severity and the item is about the party
+    # as the accused; read by the rules only, never by the model's features.
+    stage: str | None = None
+
+    @property
+    def stage_of_matter(self) -> str | None:
+        """The source's severity, else the stage read from the text (None if neither)."""
+        return self.severity or self.stage
+
+
+# Words that say how far a matter has gone, latest stage first (``db.enums.Severity``).
+_STAGE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "sanction",
+        re.compile(
+            r"\b(?:was|were|been|is|are|be) (?:\w+ )?(?:sanctioned|designated|blacklisted)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "conviction",
+        re.compile(
+            r"\b(?:convicted|found guilty|pleaded guilty|pleads guilty|plead guilty|"
+            r"admitted guilt|sentenced|jailed|imprisoned)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def read_stage(texts: Sequence[str]) -> str | None:
+    """``"sanction"`` or ``"conviction"`` when the texts (a news item's headline and evidence
+    sentences, the ones naming the accused) say the matter reached that stage, else None.
+
+    Only meaningful for an item already read as adverse about its subject (role ``subject``):
+    the role reading has ruled out acquittals, dropped charges and the conviction of someone
+    else. News feeds give no severity, so without this a feed item reporting a client's
+    trafficking conviction could never meet the conviction rule.
+    """
+    joined = " ".join(t for t in texts if t)
+    for stage, pattern in _STAGE_WORDS:
+        if pattern.search(joined):
+            return stage
+    return None
 
 
 @dataclass

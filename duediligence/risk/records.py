@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.enums import MatchStatus, PartyRole, ReviewStatus
 from duediligence.errors import NotFoundError
-from duediligence.risk.features import DEFAULT_CREDIBILITY, ClientRecord, SignalFact
+from duediligence.risk.features import DEFAULT_CREDIBILITY, ClientRecord, SignalFact, read_stage
 from duediligence.risk.pep import decay_dates, pep_settings, political_evidence
 from duediligence.risk.topics import counts as topic_counts
 
@@ -55,7 +55,7 @@ _OWNERS = text(
 _SIGNAL_COLUMNS = (
     "SELECT s.id, s.client_id, s.title, s.kind, s.published_at, s.source, s.severity, "
     "s.credibility, s.label, s.label_probabilities, s.role, s.adverse_probability, "
-    "s.created_at, s.review_status, s.reviewed_at, p.name, p.role "
+    "s.created_at, s.review_status, s.reviewed_at, p.name, p.role, s.evidence "
     "FROM signals s LEFT JOIN parties p ON p.id = s.link_party_id "
     "WHERE s.client_id IN :ids AND s.published_at <= :until "
     "AND s.screening_match_id IS NULL "
@@ -242,7 +242,8 @@ def load_facts(
         signal_query, {**params, "until": day, "dismissed": ReviewStatus.DISMISSED.value}
     ):
         sid, cid, title, kind, published, source, severity, credibility, label, probs = row[:10]
-        role, adverse_probability, created, review_status, reviewed, party, party_role = row[10:]
+        role, adverse_probability, created, review_status, reviewed, party, party_role = row[10:17]
+        evidence = row[17]
         if seen is not None:
             reviewed_at = _moment(reviewed)
             if (_moment(created) or seen) > seen:
@@ -266,6 +267,9 @@ def load_facts(
                 adverse_probability,
                 party,
                 str(party_role) if party is not None and party_role else None,
+                read_stage([title, *(_json(evidence) or [])])
+                if not severity and role == "subject"
+                else None,
             )
         )
     matches: dict[int, list[MatchFact]] = defaultdict(list)

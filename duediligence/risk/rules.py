@@ -235,13 +235,21 @@ def apply_rules(record: ClientRecord, features: dict[str, Feature]) -> list[Rule
     convictions = [
         s.id
         for s in standing
-        if s.label in SERIOUS_LABELS and s.severity in ("conviction", "sanction")
+        if s.label in SERIOUS_LABELS and s.stage_of_matter in ("conviction", "sanction")
     ]
     if convictions:
+        read = [s for s in standing if s.id in convictions and not s.severity]
         hits.append(
             RuleHit(
                 "serious_conviction",
-                "Convicted or sanctioned for trafficking, forced labour or terrorism",
+                "Convicted or sanctioned for trafficking, forced labour or terrorism"
+                + (
+                    f" (read from the news: {read[0].title}"
+                    + (f" and {len(read) - 1} more" if len(read) > 1 else "")
+                    + ")"
+                    if read
+                    else ""
+                ),
                 Tier.HIGH,
                 tuple(convictions),
             )
@@ -302,7 +310,8 @@ def party_exposure_hit(record: ClientRecord) -> RuleHit | None:
         more = f", {len(items)} items" if len(items) > 1 else ""
         parts.append(f"its {role} {name} ({items[0].published_at.year}{more}): {labels}")
         serious = serious or any(
-            s.label in SERIOUS_LABELS and s.severity in ("conviction", "sanction") for s in items
+            s.label in SERIOUS_LABELS and s.stage_of_matter in ("conviction", "sanction")
+            for s in items
         )
     return RuleHit(
         PARTY_RULE,

@@ -170,3 +170,57 @@ def test_the_clients_own_standing_adverse_media_weighs_no_less_than_its_owners(
     for other in (victim, cleared):
         result = _score(session, other)
         assert CLIENT_MEDIA_RULE not in [h["rule"] for h in result.rule_hits], other.name
+
+
+def test_a_news_item_reporting_a_trafficking_conviction_meets_the_conviction_rule(
+    session: Session,
+) -> None:
+    """A feed gives no severity: the stage is read from the headline and evidence sentences of
+    an item about the client as the accused. A conviction read that way meets the conviction
+    rule (HIGH) and says it was read from the news; an arrest does not, nor a conviction in an
+    item where the client is not the accused, nor an item the source already graded."""
+    convicted = make_client(session, name="Redwood Lodges")
+    _article(
+        session,
+        convicted,
+        None,
+        title="Motel chain owner and manager guilty in sex trafficking case",
+        label="human_trafficking",
+        evidence=["A jury convicted Redwood Lodges and its manager of sex trafficking on Friday."],
+    )
+    arrested = make_client(session, name="Birch Inns")
+    _article(
+        session,
+        arrested,
+        None,
+        title="Birch Inns manager arrested on trafficking charges",
+        label="human_trafficking",
+        evidence=["Police arrested the manager of Birch Inns on trafficking charges."],
+    )
+    victim = make_client(session, name="Cedar Rooms")
+    _article(
+        session,
+        victim,
+        None,
+        title="Trafficker who used Cedar Rooms jailed",
+        label="none",
+        role="other party",
+        evidence=["A man who rented rooms at Cedar Rooms was jailed for trafficking."],
+    )
+    graded = make_client(session, name="Aspen Stays")
+    _article(
+        session,
+        graded,
+        None,
+        title="Aspen Stays sentenced over trafficking",
+        label="human_trafficking",
+        severity=Severity.ALLEGATION,
+    )
+
+    result = _score(session, convicted)
+    (hit,) = [h for h in result.rule_hits if h["rule"] == "serious_conviction"]
+    assert hit["min_tier"] == "high" and result.tier.rank >= Tier.HIGH.rank
+    assert "read from the news: Motel chain owner and manager guilty" in hit["description"]
+    for other in (arrested, victim, graded):
+        hits = [h["rule"] for h in _score(session, other).rule_hits]
+        assert "serious_conviction" not in hits, other.name
