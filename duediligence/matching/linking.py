@@ -476,7 +476,7 @@ def score_candidates(
                 span = (tokens[m.hit.first].start, tokens[m.hit.last].end)
                 if info.country in _country_words(doc, clause[0], clause[1], span):
                     score += COUNTRY
-                    reasons.append(f"country {info.country} in the same sentence")
+                    reasons.append(f"country {info.country} in a clause naming it")
                     break
             else:
                 against = _contradiction(doc, clauses, info.country)

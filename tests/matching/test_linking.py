@@ -148,7 +148,7 @@ def test_possessives_and_honorifics(session: Session) -> None:
     evidence = honorific.link_evidence
     assert evidence["count"] == 2  # the full name, then "Mr Novak"
     assert "with an honorific" in evidence["reasons"]
-    assert "country CZ in the same sentence" in evidence["reasons"]
+    assert "country CZ in a clause naming it" in evidence["reasons"]
 
 
 def test_the_one_acting_or_a_patron_earns_no_headline_points(session: Session) -> None:
@@ -217,7 +217,7 @@ def test_same_name_told_apart_by_country_or_left_ambiguous(session: Session) -> 
     )
     _link(session, british, unclear)
     assert british.client_id == gb.id
-    assert "country GB in the same sentence" in british.link_evidence["reasons"]
+    assert "country GB in a clause naming it" in british.link_evidence["reasons"]
     assert unclear.client_id is None and unclear.link_status == LinkStatus.AMBIGUOUS
     reason, *candidates = unclear.link_candidates
     assert reason == {"reason": "several clients are named about as prominently"}
