@@ -375,8 +375,17 @@ def test_arabic_consonants_that_fold_into_one_do_not_match(a: str, b: str) -> No
     assert result.score < DEFAULT_THRESHOLD, result.explanation
 
 
-def test_arabic_name_with_a_z_still_matches_its_romanisation() -> None:
-    result = compare_names("عزت ابراهيم الدوري", "AL-DURI, Izzat Ibrahim", "Person")
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("عزت ابراهيم الدوري", "AL-DURI, Izzat Ibrahim"),
+        # the fold may merge z into d when more than one consonant is left (ځ is not
+        # transliterated: ځدران is "drn", Zadran "zdrn" -> "drn")
+        ("محمد عمر ځدران", "MUHAMMAD OMAR ZADRAN"),
+    ],
+)
+def test_arabic_name_with_a_z_still_matches_its_romanisation(a: str, b: str) -> None:
+    result = compare_names(a, b, "Person")
     assert result.score >= DEFAULT_THRESHOLD, result.explanation
 
 
