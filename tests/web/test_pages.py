@@ -99,6 +99,9 @@ def test_a_client_with_an_unresolved_hit_is_on_hold_on_its_page_and_in_the_queue
     assert "POTENTIAL SANCTIONS MATCH — ON HOLD" in html
     assert "green" not in html.split('id="hold-banner"')[1][:400]
     queue = client.get("/queue").text
+    # the page title is text only (a card pasted into the title block once showed as markup)
+    assert "<div" not in queue.split("<title>")[1].split("</title>")[0]
+    assert queue.count('id="ambiguous-links"') == 1
     section = queue.split('id="potential-matches"')[1].split("</table>")[0]
     assert "CS-BACKPAGE" in section and "Backpage.com LLC" in section
 
