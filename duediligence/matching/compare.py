@@ -209,6 +209,10 @@ class Token:
     korean: str = ""  # a Korean syllable: its romanisation folded across conventions
     script: str = ""  # hangul, korean-cyrillic, korean-latin, thai, khmer, arabic or ""
     sound: str = ""  # Thai and Khmer: consonants in sound classes (scripts.sound_skeleton)
+    # A plain word of 3+ letters (no number, initials or script reading, not a particle or a
+    # given name with short forms): two such words are told apart by edit similarities
+    # alone (_quickly_different).
+    quick: bool = False
 
 
 @dataclass(slots=True)
@@ -694,6 +698,12 @@ def _token(
         skeleton = _skeleton(core) if abjad else ""
     if not korean and not form.isascii() and _has_hangul(form):
         korean, script = scripts.korean_fold(latin), "hangul"
+    quick = (
+        len(latin) > 2
+        and not (numeric or acronym or korean or script or sound or skeleton)
+        and latin not in vocab.particle_groups()
+        and latin not in vocab.short_forms()
+    )
     return Token(
         form,
         latin,
@@ -707,6 +717,7 @@ def _token(
         korean,
         script,
         sound,
+        quick,
     )
 
 
@@ -776,9 +787,57 @@ def _is_abjad(text: str) -> bool:
     )
 
 
+# Edit-similarity floors of _quickly_different, each a little below what its rule of
+# _word_similarity needs for a non-zero result (a margin for rounding): the spelling's
+# MIN_TOKEN_SIMILARITY; the folded spelling's MIN_TOKEN_SIMILARITY / 0.95; the phonetic
+# keys' 0.8; the core's COMPOUND_SIMILARITY.
+_QUICK_LATIN = MIN_TOKEN_SIMILARITY - 0.01
+_QUICK_FOLDED = MIN_TOKEN_SIMILARITY / 0.95 - 0.01
+_QUICK_PHONETIC = 0.8 - 0.01
+_QUICK_CORE = COMPOUND_SIMILARITY - 0.01
+_DIFFERENT = (0.0, "different")
+
+
+def _quickly_different(a: Token, b: Token, person: bool) -> bool:
+    """True when two different :attr:`Token.quick` words certainly have similarity 0 in
+    :func:`_word_similarity`: no spelling, folded spelling, phonetic key or core (without a
+    particle written onto it) is near enough for its rule, the phonetic keys differ, and
+    (persons) neither word begins the other. Only edit similarities (compiled rapidfuzz
+    calls); whatever this does not rule out is left to the full rules."""
+    la, lb = a.latin, b.latin
+    if person and (la.startswith(lb) or lb.startswith(la)):
+        return False
+    if OSA.normalized_similarity(la, lb, score_cutoff=_QUICK_LATIN):
+        return False
+    if (a.folded != la or b.folded != lb) and OSA.normalized_similarity(
+        a.folded, b.folded, score_cutoff=_QUICK_FOLDED
+    ):
+        return False
+    pa, pb = a.phonetic, b.phonetic
+    if (
+        pa is not None
+        and pb is not None
+        and (pa == pb or OSA.normalized_similarity(pa, pb, score_cutoff=_QUICK_PHONETIC))
+    ):
+        return False
+    return not (
+        (a.core != la or b.core != lb)
+        and OSA.normalized_similarity(a.core, b.core, score_cutoff=_QUICK_CORE)
+    )
+
+
 @functools.lru_cache(maxsize=500_000)
 def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
-    """Similarity of two tokens in [0, 1] and how they match (cached per token pair)."""
+    """Similarity of two tokens in [0, 1] and how they match (cached per token pair): the
+    rules of :func:`_word_similarity`, which two plain words that are far apart in every
+    spelling skip (:func:`_quickly_different`; same result)."""
+    if a.quick and b.quick and a.latin != b.latin and _quickly_different(a, b, person):
+        return _DIFFERENT
+    return _word_similarity(a, b, person)
+
+
+def _word_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
+    """Similarity of two tokens in [0, 1] and how they match (the reference rules)."""
     if a.latin == b.latin:
         return 1.0, "same" if a.text.isascii() == b.text.isascii() else "same in Latin script"
     if a.numeric or b.numeric:
@@ -1189,11 +1248,121 @@ def score_bound(left: PreparedName, right: PreparedName) -> float:
     return bound
 
 
+def score_bounds(left: PreparedName, rights: Sequence[PreparedName]) -> list[float]:
+    """:func:`score_bound` of ``left`` against each of ``rights`` (the same values), for the
+    few dozen candidates of one screening query: what depends on one word of a candidate
+    (which of ``left``'s words are similar to it, which pairs of ``left``'s neighbouring words
+    could be it written together) is worked out once per distinct word, not once per name,
+    and the words reached are kept as bit masks."""
+    lt = left.tokens
+    if not lt:
+        return [0.0] * len(rights)
+    n = len(lt)
+    left_person = left.schema == "Person"
+    similarity = _token_similarity
+    # neighbouring words of left that could be written together: (position, first, length)
+    left_pairs = [
+        (i, lt[i].latin[0], len(lt[i].latin) + len(lt[i + 1].latin))
+        for i in range(n - 1)
+        if not (lt[i].numeric or lt[i + 1].numeric)
+    ]
+    by_first: dict[str, list[tuple[int, int]]] = {}  # first letter -> (position, length)
+    for k, t in enumerate(lt):
+        by_first.setdefault(t.latin[0], []).append((k, len(t.latin)))
+    full_l = (1 << n) - 1
+    total_l = left.total_weight
+    # weights are 1 or GENERIC_WEIGHT: sums of them are exact in any order, so a count of the
+    # words reached gives the same coverage when every weight is 1
+    uniform_l = total_l == n
+    weights_l = [t.weight for t in lt]
+    # word -> (mask of left's similar words, mask of left's words it could be written as)
+    known: dict[bool, dict[Token, tuple[int, int]]] = {False: {}, True: {}}
+    bounds = []
+    for right in rights:
+        rt = right.tokens
+        if not rt:
+            bounds.append(0.0)
+            continue
+        person = left_person or right.schema == "Person"
+        plain = left.plain and right.plain
+        seen = known[person]
+        mask_l = 0
+        mask_r = 0
+        bit = 1
+        for token in rt:
+            found = seen.get(token)
+            if found is None:
+                similar = 0
+                for i in range(n):
+                    if similarity(lt[i], token, person)[0] > 0:
+                        similar |= 1 << i
+                joins = 0
+                first, size = token.latin[0], len(token.latin)
+                for i, pair_first, pair_size in left_pairs:
+                    if pair_first == first and abs(size - pair_size) <= 2:
+                        joins |= 3 << i  # words i and i + 1
+                found = seen[token] = (similar, joins)
+            similar, joins = found
+            if similar:
+                mask_l |= similar
+                mask_r |= bit
+            if joins and plain:  # left's words i, i + 1 written together as this word
+                mask_l |= joins
+                mask_r |= bit
+            bit <<= 1
+        m = len(rt)
+        if not plain:
+            split_l, joined_r = _compound_reach(left, right)
+            split_r, joined_l = _compound_reach(right, left)
+            for k in split_l | joined_l:
+                mask_l |= 1 << k
+            for k in split_r | joined_r:
+                mask_r |= 1 << k
+        elif m > 1:  # right's words j, j + 1 written together as a word of left
+            for j in range(m - 1):
+                a, b = rt[j], rt[j + 1]
+                if a.numeric or b.numeric:
+                    continue
+                candidates = by_first.get(a.latin[0])
+                if candidates:
+                    size = len(a.latin) + len(b.latin)
+                    for k, length in candidates:
+                        if abs(length - size) <= 2:
+                            mask_r |= 3 << j
+                            mask_l |= 1 << k
+        total_r = right.total_weight
+        if uniform_l:
+            cov_l = mask_l.bit_count() / total_l
+        else:
+            cov_l = sum([weights_l[k] for k in range(n) if mask_l >> k & 1]) / total_l
+        if total_r == m:
+            cov_r = mask_r.bit_count() / total_r
+        else:
+            cov_r = sum([rt[k].weight for k in range(m) if mask_r >> k & 1]) / total_r
+        if person and n >= 2 and m >= 2:
+            if mask_l == full_l:
+                cov_r = (1 + cov_r) / 2
+            if mask_r == (1 << m) - 1:
+                cov_l = (1 + cov_l) / 2
+        bound = min(1.0, (cov_l + cov_r) / 2)
+        if left.numbers != right.numbers:
+            bound = min(bound, NUMBERS_DIFFER_CAP)
+        bounds.append(bound)
+    return bounds
+
+
+def reaches(bound: float, floor: float) -> bool:
+    """Whether a :func:`score_bound` value lets the score reach ``floor`` (rounded as scores
+    are, with a margin for floating-point sums in another order; always for a ``floor`` of 0
+    or less)."""
+    return floor <= 0 or round(bound + 1e-9, 4) >= floor
+
+
 def may_reach(left: PreparedName, right: PreparedName, floor: float) -> bool:
     """False only when ``compare_prepared(left, right).score`` is certainly below ``floor``
     (by :func:`score_bound`, rounded as scores are, with a margin for floating-point sums in
     another order); always True for a ``floor`` of 0 or less."""
-    return floor <= 0 or round(score_bound(left, right) + 1e-9, 4) >= floor
+    return floor <= 0 or reaches(score_bound(left, right), floor)
 
 
 def _looks_like_person(name: PreparedName) -> bool:
