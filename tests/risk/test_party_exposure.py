@@ -303,3 +303,31 @@ def test_a_client_convicted_of_any_offence_is_high_a_charge_or_fine_is_not(
         result = _score(session, client)
         assert CONVICTION_RULE not in [h["rule"] for h in result.rule_hits], client.name
     assert _score(session, owned).tier == Tier.MEDIUM
+
+
+def test_the_report_shows_the_stage_read_from_the_news(session: Session) -> None:
+    """The conviction rule reads the stage from the news when the source gave none; the report
+    must show that stage (it showed an empty "stage" beside a "Convicted of …" hard rule),
+    saying it was read from the news, in the adverse-media list and the tipping signals."""
+    from duediligence.reporting.context import client_report
+    from duediligence.reporting.render import render_html
+    from duediligence.risk import assess_client
+
+    client = make_client(session, name="Varden Clinics")
+    _article(
+        session,
+        client,
+        None,
+        title="Varden Clinics convicted of billing fraud",
+        label="fraud",
+        evidence=["A court convicted Varden Clinics of defrauding the health insurer."],
+    )
+    session.commit()
+    assessment = assess_client(session=session, client=client.id, as_of=AS_OF)
+    ctx = client_report(session=session, assessment=assessment)
+    (item,) = [s for items in ctx["adverse_media"].values() for s in items]
+    assert (item["severity"], item["stage"]) == (None, "conviction")
+    assert [s["stage"] for s in ctx["knowability"]["tipping_signals"]] == ["conviction"]
+    html = render_html("client", ctx)
+    assert "[conviction, read from the news]" in html
+    assert "conviction<br><small>read from the news</small>" in html
