@@ -109,13 +109,47 @@ class Classification:
         return confidence_band(self.probability)
 
 
+class StableTfidfVectorizer(TfidfVectorizer):
+    """:class:`TfidfVectorizer` whose ``max_features`` cut keeps the same terms on every
+    machine.
+
+    scikit-learn keeps the ``max_features`` most frequent terms with NumPy's default
+    (unstable) ``argsort``; terms tied at the cut are then chosen by the CPU's sort kernel
+    (NumPy 2 sorts with AVX2/AVX-512 code where it can), so the same data gave a different
+    vocabulary — and a shipped model that no longer reproduced — on another machine. Here ties
+    go to the term that sorts first (the columns are in term order when the cut is made), as
+    a stable sort keeps them. Everything else is scikit-learn's own code path.
+    """
+
+    def _limit_features(  # type: ignore[no-untyped-def]
+        self, X, vocabulary, high=None, low=None, limit=None
+    ):
+        """scikit-learn's ``CountVectorizer._limit_features`` with a stable sort at the cut."""
+        if limit is None:
+            return super()._limit_features(X, vocabulary, high=high, low=low, limit=None)
+        # Prune by document frequency first (no limit), then cut to ``limit`` ourselves.
+        X = super()._limit_features(X, vocabulary, high=high, low=low, limit=None)
+        if X.shape[1] <= limit:
+            return X
+        tfs = np.asarray(X.sum(axis=0)).ravel()
+        kept = np.sort(np.argsort(-tfs, kind="stable")[:limit])
+        new_index = np.full(X.shape[1], -1)
+        new_index[kept] = np.arange(len(kept))
+        for term, old in list(vocabulary.items()):
+            if new_index[old] >= 0:
+                vocabulary[term] = int(new_index[old])
+            else:
+                del vocabulary[term]
+        return X[:, kept]
+
+
 def build_pipeline(seed: int = 0) -> Pipeline:
     """The untrained classifier pipeline."""
     features = FeatureUnion(
         [
             (
                 "words",
-                TfidfVectorizer(
+                StableTfidfVectorizer(
                     ngram_range=(1, 2),
                     sublinear_tf=True,
                     min_df=2,
@@ -126,7 +160,7 @@ def build_pipeline(seed: int = 0) -> Pipeline:
             ),
             (
                 "chars",
-                TfidfVectorizer(
+                StableTfidfVectorizer(
                     analyzer="char_wb",
                     ngram_range=(3, 5),
                     sublinear_tf=True,
@@ -230,7 +264,7 @@ def build_real_pipeline(seed: int = 0) -> Pipeline:
         [
             (
                 "words",
-                TfidfVectorizer(
+                StableTfidfVectorizer(
                     ngram_range=(1, 2),
                     sublinear_tf=True,
                     min_df=2,
@@ -240,7 +274,7 @@ def build_real_pipeline(seed: int = 0) -> Pipeline:
             ),
             (
                 "chars",
-                TfidfVectorizer(
+                StableTfidfVectorizer(
                     analyzer="char_wb",
                     ngram_range=(3, 5),
                     sublinear_tf=True,
