@@ -676,11 +676,10 @@ def _accused_where(
 # A headline accusing someone it names only by a description: "Banker accused of huge fraud",
 # "Corrupt lawyer ... is jailed", "Money-laundering suspect who ...".
 _HEADLINE_ACCUSATION = re.compile(
-    rf"\b(?:{ENF}|faces? (?:\w+ )?charges?|admits|suspect|convict|fraudster)\b",
+    rf"\b(?:{ENF}|faces? (?:\w+ )?charges?|admits|suspect|convict|fraudster|on trial|"
+    r"charges|indicts|arrests|jails|convicts|sentences|fines|sues)\b",
     re.IGNORECASE,
 )
-
-
 def _described_accused(doc: Document, ranked: list[Candidate]) -> Candidate | None:
     """The one candidate the lead names (by its own name, not as someone's relative or
     employer) when the headline accuses someone without naming any candidate, in a headline

@@ -561,7 +561,8 @@ def test_a_rival_the_story_never_accuses_does_not_hold_the_link_back(session: Se
 def test_a_headline_accusing_someone_it_does_not_name_points_to_the_one_client_in_the_lead(
     session: Session,
 ) -> None:
-    """ "Banker accused of huge fraud" and one client named in the lead: that client; two
+    """ "Banker accused of huge fraud", "Two former ministers go on trial", "Court indicts
+    minister's wife" and one client named in the lead: that client; two
     clients in the lead, or a title-case headline (capitals do not tell a description from a
     name), or the client named as someone's relative: no such points."""
     client = make_client(session, name="Murat Aliyev", country=None)
@@ -586,8 +587,19 @@ def test_a_headline_accusing_someone_it_does_not_name_points_to_the_one_client_i
         title="Banker accused of huge fraud in Tajikistan",
         text="The brother of Murat Aliyev ran the lender for a decade. Auditors found gaps.",
     )
-    _link(session, alone, two, title_cased, relative)
+    trial = make_signal(
+        session,
+        title="Two former ministers go on trial for corruption",
+        text="Murat Aliyev appeared in court on Monday. He denies the charges.",
+    )
+    present_tense = make_signal(
+        session,
+        title="Court indicts former minister's wife for murder",
+        text="Murat Aliyev, 53, was questioned for a week. She denies the charge.",
+    )
+    _link(session, alone, two, title_cased, relative, trial, present_tense)
     assert alone.client_id == client.id
+    assert trial.client_id == client.id and present_tense.client_id == client.id
     assert (
         "the headline accuses someone it does not name; the lead names this client alone"
         in alone.link_evidence["reasons"]
