@@ -680,6 +680,8 @@ _HEADLINE_ACCUSATION = re.compile(
     r"charges|indicts|arrests|jails|convicts|sentences|fines|sues)\b",
     re.IGNORECASE,
 )
+
+
 def _described_accused(doc: Document, ranked: list[Candidate]) -> Candidate | None:
     """The one candidate the lead names (by its own name, not as someone's relative or
     employer) when the headline accuses someone without naming any candidate, in a headline
