@@ -32,7 +32,9 @@ Two ways in, both ending in a decision with evidence (``Signal.link_evidence``):
   ============================================  ========================================
 
   A client found only by a family name or short name is capped at :data:`PARTIAL_CAP`, below
-  the link score: it can be a candidate for review, never a link.
+  the link score: it can be a candidate for review, never a link; so is a client named in full
+  only as someone's relative, an organisation whose people are meant, the one acting against
+  another or an owner ("the uncle of President X was sentenced": the item is the uncle's).
 
   The role points say whom the story is about (:func:`accused_in`, with the accusation
   patterns of the adverse-media role reader, :mod:`duediligence.matching.roles`): of two
@@ -341,7 +343,8 @@ class Candidate:
     mentions: list[Mention] = field(default_factory=list)
     raw: float = 0.0  # the points before clipping to [0, 1]: candidates are ranked on it
     count: int = 0
-    partial: bool = False  # found only by a family name or short name (capped)
+    capped: bool = False  # at most PARTIAL_CAP: found only by a family name or short name,
+    # or named in full only beside someone else's story
     accused: str | None = None  # "headline" or "lead": where the item accuses it
 
 
@@ -534,6 +537,12 @@ def score_candidates(
         if primary is partial and score >= LINK_SCORE:
             score = PARTIAL_CAP  # a family name or short name alone never links on its own
             reasons.append("no full name: left for review at most")
+        elif not subject and score >= LINK_SCORE:
+            # "The uncle of President X was sentenced": named in full only as someone's
+            # relative, an organisation whose people are accused, the one acting against
+            # another or an owner, the client is not what the item is about
+            score = PARTIAL_CAP
+            reasons.append("named in full only beside someone else's story: for review at most")
         raw = score
         score = round(max(0.0, min(1.0, score)), 4)
         best = _best_mention(subject or primary, doc)
@@ -563,11 +572,11 @@ def score_candidates(
                 mentions,
                 raw,
                 count if primary is not partial else 0,
-                primary is partial,
+                primary is partial or not subject,
             )
         )
     candidates.sort(key=lambda c: (-c.raw, gazetteer.clients[c.client].id))
-    _add_role_points(doc, candidates)
+    _add_role_points(gazetteer, doc, candidates)
     candidates.sort(key=lambda c: (-c.raw, gazetteer.clients[c.client].id))
     return candidates
 
@@ -682,11 +691,13 @@ _HEADLINE_ACCUSATION = re.compile(
 )
 
 
-def _described_accused(doc: Document, ranked: list[Candidate]) -> Candidate | None:
-    """The one candidate the lead names (by its own name, not as someone's relative or
-    employer) when the headline accuses someone without naming any candidate, in a headline
-    written in sentence case (in title case the capitals do not tell a description from a
-    name); else None."""
+def _described_accused(
+    gazetteer: Gazetteer, doc: Document, ranked: list[Candidate]
+) -> Candidate | None:
+    """The one candidate the lead names in full (by its own name, not as someone's relative or
+    employer: a family name alone may be the relative's) when the headline accuses someone
+    without naming any candidate, in a headline written in sentence case (in title case the
+    capitals do not tell a description from a name); else None."""
     headline = doc.text[: doc.title_end]
     if not _HEADLINE_ACCUSATION.search(headline) or title_case(headline):
         return None
@@ -699,18 +710,21 @@ def _described_accused(doc: Document, ranked: list[Candidate]) -> Candidate | No
         if any(at < doc.title_end for at in starts):
             return None  # the headline names a candidate: its own reading decides
         if any(
-            at < lead_chars and not _relation(doc, m.hit)
+            at < lead_chars
+            and gazetteer.entries[m.entry].form not in PARTIAL_FORMS
+            and not _relation(doc, m.hit)
             for at, m in zip(starts, candidate.mentions, strict=True)
         ):
             named.append(candidate)
-    return named[0] if len(named) == 1 and not named[0].partial else None
+    return named[0] if len(named) == 1 and not named[0].capped else None
 
 
-def _add_role_points(doc: Document, ranked: list[Candidate]) -> None:
+def _add_role_points(gazetteer: Gazetteer, doc: Document, ranked: list[Candidate]) -> None:
     """Add :data:`ACCUSED` to each of the best :data:`ROLE_CANDIDATES` candidates (``ranked``
     best first, from the review score up) that the headline or the lead accuses, and say so in
-    its reasons. A candidate found only by a family name or short name stays capped at
-    :data:`PARTIAL_CAP`. The role is read for these few only, not for every client named."""
+    its reasons. A candidate found only by a family name or short name, or named in full only
+    beside someone else's story, stays capped at :data:`PARTIAL_CAP`. The role is read for
+    these few only, not for every client named."""
     for candidate in ranked[:ROLE_CANDIDATES]:
         if candidate.raw < REVIEW_SCORE:
             break
@@ -720,14 +734,14 @@ def _add_role_points(doc: Document, ranked: list[Candidate]) -> None:
         where, cue = found
         candidate.accused = where
         raw = candidate.raw + ACCUSED
-        if candidate.partial and raw >= LINK_SCORE:
+        if candidate.capped and raw >= LINK_SCORE:
             raw = max(candidate.raw, PARTIAL_CAP)
         candidate.raw = raw
         candidate.score = round(max(0.0, min(1.0, raw)), 4)
         candidate.evidence["score"] = candidate.score
         candidate.evidence["reasons"].append(f"the accused in the {where} ({cue})")
     if ranked and not any(c.accused for c in ranked[:ROLE_CANDIDATES]):
-        described = _described_accused(doc, ranked)
+        described = _described_accused(gazetteer, doc, ranked)
         if described is not None and described.raw >= REVIEW_SCORE:
             described.accused = "lead"
             described.raw += ACCUSED

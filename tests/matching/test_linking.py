@@ -597,7 +597,16 @@ def test_a_headline_accusing_someone_it_does_not_name_points_to_the_one_client_i
         title="Court indicts former minister's wife for murder",
         text="Murat Aliyev, 53, was questioned for a week. She denies the charge.",
     )
-    _link(session, alone, two, title_cased, relative, trial, present_tense)
+    surname_in_lead = make_signal(
+        session,
+        title="Banker accused of huge fraud in Tajikistan",
+        text=(
+            "Aliyev ran the lender for a decade. Its books were audited in May. Auditors found "
+            "gaps.\n\nRegulators were told in June. Murat Aliyev declined to comment."
+        ),
+    )
+    _link(session, alone, two, title_cased, relative, trial, present_tense, surname_in_lead)
+    assert surname_in_lead.client_id is None
     assert alone.client_id == client.id
     assert trial.client_id == client.id and present_tense.client_id == client.id
     assert (
@@ -619,3 +628,37 @@ def test_a_family_name_alone_stays_capped_even_when_accused(session: Session) ->
     _link(session, signal)
     assert signal.client_id is None and signal.link_status == LinkStatus.AMBIGUOUS
     assert signal.link_candidates[1]["score"] <= PARTIAL_CAP
+
+
+def test_a_client_named_only_beside_someone_elses_story_is_not_linked_alone(
+    session: Session,
+) -> None:
+    """ "The uncle of President X was sentenced": X is named in full only as the accused's
+    relative; the item is the uncle's, and X is left for a reviewer at most."""
+    president = make_client(session, name="Bashir Haddad", country=None)
+    uncle = make_signal(
+        session,
+        title="President's uncle jailed in France for money laundering",
+        text=(
+            "The uncle of President Bashir Haddad has been sentenced to four years in prison.\n\n"
+            "Haddad denied the charges. Haddad and his family own 500 properties, and Haddad "
+            "will appeal. Haddad is 82; Haddad left Syria in 1984."
+        ),
+    )
+    own = make_signal(
+        session,
+        title="President's uncle jailed in France for money laundering",
+        text=(
+            "The uncle of President Bashir Haddad has been sentenced to four years in prison.\n\n"
+            "Bashir Haddad said the case was political."
+        ),
+    )
+    _link(session, uncle, own)
+    assert uncle.client_id is None and uncle.link_status == LinkStatus.AMBIGUOUS
+    row = uncle.link_candidates[1]
+    assert row["score"] <= PARTIAL_CAP
+    assert (
+        "named in full only beside someone else's story: for review at most"
+        in (row["evidence"]["reasons"])
+    )
+    assert own.client_id == president.id
