@@ -636,7 +636,7 @@ def accused_in(masked: str, *, headline: bool = False) -> str | None:
     if SUBJECT_MARKER not in masked or any(p.search(masked) for p in _NOT_ACCUSED):
         return None
     if headline and _HEADLINE_PASSIVE.search(masked):
-        return "accused in the headline"
+        return "accused/charged/sanctioned"
     masked = _RELATIVE_CLAUSE.sub(",", masked)
     for pattern, cue in _ACCUSED:
         for found in pattern.finditer(masked):
