@@ -629,9 +629,13 @@ def accused_in(masked: str, *, headline: bool = False) -> str | None:
     role reader (:data:`duediligence.matching.roles.RULES`, role ``subject``) decide, except that
     a sentence saying the subject is not accused or is someone else (the reader's ``other
     party`` patterns) gives none; a match that starts at a marker governed by a preposition
-    ("an official at xsubjx was detained") or ends at a marker followed by a possessive
-    ("arrested xsubjx' adviser") is not about the subject; in a headline (``headline=True``) a
-    name followed directly by an enforcement participle ("X indicted on ...") is accused.
+    ("an official at xsubjx was detained") or a subordinating word ("after xsubjx resigned, the
+    minister was charged"), or that ends at a marker followed by a possessive ("arrested
+    xsubjx' adviser") or by someone else's title ("former xsubjx secretary general Jérôme
+    Valcke"), is not about the subject; a relative clause before the verb is read past
+    ("xsubjx, who led the bank for 16 years, was detained"); in a headline (``headline=True``)
+    a name followed directly by an enforcement participle ("X indicted on ...") is accused.
+    Returns the role reader's cue, e.g. "accused/charged/sanctioned".
     """
     if SUBJECT_MARKER not in masked or any(p.search(masked) for p in _NOT_ACCUSED):
         return None
