@@ -14,7 +14,7 @@ Two stages and a calibrator (:class:`MediaModel`):
 
 Given a :class:`~duediligence.signals.mentions.Subject` (a client's names and aliases, and its
 parties), the classifier also finds the subject in the text and decides its role
-(:mod:`duediligence.signals.roles`); the verdict is adverse only when the text is adverse *and*
+(:mod:`duediligence.matching.roles`); the verdict is adverse only when the text is adverse *and*
 the subject is its ``subject`` (accused, charged, convicted, sanctioned, fined). Each adverse
 verdict carries the one to three sentences behind it.
 """
@@ -38,6 +38,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from duediligence.db.enums import ModelKind
 from duediligence.errors import IntegrityError
+from duediligence.matching.roles import SUBJECT
 from duediligence.modelstore import LoadedModel, load_active
 from duediligence.signals.about import (
     ADVERSE_THRESHOLD as THRESHOLD,
@@ -49,7 +50,6 @@ from duediligence.signals.about import (
 )
 from duediligence.signals.fastvec import FastUnion, WordCache, split_pipeline
 from duediligence.signals.mentions import Subject
-from duediligence.signals.roles import SUBJECT
 from duediligence.signals.taxonomy import LABELS
 
 log = logging.getLogger(__name__)
