@@ -26,6 +26,10 @@ Candidates:
   beside the shipped offence stage's P(any offence) (fitted on the generated corpus only, never
   on real articles) through the shipped calibrator (five weights, fitted on the training
   half's out-of-fold scores, so very slightly optimistic here);
+- ``present-nested``: the same path with the calibrator (the shipped recipe: LR C=1 over
+  :func:`~duediligence.signals.classifier.stack_features`) refitted inside a second
+  entity-grouped CV over the out-of-fold ``lr`` scores, so no weight saw the article it scores
+  (the real-article part of the calibrator only; the shipped one also sees the corpus);
 - ``lr-c25``: ``w12 + c25`` into LR C=20;
 - ``svm-cal``: ``w12 + c35`` into a linear SVM (C=0.5) with sigmoid calibration (3 inner folds);
 - ``nbsvm``: NB-SVM (Wang & Manning 2012): binary word 1–3 counts scaled by the log-count
@@ -312,6 +316,8 @@ def run_cv(
 ) -> dict[str, np.ndarray]:
     """Out-of-fold P(adverse) of every candidate in ``names`` over the articles ``idx``."""
     base = [n for n in names if n in CANDIDATES]
+    if "present-nested" in names:
+        base += [m for m in ("lr", "present") if m not in base]
     for n in names:
         base += [m for m in ENSEMBLES.get(n, []) if m not in base]
     need = set().union(*(CANDIDATES[n][0] for n in base))
@@ -330,6 +336,14 @@ def run_cv(
     for n, parts in ENSEMBLES.items():
         if n in names:
             oof[n] = np.mean([oof[m] for m in parts], axis=0)
+    if "present-nested" in names:
+        stack = np.array([[float(x) for x in d.split()] for d in docs["stack"]])
+        z = np.log(np.clip(oof["lr"], 1e-9, 1.0) / np.clip(1.0 - oof["lr"], 1e-9, 1.0))
+        X = stack_features(z, stack[:, 0], stack[:, 1])
+        oof["present-nested"] = np.zeros(len(idx))
+        for f, s in GroupKFold(n_splits=folds).split(X, groups=groups):
+            cal = LogisticRegression(C=1.0, max_iter=1000).fit(X[f], y[f])
+            oof["present-nested"][s] = cal.predict_proba(X[s])[:, 1]
     return oof
 
 
@@ -408,7 +422,7 @@ def main() -> None:
     train, test, groups = realnews.split_by_entity(articles, seed=0)
     g = np.array(groups)
     y_all = np.array([a.adverse for a in articles], dtype=int)
-    names = args.only or [*CANDIDATES, *ENSEMBLES]
+    names = args.only or [*CANDIDATES, "present-nested", *ENSEMBLES]
     report(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     start = time.perf_counter()
     if args.fit_all:
