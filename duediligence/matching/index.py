@@ -26,8 +26,9 @@ from duediligence.matching.compare import (
     PreparedName,
     _skeleton,
     compare_prepared,
-    may_reach,
     prepare_name,
+    reaches,
+    score_bounds,
 )
 
 MAX_CANDIDATES = 60
@@ -304,12 +305,26 @@ class NameIndex:
         numbers = query.numbers
         skip_numbers = min_score > NUMBERS_DIFFER_CAP
         bounded = min_score > 0
-        for position in self.candidates(query, limit):
-            other = prepared[position]
+        positions = self.candidates(query, limit)
+        others = [prepared[position] for position in positions]
+        # Candidates whose numbers differ are not bounded (they are skipped anyway); the
+        # bounds of the others are computed together (score_bounds: the same values).
+        if bounded:
+            bounded_at = [
+                k for k, other in enumerate(others) if not skip_numbers or other.numbers == numbers
+            ]
+            bounds = score_bounds(query, [others[k] for k in bounded_at])
+            below = {
+                k
+                for k, bound in zip(bounded_at, bounds, strict=True)
+                if not reaches(bound, min_score)
+            }
+        else:
+            below = set()
+        for k, position in enumerate(positions):
+            other = others[k]
             key = (records[position], position in weak_names)
-            if (skip_numbers and other.numbers != numbers) or (
-                bounded and not may_reach(query, other, min_score)
-            ):
+            if (skip_numbers and other.numbers != numbers) or k in below:
                 # Certainly below min_score (numbers differ: at most NUMBERS_DIFFER_CAP; or
                 # score_bound): not compared, but the record keeps its place in the order.
                 best.setdefault(key, _NOT_COMPARED)
