@@ -259,10 +259,21 @@ def _bootstrap_binary(y: np.ndarray, pred: np.ndarray, n: int = 300) -> tuple[fl
 
 
 def training_hash(corpus_path: Path, real_path: Path) -> str:
-    """SHA-256 over both training files' SHA-256s (names the model version)."""
+    """SHA-256 over both training files' SHA-256s (with :data:`RECIPE`, names the model version)."""
     return hashlib.sha256(
         f"{sha256_file(corpus_path)}:{sha256_file(real_path)}".encode()
     ).hexdigest()
+
+
+# Raised whenever the training code changes what it builds from the same data (2: the
+# vocabulary cut breaks ties by term, StableTfidfVectorizer), so the same version never names
+# two different artifacts: a database that registered a version refuses another SHA-256 for it.
+RECIPE = 2
+
+
+def recipe_hash(data_hash: str) -> str:
+    """SHA-256 of the training data's hash and :data:`RECIPE`: names the model version."""
+    return hashlib.sha256(f"{data_hash}:recipe-{RECIPE}".encode()).hexdigest()
 
 
 def train_signals_model(
@@ -286,7 +297,7 @@ def train_signals_model(
     texts, labels = _read_split(train_path)
     dev_texts, dev_labels = _read_split(dev_path)
     data_hash = training_hash(train_path, real_path)
-    version = f"signals-{data_hash[:8]}-sk{sklearn.__version__.replace('.', '')}"
+    version = f"signals-{recipe_hash(data_hash)[:8]}-sk{sklearn.__version__.replace('.', '')}"
     real_texts = [articles[i].full_text for i in train_idx]
     real_y = np.array([articles[i].adverse for i in train_idx], dtype=int)
     model = fit_media_model(
