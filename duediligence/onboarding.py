@@ -246,23 +246,20 @@ def create_prospect(*, session: Session, prospect: ProspectIn, actor: str | None
 def _classify_unlabelled(
     *, session: Session, client_id: int, models_dir: Path | None, actor: str | None
 ) -> None:
-    todo = list(
-        session.scalars(select(Signal).where(Signal.client_id == client_id, Signal.label.is_(None)))
-    )
-    if not todo:
-        return
+    """Classify the client's unlabelled signals, and read again about the client those the
+    linker just gave it (labelled without a subject, so without a role)."""
     from duediligence.config import get_settings
-    from duediligence.signals import annotate_signals
+    from duediligence.signals import classify_stored_signals
 
     try:
-        annotate_signals(
+        classify_stored_signals(
             session=session,
-            signals=todo,
             models_dir=models_dir or get_settings().models_dir,
             actor=actor,
+            client_ids=[client_id],
         )
     except NotFoundError as exc:  # no classifier active: assess on what is there, say so
-        log.warning("could not classify %d linked signal(s): %s", len(todo), exc)
+        log.warning("could not classify the linked signals of client %d: %s", client_id, exc)
 
 
 def onboard(

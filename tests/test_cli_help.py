@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import tokenize
 from pathlib import Path
@@ -94,3 +95,23 @@ def test_every_command_named_in_a_message_exists() -> None:
         if not _resolves(words)
     ]
     assert not wrong, wrong
+
+
+def test_help_reads_in_an_80_column_terminal() -> None:
+    """Prose paragraphs are reflowed to the terminal: a docstring wrapped at 95 columns must not
+    print as ragged half-lines in an 80-column one (Typer's rich help keeps single line breaks,
+    in the command lists too). Every prose paragraph of every command's help is one line; the
+    examples (indented) and lists keep theirs. Checked on the rendered help as well: no text
+    line of the description is a short fragment followed by the rest of its sentence."""
+    broken = []
+    for path, cmd in COMMANDS:
+        for para in (cmd.help or "").split("\n\n"):
+            lines = para.split("\n")
+            if len(lines) > 1 and not any(line[:1].isspace() or line[:2] == "- " for line in lines):
+                broken.append(f"duediligence {' '.join(path)}: {lines[0]!r}")
+    assert not broken, "\n".join(broken[:20])
+    out = CliRunner().invoke(app, ["import", "feed", "--help"], env={"COLUMNS": "80"}).output
+    description = out.split("Usage:", 1)[1].split("Example", 1)[0].splitlines()[2:]
+    texts = [line.strip() for line in description]
+    for line, after in itertools.pairwise(texts):
+        assert not (0 < len(line) < 60 and after[:1].islower()), (line, after)

@@ -37,6 +37,7 @@ from duediligence.cli import (
     watchlist_cmd,
 )
 from duediligence.cli.common import err, invocation_scope
+from duediligence.cli.helptext import reflow_help
 from duediligence.errors import DueDiligenceError
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ keys_cmd.register(app)
 retention_cmd.register(app)
 serve_cmd.register(app)
 demo_cmd.register(app)
+reflow_help(app)
 
 
 def main() -> None:

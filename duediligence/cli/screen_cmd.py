@@ -124,16 +124,24 @@ def clients(
 
         duediligence screen clients
     """
+    from duediligence.errors import NotFoundError
     from duediligence.matching import link_signals, screen_clients
+    from duediligence.signals import classify_stored_signals
 
     actor = acting_user(as_user)
     with db_session() as session, progress_bar("screening roster") as update:
         result = screen_clients(session=session, actor=actor, threshold=threshold, progress=update)
         linked = link_signals(session=session, actor=actor)
+        # news linked just now was read without its client: read it again about the client
+        try:
+            n = classify_stored_signals(session=session, actor=actor)
+            reread = f"; classified {n} signal(s) (linked ones about their client)" if n else ""
+        except NotFoundError as exc:
+            reread = f"; signals not classified ({exc})"
     out.print(
         f"screened {result.subjects} names: {result.new_matches} new matches, "
         f"{result.reopened} re-opened, {result.kept_dismissed} stay dismissed; "
-        f"{linked.summary()}"
+        f"{linked.summary()}{reread}"
         + (
             " — review them: duediligence signals links"
             if linked.linked or linked.ambiguous

@@ -86,6 +86,7 @@ from duediligence.reporting.schema import (
 )
 from duediligence.review.edd import edd_steps
 from duediligence.risk.assess import load_scorer
+from duediligence.risk.features import stage_of_item
 from duediligence.risk.knowability import (
     Knowability,
     band_at,
@@ -151,6 +152,12 @@ def _signal(s: Signal) -> SignalItem:
         "source": s.source,
         "url": safe_url(s.url),
         "severity": s.severity.value if s.severity else None,
+        "stage": stage_of_item(
+            severity=s.severity.value if s.severity else None,
+            role=s.role,
+            title=s.title,
+            evidence=s.evidence,
+        ),
         "label": s.label,
         "label_title": TAXONOMY[s.label].title if s.label in TAXONOMY else None,
         "confidence": round(float(confidence), 4) if confidence is not None else None,
@@ -560,6 +567,7 @@ def tipping_signal_items(know: Knowability) -> list[TippingSignal]:
             "kind": s["kind"],
             "label": s["label"],
             "severity": s["severity"],
+            "stage": s["stage"],
         }
         for s in know.tipping_signals
     ]

@@ -227,6 +227,7 @@ class SignalItem(TypedDict):
     source: str | None
     url: str | None
     severity: str | None
+    stage: str | None
     label: str | None
     label_title: str | None
     confidence: float | None
@@ -250,6 +251,7 @@ class TippingSignal(TypedDict):
     kind: str
     label: str | None
     severity: str | None
+    stage: str | None
 
 
 class Cause(TypedDict):

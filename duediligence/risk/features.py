@@ -107,6 +107,20 @@ _STAGE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+def stage_of_item(
+    *, severity: str | None, role: str | None, title: str, evidence: Sequence[str] | None
+) -> str | None:
+    """The stage of the matter an item reports: the source's severity when it gave one, else
+    the stage :func:`read_stage` reads from the headline and evidence sentences of an item
+    about the client (or party) as the accused (role ``subject``), else None. One rule for
+    scoring (:mod:`duediligence.risk.records`), knowability and the reports."""
+    if severity:
+        return severity
+    if role != "subject":
+        return None
+    return read_stage([title, *(evidence or [])])
+
+
 def read_stage(texts: Sequence[str]) -> str | None:
     """``"sanction"`` or ``"conviction"`` when the texts (a news item's headline and evidence
     sentences, the ones naming the accused) say the matter reached that stage, else None.

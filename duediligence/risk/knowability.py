@@ -23,7 +23,7 @@ from duediligence.db.enums import Tier
 from duediligence.db.models import Assessment, Client, Engagement, Signal
 from duediligence.db.queries import resolve_client, utc_today
 from duediligence.risk.assess import RiskResult, load_scorer, score_records
-from duediligence.risk.features import evidence_text
+from duediligence.risk.features import evidence_text, stage_of_item
 from duediligence.risk.model import Scorer, tier_for
 from duediligence.risk.records import ClientFacts, change_dates, load_facts, record_as_of
 from duediligence.risk.reference import listings
@@ -237,6 +237,12 @@ def _explain_crossings(
                 "kind": s.kind.value,
                 "label": s.label,
                 "severity": s.severity.value if s.severity else None,
+                "stage": stage_of_item(
+                    severity=s.severity.value if s.severity else None,
+                    role=s.role,
+                    title=s.title,
+                    evidence=s.evidence,
+                ),
             }
             for s in tipping
             if s.id in tipping_ids[client_id]

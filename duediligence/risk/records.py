@@ -38,7 +38,12 @@ from sqlalchemy.orm import Session
 
 from duediligence.db.enums import MatchStatus, PartyRole, ReviewStatus
 from duediligence.errors import NotFoundError
-from duediligence.risk.features import DEFAULT_CREDIBILITY, ClientRecord, SignalFact, read_stage
+from duediligence.risk.features import (
+    DEFAULT_CREDIBILITY,
+    ClientRecord,
+    SignalFact,
+    stage_of_item,
+)
 from duediligence.risk.pep import decay_dates, pep_settings, political_evidence
 from duediligence.risk.topics import counts as topic_counts
 
@@ -267,9 +272,9 @@ def load_facts(
                 adverse_probability,
                 party,
                 str(party_role) if party is not None and party_role else None,
-                read_stage([title, *(_json(evidence) or [])])
-                if not severity and role == "subject"
-                else None,
+                None
+                if severity
+                else stage_of_item(severity=None, role=role, title=title, evidence=_json(evidence)),
             )
         )
     matches: dict[int, list[MatchFact]] = defaultdict(list)

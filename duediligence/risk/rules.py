@@ -19,6 +19,12 @@
 - ``call_for_action_jurisdiction``: the client or an owner in a FATF call-for-action
   jurisdiction → ``high`` (FATF Recommendation 19).
 - ``serious_conviction`` and ``official_trafficking_finding`` → ``high``.
+- ``criminal_conviction``: the client itself convicted (the source's severity, or read from the
+  news of an item about the client as the accused) of any other offence of the taxonomy — each
+  label is a FATF designated category of offence (FATF Recommendations, General Glossary) —
+  → ``high``. A conviction is the strongest adverse information a public record holds about a
+  customer (FATF R.10 INR para. 15(a); EU Directive 2015/849 art. 18(3), Annex III); an
+  allegation, a charge or a regulator's fine stays with ``adverse_media_about_client``.
 - ``adverse_media_about_party``: adverse media still standing about one of the client's owners,
   directors or officers (news linked to the client *through* that party) is ownership
   exposure, not the client's own wrongdoing: it never feeds the model's adverse-media features
@@ -54,11 +60,17 @@ from duediligence.risk.topics import (
     is_sanctioned,
     rules_for,
 )
+from duediligence.signals.taxonomy import TAXONOMY
 
 SERIOUS_LABELS = {"human_trafficking", "forced_labour", "terrorism"}
 HOLD_RULE = "potential_match_on_hold"
 PARTY_RULE = "adverse_media_about_party"
 CLIENT_MEDIA_RULE = "adverse_media_about_client"
+CONVICTION_RULE = "criminal_conviction"
+CONVICTION_SOURCE = (
+    "FATF General Glossary (designated categories of offences); FATF R.10 INR para. 15(a); "
+    "EU Directive 2015/849 art. 18(3), Annex III"
+)
 CLIENT_MEDIA_SOURCE = "FATF R.10 INR para. 15(a); EU Directive 2015/849 art. 18(3), Annex III"
 PARTY_SOURCE = "FATF R.10(b)-(c) and INR.10 para. 15; EU Directive 2015/849 arts. 13(1)(b), 18(3)"
 
@@ -252,6 +264,29 @@ def apply_rules(record: ClientRecord, features: dict[str, Feature]) -> list[Rule
                 ),
                 Tier.HIGH,
                 tuple(convictions),
+            )
+        )
+    other_convictions = [
+        s
+        for s in standing
+        if s.label in TAXONOMY
+        and s.label != "none"
+        and s.label not in SERIOUS_LABELS
+        and s.stage_of_matter == "conviction"
+    ]
+    if other_convictions:
+        first = min(other_convictions, key=lambda s: (s.published_at, s.id))
+        labels = ", ".join(dict.fromkeys(_label_words(s.label) for s in other_convictions))
+        how = "read from the news: " if not first.severity else ""
+        hits.append(
+            RuleHit(
+                CONVICTION_RULE,
+                f"Convicted of {labels}: {how}{first.title} "
+                f"({first.published_at.isoformat()}){_more(other_convictions)}",
+                Tier.HIGH,
+                tuple(s.id for s in other_convictions),
+                since=first.published_at.isoformat(),
+                source=CONVICTION_SOURCE,
             )
         )
     official = [

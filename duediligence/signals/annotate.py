@@ -202,14 +202,21 @@ def classify_stored_signals(
     relabel: bool = False,
     models_dir: Path | None = None,
     actor: str | None = None,
+    client_ids: Sequence[int] | None = None,
 ) -> int:
     """Classify the signals in the database that have no label yet, or were linked to a client
     after they were labelled (every signal with ``relabel``, e.g. after activating a new model);
-    return how many were classified."""
+    return how many were classified. ``client_ids`` restricts it to the signals linked to those
+    clients. Every path that links news must call this (or :func:`classify_signal_ids`) after
+    linking: an item read without its client has no role, and only the role ``subject`` makes
+    an item the client's own adverse media. Raises NotFoundError when no signals model is
+    active."""
     # A confirmed match's sanction signal is a list finding, not an article: never classified.
     query = select(Signal.id).where(Signal.screening_match_id.is_(None)).order_by(Signal.id)
     if not relabel:
         query = query.where(_needs_label())
+    if client_ids is not None:
+        query = query.where(Signal.client_id.in_(list(client_ids)))
     ids = list(session.scalars(query))
     return classify_signal_ids(
         session=session,

@@ -413,3 +413,52 @@ def test_signal_import_links_and_says_so(cli: Any, session: Session, tmp_path: P
     linked = session.scalars(select(Signal).where(Signal.client_id == client.id)).one()
     assert linked.link_status == LinkStatus.LINKED
     assert linked.link_evidence["where"] == "headline"
+
+
+def test_news_held_before_its_client_is_read_about_the_client_once_linked(
+    cli: Any, session: Session, tmp_path: Path
+) -> None:
+    """A feed imported before the client exists is classified without a subject (no role).
+    When ``screen clients`` links the backlog, each item is read again about its client, so a
+    client that helped the police is ``mentioned``, not the accused, and one that was charged
+    is the ``subject``; the summary says how many were read again. (It used to link them and
+    keep the subject-less reading, so the crime-fighter counted as the client's adverse media.)
+    """
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link>
+<description>x</description>
+<item><title>Kestrel Analytics helps police uncover romance scam ring</title>
+<link>https://wire.example/k</link><description>Data from Kestrel Analytics helped
+detectives identify the gang, which defrauded pensioners of 2 million pounds. Five men were
+charged with fraud.</description><pubDate>Wed, 13 Mar 2024 09:00:00 GMT</pubDate>
+<guid>k-1</guid></item>
+<item><title>Halden Freight charged with bribing port officials</title>
+<link>https://wire.example/h</link><description>Prosecutors said Halden Freight paid customs
+officers in three ports.</description><pubDate>Thu, 14 Mar 2024 09:00:00 GMT</pubDate>
+<guid>h-1</guid></item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    imported = cli("import", "feed", str(feed))
+    assert imported.exit_code == 0, imported.output
+    assert "unlinked 2" in imported.output
+    session.expire_all()
+    assert [s.role for s in session.scalars(select(Signal))] == [None, None]
+    kestrel = make_client(session, name="Kestrel Analytics Ltd", country="GB")
+    halden = make_client(session, name="Halden Freight AS", country="NO")
+    session.commit()
+
+    screened = cli("screen", "clients", "--as", "ana")
+    assert screened.exit_code == 0, screened.output
+    assert (
+        "news linked 2" in screened.output
+        and "; classified 2 signal(s) (linked ones about their client)" in (screened.output)
+    )
+    session.expire_all()
+    by_url = {s.url: s for s in session.scalars(select(Signal))}
+    helper, accused = by_url["https://wire.example/k"], by_url["https://wire.example/h"]
+    assert (helper.client_id, accused.client_id) == (kestrel.id, halden.id)
+    assert helper.role == "mentioned" and helper.label == "none"
+    assert accused.role == "subject" and accused.label == "corruption"

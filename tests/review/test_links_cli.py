@@ -178,4 +178,10 @@ def test_a_rejection_is_listed_and_withdrawn_from_the_cli(
             .order_by(AuditEvent.sequence)
         )
     )
-    assert actions[-3:] == ["signal.link_rejected", "signal.link_unrejected", "signal.linked"]
+    # linked again, then read again about the client it is linked to
+    assert actions[-4:] == [
+        "signal.link_rejected",
+        "signal.link_unrejected",
+        "signal.linked",
+        "signals.classified",
+    ]

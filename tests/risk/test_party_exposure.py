@@ -11,7 +11,7 @@ from duediligence.db.enums import LinkStatus, PartyRole, Severity, Tier
 from duediligence.db.models import Client, Party
 from duediligence.risk.assess import score_clients
 from duediligence.risk.model import Scorer
-from duediligence.risk.rules import PARTY_RULE
+from duediligence.risk.rules import CONVICTION_RULE, PARTY_RULE
 from duediligence.risk.verdict import headline
 from tests.factories import make_client, make_party, make_signal
 
@@ -224,3 +224,110 @@ def test_a_news_item_reporting_a_trafficking_conviction_meets_the_conviction_rul
     for other in (arrested, victim, graded):
         hits = [h["rule"] for h in _score(session, other).rule_hits]
         assert "serious_conviction" not in hits, other.name
+
+
+def test_a_client_convicted_of_any_offence_is_high_a_charge_or_fine_is_not(
+    session: Session,
+) -> None:
+    """A conviction of the client itself for fraud, laundering, corruption … (a FATF designated
+    category of offence) is HIGH by ``criminal_conviction``, whether the source graded it or the
+    stage was read from the news; a charge, a fine (sanction stage of a non-serious offence), the
+    conviction of someone else, and a client's owner convicted (ownership exposure) are not."""
+    read = make_client(session, name="Varden Clinics")
+    _article(
+        session,
+        read,
+        None,
+        title="Varden Clinics convicted of billing fraud",
+        label="fraud",
+        evidence=["A court convicted Varden Clinics of defrauding the health insurer."],
+    )
+    graded = make_client(session, name="Graded Bank")
+    _article(
+        session,
+        graded,
+        None,
+        title="Graded Bank and the laundering case",
+        label="money_laundering",
+        severity=Severity.CONVICTION,
+    )
+    charged = make_client(session, name="Charged Co")
+    _article(
+        session,
+        charged,
+        None,
+        title="Charged Co charged with bribery",
+        label="corruption",
+        severity=Severity.CHARGE,
+    )
+    fined = make_client(session, name="Fined Co")
+    _article(
+        session,
+        fined,
+        None,
+        title="Fined Co fined over money laundering controls",
+        label="money_laundering",
+        severity=Severity.SANCTION,
+    )
+    other = make_client(session, name="Witness Co")
+    _article(
+        session,
+        other,
+        None,
+        title="Fraudster who used Witness Co services jailed",
+        label="none",
+        role="other party",
+        evidence=["A man who bought Witness Co services was jailed for fraud."],
+    )
+    owned = make_client(session, name="Owned Clinics")
+    owner = make_party(session, owned, name="John Doe", role=PartyRole.OWNER)
+    _article(
+        session,
+        owned,
+        owner,
+        title="John Doe convicted of fraud",
+        label="fraud",
+        evidence=["John Doe was convicted of fraud on Monday."],
+    )
+
+    result = _score(session, read)
+    (hit,) = [h for h in result.rule_hits if h["rule"] == CONVICTION_RULE]
+    assert hit["min_tier"] == "high" and result.tier.rank >= Tier.HIGH.rank
+    assert hit["description"] == (
+        "Convicted of fraud: read from the news: Varden Clinics convicted of billing fraud "
+        "(2019-05-03)"
+    )
+    (hit,) = [h for h in _score(session, graded).rule_hits if h["rule"] == CONVICTION_RULE]
+    assert hit["description"].startswith("Convicted of money laundering: Graded Bank and")
+    for client in (charged, fined, other, owned):
+        result = _score(session, client)
+        assert CONVICTION_RULE not in [h["rule"] for h in result.rule_hits], client.name
+    assert _score(session, owned).tier == Tier.MEDIUM
+
+
+def test_the_report_shows_the_stage_read_from_the_news(session: Session) -> None:
+    """The conviction rule reads the stage from the news when the source gave none; the report
+    must show that stage (it showed an empty "stage" beside a "Convicted of …" hard rule),
+    saying it was read from the news, in the adverse-media list and the tipping signals."""
+    from duediligence.reporting.context import client_report
+    from duediligence.reporting.render import render_html
+    from duediligence.risk import assess_client
+
+    client = make_client(session, name="Varden Clinics")
+    _article(
+        session,
+        client,
+        None,
+        title="Varden Clinics convicted of billing fraud",
+        label="fraud",
+        evidence=["A court convicted Varden Clinics of defrauding the health insurer."],
+    )
+    session.commit()
+    assessment = assess_client(session=session, client=client.id, as_of=AS_OF)
+    ctx = client_report(session=session, assessment=assessment)
+    (item,) = [s for items in ctx["adverse_media"].values() for s in items]
+    assert (item["severity"], item["stage"]) == (None, "conviction")
+    assert [s["stage"] for s in ctx["knowability"]["tipping_signals"]] == ["conviction"]
+    html = render_html("client", ctx)
+    assert "[conviction, read from the news]" in html
+    assert "conviction<br><small>read from the news</small>" in html
