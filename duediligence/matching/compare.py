@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -209,6 +209,10 @@ class Token:
     korean: str = ""  # a Korean syllable: its romanisation folded across conventions
     script: str = ""  # hangul, korean-cyrillic, korean-latin, thai, khmer, arabic or ""
     sound: str = ""  # Thai and Khmer: consonants in sound classes (scripts.sound_skeleton)
+    # A plain word of 3+ letters (no number, initials or script reading, not a particle or a
+    # given name with short forms): two such words are told apart by edit similarities
+    # alone (_quickly_different).
+    quick: bool = False
 
 
 @dataclass(slots=True)
@@ -227,6 +231,12 @@ class PreparedName:
     # No word is compared by sound or consonants (Thai, Khmer, Arabic script): the cheap
     # first-letter and length test of words written together applies to every word.
     plain: bool = True
+    # Neighbouring words that could be written together as one word of another name:
+    # (position of the first, its first letter, their letters together); worked out on first
+    # use by score_bounds (a cache: not part of the name's value).
+    joinable: tuple[tuple[int, str, int], ...] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 class NameMatch:
@@ -383,7 +393,10 @@ def _read_words(pieces: list[Piece], person: bool) -> list[Piece]:
 def _legal_or_initials(pieces: list[Piece]) -> list[Piece]:
     """Initials that spell a legal form are one only at the end of the name ("S.A."); a legal
     form first in a name that ends with another one is a word ("AG Karima Corp")."""
-    if not any(p[3] for p in pieces):
+    for piece in pieces:
+        if piece[3]:
+            break
+    else:
         return pieces  # no legal form: nothing to decide
     # at_end[k]: every piece after k is a legal form
     at_ends = [True] * len(pieces)
@@ -529,7 +542,7 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     legal = False
     for word, latin, abjad, is_legal, acronym in pieces_all:
         if not person and not acronym and len(latin) <= 4 and latin.isalpha():
-            acronym = not any(ch in "aeiouy" for ch in latin)  # KLM, HSBC: initials
+            acronym = _VOWELS_Y.isdisjoint(latin)  # KLM, HSBC: initials
         script, korean, sound = side.get(word, _NO_SCRIPT)
         token = _token(word, latin, abjad, acronym, script, korean, sound)
         if is_legal:
@@ -540,6 +553,11 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
     if not tokens and dropped:
         tokens, legal = dropped, False
     numbers = {t.latin for t in tokens if t.numeric}
+    plain = True
+    for t in tokens:
+        if t.sound or t.skeleton:
+            plain = False
+            break
     family: frozenset[int] = frozenset()
     if person and "," in name:
         family_words = set(_LETTER_RUNS.findall(name.split(",", 1)[0].casefold()))
@@ -552,13 +570,14 @@ def prepare_name(name: str, schema: str = "LegalEntity") -> PreparedName:
         tuple(tokens),
         frozenset(numbers) if numbers else _NO_NUMBERS,
         legal,
-        sum(t.weight for t in tokens),
+        sum([t.weight for t in tokens]),
         family,
-        not any(t.sound or t.skeleton for t in tokens),
+        plain,
     )
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
+_VOWELS_Y = frozenset("aeiouy")
 _STOP_TAG = NamePartTag.STOP
 _LEGAL_TAG = NamePartTag.LEGAL
 
@@ -582,9 +601,12 @@ def _without_titles(name: str) -> str:
     """A person's name without the titles rigour knows (Dr., Mr., Sheikh ...), also after the
     comma of "FAMILY, Dr. Given"; the name is kept when nothing else would remain."""
     titles = _title_words()
-    if not any(
-        w and w.casefold() in titles for m in _FIRST_WORDS.finditer(name) for w in m.groups()
-    ):
+    for m in _FIRST_WORDS.finditer(name):
+        first, after_comma = m.groups()
+        word = first or after_comma
+        if word and word.casefold() in titles:
+            break
+    else:
         return name
     family, comma, given = name.partition(",")
     if comma:
@@ -679,7 +701,7 @@ def _token(
     ``analyze_names`` for every name (like rigour, none for words of one or two letters).
     """
     phonetic = (metaphone(latin) or None) if len(latin) > 2 else None
-    numeric = any(ch.isdigit() for ch in latin)
+    numeric = not latin.isalpha() and any(ch.isdigit() for ch in latin)  # (digits: not alpha)
     weight = GENERIC_WEIGHT if latin in GENERIC_WORDS else 1.0
     core = (
         vocab.joined_prefix().sub("", latin)
@@ -694,6 +716,12 @@ def _token(
         skeleton = _skeleton(core) if abjad else ""
     if not korean and not form.isascii() and _has_hangul(form):
         korean, script = scripts.korean_fold(latin), "hangul"
+    quick = (
+        len(latin) > 2
+        and not (numeric or acronym or korean or script or sound or skeleton)
+        and latin not in vocab.particle_groups()
+        and latin not in vocab.short_forms()
+    )
     return Token(
         form,
         latin,
@@ -707,6 +735,7 @@ def _token(
         korean,
         script,
         sound,
+        quick,
     )
 
 
@@ -776,9 +805,70 @@ def _is_abjad(text: str) -> bool:
     )
 
 
+# Edit-similarity floors of _quickly_different, each a little below what its rule of
+# _word_similarity needs for a non-zero result (a margin for rounding): the spelling's
+# MIN_TOKEN_SIMILARITY; the folded spelling's MIN_TOKEN_SIMILARITY / 0.95; the phonetic
+# keys' 0.8; the core's COMPOUND_SIMILARITY.
+_QUICK_LATIN = MIN_TOKEN_SIMILARITY - 0.01
+_QUICK_FOLDED = MIN_TOKEN_SIMILARITY / 0.95 - 0.01
+_QUICK_PHONETIC = 0.8 - 0.01
+_QUICK_CORE = COMPOUND_SIMILARITY - 0.01
+_QUICK_LATIN_SLACK = 1 - _QUICK_LATIN
+_QUICK_FOLDED_SLACK = 1 - _QUICK_FOLDED
+_QUICK_PHONETIC_SLACK = 1 - _QUICK_PHONETIC
+_DIFFERENT = (0.0, "different")
+
+
+def _quickly_different(a: Token, b: Token, person: bool) -> bool:
+    """True when two different :attr:`Token.quick` words certainly have similarity 0 in
+    :func:`_word_similarity`: no spelling, folded spelling, phonetic key or core (without a
+    particle written onto it) is near enough for its rule, the phonetic keys differ, and
+    (persons) neither word begins the other. Only edit similarities (compiled rapidfuzz
+    calls), each skipped when the lengths alone rule it out (an edit similarity of at least
+    ``f`` needs lengths within ``(1 - f) x`` the longer one); whatever this does not rule out
+    is left to the full rules."""
+    la, lb = a.latin, b.latin
+    if person and (la.startswith(lb) or lb.startswith(la)):
+        return False
+    na, nb = len(la), len(lb)
+    if abs(na - nb) <= _QUICK_LATIN_SLACK * (na if na > nb else nb) and (
+        OSA.normalized_similarity(la, lb, score_cutoff=_QUICK_LATIN)
+    ):
+        return False
+    fa, fb = a.folded, b.folded
+    if fa != la or fb != lb:
+        na, nb = len(fa), len(fb)
+        if abs(na - nb) <= _QUICK_FOLDED_SLACK * (na if na > nb else nb) and (
+            OSA.normalized_similarity(fa, fb, score_cutoff=_QUICK_FOLDED)
+        ):
+            return False
+    pa, pb = a.phonetic, b.phonetic
+    if pa is not None and pb is not None:
+        if pa == pb:
+            return False
+        na, nb = len(pa), len(pb)
+        if abs(na - nb) <= _QUICK_PHONETIC_SLACK * (na if na > nb else nb) and (
+            OSA.normalized_similarity(pa, pb, score_cutoff=_QUICK_PHONETIC)
+        ):
+            return False
+    return not (
+        (a.core != la or b.core != lb)
+        and OSA.normalized_similarity(a.core, b.core, score_cutoff=_QUICK_CORE)
+    )
+
+
 @functools.lru_cache(maxsize=500_000)
 def _token_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
-    """Similarity of two tokens in [0, 1] and how they match (cached per token pair)."""
+    """Similarity of two tokens in [0, 1] and how they match (cached per token pair): the
+    rules of :func:`_word_similarity`, which two plain words that are far apart in every
+    spelling skip (:func:`_quickly_different`; same result)."""
+    if a.quick and b.quick and a.latin != b.latin and _quickly_different(a, b, person):
+        return _DIFFERENT
+    return _word_similarity(a, b, person)
+
+
+def _word_similarity(a: Token, b: Token, person: bool) -> tuple[float, str]:
+    """Similarity of two tokens in [0, 1] and how they match (the reference rules)."""
     if a.latin == b.latin:
         return 1.0, "same" if a.text.isascii() == b.text.isascii() else "same in Latin script"
     if a.numeric or b.numeric:
@@ -1189,11 +1279,124 @@ def score_bound(left: PreparedName, right: PreparedName) -> float:
     return bound
 
 
+def _joinable(name: PreparedName) -> tuple[tuple[int, str, int], ...]:
+    """``name.joinable``, worked out and kept on first use."""
+    found = name.joinable
+    if found is None:
+        tokens = name.tokens
+        found = name.joinable = tuple(
+            (i, tokens[i].latin[0], len(tokens[i].latin) + len(tokens[i + 1].latin))
+            for i in range(len(tokens) - 1)
+            if not (tokens[i].numeric or tokens[i + 1].numeric)
+        )
+    return found
+
+
+def score_bounds(left: PreparedName, rights: Sequence[PreparedName]) -> list[float]:
+    """:func:`score_bound` of ``left`` against each of ``rights`` (the same values), for the
+    few dozen candidates of one screening query: what depends on one word of a candidate
+    (which of ``left``'s words are similar to it, which pairs of ``left``'s neighbouring words
+    could be it written together) is worked out once per distinct word, not once per name,
+    and the words reached are kept as bit masks."""
+    lt = left.tokens
+    if not lt:
+        return [0.0] * len(rights)
+    n = len(lt)
+    left_person = left.schema == "Person"
+    similarity = _token_similarity
+    left_pairs = _joinable(left)
+    by_first: dict[str, list[tuple[int, int]]] = {}  # first letter -> (position, length)
+    for k, t in enumerate(lt):
+        by_first.setdefault(t.latin[0], []).append((k, len(t.latin)))
+    full_l = (1 << n) - 1
+    total_l = left.total_weight
+    # weights are 1 or GENERIC_WEIGHT: sums of them are exact in any order, so a count of the
+    # words reached gives the same coverage when every weight is 1
+    uniform_l = total_l == n
+    weights_l = [t.weight for t in lt]
+    # word -> mask of left's words it is similar to, or could be written together as (the
+    # second only when both names are plain); per person flag and plainness
+    known: dict[tuple[bool, bool], dict[Token, int]] = {
+        (person, plain): {} for person in (False, True) for plain in (False, True)
+    }
+    bounds = []
+    for right in rights:
+        rt = right.tokens
+        if not rt:
+            bounds.append(0.0)
+            continue
+        person = left_person or right.schema == "Person"
+        plain = left.plain and right.plain
+        seen = known[person, plain]
+        mask_l = 0
+        mask_r = 0
+        bit = 1
+        for token in rt:
+            reach = seen.get(token)
+            if reach is None:
+                reach = 0
+                for i in range(n):
+                    if similarity(lt[i], token, person)[0] > 0:
+                        reach |= 1 << i
+                if plain:
+                    first, size = token.latin[0], len(token.latin)
+                    for i, pair_first, pair_size in left_pairs:
+                        if pair_first == first and abs(size - pair_size) <= 2:
+                            reach |= 3 << i  # left's words i, i + 1 written together
+                seen[token] = reach
+            if reach:
+                mask_l |= reach
+                mask_r |= bit
+            bit <<= 1
+        m = len(rt)
+        if not plain:
+            split_l, joined_r = _compound_reach(left, right)
+            split_r, joined_l = _compound_reach(right, left)
+            for k in split_l | joined_l:
+                mask_l |= 1 << k
+            for k in split_r | joined_r:
+                mask_r |= 1 << k
+        else:  # right's words j, j + 1 written together as a word of left
+            for j, first, size in right.joinable or _joinable(right):
+                candidates = by_first.get(first)
+                if candidates:
+                    for k, length in candidates:
+                        if abs(length - size) <= 2:
+                            mask_r |= 3 << j
+                            mask_l |= 1 << k
+        total_r = right.total_weight
+        if uniform_l:
+            cov_l = mask_l.bit_count() / total_l
+        else:
+            cov_l = sum([weights_l[k] for k in range(n) if mask_l >> k & 1]) / total_l
+        if total_r == m:
+            cov_r = mask_r.bit_count() / total_r
+        else:
+            cov_r = sum([rt[k].weight for k in range(m) if mask_r >> k & 1]) / total_r
+        if person and n >= 2 and m >= 2:
+            if mask_l == full_l:
+                cov_r = (1 + cov_r) / 2
+            if mask_r == (1 << m) - 1:
+                cov_l = (1 + cov_l) / 2
+        bound = min(1.0, (cov_l + cov_r) / 2)
+        if left.numbers != right.numbers:
+            bound = min(bound, NUMBERS_DIFFER_CAP)
+        bounds.append(bound)
+    return bounds
+
+
+def reaches(bound: float, floor: float) -> bool:
+    """Whether a :func:`score_bound` value lets the score reach ``floor`` (rounded as scores
+    are, with a margin for floating-point sums in another order; always for a ``floor`` of 0
+    or less)."""
+    return floor <= 0 or round(bound + 1e-9, 4) >= floor
+
+
 def may_reach(left: PreparedName, right: PreparedName, floor: float) -> bool:
     """False only when ``compare_prepared(left, right).score`` is certainly below ``floor``
     (by :func:`score_bound`, rounded as scores are, with a margin for floating-point sums in
     another order); always True for a ``floor`` of 0 or less."""
-    return floor <= 0 or round(score_bound(left, right) + 1e-9, 4) >= floor
+    return floor <= 0 or reaches(score_bound(left, right), floor)
 
 
 def _looks_like_person(name: PreparedName) -> bool:

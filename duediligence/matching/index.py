@@ -19,6 +19,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
+from duediligence.matching import scripts
 from duediligence.matching.compare import (
     MIN_TOKEN_SIMILARITY,
     NUMBERS_DIFFER_CAP,
@@ -26,8 +27,9 @@ from duediligence.matching.compare import (
     PreparedName,
     _skeleton,
     compare_prepared,
-    may_reach,
     prepare_name,
+    reaches,
+    score_bounds,
 )
 
 MAX_CANDIDATES = 60
@@ -61,8 +63,12 @@ class IndexedName:
 
 
 @functools.lru_cache(maxsize=1_000_000)
-def _token_keys(folded: str, phonetic: str | None, skeleton: str) -> tuple[tuple[str, float], ...]:
-    """Blocking keys of one token: spelling, sound, consonants, and a prefix for long words."""
+def _token_keys(
+    folded: str, phonetic: str | None, skeleton: str, korean: str = ""
+) -> tuple[tuple[str, float], ...]:
+    """Blocking keys of one token: spelling, sound, consonants, a prefix for long words, and
+    for a Korean syllable its reading across writings (Hangul, Cyrillic, McCune-Reischauer,
+    Revised: "Чен", "정" and "Jong" share it, as :func:`scripts.korean_fold_loose` folds)."""
     keys = [("f:" + folded, 1.0)]
     if phonetic:
         keys.append(("p:" + phonetic, 0.8))
@@ -70,6 +76,8 @@ def _token_keys(folded: str, phonetic: str | None, skeleton: str) -> tuple[tuple
         keys.append(("s:" + skeleton, 0.7))
     if len(folded) > 5:
         keys.append(("x:" + folded[:5], 0.5))
+    if korean:
+        keys.append(("k:" + scripts.korean_fold_loose(korean), 0.9))
     return tuple(keys)
 
 
@@ -85,7 +93,7 @@ def _keys(prepared: PreparedName) -> list[tuple[str, float]]:
     for token in prepared.tokens:
         if token.weight < 1.0 and not single:
             continue  # generic words do not select candidates
-        for key, weight in _token_keys(token.folded, token.phonetic, token.skeleton):
+        for key, weight in _token_keys(token.folded, token.phonetic, token.skeleton, token.korean):
             if weight > keys.get(key, 0.0):
                 keys[key] = weight
     return list(keys.items())
@@ -235,7 +243,7 @@ class NameIndex:
         for t in tokens:
             if t.weight < 1.0 and not single:
                 continue  # generic words do not select candidates
-            group = list(_token_keys(t.folded, t.phonetic, t.skeleton))
+            group = list(_token_keys(t.folded, t.phonetic, t.skeleton, t.korean))
             if not t.skeleton and not t.numeric and len(t.latin) > 2:
                 # A Latin word against a name written without vowels (Arabic ...): the
                 # consonant keys such names are indexed under.
@@ -297,24 +305,58 @@ class NameIndex:
         ``min_score``.
         """
         query = prepare_name(name, schema)
-        if not query.tokens:
+        # A LegalEntity query (the schema when the caller does not know) meets a listed
+        # Person as a person: FollowTheMoney's common schema of the two is Person. Read as a
+        # company name it would lose the words that are stop words in company names
+        # ("Kim Jong Un" -> "kim jong", which then matched "KIM, Yo Jong" at 0.92).
+        as_person = query
+        if schema == "LegalEntity":
+            person = prepare_name(name, "Person")
+            if len(person.tokens) != len(query.tokens) or any(
+                a is not b for a, b in zip(person.tokens, query.tokens, strict=False)
+            ):
+                as_person = person
+        if not query.tokens and not as_person.tokens:
             return []
         best: dict[tuple[int, bool], tuple[int, NameMatch]] = {}
         records, weak_names, prepared = self._records, self._weak, self._prepared
         numbers = query.numbers
         skip_numbers = min_score > NUMBERS_DIFFER_CAP
         bounded = min_score > 0
-        for position in self.candidates(query, limit):
-            other = prepared[position]
+        positions = self.candidates(query, limit) if query.tokens else []
+        if as_person is not query:
+            seen = set(positions)
+            positions += [p for p in self.candidates(as_person, limit) if p not in seen]
+        others = [prepared[position] for position in positions]
+        queries = [as_person if other.schema == "Person" else query for other in others]
+        # Candidates whose numbers differ are not bounded (they are skipped anyway); the
+        # bounds of the others are computed together, per form of the query (score_bounds:
+        # the same values as score_bound).
+        below: set[int] = set()
+        if bounded:
+            for form in {id(q): q for q in queries}.values():
+                bounded_at = [
+                    k
+                    for k, other in enumerate(others)
+                    if queries[k] is form and (not skip_numbers or other.numbers == numbers)
+                ]
+                bounds = score_bounds(form, [others[k] for k in bounded_at])
+                below.update(
+                    k
+                    for k, bound in zip(bounded_at, bounds, strict=True)
+                    if not reaches(bound, min_score)
+                )
+        for k, position in enumerate(positions):
+            other = others[k]
             key = (records[position], position in weak_names)
-            if (skip_numbers and other.numbers != numbers) or (
-                bounded and not may_reach(query, other, min_score)
-            ):
+            if (skip_numbers and other.numbers != numbers) or k in below:
                 # Certainly below min_score (numbers differ: at most NUMBERS_DIFFER_CAP; or
                 # score_bound): not compared, but the record keeps its place in the order.
                 best.setdefault(key, _NOT_COMPARED)
                 continue
-            match = compare_prepared(query, other)
+            if not queries[k].tokens:
+                continue
+            match = compare_prepared(queries[k], other)
             current = best.get(key)
             if current is None or match.score > current[1].score:
                 best[key] = (position, match)

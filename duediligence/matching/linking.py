@@ -26,10 +26,32 @@ Two ways in, both ending in a decision with evidence (``Signal.link_evidence``):
   the client and its party both named           + 0.1
   name and alias both used                      + 0.05
   the clause places the party elsewhere         − 0.3 ("registered in Spain", "UK-based")
+  the accused in the headline or the first      + 0.15 (read for the best three candidates
+  three sentences ("X was charged", "police     only)
+  raided X", headline "X indicted on ...")
   ============================================  ========================================
 
   A client found only by a family name or short name is capped at :data:`PARTIAL_CAP`, below
-  the link score: it can be a candidate for review, never a link.
+  the link score: it can be a candidate for review, never a link; so is a client named in full
+  only as someone's relative, an organisation whose people are meant, the one acting against
+  another or an owner ("the uncle of President X was sentenced": the item is the uncle's).
+
+  The role points say whom the story is about (:func:`accused_in`, with the accusation
+  patterns of the adverse-media role reader, :mod:`duediligence.matching.roles`): of two
+  clients named about as prominently, the one the headline or the lead accuses outscores the
+  one named beside it; a client named only in the body, which the lead accuses under its own
+  name, reaches the link score. For linking, a mention that is the object of a preposition
+  ("an official *at* the European Central Bank was detained"), the subject of a subordinate
+  clause ("after X resigned, Y was charged"), the owner of the accused ("arrested X' adviser")
+  or a name used as someone's title ("former X secretary general V") is not the accused, a
+  relative clause is read past ("X, who led the bank for 16 years, was detained") and a
+  sentence saying it is not accused ("X was not charged") gives nothing. A headline that
+  accuses someone it names only by a description ("Banker accused of huge fraud"), naming no
+  client, gives the same points to the one client the lead names, if only one (in sentence
+  case only: in a title-case headline capitals do not tell a description from a name).
+  When the best candidate is accused in the headline or the lead, a rival that the item
+  accuses nowhere (the employer, the prosecutor, a patron named beside it) does not hold the
+  link back. The role is read for the best :data:`ROLE_CANDIDATES` candidates only.
 
   A mention that names someone's relative, associate or nominee ("Najib's brother"), people of
   an organisation ("Goldman Sachs bankers"), the one acting against another ("FINRA expels
@@ -83,6 +105,9 @@ from duediligence.matching.gazetteer import (
     word_key,
 )
 from duediligence.matching.index import NameIndex
+from duediligence.matching.roles import AUX, ENF, OTHER, RULES, SUBJECT
+from duediligence.matching.roles import S as SUBJECT_MARKER
+from duediligence.matching.roles import mask as mask_subject
 from duediligence.vocabulary import industry_synonyms
 
 MARGIN = 0.25
@@ -105,6 +130,9 @@ INDUSTRY = 0.05
 PARTY_AND_CLIENT = 0.1
 ALIAS_TOO = 0.05
 CONTRADICTED = 0.3
+ACCUSED = 0.15
+ROLE_SENTENCES = 3  # body sentences after the headline read for the candidate's role
+ROLE_CANDIDATES = 3  # the role is read for at most this many of the best candidates
 SENTENCE_CHARS = 400
 MAX_CANDIDATES = 5
 MAX_SHARED = 10
@@ -315,6 +343,9 @@ class Candidate:
     mentions: list[Mention] = field(default_factory=list)
     raw: float = 0.0  # the points before clipping to [0, 1]: candidates are ranked on it
     count: int = 0
+    capped: bool = False  # at most PARTIAL_CAP: found only by a family name or short name,
+    # or named in full only beside someone else's story
+    accused: str | None = None  # "headline" or "lead": where the item accuses it
 
 
 def _mentions_by_client(gazetteer: Gazetteer, hits: list[Hit]) -> dict[int, list[Mention]]:
@@ -506,6 +537,12 @@ def score_candidates(
         if primary is partial and score >= LINK_SCORE:
             score = PARTIAL_CAP  # a family name or short name alone never links on its own
             reasons.append("no full name: left for review at most")
+        elif not subject and score >= LINK_SCORE:
+            # "The uncle of President X was sentenced": named in full only as someone's
+            # relative, an organisation whose people are accused, the one acting against
+            # another or an owner, the client is not what the item is about
+            score = PARTIAL_CAP
+            reasons.append("named in full only beside someone else's story: for review at most")
         raw = score
         score = round(max(0.0, min(1.0, score)), 4)
         best = _best_mention(subject or primary, doc)
@@ -535,10 +572,188 @@ def score_candidates(
                 mentions,
                 raw,
                 count if primary is not partial else 0,
+                primary is partial or not subject,
             )
         )
     candidates.sort(key=lambda c: (-c.raw, gazetteer.clients[c.client].id))
+    _add_role_points(gazetteer, doc, candidates)
+    candidates.sort(key=lambda c: (-c.raw, gazetteer.clients[c.client].id))
     return candidates
+
+
+# --------------------------------------------------------------------------- roles
+
+# Only the accusation patterns of the role reader count here: a relative or associate accused
+# ("X's former husband was sentenced") and X's managers accused are other people's cases, as the
+# headline points already say (:func:`_relation_at`).
+_NOT_ACCUSED = [pattern for role, pattern, _cue in RULES if role == OTHER]
+_ACCUSED = [
+    (pattern, cue)
+    for role, pattern, cue in RULES
+    if role == SUBJECT and cue != "its managers were accused/charged"
+]
+# Headlines drop the auxiliary: "X indicted on fraud charges", "X Named In Paradise Papers".
+_HEADLINE_PASSIVE = re.compile(
+    rf"{SUBJECT_MARKER}(?:['’]s?)?\s+(?:(?:\w+ly|also|now|again|formally)\s+)?{ENF}\b",
+    re.IGNORECASE,
+)
+# "an official at xsubjx", "the uncle of Syrian President xsubjx": the object of a preposition
+# (titles between aside) is not the clause's subject.
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:at|of|from|in|with|within|inside|for|including|like|to|and|or)\s+"
+    r"(?:the\s+|an?\s+)?(?:[A-Z][\w.’'-]*\s+){0,3}$"
+)
+# "after xsubjx resigned, X was charged": the subject of a clause that is not the main one.
+_SUBORDINATOR_BEFORE = re.compile(
+    r"\b(?:before|after|when|while|since|until|because|although|though|if|once|as)\s+$",
+    re.IGNORECASE,
+)
+# "X, who was detained when the army seized power before Y resigned, was charged": the relative
+# clause is left out, so the accusation reads as X's and not as Y's.
+_RELATIVE_CLAUSE = re.compile(rf",\s+(?:who|which)\b[^;]{{1,240}}?,(?=\s+{AUX}\b)", re.IGNORECASE)
+# "arrested xsubjx ‘ top adviser", "charged xsubjx' boss": the owner of the one accused;
+# "charging X with inciting former xsubjx secretary general Jérôme Valcke": a name used as a
+# modifier of someone else's title.
+_POSSESSIVE_AFTER = re.compile(
+    r"^(?:\s?[‘’'](?:s\b)?\s+[a-z]|\s+(?!(?:in|on|at|with|for|of|and|or|by|over|after|from|to|"
+    r"as|the|a|an|was|were|is|are|has|have|had|who|which|that|said|says|last|this)\b)"
+    r"(?:[a-z][\w-]*\s+){1,3}[A-Z])"
+)
+
+
+def accused_in(masked: str, *, headline: bool = False) -> str | None:
+    """The cue (in words) when the masked sentence accuses the subject marked in it, else None.
+
+    ``masked``: a sentence with the candidate's mentions replaced by the role reader's marker
+    (:func:`duediligence.matching.roles.mask`). The accusation patterns of the adverse-media
+    role reader (:data:`duediligence.matching.roles.RULES`, role ``subject``) decide, except that
+    a sentence saying the subject is not accused or is someone else (the reader's ``other
+    party`` patterns) gives none; a match that starts at a marker governed by a preposition
+    ("an official at xsubjx was detained") or a subordinating word ("after xsubjx resigned, the
+    minister was charged"), or that ends at a marker followed by a possessive ("arrested
+    xsubjx' adviser") or by someone else's title ("former xsubjx secretary general Jérôme
+    Valcke"), is not about the subject; a relative clause before the verb is read past
+    ("xsubjx, who led the bank for 16 years, was detained"); in a headline (``headline=True``)
+    a name followed directly by an enforcement participle ("X indicted on ...") is accused.
+    Returns the role reader's cue, e.g. "accused/charged/sanctioned".
+    """
+    if SUBJECT_MARKER not in masked or any(p.search(masked) for p in _NOT_ACCUSED):
+        return None
+    if headline and _HEADLINE_PASSIVE.search(masked):
+        return "accused/charged/sanctioned"
+    masked = _RELATIVE_CLAUSE.sub(",", masked)
+    for pattern, cue in _ACCUSED:
+        for found in pattern.finditer(masked):
+            before = masked[: found.start()]
+            if masked.startswith(SUBJECT_MARKER, found.start()) and (
+                _PREPOSITION_BEFORE.search(before) or _SUBORDINATOR_BEFORE.search(before)
+            ):
+                continue
+            if masked[: found.end()].endswith(SUBJECT_MARKER) and _POSSESSIVE_AFTER.match(
+                masked[found.end() :]
+            ):
+                continue
+            return cue
+    return None
+
+
+def _accused_where(
+    doc: Document, candidate: Candidate, *, whole: bool = False
+) -> tuple[str, str] | None:
+    """``(where, cue)`` when the item accuses the candidate (:func:`accused_in`) in the headline
+    or the first :data:`ROLE_SENTENCES` sentences of the body — ``where`` is "headline" or
+    "lead" — or, with ``whole``, anywhere ("body" past the lead); else None. Mentions naming
+    someone's relative, an organisation's people or the one acting against another
+    (:func:`_relation_at`) are left out."""
+    tokens = doc.tokens
+    lead_end = sum(1 for start, _end in doc.sentences if start < doc.title_end) + ROLE_SENTENCES
+    starts = [start for start, _end in doc.sentences[: len(doc.sentences) if whole else lead_end]]
+    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for m in candidate.mentions:
+        if _relation(doc, m.hit):
+            continue
+        at = tokens[m.hit.first].start
+        k = bisect.bisect_right(starts, at) - 1
+        if k < 0 or at >= doc.sentences[k][1]:
+            continue
+        spans[k].append((at - starts[k], tokens[m.hit.last].end - starts[k]))
+    for k in sorted(spans):
+        start, end = doc.sentences[k]
+        headline = start < doc.title_end
+        cue = accused_in(mask_subject(doc.text[start:end], spans[k]), headline=headline)
+        if cue is not None:
+            return ("headline" if headline else "lead" if k < lead_end else "body"), cue
+    return None
+
+
+# A headline accusing someone it names only by a description: "Banker accused of huge fraud",
+# "Corrupt lawyer ... is jailed", "Money-laundering suspect who ...".
+_HEADLINE_ACCUSATION = re.compile(
+    rf"\b(?:{ENF}|faces? (?:\w+ )?charges?|admits|suspect|convict|fraudster|on trial|"
+    r"charges|indicts|arrests|jails|convicts|sentences|fines|sues)\b",
+    re.IGNORECASE,
+)
+
+
+def _described_accused(
+    gazetteer: Gazetteer, doc: Document, ranked: list[Candidate]
+) -> Candidate | None:
+    """The one candidate the lead names in full (by its own name, not as someone's relative or
+    employer: a family name alone may be the relative's) when the headline accuses someone
+    without naming any candidate, in a headline written in sentence case (in title case the
+    capitals do not tell a description from a name); else None."""
+    headline = doc.text[: doc.title_end]
+    if not _HEADLINE_ACCUSATION.search(headline) or title_case(headline):
+        return None
+    tokens = doc.tokens
+    lead_end = sum(1 for start, _end in doc.sentences if start < doc.title_end) + ROLE_SENTENCES
+    lead_chars = doc.sentences[min(lead_end, len(doc.sentences)) - 1][1]
+    named: list[Candidate] = []
+    for candidate in ranked:
+        starts = [tokens[m.hit.first].start for m in candidate.mentions]
+        if any(at < doc.title_end for at in starts):
+            return None  # the headline names a candidate: its own reading decides
+        if any(
+            at < lead_chars
+            and gazetteer.entries[m.entry].form not in PARTIAL_FORMS
+            and not _relation(doc, m.hit)
+            for at, m in zip(starts, candidate.mentions, strict=True)
+        ):
+            named.append(candidate)
+    return named[0] if len(named) == 1 and not named[0].capped else None
+
+
+def _add_role_points(gazetteer: Gazetteer, doc: Document, ranked: list[Candidate]) -> None:
+    """Add :data:`ACCUSED` to each of the best :data:`ROLE_CANDIDATES` candidates (``ranked``
+    best first, from the review score up) that the headline or the lead accuses, and say so in
+    its reasons. A candidate found only by a family name or short name, or named in full only
+    beside someone else's story, stays capped at :data:`PARTIAL_CAP`. The role is read for
+    these few only, not for every client named."""
+    for candidate in ranked[:ROLE_CANDIDATES]:
+        if candidate.raw < REVIEW_SCORE:
+            break
+        found = _accused_where(doc, candidate)
+        if found is None:
+            continue
+        where, cue = found
+        candidate.accused = where
+        raw = candidate.raw + ACCUSED
+        if candidate.capped and raw >= LINK_SCORE:
+            raw = max(candidate.raw, PARTIAL_CAP)
+        candidate.raw = raw
+        candidate.score = round(max(0.0, min(1.0, raw)), 4)
+        candidate.evidence["score"] = candidate.score
+        candidate.evidence["reasons"].append(f"the accused in the {where} ({cue})")
+    if ranked and not any(c.accused for c in ranked[:ROLE_CANDIDATES]):
+        described = _described_accused(gazetteer, doc, ranked)
+        if described is not None and described.raw >= REVIEW_SCORE:
+            described.accused = "lead"
+            described.raw += ACCUSED
+            described.score = round(max(0.0, min(1.0, described.raw)), 4)
+            described.evidence["score"] = described.score
+            described.evidence["reasons"].append(
+                "the headline accuses someone it does not name; the lead names this client alone"
+            )
 
 
 _RELATION_WORDS = (
@@ -674,6 +889,10 @@ def decide_from_text(
         if c.raw >= REVIEW_SCORE
         and c.raw > top.raw - (SAME_NAME_MARGIN if _same_places(c, top) else MARGIN)
     ]
+    if rivals and top.accused and top.raw >= LINK_SCORE:
+        # the headline or the lead accuses the best candidate: a rival the item never accuses
+        # (the employer, the prosecutor, a patron named beside it) does not hold the link back
+        rivals = [c for c in rivals if c.accused or _accused_where(doc, c, whole=True)]
     rows = _candidate_rows(gazetteer, found)
     if top.raw >= LINK_SCORE and not rivals:
         info = gazetteer.clients[top.client]

@@ -18,6 +18,7 @@ says which.
 from __future__ import annotations
 
 import csv
+import functools
 import gc
 import logging
 import re
@@ -297,10 +298,17 @@ def _snapshot_key(*, session: Session) -> tuple[int, ...]:
     return tuple(sorted(row[0] for row in rows))
 
 
+@functools.lru_cache(maxsize=64)
+def _url_text(url: Any) -> str:
+    """The database URL as text (the index cache key; rendering it costs more than the rest of
+    a cache hit, so it is kept per URL object, which is immutable)."""
+    return str(url)
+
+
 def get_index(*, session: Session) -> WatchlistIndex:
     """The cached index for the current snapshots (rebuilt when a list changes)."""
     key = _snapshot_key(session=session)
-    cache_key = str(session.get_bind().engine.url)
+    cache_key = _url_text(session.get_bind().engine.url)
     with _cache_lock:
         cached = _cache.get(cache_key)
         if cached is not None and cached.key == key:

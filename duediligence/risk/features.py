@@ -70,7 +70,7 @@ class SignalFact:
     credibility: float
     label: str | None
     probabilities: dict[str, float] | None
-    role: str | None = None  # the client's role in the item (signals.roles), None if unknown
+    role: str | None = None  # the client's role in the item (matching.roles), None if unknown
     adverse_probability: float | None = None  # calibrated P(adverse media), None if unknown
     # Set when the item reached the client through one of its parties (news linking): the
     # party's name and role. Such an item is ownership exposure, not the client's own record.

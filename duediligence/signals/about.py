@@ -1,7 +1,7 @@
 """Whom a text is about: the subject's mentions, the sentences naming it, and its role.
 
 :func:`read_subject` does the text work once per (text, subject): sentences, mentions, the
-masked sentences and the role cues (:mod:`duediligence.signals.roles`).
+masked sentences and the role cues (:mod:`duediligence.matching.roles`).
 :meth:`SubjectReading.role` then decides with the classifier's probabilities: a role pattern
 wins (a weak "mentioned" cue read from words alone gives way when the sentences naming the
 subject read as adverse with probability 0.8 or more and carry a word of an offence); without
@@ -20,8 +20,7 @@ import re
 from dataclasses import dataclass
 
 from duediligence.matching.gazetteer import sentences
-from duediligence.signals.mentions import Mention, Subject, find_mentions
-from duediligence.signals.roles import (
+from duediligence.matching.roles import (
     CO_REF,
     CRIME_WORDS,
     MENTIONED,
@@ -33,6 +32,7 @@ from duediligence.signals.roles import (
     mask,
     role_cues,
 )
+from duediligence.signals.mentions import Mention, Subject, find_mentions
 
 # A calibrated probability at or above this is an adverse verdict.
 ADVERSE_THRESHOLD = 0.5

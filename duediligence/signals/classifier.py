@@ -14,7 +14,7 @@ Two stages and a calibrator (:class:`MediaModel`):
 
 Given a :class:`~duediligence.signals.mentions.Subject` (a client's names and aliases, and its
 parties), the classifier also finds the subject in the text and decides its role
-(:mod:`duediligence.signals.roles`); the verdict is adverse only when the text is adverse *and*
+(:mod:`duediligence.matching.roles`); the verdict is adverse only when the text is adverse *and*
 the subject is its ``subject`` (accused, charged, convicted, sanctioned, fined). Each adverse
 verdict carries the one to three sentences behind it.
 """
@@ -38,6 +38,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from duediligence.db.enums import ModelKind
 from duediligence.errors import IntegrityError
+from duediligence.matching.roles import SUBJECT
 from duediligence.modelstore import LoadedModel, load_active
 from duediligence.signals.about import (
     ADVERSE_THRESHOLD as THRESHOLD,
@@ -49,7 +50,6 @@ from duediligence.signals.about import (
 )
 from duediligence.signals.fastvec import FastUnion, WordCache, split_pipeline
 from duediligence.signals.mentions import Subject
-from duediligence.signals.roles import SUBJECT
 from duediligence.signals.taxonomy import LABELS
 
 log = logging.getLogger(__name__)
@@ -109,13 +109,47 @@ class Classification:
         return confidence_band(self.probability)
 
 
+class StableTfidfVectorizer(TfidfVectorizer):
+    """:class:`TfidfVectorizer` whose ``max_features`` cut keeps the same terms on every
+    machine.
+
+    scikit-learn keeps the ``max_features`` most frequent terms with NumPy's default
+    (unstable) ``argsort``; terms tied at the cut are then chosen by the CPU's sort kernel
+    (NumPy 2 sorts with AVX2/AVX-512 code where it can), so the same data gave a different
+    vocabulary — and a shipped model that no longer reproduced — on another machine. Here ties
+    go to the term that sorts first (the columns are in term order when the cut is made), as
+    a stable sort keeps them. Everything else is scikit-learn's own code path.
+    """
+
+    def _limit_features(  # type: ignore[no-untyped-def]
+        self, X, vocabulary, high=None, low=None, limit=None
+    ):
+        """scikit-learn's ``CountVectorizer._limit_features`` with a stable sort at the cut."""
+        if limit is None:
+            return super()._limit_features(X, vocabulary, high=high, low=low, limit=None)
+        # Prune by document frequency first (no limit), then cut to ``limit`` ourselves.
+        X = super()._limit_features(X, vocabulary, high=high, low=low, limit=None)
+        if X.shape[1] <= limit:
+            return X
+        tfs = np.asarray(X.sum(axis=0)).ravel()
+        kept = np.sort(np.argsort(-tfs, kind="stable")[:limit])
+        new_index = np.full(X.shape[1], -1)
+        new_index[kept] = np.arange(len(kept))
+        for term, old in list(vocabulary.items()):
+            if new_index[old] >= 0:
+                vocabulary[term] = int(new_index[old])
+            else:
+                del vocabulary[term]
+        return X[:, kept]
+
+
 def build_pipeline(seed: int = 0) -> Pipeline:
     """The untrained classifier pipeline."""
     features = FeatureUnion(
         [
             (
                 "words",
-                TfidfVectorizer(
+                StableTfidfVectorizer(
                     ngram_range=(1, 2),
                     sublinear_tf=True,
                     min_df=2,
@@ -126,7 +160,7 @@ def build_pipeline(seed: int = 0) -> Pipeline:
             ),
             (
                 "chars",
-                TfidfVectorizer(
+                StableTfidfVectorizer(
                     analyzer="char_wb",
                     ngram_range=(3, 5),
                     sublinear_tf=True,
@@ -230,7 +264,7 @@ def build_real_pipeline(seed: int = 0) -> Pipeline:
         [
             (
                 "words",
-                TfidfVectorizer(
+                StableTfidfVectorizer(
                     ngram_range=(1, 2),
                     sublinear_tf=True,
                     min_df=2,
@@ -240,7 +274,7 @@ def build_real_pipeline(seed: int = 0) -> Pipeline:
             ),
             (
                 "chars",
-                TfidfVectorizer(
+                StableTfidfVectorizer(
                     analyzer="char_wb",
                     ngram_range=(3, 5),
                     sublinear_tf=True,

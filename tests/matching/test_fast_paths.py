@@ -6,7 +6,11 @@
 - ``score_bound`` is never below the score ``compare_prepared`` gives (so screening may skip
   the full comparison of the candidates whose bound is below its threshold);
 - the candidate ranking equals a plain re-computation from the key groups, before and after
-  the per-word cache of near spelling keys is filled, and that cache follows new names.
+  the per-word cache of near spelling keys is filled, and that cache follows new names;
+- the quick test of two plain words (``_quickly_different``, compiled edit similarities only)
+  gives the word similarity the full rules give, for every word pair tried;
+- ``score_bounds`` (one query against many candidates, per distinct word) gives exactly the
+  values of ``score_bound`` one pair at a time.
 """
 
 from __future__ import annotations
@@ -23,11 +27,15 @@ from duediligence.matching.compare import (
     _MAYBE_INITIALS,
     DEFAULT_THRESHOLD,
     NUMBERS_DIFFER_CAP,
+    Token,
+    _token_similarity,
+    _word_similarity,
     compare_names,
     compare_prepared,
     may_reach,
     prepare_name,
     score_bound,
+    score_bounds,
 )
 from duediligence.matching.index import COMMON_KEY, NameIndex
 from sampledata.name_devset import build_devset
@@ -205,17 +213,98 @@ def test_score_bound_on_the_devset_pairs() -> None:
     assert left_out > len(pairs) // 10  # the bound does leave pairs out
 
 
+_BOUND_CASES = [
+    ("John Smith", "John Brown", "Person"),  # one word shared: bound 0.5
+    ("HADDAD ADEL", "HADDADADEL", "Person"),  # written together
+    ("SIGMA TECH", "SIGMA TECHNOLOGIES", "Company"),
+    ("STAR 7", "STAR 8", "Company"),
+    ("Chan-o-cha Prayut", "ประยุทธ์ จันทร์โอชา", "Person"),
+    ("Abd al Rahman", "عبد الرحمن", "Person"),
+    ("DAH DASHT TRADING", "DAHDASHT", "Company"),
+]
+
+
 def test_score_bound_hand_cases() -> None:
-    cases = [
-        ("John Smith", "John Brown", "Person"),  # one word shared: bound 0.5
-        ("HADDAD ADEL", "HADDADADEL", "Person"),  # written together
-        ("SIGMA TECH", "SIGMA TECHNOLOGIES", "Company"),
-        ("STAR 7", "STAR 8", "Company"),
-        ("Chan-o-cha Prayut", "ประยุทธ์ จันทร์โอชา", "Person"),
-    ]
-    for a, b, schema in cases:
+    for a, b, schema in _BOUND_CASES:
         left, right = prepare_name(a, schema), prepare_name(b, schema)
         assert compare_prepared(left, right).score <= round(score_bound(left, right) + 1e-9, 4)
     john = prepare_name("John Smith", "Person"), prepare_name("John Brown", "Person")
     assert score_bound(*john) == 0.5 and not may_reach(*john, DEFAULT_THRESHOLD)
     assert may_reach(*john, 0.0)
+
+
+def _same_as_full_rules(words: list[Token]) -> int:
+    """Check every pair of ``words`` both ways, as persons and not; the pairs the quick test
+    decided."""
+    quick = 0
+    cached = _token_similarity.__wrapped__  # type: ignore[attr-defined]
+    for a in words:
+        for b in words:
+            for person in (False, True):
+                expected = _word_similarity(a, b, person)
+                assert cached(a, b, person) == expected, (a.latin, b.latin, person)
+                quick += a.quick and b.quick and a.latin != b.latin and expected[0] == 0
+    return quick
+
+
+def test_quick_word_test_hand_cases() -> None:
+    names = [
+        ("Abdul Rahman Abd al Rahim Abdurrahman", "Person"),
+        ("Petrov Petrovsky Petrova Ivan Ivanov", "Person"),
+        ("Nemat Nematollah Habib Habibullah", "Person"),
+        ("Mohammed Muhammad Mohamad Mahmoud Ahmed", "Person"),
+        ("William Bill Robert Bob Katherine", "Person"),
+        ("vanderberg van der Berg altikriti Tikriti", "Person"),
+        ("Philipp Filip Chekhov Tchekhov Schmidt Shmidt", "Person"),
+        ("SIGMA TECH TECHNOLOGIES HLDGS HOLDINGS", "Company"),
+        ("STAR 7 SEVEN VII 1st First KLM", "Company"),
+        ("Kim Jong Un Ким Чен Ын 김정은", "Person"),
+        ("عبد الرحمن التكريتي Saddam", "Person"),
+    ]
+    words = list({t: None for name, schema in names for t in prepare_name(name, schema).tokens})
+    assert _same_as_full_rules(words) > 100  # the quick test does decide pairs
+
+
+@given(
+    st.lists(
+        st.text(alphabet="abcdehiklmnorstuvxyz", min_size=1, max_size=9), min_size=2, max_size=6
+    ),
+    st.sampled_from(["Person", "Company"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_quick_word_test_on_generated_words(words: list[str], schema: str) -> None:
+    tokens = list(prepare_name(" ".join(words), schema).tokens)
+    _same_as_full_rules(tokens)
+
+
+def test_quick_word_test_on_devset_words(devset_names: list[tuple[str, str]]) -> None:
+    tokens: dict[Token, None] = {}
+    for name, schema in devset_names:
+        tokens.update(dict.fromkeys(prepare_name(name, schema).tokens))
+    words = list(tokens)
+    # every word against a slice of the others (all pairs would take minutes)
+    quick = 0
+    cached = _token_similarity.__wrapped__  # type: ignore[attr-defined]
+    for k, a in enumerate(words):
+        for b in words[k % 401 :: 401]:
+            for person in (False, True):
+                expected = _word_similarity(a, b, person)
+                assert cached(a, b, person) == expected, (a.latin, b.latin, person)
+                quick += a.quick and b.quick and a.latin != b.latin and expected[0] == 0
+    assert quick > 10_000
+
+
+def test_score_bounds_equal_score_bound(devset_names: list[tuple[str, str]]) -> None:
+    prepared = [prepare_name(name, schema) for name, schema in devset_names]
+    index = NameIndex()
+    for record, (name, schema) in enumerate(devset_names):
+        index.add(record, name, schema)
+    for query in prepared[::17]:
+        others = [index._prepared[p] for p in index.candidates(query, 60)]
+        others += prepared[::251]  # and names sharing nothing with the query
+        assert score_bounds(query, others) == [score_bound(query, o) for o in others]
+    hand = [prepare_name(a, s) for a, _, s in _BOUND_CASES] + [
+        prepare_name(b, s) for _, b, s in _BOUND_CASES
+    ]
+    for query in hand:
+        assert score_bounds(query, hand) == [score_bound(query, o) for o in hand]

@@ -14,7 +14,13 @@ from duediligence.db.enums import LinkStatus, PartyKind, PartyRole
 from duediligence.db.models import AuditEvent, Signal, SignalLinkRejection
 from duediligence.matching import link_signals
 from duediligence.matching.gazetteer import Gazetteer, name_forms, tokenize, word_key
-from duediligence.matching.linking import Document, build_gazetteer, score_candidates
+from duediligence.matching.linking import (
+    PARTIAL_CAP,
+    Document,
+    accused_in,
+    build_gazetteer,
+    score_candidates,
+)
 from tests.factories import make_client, make_party, make_signal
 
 EVIDENCE_KEYS = {
@@ -462,3 +468,246 @@ officers in three ports.</description><pubDate>Thu, 14 Mar 2024 09:00:00 GMT</pu
     assert (helper.client_id, accused.client_id) == (kestrel.id, halden.id)
     assert helper.role == "mentioned" and helper.label == "none"
     assert accused.role == "subject" and accused.label == "corruption"
+
+
+# ------------------------------------------------------------------- whom the story accuses
+
+
+def test_accused_in_reads_the_accusation_patterns_of_the_role_reader() -> None:
+    """The adverse-media role patterns decide who is accused; a sentence that says the subject
+    is not accused gives nothing."""
+    assert accused_in("Prosecutors charged xsubjx with fraud on Monday.")
+    assert accused_in("xsubjx was fined $2m for false customs declarations.")
+    assert accused_in("xsubjx has not been charged, prosecutors said.") is None
+    assert accused_in("xsubjx, an analyst, said the fine was large.") is None
+
+
+def test_the_object_of_a_preposition_or_a_subordinate_clause_is_not_the_accused() -> None:
+    """ "A top official at X has been detained": the official is; "the uncle of President X was
+    sentenced": the uncle is; "before X resigned, Y was charged": Y is."""
+    assert accused_in("A top official at the xsubjx has been detained in a probe.") is None
+    assert accused_in("The uncle of Syrian President xsubjx has been sentenced.") is None
+    assert accused_in("After xsubjx resigned, the minister was charged with fraud.") is None
+
+
+def test_a_relative_clause_is_read_past() -> None:
+    """ "X, who ..., was detained": X is accused however long the clause; a name inside the
+    clause ("before Y resigned, was charged") is not."""
+    assert accused_in(
+        "xsubjx, who has led Latvia's central bank for 16 years and sits on the governing "
+        "council of the ECB, was detained on Saturday."
+    )
+    chombo = (
+        "Former finance minister Ignatius Chombo, who was among those held by the military "
+        "when it seized power before xsubjx resigned, was charged with corruption."
+    )
+    assert accused_in(chombo) is None
+
+
+def test_the_owner_of_the_accused_or_a_name_used_as_a_title_is_not_the_accused() -> None:
+    """ "arrested X' top adviser": the adviser is accused; "charging K with inciting former X
+    secretary general V": X names V's office."""
+    assert accused_in("Prosecutors on Friday arrested President xsubjx ‘ top adviser.") is None
+    indictment = (
+        "An indictment charging Khelaifi with inciting former xsubjx secretary general "
+        "Jérôme Valcke."
+    )
+    assert accused_in(indictment) is None
+    assert accused_in("Prosecutors on Friday arrested xsubjx in Bogota.")
+
+
+def test_a_headline_without_an_auxiliary_reads_as_the_passive() -> None:
+    """Headlines drop "was": "X indicted on fraud charges" accuses X, in a headline only."""
+    assert accused_in("xsubjx indicted on wire fraud charges", headline=True)
+    assert accused_in("xsubjx indicted on wire fraud charges") is None
+
+
+def test_a_client_the_lead_accuses_links_from_the_body(session: Session) -> None:
+    """Named only in the body (0.65: below the link score), but the lead says it was charged."""
+    client = make_client(session, name="Kestrel Harbour Foods", country=None)
+    accused = make_signal(
+        session,
+        title="Questions grow over regional food exporter",
+        text=(
+            "Kestrel Harbour Foods was charged on Monday with bribing port officials.\n\n"
+            "The exporter's shares fell 12% in early trading."
+        ),
+    )
+    quoted = make_signal(
+        session,
+        title="Questions grow over regional food exporters",
+        text=(
+            "Kestrel Harbour Foods said on Monday that exports rose by a tenth.\n\n"
+            "Shares in the sector fell 12% in early trading."
+        ),
+    )
+    _link(session, accused, quoted)
+    assert accused.client_id == client.id
+    assert (
+        "the accused in the lead (accused/charged/sanctioned)" in accused.link_evidence["reasons"]
+    )
+    assert quoted.client_id is None and quoted.link_status == LinkStatus.AMBIGUOUS
+
+
+def test_of_two_clients_named_alike_the_accused_one_links(session: Session) -> None:
+    """Both named in the headline and the lead; the story accuses one, the other is the
+    organisation whose case it is. Without the role, the two are within the margin."""
+    president = make_client(session, name="Nadia Okafor", country=None)
+    federation = make_client(session, name="Coastal Football Federation", country=None)
+    signal = make_signal(
+        session,
+        title="Prosecutors charge league chief Nadia Okafor in Coastal Football Federation case",
+        text=(
+            "Nadia Okafor was charged on Thursday with bribery.\n\n"
+            "The indictment accuses Okafor of inciting former Coastal Football Federation "
+            "secretary general Pavel Sokolov to mismanage funds. The Coastal Football "
+            "Federation dropped its own complaint last month."
+        ),
+    )
+    _link(session, signal)
+    assert signal.client_id == president.id != federation.id
+    found = score_candidates(
+        build_gazetteer(session=session), Document.of(signal.title, signal.text)
+    )
+    rival = next(c for c in found if c.client != found[0].client)
+    assert not any("accused" in r for r in rival.evidence["reasons"])
+
+
+def test_a_rival_the_story_never_accuses_does_not_hold_the_link_back(session: Session) -> None:
+    """ "An official at the bank was detained ... X was detained": the bank is named as
+    prominently as X, but only X is accused anywhere; the bank does not block the link."""
+    banker = make_client(session, name="Ilse Marquardt", country=None)
+    bank = make_client(session, name="Northern Reserve Bank", country=None)
+    signal = make_signal(
+        session,
+        title="Top banker detained in bribery probe",
+        text=(
+            "A top official at the Northern Reserve Bank has been detained in a bribery probe. "
+            "Ilse Marquardt, who has led the Northern Reserve Bank's Riga office for ten years, "
+            "was detained on Saturday.\n\n"
+            "A lawyer for Marquardt said the detention was unlawful. Northern Reserve Bank "
+            "declined to comment."
+        ),
+    )
+    _link(session, signal)
+    assert signal.client_id == banker.id != bank.id
+    # the same story where the bank is accused too stays for a reviewer
+    both = make_signal(
+        session,
+        title="Top banker detained in bribery probe",
+        text=(
+            "A top official at the Northern Reserve Bank has been detained in a bribery probe. "
+            "Ilse Marquardt, who has led the Northern Reserve Bank's Riga office for ten years, "
+            "was detained on Saturday.\n\n"
+            "A lawyer for Marquardt said the detention was unlawful. Later the Northern Reserve "
+            "Bank was fined for failing to report her payments."
+        ),
+    )
+    _link(session, both)
+    assert both.link_status == LinkStatus.AMBIGUOUS
+
+
+def test_a_headline_accusing_someone_it_does_not_name_points_to_the_one_client_in_the_lead(
+    session: Session,
+) -> None:
+    """ "Banker accused of huge fraud", "Two former ministers go on trial", "Court indicts
+    minister's wife" and one client named in the lead: that client; two
+    clients in the lead, or a title-case headline (capitals do not tell a description from a
+    name), or the client named as someone's relative: no such points."""
+    client = make_client(session, name="Murat Aliyev", country=None)
+    other = make_client(session, name="Silk Road Savings Bank", country=None)
+    alone = make_signal(
+        session,
+        title="Banker accused of huge fraud in Tajikistan",
+        text="Murat Aliyev ran the lender for a decade. Auditors found gaps in its books.",
+    )
+    two = make_signal(
+        session,
+        title="Banker accused of huge fraud in Tajikistan",
+        text="Murat Aliyev ran Silk Road Savings Bank for a decade. Auditors found gaps.",
+    )
+    title_cased = make_signal(
+        session,
+        title="Banker Accused Of Huge Fraud In Tajikistan",
+        text="Murat Aliyev ran the lender for a decade. Auditors found gaps in its books.",
+    )
+    relative = make_signal(
+        session,
+        title="Banker accused of huge fraud in Tajikistan",
+        text="The brother of Murat Aliyev ran the lender for a decade. Auditors found gaps.",
+    )
+    trial = make_signal(
+        session,
+        title="Two former ministers go on trial for corruption",
+        text="Murat Aliyev appeared in court on Monday. He denies the charges.",
+    )
+    present_tense = make_signal(
+        session,
+        title="Court indicts former minister's wife for murder",
+        text="Murat Aliyev, 53, was questioned for a week. She denies the charge.",
+    )
+    surname_in_lead = make_signal(
+        session,
+        title="Banker accused of huge fraud in Tajikistan",
+        text=(
+            "Aliyev ran the lender for a decade. Its books were audited in May. Auditors found "
+            "gaps.\n\nRegulators were told in June. Murat Aliyev declined to comment."
+        ),
+    )
+    _link(session, alone, two, title_cased, relative, trial, present_tense, surname_in_lead)
+    assert surname_in_lead.client_id is None
+    assert alone.client_id == client.id
+    assert trial.client_id == client.id and present_tense.client_id == client.id
+    assert (
+        "the headline accuses someone it does not name; the lead names this client alone"
+        in alone.link_evidence["reasons"]
+    )
+    assert two.client_id is None and other.id not in (two.client_id,)
+    assert title_cased.client_id is None and relative.client_id is None
+
+
+def test_a_family_name_alone_stays_capped_even_when_accused(session: Session) -> None:
+    """ "Abramovich accused of corruption" with no full name anywhere: for a reviewer only."""
+    make_client(session, name="Roman Abramovich", country=None)
+    signal = make_signal(
+        session,
+        title="Abramovich accused of corruption",
+        text="Abramovich denied the claims through a spokesman.",
+    )
+    _link(session, signal)
+    assert signal.client_id is None and signal.link_status == LinkStatus.AMBIGUOUS
+    assert signal.link_candidates[1]["score"] <= PARTIAL_CAP
+
+
+def test_a_client_named_only_beside_someone_elses_story_is_not_linked_alone(
+    session: Session,
+) -> None:
+    """ "The uncle of President X was sentenced": X is named in full only as the accused's
+    relative; the item is the uncle's, and X is left for a reviewer at most."""
+    president = make_client(session, name="Bashir Haddad", country=None)
+    uncle = make_signal(
+        session,
+        title="President's uncle jailed in France for money laundering",
+        text=(
+            "The uncle of President Bashir Haddad has been sentenced to four years in prison.\n\n"
+            "Haddad denied the charges. Haddad and his family own 500 properties, and Haddad "
+            "will appeal. Haddad is 82; Haddad left Syria in 1984."
+        ),
+    )
+    own = make_signal(
+        session,
+        title="President's uncle jailed in France for money laundering",
+        text=(
+            "The uncle of President Bashir Haddad has been sentenced to four years in prison.\n\n"
+            "Bashir Haddad said the case was political."
+        ),
+    )
+    _link(session, uncle, own)
+    assert uncle.client_id is None and uncle.link_status == LinkStatus.AMBIGUOUS
+    row = uncle.link_candidates[1]
+    assert row["score"] <= PARTIAL_CAP
+    assert (
+        "named in full only beside someone else's story: for review at most"
+        in (row["evidence"]["reasons"])
+    )
+    assert own.client_id == president.id

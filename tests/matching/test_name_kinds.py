@@ -414,3 +414,29 @@ def test_a_name_without_its_ullah_is_a_short_form_at_a_lower_score() -> None:
 def test_titles_are_not_names(a: str, b: str) -> None:
     result = compare_names(a, b, "Person")
     assert result.score >= 0.95, result.explanation
+
+
+def test_a_legal_entity_query_meets_a_listed_person_as_a_person() -> None:
+    """The CLI, the web form and CSV screening query as LegalEntity when the caller does not
+    say. Against a listed Person the pair is a person's (FollowTheMoney's common schema): read
+    as a company name "Kim Jong-un" lost "un" (a stop word in company names), scored 0.92
+    against KIM Jong Un and KIM Yo Jong alike, and "Ким Чен Ын" was missed. A Korean name in
+    Cyrillic or Hangul also finds its romanisation among hundreds of other KIMs (a blocking
+    key per Korean syllable)."""
+    from duediligence.matching.index import NameIndex
+
+    index = NameIndex()
+    index.add(0, "KIM, Jong Un", "Person")
+    index.add(1, "KIM, Yo Jong", "Person")
+    index.add(2, "BANCO NACIONAL DE CUBA", "Company")
+    given = ["Song", "Chol", "Il", "Su", "Hyok", "Nam", "Min", "Ho", "Yong", "Chang"]
+    for k in range(300):
+        index.add(3 + k, f"KIM, {given[k % 10]} {given[(k // 10) % 10]}{k}", "Person")
+    for query in ("Kim Jong-un", "Kim Jong Un", "Ким Чен Ын", "김정은", "Kim Jongun"):
+        results = index.search(query, "LegalEntity", min_score=0.8)
+        assert results, query
+        top, match = results[0]
+        assert top.record == 0 and match.score >= 0.95, (query, match.score, match.explanation)
+        assert all(r.record != 1 for r, _m in results), query  # not his sister
+    (company, match), *_ = index.search("Banco Nacional de Cuba", "LegalEntity", min_score=0.8)
+    assert company.record == 2 and match.score == 1.0

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from duediligence.matching.gazetteer import sentences
+from duediligence.matching.roles import ROLES
 from duediligence.signals import classify_texts
 from duediligence.signals.mentions import Subject, find_mentions
-from duediligence.signals.roles import ROLES
 from duediligence.signals.training import read_role_cases, role_accuracy
 
 ACME = Subject.of(["Acme Corp", "Acme"])

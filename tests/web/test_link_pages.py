@@ -199,3 +199,56 @@ def statements_of(engine: Engine) -> Iterator[list[str]]:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def test_the_classification_column_says_whose_record_an_item_is(
+    seeded_engine: Engine, as_user: AsUser
+) -> None:
+    """A reviewer reads, for each linked item, whether it is adverse *about the client*: the
+    offence for an item about the client as the accused; "not adverse about the client" with
+    the client's role for one where the client only helped the police (the article itself may
+    well be adverse: it said "none 68% adverse" before, which read as a contradiction); the
+    role of the party for ownership exposure."""
+    from tests.factories import make_signal
+
+    with session_scope(seeded_engine) as session:
+        client = make_client(session, name="Kestrel Analytics", external_ref="KA-1")
+        owner = make_party(session, client, name="Tom Baxter", role=PartyRole.OWNER)
+        common = {"link_status": LinkStatus.LINKED, "model_version": "signals-test"}
+        make_signal(
+            session,
+            client,
+            title="Kestrel Analytics charged with fraud",
+            label="fraud",
+            role="subject",
+            adverse_probability=0.97,
+            evidence=["Prosecutors charged Kestrel Analytics with fraud."],
+            **common,
+        )
+        make_signal(
+            session,
+            client,
+            title="Kestrel Analytics helps police uncover scam ring",
+            label="none",
+            role="mentioned",
+            adverse_probability=0.68,
+            **common,
+        )
+        make_party_linked_signal(
+            session,
+            client,
+            owner,
+            sentence="Tom Baxter was charged with laundering.",
+            count=1,
+            reasons=["headline mention"],
+            title="Tom Baxter charged",
+            label="money_laundering",
+            role="subject",
+        )
+    rita, _csrf = as_user("rita")
+    page = rita.get("/clients/KA-1").text
+    assert "<strong>fraud</strong>" in page and "client's role: subject</div>" in page
+    assert "article adverse: 97% (very likely)" in page
+    assert "not adverse about the client" in page
+    assert "client's role: mentioned — not its own record" in page
+    assert "role of its owner: subject" in page

@@ -23,6 +23,11 @@ against it. When several roles are found the order is cleared > subject > victim
 mentioned: an acquittal outweighs the charge it ends, and an article that both calls the subject
 a victim and charges it is adverse. Sentences without any cue leave the decision to the caller
 (the classifier then asks whether the sentences around the mentions read as adverse).
+
+The patterns are plain text reading with no dependency, kept in ``matching`` (below ``signals``
+in the package's layers) so that two readers share them: the adverse-media reading
+(:mod:`duediligence.signals.about`) and the news linker, which asks whom a story accuses
+(:func:`duediligence.matching.linking.accused_in`).
 """
 
 from __future__ import annotations
