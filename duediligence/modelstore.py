@@ -231,21 +231,23 @@ def verify_artifact(
         )
 
 
-# Deserialised models by (folder, version), with the SHA-256 of the bytes they came from.
-_LOADED: dict[tuple[str, str], tuple[str, LoadedModel]] = {}
+# Deserialised models by (version, SHA-256 of the bytes they came from), whatever folder held
+# the file: the same verified bytes deserialise to the same model.
+_LOADED: dict[tuple[str, str], LoadedModel] = {}
 
 
 def load_model(models_dir: Path, version: str, expected_sha256: str | None = None) -> LoadedModel:
     """Verify then deserialise a model. Nothing is deserialised before the hash matches.
 
     The file is verified on every call; deserialising is skipped when this process already
-    loaded exactly these bytes (same SHA-256), which keeps per-client scoring fast."""
+    loaded exactly these bytes (same version and SHA-256, from this folder or a copy of it),
+    which keeps per-client scoring fast (the signals model takes 3–7 s to deserialise)."""
     manifest = read_manifest(models_dir, version)
     verify_artifact(models_dir, manifest, expected_sha256)
-    key = (str(models_dir.resolve()), version)
+    key = (version, manifest.artifact_sha256)
     cached = _LOADED.get(key)
-    if cached is not None and cached[0] == manifest.artifact_sha256:
-        return LoadedModel(manifest=manifest, model=cached[1].model)
+    if cached is not None:
+        return LoadedModel(manifest=manifest, model=cached.model)
     import skops.io as sio  # 1 s to import: only when a model is deserialised
 
     try:
@@ -256,7 +258,7 @@ def load_model(models_dir: Path, version: str, expected_sha256: str | None = Non
             f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
         ) from exc
     loaded = LoadedModel(manifest=manifest, model=model)
-    _LOADED[key] = (manifest.artifact_sha256, loaded)
+    _LOADED[key] = loaded
     return loaded
 
 

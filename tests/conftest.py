@@ -27,7 +27,7 @@ from duediligence.db import session as db_session
 from duediligence.db.base import Base
 from duediligence.db.session import make_engine, session_factory
 from duediligence.keys import init_key
-from tests.snapshots import Snapshots
+from tests.snapshots import Snapshots, drop_recorded
 
 PG_URL = os.environ.get("DD_TEST_POSTGRES_URL")
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
@@ -117,12 +117,28 @@ def engine(db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
     eng.dispose()
 
 
+def _snapshots_folder(config: pytest.Config) -> Path:
+    """The folder of the run's snapshots, the same for every process of the run: under
+    ``pytest -n`` a worker's temporary folder is ``<run's folder>/<worker id>`` (xdist's
+    documented ``getbasetemp().parent`` pattern); without it, the run's folder itself."""
+    base = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    return (base.parent if hasattr(config, "workerinput") else base) / "snapshots"
+
+
 @pytest.fixture(scope="session")
-def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
-    """Built test databases kept for copying into later tests (:mod:`tests.snapshots`)."""
-    kept = Snapshots(tmp_path_factory.mktemp("snapshots"), PG_URL)
-    yield kept
-    kept.drop_all()
+def snapshots(request: pytest.FixtureRequest) -> Snapshots:
+    """Built test databases kept for copying into later tests, shared by the run's processes
+    (:mod:`tests.snapshots`; dropped by :func:`pytest_sessionfinish`)."""
+    return Snapshots(_snapshots_folder(request.config), PG_URL)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the snapshots' PostgreSQL schemas once the whole run is over: in the process that
+    ran the session (with ``-n``, the controller, after every worker has finished)."""
+    factory = session.config._tmp_path_factory  # type: ignore[attr-defined]
+    if hasattr(session.config, "workerinput") or factory._basetemp is None:
+        return  # a worker, or a run that made no temporary folder (so no snapshot)
+    drop_recorded(_snapshots_folder(session.config), PG_URL)
 
 
 @pytest.fixture
@@ -208,6 +224,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     has run out of work (the wheel and browser tests are collected last); started first, the
     short tests fill in around them and both workers finish together. Modules stay whole so a
     module-scoped fixture is still built once per module.
+
+    This needs ``--dist worksteal`` (set in ``pyproject.toml``): xdist's default ``load``
+    scheduler gives each worker a fixed first batch of consecutive tests, an eighth of the
+    suite, and never takes it back; the slow modules (about 155 tests) all fit in the first
+    worker's batch, so that worker ran every slow test in turn while the other ran the rest and
+    then waited. ``worksteal`` gives each worker half and lets an idle worker take half of the
+    other's remaining queue.
     """
 
     def module_of(item: pytest.Item) -> Any:

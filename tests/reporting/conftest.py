@@ -51,11 +51,15 @@ def case_session(
     """The case study loaded into the test's database (see :func:`load_case_study`); CLI
     commands act as ``analyst`` unless they say ``--as``.
 
-    Loaded once per test process and backend, then copied into each test's database (the same
+    Loaded once per test run and backend, then copied into each test's database (the same
     rows and ids: :mod:`tests.snapshots`). The load writes only to the database (no key, report
     or checkpoint file), from the sample files and the shipped models.
     """
-    snapshots.build_or_copy("case-study", engine, lambda: load_case_study(session))
+
+    def build() -> None:
+        load_case_study(session)
+
+    snapshots.build_or_copy("case-study", engine, build)
     monkeypatch.setenv("DD_USER", "analyst")
     get_settings.cache_clear()
     return session

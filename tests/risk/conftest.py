@@ -21,7 +21,7 @@ MODELS = Path(__file__).resolve().parents[2] / "models"
 def sample_session(session: Session, engine: Engine, snapshots: Snapshots) -> Session:
     """``session`` with the sample data imported and every signal classified.
 
-    Built once per test process and backend, then copied into each test's database (the same
+    Built once per test run and backend, then copied into each test's database (the same
     rows and ids: :mod:`tests.snapshots`); the build reads only the sample files and the
     shipped models, so a copy is what a fresh build would give.
     """

@@ -141,3 +141,29 @@ def test_import_refuses_a_missing_signals_artifact_before_writing(  # type: igno
     assert "is missing" in result.output
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Signal)) == 0
+
+
+def test_a_copy_of_loaded_bytes_is_not_deserialised_again_but_still_verified(
+    models_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process keeps a deserialised model by version and SHA-256, whatever folder held
+    it: a copy of the same bytes is verified, not deserialised again; a changed copy is
+    refused before anything is deserialised."""
+    version = active_versions(MODELS)["signals"]
+    shipped = load_model(MODELS, version)
+    loads: list[Path] = []
+    real_load = sio.load
+
+    def counting_load(path: Path, *args: object, **kwargs: object) -> object:
+        loads.append(path)
+        return real_load(path, *args, **kwargs)
+
+    monkeypatch.setattr(sio, "load", counting_load)
+    copied = load_model(models_copy, version)
+    assert loads == [] and copied.model is shipped.model
+    assert copied.manifest.artifact_sha256 == sha256_file(models_copy / f"{version}.skops")
+    artifact = models_copy / f"{version}.skops"
+    artifact.write_bytes(artifact.read_bytes() + b"\0")
+    with pytest.raises(ModelArtifactError, match="was changed"):
+        load_model(models_copy, version)
+    assert loads == []

@@ -30,9 +30,10 @@ def seeded_url(
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """A database URL seeded once per module (read-mostly tests), and the API tokens.
 
-    Seeded once per test process and backend, then copied into each module's database (the
+    Seeded once per test run and backend, then copied into each module's database (the
     same rows, ids and token hashes: :mod:`tests.snapshots`); the seed writes only to the
-    database and its own watch-list file, which stays where the first module wrote it.
+    database and its own watch-list file, which stays where the first module wrote it (in the
+    temporary folder of the process that seeded).
     """
     tmp = tmp_path_factory.mktemp("web")
     with empty_database(request.param, tmp, filename="web.db", prefix="w") as url:
