@@ -436,15 +436,22 @@ def score_candidates(
         partial = [m for m, e in zip(mentions, entries, strict=True) if e.form in PARTIAL_FORMS]
         reasons: list[str] = []
         party_id: int | None = None
-        if by_self:
+        # "Tom Baxter, director of a software firm, charged" with the firm named only in the
+        # body: the story is its director's, linked through him (ownership exposure), not
+        # the client's own record, which a client named beside him would otherwise make it.
+        in_headline = functools.partial(_in_headline, doc)
+        party_story = bool(by_self and by_party) and (
+            any(map(in_headline, by_party)) and not any(map(in_headline, by_self))
+        )
+        if by_self and not party_story:
             primary = by_self
             full = any(gazetteer.entries[m.entry].form == FULL for m in by_self)
             score = BASE_FULL if full else BASE_VARIANT
             reasons.append("full name" if full else "name without middle names")
         elif by_party:
-            primary = by_party
+            primary = [m for m in by_party if in_headline(m)] if party_story else by_party
             counts: dict[int | None, int] = defaultdict(int)
-            for m in by_party:
+            for m in primary:
                 counts[gazetteer.entries[m.entry].party_id] += 1
             party_id = max(counts, key=lambda p: counts[p])
             primary = [m for m in by_party if gazetteer.entries[m.entry].party_id == party_id]
@@ -829,6 +836,11 @@ def _relation_at(doc: Document, hit: Hit) -> str:
             return "owner of " + word
     m = _RELATION_BEFORE.search(doc.text[max(0, start - 60) : start])
     return m.group(1).lower() if m else ""
+
+
+def _in_headline(doc: Document, mention: Mention) -> bool:
+    """Whether ``mention`` stands in the headline of ``doc``."""
+    return doc.where(doc.tokens[mention.hit.first].start) == "headline"
 
 
 def _best_mention(mentions: list[Mention], doc: Document) -> Mention:

@@ -336,6 +336,33 @@ def test_an_owners_article_links_through_the_owner(session: Session) -> None:
     assert event.after["mention"] == "Maria Kowalski" and event.after["where"] == "headline"
 
 
+def test_a_directors_story_naming_the_client_in_the_body_links_through_the_director(
+    session: Session,
+) -> None:
+    """The headline accuses the director; the client is named in the body only, as his firm:
+    the item is linked through the director (ownership exposure), not as the client's own
+    record. Both named in the headline, it stays the client's."""
+    client = make_client(session, name="Kestrel Analytics Ltd", country="GB")
+    director = make_party(
+        session, client, name="Tom Baxter", kind=PartyKind.PERSON, role=PartyRole.DIRECTOR
+    )
+    his = make_signal(
+        session,
+        title="Tom Baxter, director of a software firm, charged with money laundering",
+        text="Prosecutors charged Tom Baxter, a director of Kestrel Analytics, with laundering "
+        "the proceeds of drug sales through shell companies.",
+    )
+    both = make_signal(
+        session,
+        title="Kestrel Analytics and its director Tom Baxter charged with fraud",
+        text="Prosecutors charged the firm and Tom Baxter on Monday.",
+    )
+    _link(session, his, both)
+    assert his.client_id == client.id and his.link_party_id == director.id
+    assert his.link_evidence["via"] == "party" and his.link_evidence["mention"] == "Tom Baxter"
+    assert both.client_id == client.id and both.link_party_id is None
+
+
 # ----------------------------------------------------------------------------- rejections
 
 
