@@ -50,7 +50,13 @@ from typing import Any
 
 from duediligence.db.enums import Tier
 from duediligence.matching.compare import DEFAULT_THRESHOLD
-from duediligence.risk.features import ClientRecord, Feature, effective_signals, party_exposure
+from duediligence.risk.features import (
+    ClientRecord,
+    Feature,
+    SignalFact,
+    effective_signals,
+    party_exposure,
+)
 from duediligence.risk.pep import PEP_RULE, exposures
 from duediligence.risk.reference import listings
 from duediligence.risk.topics import (
@@ -275,14 +281,13 @@ def apply_rules(record: ClientRecord, features: dict[str, Feature]) -> list[Rule
         and s.stage_of_matter == "conviction"
     ]
     if other_convictions:
-        first = min(other_convictions, key=lambda s: (s.published_at, s.id))
-        labels = ", ".join(dict.fromkeys(_label_words(s.label) for s in other_convictions))
+        first, labels, more = _summary(other_convictions)
         how = "read from the news: " if not first.severity else ""
         hits.append(
             RuleHit(
                 CONVICTION_RULE,
                 f"Convicted of {labels}: {how}{first.title} "
-                f"({first.published_at.isoformat()}){_more(other_convictions)}",
+                f"({first.published_at.isoformat()}){more}",
                 Tier.HIGH,
                 tuple(s.id for s in other_convictions),
                 since=first.published_at.isoformat(),
@@ -306,9 +311,7 @@ def apply_rules(record: ClientRecord, features: dict[str, Feature]) -> list[Rule
             )
         )
     if standing and not any(h.min_tier.rank >= Tier.MEDIUM.rank for h in hits):
-        first = min(standing, key=lambda s: (s.published_at, s.id))
-        labels = ", ".join(dict.fromkeys(_label_words(s.label) for s in standing))
-        more = f" and {len(standing) - 1} more" if len(standing) > 1 else ""
+        first, labels, more = _summary(standing)
         hits.append(
             RuleHit(
                 CLIENT_MEDIA_RULE,
@@ -328,6 +331,13 @@ def apply_rules(record: ClientRecord, features: dict[str, Feature]) -> list[Rule
 
 def _label_words(label: str | None) -> str:
     return (label or "adverse media").replace("_", " ")
+
+
+def _summary(items: list[SignalFact]) -> tuple[SignalFact, str, str]:
+    """The first item (oldest), the items' offences in words, and " and N more"."""
+    first = min(items, key=lambda s: (s.published_at, s.id))
+    labels = ", ".join(dict.fromkeys(_label_words(s.label) for s in items))
+    return first, labels, _more(items)
 
 
 def party_exposure_hit(record: ClientRecord) -> RuleHit | None:
