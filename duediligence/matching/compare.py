@@ -45,7 +45,7 @@ from rigour.text import ascii_text, metaphone
 from duediligence.defaults import MATCH_THRESHOLD
 from duediligence.matching import scripts, vocab
 
-MATCHER_VERSION = "dd-names-4"
+MATCHER_VERSION = "dd-names-5"
 DEFAULT_THRESHOLD = MATCH_THRESHOLD
 
 GENERIC_WEIGHT = 0.25

@@ -320,7 +320,6 @@ class NameIndex:
             return []
         best: dict[tuple[int, bool], tuple[int, NameMatch]] = {}
         records, weak_names, prepared = self._records, self._weak, self._prepared
-        numbers = query.numbers
         skip_numbers = min_score > NUMBERS_DIFFER_CAP
         bounded = min_score > 0
         positions = self.candidates(query, limit) if query.tokens else []
@@ -338,7 +337,7 @@ class NameIndex:
                 bounded_at = [
                     k
                     for k, other in enumerate(others)
-                    if queries[k] is form and (not skip_numbers or other.numbers == numbers)
+                    if queries[k] is form and (not skip_numbers or other.numbers == form.numbers)
                 ]
                 bounds = score_bounds(form, [others[k] for k in bounded_at])
                 below.update(
@@ -349,7 +348,7 @@ class NameIndex:
         for k, position in enumerate(positions):
             other = others[k]
             key = (records[position], position in weak_names)
-            if (skip_numbers and other.numbers != numbers) or k in below:
+            if (skip_numbers and other.numbers != queries[k].numbers) or k in below:
                 # Certainly below min_score (numbers differ: at most NUMBERS_DIFFER_CAP; or
                 # score_bound): not compared, but the record keeps its place in the order.
                 best.setdefault(key, _NOT_COMPARED)

@@ -440,8 +440,12 @@ def score_candidates(
         # body: the story is its director's, linked through him (ownership exposure), not
         # the client's own record, which a client named beside him would otherwise make it.
         in_headline = functools.partial(_in_headline, doc)
+        self_mentions = by_self + [
+            m for m in partial if gazetteer.entries[m.entry].via != "party"
+        ]  # "Kestrel and its director ..." names the client by its short name
         party_story = bool(by_self and by_party) and (
-            any(map(in_headline, by_party)) and not any(map(in_headline, by_self))
+            any(in_headline(m) and not _relation(doc, m.hit) for m in by_party)
+            and not any(map(in_headline, self_mentions))
         )
         if by_self and not party_story:
             primary = by_self
@@ -449,7 +453,11 @@ def score_candidates(
             score = BASE_FULL if full else BASE_VARIANT
             reasons.append("full name" if full else "name without middle names")
         elif by_party:
-            primary = [m for m in by_party if in_headline(m)] if party_story else by_party
+            primary = (
+                [m for m in by_party if in_headline(m) and not _relation(doc, m.hit)]
+                if party_story
+                else by_party
+            )
             counts: dict[int | None, int] = defaultdict(int)
             for m in primary:
                 counts[gazetteer.entries[m.entry].party_id] += 1

@@ -357,10 +357,17 @@ def test_a_directors_story_naming_the_client_in_the_body_links_through_the_direc
         title="Kestrel Analytics and its director Tom Baxter charged with fraud",
         text="Prosecutors charged the firm and Tom Baxter on Monday.",
     )
-    _link(session, his, both)
+    short = make_signal(
+        session,
+        title="Kestrel and its director Tom Baxter convicted of fraud",
+        text="A court convicted Kestrel Analytics and Tom Baxter of defrauding investors.",
+    )
+    _link(session, his, both, short)
     assert his.client_id == client.id and his.link_party_id == director.id
     assert his.link_evidence["via"] == "party" and his.link_evidence["mention"] == "Tom Baxter"
     assert both.client_id == client.id and both.link_party_id is None
+    # the client named in the headline by its short name: still its own story
+    assert short.client_id == client.id and short.link_party_id is None
 
 
 # ----------------------------------------------------------------------------- rejections

@@ -440,3 +440,18 @@ def test_a_legal_entity_query_meets_a_listed_person_as_a_person() -> None:
         assert all(r.record != 1 for r, _m in results), query  # not his sister
     (company, match), *_ = index.search("Banco Nacional de Cuba", "LegalEntity", min_score=0.8)
     assert company.record == 2 and match.score == 1.0
+
+
+def test_a_legal_entity_query_is_bounded_by_the_numbers_of_the_form_it_is_compared_with() -> None:
+    """Read as a person, "Louis XIV" has no number (XIV is a regnal numeral of a name); read as
+    a company name it has 14. A LegalEntity query meets a listed Person as a person, so the
+    numbers pre-check must use that reading: with a threshold the exact match was skipped as
+    "numbers differ" and never compared (found in review)."""
+    from duediligence.matching.index import NameIndex
+
+    index = NameIndex()
+    index.add(0, "Louis XIV", "Person")
+    unbounded = index.search("Louis XIV", "LegalEntity")
+    bounded = index.search("Louis XIV", "LegalEntity", min_score=0.8)
+    assert [(n.record, m.score) for n, m in bounded] == [(n.record, m.score) for n, m in unbounded]
+    assert bounded and bounded[0][1].score == 1.0

@@ -36,10 +36,11 @@ def test_without_ties_it_is_scikit_learns_vectorizer() -> None:
     """Where the cut falls between different frequencies the result is scikit-learn's, bit
     for bit (vocabulary, idf and the transformed matrix)."""
     docs = [
-        " ".join(["a"] * 5 + ["b"] * 4 + ["c"] * 3 + ["d"] * 2 + ["e"]) + f" x{k}" for k in range(6)
+        " ".join(["aa"] * 5 + ["bb"] * 4 + ["cc"] * 3 + ["dd"] * 2 + ["ee"]) + f" x{k}"
+        for k in range(6)
     ]
     ours = StableTfidfVectorizer(max_features=4, sublinear_tf=True).fit(docs)
     theirs = TfidfVectorizer(max_features=4, sublinear_tf=True).fit(docs)
-    assert ours.vocabulary_ == theirs.vocabulary_
+    assert ours.vocabulary_ == theirs.vocabulary_ == {"aa": 0, "bb": 1, "cc": 2, "dd": 3}
     assert np.array_equal(ours.idf_, theirs.idf_)
     assert (ours.transform(docs) != theirs.transform(docs)).nnz == 0
